@@ -1,0 +1,68 @@
+"""Crypto-shredding of personal data in events.
+
+Events are immutable, yet PIPL requires that a person's data can be erased. Personal fields are
+therefore sealed (AES-GCM) with a key per person, kept in the owning service's database.
+Erasing the person deletes the key; their sealed fields then open as ERASED forever, in every
+read and every replay. The bus only ever carries sealed values.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterable
+
+import asyncpg
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+SEALED_PREFIX = "sealed:v1:"
+ERASED = "已删除"
+
+
+def is_sealed(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(SEALED_PREFIX)
+
+
+def seal_with(key: bytes, subject_id: str, plaintext: str) -> str:
+    nonce = os.urandom(12)
+    ct = AESGCM(key).encrypt(nonce, plaintext.encode(), subject_id.encode())
+    return SEALED_PREFIX + base64.b64encode(nonce + ct).decode()
+
+
+def open_with(key: bytes | None, subject_id: str, sealed: str) -> str:
+    if key is None:
+        return ERASED
+    raw = base64.b64decode(sealed[len(SEALED_PREFIX):])
+    return AESGCM(key).decrypt(raw[:12], raw[12:], subject_id.encode()).decode()
+
+
+class Vault:
+    """Per-person keys in the service's database."""
+
+    async def keys_for_sealing(self, conn: asyncpg.Connection, subjects: Iterable[str]) -> dict[str, bytes]:
+        wanted = sorted(set(subjects))
+        if not wanted:
+            return {}
+        erased = await conn.fetch(
+            "SELECT subject_id FROM personal_erasures WHERE subject_id = ANY($1::text[])", wanted)
+        if erased:
+            raise PermissionError("personal data of an erased person cannot be stored again")
+        fresh = [(s, os.urandom(32)) for s in wanted]
+        await conn.executemany(
+            "INSERT INTO personal_keys (subject_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING", fresh)
+        rows = await conn.fetch(
+            "SELECT subject_id, key FROM personal_keys WHERE subject_id = ANY($1::text[])", wanted)
+        return {r["subject_id"]: bytes(r["key"]) for r in rows}
+
+    async def keys_for_opening(self, conn: asyncpg.Connection | asyncpg.Pool, subjects: Iterable[str]) -> dict[str, bytes]:
+        wanted = sorted(set(subjects))
+        if not wanted:
+            return {}
+        rows = await conn.fetch(
+            "SELECT subject_id, key FROM personal_keys WHERE subject_id = ANY($1::text[])", wanted)
+        return {r["subject_id"]: bytes(r["key"]) for r in rows}
+
+    async def forget(self, conn: asyncpg.Connection | asyncpg.Pool, subject_id: str) -> None:
+        await conn.execute("DELETE FROM personal_keys WHERE subject_id = $1", subject_id)
+        await conn.execute(
+            "INSERT INTO personal_erasures (subject_id) VALUES ($1) ON CONFLICT DO NOTHING", subject_id)

@@ -1,0 +1,263 @@
+"""The event store: an append-only table per service database, with optimistic concurrency.
+
+Appends never serialize behind a lock; readers that tail by global position ask the database for
+a safe horizon (`EventStore.safe_horizon`), so no event that commits
+late is ever skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import msgspec
+from opentelemetry import trace
+from opentelemetry.propagate import inject
+
+from .events import Event, EventRegistry, RecordedEvent, new_event_id
+from .personal import ERASED, Vault, is_sealed, open_with, seal_with
+
+NOTIFY_CHANNEL = "redpark_events"
+ANY_VERSION = None
+NO_STREAM = 0
+
+_tracer = trace.get_tracer("redpark.store")
+
+
+class ConcurrencyConflict(Exception):
+    """The stream was not at the expected version: someone else appended first."""
+
+    def __init__(self, stream_id: str, expected: int | None) -> None:
+        super().__init__(f"stream {stream_id!r} is not at version {expected}")
+        self.stream_id = stream_id
+        self.expected = expected
+
+
+class AppendResult(msgspec.Struct, frozen=True, kw_only=True):
+    stream_id: str
+    version: int  # stream version after the append
+    position: int  # global position of the last appended event (0 when nothing was appended)
+    event_ids: list[uuid.UUID]
+    events: list[Any] = []  # the events appended, as given
+
+
+class LoadedEvent(msgspec.Struct, frozen=True, kw_only=True):
+    event: Any
+    record: RecordedEvent
+
+
+class StreamRead(msgspec.Struct, frozen=True, kw_only=True):
+    stream_id: str
+    version: int
+    events: list[LoadedEvent]
+
+
+def current_traceparent() -> str | None:
+    carrier: dict[str, str] = {}
+    inject(carrier)
+    return carrier.get("traceparent")
+
+
+_COLUMNS = "position, id, stream_id, version, type, type_version, data::text AS data, recorded_at, traceparent"
+
+
+def _record(row: asyncpg.Record) -> RecordedEvent:
+    return RecordedEvent(
+        id=row["id"], stream_id=row["stream_id"], version=row["version"], position=row["position"],
+        type=row["type"], type_version=row["type_version"], data=row["data"].encode(),
+        recorded_at=row["recorded_at"], traceparent=row["traceparent"],
+    )
+
+
+class EventStore:
+    def __init__(self, pool: asyncpg.Pool, registry: EventRegistry, vault: Vault | None = None) -> None:
+        self.pool = pool
+        self.registry = registry
+        self.vault = vault or Vault()
+        self._notify_wanted = asyncio.Event()
+        self._notifier: asyncio.Task[None] | None = None
+
+    # --- writing ----------------------------------------------------------------------------
+
+    async def append(
+        self,
+        stream_id: str,
+        events: Sequence[Event],
+        *,
+        expected_version: int | None = ANY_VERSION,
+        recorded_at: datetime | None = None,
+        conn: asyncpg.Connection | None = None,
+    ) -> AppendResult:
+        """Append atomically. `expected_version`: None = any, 0 = new stream, n = at n.
+
+        Pass `conn` to append inside a transaction the caller holds (e.g. with an inbox row).
+        """
+        if not events:
+            version = await (conn or self.pool).fetchval(
+                "SELECT version FROM streams WHERE stream_id = $1", stream_id) or 0
+            if expected_version is not None and version != expected_version:
+                raise ConcurrencyConflict(stream_id, expected_version)
+            return AppendResult(stream_id=stream_id, version=version, position=0, event_ids=[])
+        with _tracer.start_as_current_span("eventstore.append", attributes={
+            "redpark.stream": stream_id, "redpark.events": len(events),
+        }):
+            if conn is None:
+                async with self.pool.acquire() as c, c.transaction():
+                    result = await self._append(c, stream_id, events, expected_version, recorded_at)
+            else:
+                result = await self._append(conn, stream_id, events, expected_version, recorded_at)
+        self._wake_readers()
+        return result
+
+    async def _append(
+        self, conn: asyncpg.Connection, stream_id: str, events: Sequence[Event],
+        expected_version: int | None, recorded_at: datetime | None,
+    ) -> AppendResult:
+        reg = self.registry
+        types = [reg.type_of(e) for e in events]
+        ids = [new_event_id() for _ in events]
+        payloads = await self._seal(conn, events)
+        try:
+            rows = await conn.fetch(
+                "SELECT out_position, out_version FROM redpark_append($1, $2, $3, $4, $5, $6, $7, $8)",
+                stream_id, -1 if expected_version is None else expected_version, ids,
+                [t.key for t in types], [t.version for t in types], payloads,
+                current_traceparent(), recorded_at or datetime.now(UTC),
+            )
+        except asyncpg.PostgresError as exc:
+            if getattr(exc, "sqlstate", None) == "R0409":
+                raise ConcurrencyConflict(stream_id, expected_version) from None
+            if isinstance(exc, asyncpg.UniqueViolationError):
+                raise ConcurrencyConflict(stream_id, expected_version) from None
+            raise
+        return AppendResult(
+            stream_id=stream_id, version=rows[-1]["out_version"], position=rows[-1]["out_position"],
+            event_ids=ids, events=list(events),
+        )
+
+    async def _seal(self, conn: asyncpg.Connection, events: Sequence[Event]) -> list[str]:
+        subjects = [getattr(e, e.personal_subject) for e in events if e.personal_fields]
+        keys = await self.vault.keys_for_sealing(conn, subjects) if subjects else {}
+        out: list[str] = []
+        for e in events:
+            if e.personal_fields:
+                subject = getattr(e, e.personal_subject)
+                changes = {
+                    f: seal_with(keys[subject], subject, v)
+                    for f in e.personal_fields
+                    if isinstance(v := getattr(e, f), str) and not is_sealed(v)
+                }
+                e = msgspec.structs.replace(e, **changes)
+            out.append(self.registry.encode(e).decode())
+        return out
+
+    # --- reading ----------------------------------------------------------------------------
+
+    async def read_stream(self, stream_id: str, *, conn: asyncpg.Connection | None = None) -> StreamRead:
+        db = conn or self.pool
+        rows = await db.fetch(
+            f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version", stream_id)
+        records = [_record(r) for r in rows]
+        events = await self.decode_all(records, conn=db)
+        version = records[-1].version if records else 0
+        return StreamRead(
+            stream_id=stream_id, version=version,
+            events=[LoadedEvent(event=e, record=r) for e, r in zip(events, records, strict=True)],
+        )
+
+    async def decode_all(self, records: Sequence[RecordedEvent], *, conn: Any = None) -> list[Event]:
+        """Decode stored events (upcasting old versions) and open their personal fields."""
+        decoded = [self.registry.decode(r.type, r.type_version, r.data) for r in records]
+        subjects = [getattr(e, e.personal_subject) for e in decoded if e.personal_fields]
+        if not subjects:
+            return decoded
+        keys = await self.vault.keys_for_opening(conn or self.pool, subjects)
+        opened: list[Event] = []
+        for e in decoded:
+            if e.personal_fields:
+                subject = getattr(e, e.personal_subject)
+                key = keys.get(subject)
+                e = msgspec.structs.replace(e, **{
+                    f: open_with(key, subject, v) if is_sealed(v) else v
+                    for f in e.personal_fields
+                    if isinstance(v := getattr(e, f), str)
+                })
+            opened.append(e)
+        return opened
+
+    async def safe_horizon(self, conn: Any = None, max_wait: float = 2.0) -> int | None:
+        """Highest position that can be read without skipping one that commits later.
+
+        Three statements, each with a fresh snapshot, in this order: the sequence's value L,
+        then the snapshot's xmax M, then (until true) "oldest running transaction id >= M".
+        Every transaction holding a position <= L took its id before drawing it (see
+        redpark_append), so before L was read, so its id is < M; once the oldest running id is
+        >= M, all of them have ended and every position <= L is committed or gone for good.
+        Returns None if a long transaction keeps the horizon closed for `max_wait` seconds.
+        """
+        db = conn or self.pool
+        row = await db.fetchrow("SELECT last_value, is_called FROM event_position_seq")
+        if not row["is_called"]:
+            return 0
+        last = row["last_value"]
+        xmax = await db.fetchval(
+            "SELECT CASE WHEN pg_snapshot_xmin(s) = pg_snapshot_xmax(s) THEN NULL"
+            " ELSE pg_snapshot_xmax(s)::text END FROM pg_current_snapshot() AS s")
+        if xmax is None:  # nothing was in flight
+            return int(last)
+        deadline = asyncio.get_running_loop().time() + max_wait
+        delay = 0.0002
+        while not await db.fetchval(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::text::xid8", xmax
+        ):
+            if asyncio.get_running_loop().time() > deadline:
+                return None
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.01)
+        return int(last)
+
+    async def read_all(self, after: int, limit: int = 1000, *, conn: Any = None) -> list[RecordedEvent]:
+        """Events after `after`, in position order, never skipping one that commits late."""
+        db = conn or self.pool
+        horizon = await self.safe_horizon(db)
+        if not horizon or horizon <= after:
+            return []
+        rows = await db.fetch(
+            f"SELECT {_COLUMNS} FROM events WHERE position > $1 AND position <= $2 "
+            "ORDER BY position LIMIT $3", after, horizon, limit)
+        return [_record(r) for r in rows]
+
+    async def last_position(self) -> int:
+        return await self.pool.fetchval("SELECT coalesce(max(position), 0) FROM events")
+
+    async def forget_person(self, subject_id: str) -> None:
+        await self.vault.forget(self.pool, subject_id)
+
+    # --- waking readers ---------------------------------------------------------------------
+
+    def _wake_readers(self) -> None:
+        # NOTIFY inside the append transaction would serialize every commit behind the
+        # notification queue lock; a separate, coalesced NOTIFY after commit does not.
+        self._notify_wanted.set()
+        if self._notifier is None or self._notifier.done():
+            self._notifier = asyncio.get_running_loop().create_task(self._notify_loop())
+
+    async def _notify_loop(self) -> None:
+        while self._notify_wanted.is_set():
+            self._notify_wanted.clear()
+            try:
+                await self.pool.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
+                return  # readers also poll; a lost wake-up only delays them
+
+    async def close(self) -> None:
+        if self._notifier is not None:
+            await asyncio.gather(self._notifier, return_exceptions=True)
+
+
+def erased_marker() -> str:
+    return ERASED
