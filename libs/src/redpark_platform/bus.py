@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 import nats
 from nats.aio.client import Client as NATS
@@ -26,8 +27,16 @@ def dead_letter_subject(service: str, projection: str) -> str:
     return f"deadletter.{service}.{projection}"
 
 
-async def connect(url: str, name: str, *, connect_timeout: float = 2.0) -> NATS:
-    """Connect once; reconnect for ever afterwards (commands never depend on NATS being up)."""
+async def connect(
+    url: str, name: str, *, connect_timeout: float = 2.0,
+    on_reconnect: Callable[[], Awaitable[None]] | None = None,
+) -> NATS:
+    """Connect once; reconnect for ever afterwards (commands never depend on NATS being up).
+
+    `on_reconnect` runs after every reconnect: the server may have restarted and lost its
+    unsynced tail or our consumers, so callers re-check what they rely on.
+    """
+    extra = {"reconnected_cb": on_reconnect} if on_reconnect is not None else {}
     return await nats.connect(
         url,
         name=name,
@@ -38,14 +47,18 @@ async def connect(url: str, name: str, *, connect_timeout: float = 2.0) -> NATS:
         # While disconnected, publishes fail fast instead of piling up in a client buffer that
         # could later be flushed out of order after a publish that already failed.
         pending_size=0,
+        **extra,
     )
 
 
-async def connect_with_retry(url: str, name: str, stop: asyncio.Event | None = None) -> NATS:
+async def connect_with_retry(
+    url: str, name: str, stop: asyncio.Event | None = None,
+    on_reconnect: Callable[[], Awaitable[None]] | None = None,
+) -> NATS:
     delay = 0.2
     while True:
         try:
-            return await connect(url, name)
+            return await connect(url, name, on_reconnect=on_reconnect)
         except Exception as exc:  # noqa: BLE001 - any failure to connect means "try again later"
             log.warning("NATS not reachable (%s); retrying in %.1fs", type(exc).__name__, delay)
             if stop is not None and stop.is_set():

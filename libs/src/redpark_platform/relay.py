@@ -52,6 +52,7 @@ class Relay:
         self.position = 0  # everything up to here is acknowledged by the stream
         self.published = 0
         self._wake = asyncio.Event()
+        self._resync = False
         self._stop = asyncio.Event()
         self._nc: NATS | None = None
         self._listener: asyncpg.Connection | None = None
@@ -94,12 +95,19 @@ class Relay:
 
     async def _run_once(self) -> None:
         if self._nc is None or self._nc.is_closed:
-            self._nc = await connect_with_retry(self.nats_url, f"relay-{self.service}", self._stop)
+            self._nc = await connect_with_retry(
+                self.nats_url, f"relay-{self.service}", self._stop, on_reconnect=self._reconnected)
         js = self._nc.jetstream(publish_async_max_pending=4096)
         await ensure_stream(js, self.service)
         self.position = await self.stream_tail_position(js)
         await self._listen()
+        self._resync = False
         while not self._stop.is_set():
+            if self._resync:
+                # The server came back: it may have lost an unsynced tail. Start over from
+                # what the stream really holds.
+                self._resync = False
+                self.position = await self.stream_tail_position(js)
             self._wake.clear()
             batch = await self.store.read_all(self.position, self.batch_size)
             if not batch:
@@ -116,6 +124,10 @@ class Relay:
                 await self._sleep(0.5)
                 if self._nc is None or not self._nc.is_connected:
                     raise ConnectionError("NATS disconnected")
+
+    async def _reconnected(self) -> None:
+        self._resync = True
+        self._wake.set()
 
     async def stream_tail_position(self, js: JetStreamContext) -> int:
         """The position of the last event the stream holds (0 for an empty stream)."""

@@ -1,0 +1,325 @@
+"""Projections: read models fed from JetStream, with exactly-once effect.
+
+A projection is a durable pull consumer per source stream plus a handler that writes tables in
+the consuming service's database. The handler's writes, the (source, position) of every applied
+event and the checkpoint commit in ONE transaction, so a redelivery, a re-send after JetStream's
+duplicate window, or a refilled stream changes nothing. A message that keeps failing goes to a
+dead-letter subject (and table) after `max_deliver` attempts; the rest flow on.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import asyncpg
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from opentelemetry import trace
+from opentelemetry.propagate import extract
+
+from .bus import connect_with_retry, dead_letter_subject, ensure_dead_letter_stream, stream_name
+from .events import Event, EventRegistry, IncomingEvent, UnknownEventType, parse_cloudevent
+
+log = logging.getLogger("redpark.projections")
+_tracer = trace.get_tracer("redpark.projections")
+
+
+class Projection(abc.ABC):
+    """Base of a read model. Subclasses set the class attributes and implement `handle`
+    (and may override `handle_batch` when writing many rows at once is worth it)."""
+
+    name: ClassVar[str]
+    sources: ClassVar[tuple[str, ...]]
+    registries: ClassVar[Mapping[str, EventRegistry]]
+    tables: ClassVar[tuple[str, ...]] = ()
+
+    def wants(self, source: str, key: str) -> bool:
+        """Events of types this code does not know (a newer producer) are skipped, not failed."""
+        try:
+            self.registries[source].by_key(key)
+        except (KeyError, UnknownEventType):
+            return False
+        return True
+
+    @abc.abstractmethod
+    async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
+        """Apply one event; runs inside the transaction that records it as applied."""
+
+    async def handle_batch(self, conn: asyncpg.Connection, items: Sequence[tuple[Event, IncomingEvent]]) -> None:
+        for event, meta in items:
+            await self.handle(conn, event, meta)
+
+    async def reset(self, conn: asyncpg.Connection) -> None:
+        """Empty the read model before a rebuild."""
+        for table in self.tables:
+            await conn.execute(f"TRUNCATE {table}")
+
+
+@dataclass
+class ProjectionStats:
+    applied: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    dead_lettered: int = 0
+    last_applied_at: float = 0.0
+    lags_ms: list[float] = field(default_factory=list)
+
+
+class ProjectionRunner:
+    """Runs one projection: a consumer task per source stream."""
+
+    def __init__(
+        self,
+        projection: Projection,
+        pool: asyncpg.Pool,
+        nats_url: str,
+        *,
+        service: str,
+        batch_size: int = 256,
+        max_deliver: int = 5,
+        ack_wait: float = 30.0,
+        fetch_timeout: float = 1.0,
+    ) -> None:
+        self.projection = projection
+        self.pool = pool
+        self.nats_url = nats_url
+        self.service = service  # the consuming service (for dead-letter subjects)
+        self.batch_size = batch_size
+        self.max_deliver = max_deliver
+        self.ack_wait = ack_wait
+        self.fetch_timeout = fetch_timeout
+        self.stats = ProjectionStats()
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._nc: NATS | None = None
+        self._resubscribe = asyncio.Event()
+
+    async def _reconnected(self) -> None:
+        # After a server restart the consumer may be gone; re-create it (idempotent).
+        self._resubscribe.set()
+
+    @property
+    def durable(self) -> str:
+        return self.projection.name
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._tasks = [asyncio.create_task(self._consume(source), name=f"{self.durable}:{source}")
+                       for source in self.projection.sources]
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        if self._nc is not None:
+            with contextlib.suppress(Exception):
+                await self._nc.close()
+            self._nc = None
+
+    async def _connection(self) -> NATS:
+        if self._nc is None or self._nc.is_closed:
+            self._nc = await connect_with_retry(
+                self.nats_url, f"projection-{self.durable}", self._stop, on_reconnect=self._reconnected)
+        return self._nc
+
+    async def rebuild(self) -> None:
+        """Drop the read model and its positions, then replay every source stream from the start."""
+        await self.stop()
+        nc = await self._connection()
+        js = nc.jetstream()
+        for source in self.projection.sources:
+            with contextlib.suppress(NotFoundError):
+                await js.delete_consumer(stream_name(source), self.durable)
+        async with self.pool.acquire() as conn, conn.transaction():
+            await self.projection.reset(conn)
+            await conn.execute("DELETE FROM projection_processed WHERE projection = $1", self.durable)
+            await conn.execute("DELETE FROM projection_checkpoints WHERE projection = $1", self.durable)
+        await self.start()
+
+    # --- consuming --------------------------------------------------------------------------
+
+    async def _subscribe(self, js: JetStreamContext, source: str) -> JetStreamContext.PullSubscription:
+        return await js.pull_subscribe(
+            f"{source}.>",
+            durable=self.durable,
+            stream=stream_name(source),
+            config=ConsumerConfig(
+                durable_name=self.durable,
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.ALL,
+                ack_wait=self.ack_wait,
+                max_deliver=self.max_deliver + 1,  # the last delivery is the one we dead-letter
+                max_ack_pending=max(self.batch_size * 4, 1024),
+            ),
+        )
+
+    async def _consume(self, source: str) -> None:
+        sub: JetStreamContext.PullSubscription | None = None
+        while not self._stop.is_set():
+            try:
+                if self._resubscribe.is_set():
+                    self._resubscribe.clear()
+                    sub = None
+                if sub is None:
+                    nc = await self._connection()
+                    js = nc.jetstream()
+                    await ensure_dead_letter_stream(js)
+                    sub = await self._subscribe(js, source)
+                try:
+                    # No idle heartbeat: nats-py sends it on a no_wait request without `expires`,
+                    # which the server refuses ("heartbeat value too large"). A reconnect
+                    # re-creates the subscription instead (see `_reconnected`).
+                    msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
+                except NatsTimeoutError:
+                    continue  # nothing now
+                await self._process(source, msgs)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - reconnect, re-create the subscription, go on
+                log.warning("projection %s/%s: %s: %s", self.durable, source, type(exc).__name__, exc)
+                if sub is not None:
+                    with contextlib.suppress(Exception):
+                        await sub.unsubscribe()
+                sub = None
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), 0.5)
+
+    async def _process(self, source: str, msgs: Sequence[Msg]) -> None:
+        parsed: list[tuple[Msg, IncomingEvent | None]] = []
+        for msg in msgs:
+            try:
+                parsed.append((msg, parse_cloudevent(msg.data)))
+            except Exception:  # noqa: BLE001 - not an event we can read: dead-letter it at once
+                parsed.append((msg, None))
+        try:
+            await self._apply(source, [(m, ev) for m, ev in parsed if ev is not None])
+        except Exception as exc:  # noqa: BLE001 - find the culprit one message at a time
+            log.warning("projection %s: batch failed (%s); retrying one by one", self.durable, type(exc).__name__)
+            for msg, ev in parsed:
+                if ev is None:
+                    continue
+                try:
+                    await self._apply(source, [(msg, ev)])
+                except Exception as one:  # noqa: BLE001
+                    await self._failed(source, msg, ev, one)
+                else:
+                    await msg.ack()
+        else:
+            for msg, ev in parsed:
+                if ev is not None:
+                    await msg.ack()
+        for msg, ev in parsed:
+            if ev is None:
+                await self._dead_letter(source, msg, None, "not a CloudEvents message")
+
+    async def _apply(self, source: str, items: Sequence[tuple[Msg, IncomingEvent]]) -> None:
+        if not items:
+            return
+        proj = self.projection
+        async with self.pool.acquire() as conn, conn.transaction():
+            fresh = {r["position"] for r in await conn.fetch(
+                "INSERT INTO projection_processed (projection, source, position)"
+                " SELECT $1, $2, unnest($3::bigint[]) ON CONFLICT DO NOTHING RETURNING position",
+                self.durable, source, [ev.sequence for _, ev in items])}
+            todo: list[tuple[Event, IncomingEvent]] = []
+            spans = []
+            for msg, ev in items:
+                if ev.sequence not in fresh:
+                    self.stats.duplicates += 1
+                    continue
+                fresh.discard(ev.sequence)  # the same event twice in one batch counts once
+                if not proj.wants(source, ev.key):
+                    self.stats.skipped += 1
+                    continue
+                todo.append((ev.decode(proj.registries[source]), ev))
+                if msg.headers and "traceparent" in msg.headers:
+                    spans.append(msg.headers["traceparent"])
+            span_ctx = extract({"traceparent": spans[-1]}) if spans else None
+            with _tracer.start_as_current_span(
+                f"projection.{self.durable}", context=span_ctx, kind=trace.SpanKind.CONSUMER,
+                attributes={"redpark.events": len(todo)},
+            ):
+                if todo:
+                    await proj.handle_batch(conn, todo)
+            last = items[-1][1]
+            await conn.execute(
+                "INSERT INTO projection_checkpoints (projection, source, position, last_event_time, updated_at)"
+                " VALUES ($1, $2, $3, $4::text::timestamptz, now())"
+                " ON CONFLICT (projection, source) DO UPDATE SET"
+                "  position = greatest(projection_checkpoints.position, excluded.position),"
+                "  last_event_time = excluded.last_event_time, updated_at = now()",
+                self.durable, source, max(ev.sequence for _, ev in items), last.time)
+        self.stats.applied += len(todo)
+        self.stats.last_applied_at = time.time()
+
+    async def _failed(self, source: str, msg: Msg, ev: IncomingEvent, exc: Exception) -> None:
+        delivered = msg.metadata.num_delivered if msg.metadata else 1
+        if delivered >= self.max_deliver:
+            await self._dead_letter(source, msg, ev, f"{type(exc).__name__}: {exc}")
+        else:
+            log.warning("projection %s: event %s failed (delivery %d): %s",
+                        self.durable, ev.id, delivered, type(exc).__name__)
+            await msg.nak(delay=min(0.2 * 2 ** delivered, 5.0))
+
+    async def _dead_letter(self, source: str, msg: Msg, ev: IncomingEvent | None, error: str) -> None:
+        delivered = msg.metadata.num_delivered if msg.metadata else 1
+        nc = await self._connection()
+        await nc.jetstream().publish(
+            dead_letter_subject(self.service, self.durable), msg.data,
+            headers={"Redpark-Error": error[:500], "Redpark-Source": source})
+        await self.pool.execute(
+            "INSERT INTO projection_dead_letters (projection, source, position, event_id, type, error, deliveries, body)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            self.durable, source, ev.sequence if ev else None, ev.id if ev else None,
+            ev.key if ev else None, error[:2000], delivered, msg.data)
+        await msg.term()
+        self.stats.dead_lettered += 1
+        log.error("projection %s: dead-lettered %s after %d deliveries", self.durable,
+                  ev.id if ev else "an unreadable message", delivered)
+
+    # --- figures ----------------------------------------------------------------------------
+
+    async def lag(self) -> dict[str, Any]:
+        """Messages not yet applied, per source, and seconds since the last applied event was recorded."""
+        nc = await self._connection()
+        js = nc.jetstream()
+        pending: dict[str, int] = {}
+        for source in self.projection.sources:
+            try:
+                info = await js.consumer_info(stream_name(source), self.durable)
+                pending[source] = int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+            except NotFoundError:
+                pending[source] = -1
+        return {"projection": self.durable, "pending": pending}
+
+    async def position(self, source: str) -> int:
+        return await self.pool.fetchval(
+            "SELECT position FROM projection_checkpoints WHERE projection = $1 AND source = $2",
+            self.durable, source) or 0
+
+    async def wait_for(self, source: str, position: int, timeout: float = 2.0) -> bool:
+        """Read-your-writes: wait (bounded) until the read model has applied `position`."""
+        deadline = time.monotonic() + timeout
+        delay = 0.002
+        while True:
+            if await self.position(source) >= position:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)

@@ -1,0 +1,160 @@
+"""Projection runner: exactly-once effect, dead letters, rebuild, lag, read-your-writes."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import asyncpg
+import nats
+import pytest
+
+from redpark_platform.events import Event, IncomingEvent, RecordedEvent, to_cloudevent
+from redpark_platform.projections import Projection, ProjectionRunner
+from redpark_platform.relay import Relay
+from redpark_platform.store import EventStore
+
+sys.path.insert(0, str(Path(__file__).parent))
+from relay_support import ThingHappened, registry  # noqa: E402
+
+
+class Totals(Projection):
+    """Deliberately NOT idempotent (it adds): a duplicate applied twice would show in the totals."""
+
+    name = "thing_totals"
+    sources = ("relaytest",)
+    registries = {"relaytest": registry}
+    tables = ("thing_totals",)
+    poison: set[int] = set()  # values of n that make the handler fail
+
+    async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
+        assert isinstance(event, ThingHappened)
+        if event.n in self.poison:
+            raise ValueError(f"cannot handle n={event.n}")
+        await conn.execute(
+            "INSERT INTO thing_totals (thing_id, total, count) VALUES ($1, $2, 1)"
+            " ON CONFLICT (thing_id) DO UPDATE SET total = thing_totals.total + excluded.total,"
+            " count = thing_totals.count + 1", event.thing_id[:1], event.n)
+
+
+async def setup(pool: asyncpg.Pool) -> None:
+    await pool.execute("CREATE TABLE thing_totals (thing_id text PRIMARY KEY, total bigint, count int)")
+
+
+async def totals(pool: asyncpg.Pool) -> dict[str, tuple[int, int]]:
+    return {r["thing_id"]: (r["total"], r["count"]) for r in await pool.fetch("SELECT * FROM thing_totals")}
+
+
+async def wait_until(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def world(pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory):  # type: ignore[no-untyped-def]
+    server = nats_factory()
+    await setup(pg_pool)
+    store = EventStore(pg_pool, registry)
+    relay = Relay(store, server.url, dsn=pg_dsn)
+    relay_task = asyncio.create_task(relay.run())
+    runners: list[ProjectionRunner] = []
+
+    def runner(**kw: object) -> ProjectionRunner:
+        r = ProjectionRunner(Totals(), pg_pool, server.url, service="relaytest", **kw)  # type: ignore[arg-type]
+        runners.append(r)
+        return r
+
+    yield store, server, runner
+    for r in runners:
+        await r.stop()
+    relay.stop()
+    await relay_task
+
+
+async def test_events_flow_into_the_read_model_and_read_your_writes_waits_for_them(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
+    store, _server, runner = world
+    proj = runner()
+    await proj.start()
+    last = None
+    for i in range(1, 101):
+        last = await store.append(f"a-{i % 3}", [ThingHappened(thing_id="a", n=i)])
+    assert await proj.wait_for("relaytest", last.position, timeout=10)
+    assert (await totals(pg_pool))["a"] == (5050, 100)
+    assert await proj.position("relaytest") == last.position
+    lag = await proj.lag()
+    assert lag["pending"] == {"relaytest": 0}
+    # A position nobody produced yet is not waited for beyond the bound.
+    assert not await proj.wait_for("relaytest", last.position + 1000, timeout=0.2)
+
+
+async def test_a_re_sent_event_outside_the_duplicate_window_changes_nothing(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
+    store, server, runner = world
+    proj = runner()
+    await proj.start()
+    res = await store.append("b-1", [ThingHappened(thing_id="b", n=7)])
+    assert await proj.wait_for("relaytest", res.position, timeout=10)
+    # The same event published again under a new Nats-Msg-Id, as after a long outage.
+    stored = await pg_pool.fetchrow("SELECT * FROM events WHERE position = $1", res.position)
+    rec = RecordedEvent(id=stored["id"], stream_id=stored["stream_id"], version=stored["version"],
+                        position=stored["position"], type=stored["type"], type_version=stored["type_version"],
+                        data=stored["data"].encode(), recorded_at=stored["recorded_at"])
+    nc = await nats.connect(server.url)
+    for k in range(3):
+        await nc.jetstream().publish("relaytest.thing.happened", to_cloudevent(registry, rec),
+                                     headers={"Nats-Msg-Id": f"resend-{k}"})
+    await nc.close()
+    res2 = await store.append("b-1", [ThingHappened(thing_id="b", n=1)])
+    assert await proj.wait_for("relaytest", res2.position, timeout=10)
+    await asyncio.sleep(0.3)
+    assert (await totals(pg_pool))["b"] == (8, 2)
+    assert proj.stats.duplicates == 3
+
+
+async def test_a_poison_message_is_dead_lettered_after_n_tries_and_the_rest_flow_on(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
+    store, server, runner = world
+    Totals.poison = {13}
+    try:
+        proj = runner(max_deliver=3, batch_size=10)
+        await proj.start()
+        for i in range(1, 31):
+            last = await store.append("c-1", [ThingHappened(thing_id="c", n=i)])
+        assert await proj.wait_for("relaytest", last.position, timeout=20)
+        await wait_until(lambda: _dead(pg_pool), timeout=20)
+    finally:
+        Totals.poison = set()
+    assert (await totals(pg_pool))["c"] == (sum(range(1, 31)) - 13, 29)
+    row = await pg_pool.fetchrow("SELECT * FROM projection_dead_letters")
+    assert row["deliveries"] == 3 and "n=13" in row["error"] and row["type"] == "thing.happened"
+    nc = await nats.connect(server.url)
+    info = await nc.jetstream().stream_info("DEADLETTER")
+    await nc.close()
+    assert info.state.messages == 1
+
+
+async def _dead(pool: asyncpg.Pool) -> bool:
+    return bool(await pool.fetchval("SELECT count(*) FROM projection_dead_letters"))
+
+
+async def test_after_a_nats_restart_and_a_runner_restart_the_read_model_equals_its_rebuild(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
+    store, server, runner = world
+    proj = runner(batch_size=50)
+    await proj.start()
+    for i in range(200):
+        await store.append(f"d-{i % 5}", [ThingHappened(thing_id="d", n=i)])
+    server.kill()  # a crash, not a clean shutdown
+    for i in range(200, 300):
+        await store.append(f"e-{i % 5}", [ThingHappened(thing_id="e", n=i)])
+    await proj.stop()  # the service goes down too
+    server.start()
+    proj = runner(batch_size=50)
+    await proj.start()
+    last = await store.append("e-0", [ThingHappened(thing_id="e", n=1000)])
+    assert await proj.wait_for("relaytest", last.position, timeout=30)
+    before = await totals(pg_pool)
+    assert before == {"d": (sum(range(200)), 200), "e": (sum(range(200, 300)) + 1000, 101)}
+    await proj.rebuild()
+    assert await proj.wait_for("relaytest", last.position, timeout=30)
+    assert await totals(pg_pool) == before
