@@ -1,0 +1,159 @@
+"""The composition every service shares: pool, migrations, store, relay, projections, HTTP app.
+
+A service's `app.py` builds a `ServiceSpec` and calls `create_service_app(spec)`; that is its
+composition root. Everything starts in the app's lifespan, never at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import asyncpg
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from .db import create_pool, migrate
+from .decider import Decider, run_decider
+from .events import EventRegistry
+from .projections import Projection, ProjectionRunner
+from .relay import Relay
+from .settings import Settings
+from .store import AppendResult, EventStore
+
+C = TypeVar("C")
+S = TypeVar("S")
+E = TypeVar("E")
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    title: str
+    registry: EventRegistry
+    migrations: Path | None = None
+    projections: Sequence[Projection] = ()
+    routers: Sequence[APIRouter] = ()
+    # Extra start/stop work of the service (e.g. per-session writers), run after the runtime is up.
+    on_start: Sequence[Callable[[Runtime], Awaitable[None]]] = ()
+    on_stop: Sequence[Callable[[Runtime], Awaitable[None]]] = ()
+    version: str = "0.1.0"
+
+
+@dataclass
+class Runtime:
+    spec: ServiceSpec
+    settings: Settings
+    pool: asyncpg.Pool
+    store: EventStore
+    relay: Relay
+    runners: dict[str, ProjectionRunner]
+    extras: dict[str, Any] = field(default_factory=dict)
+    _relay_task: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def open(cls, spec: ServiceSpec, settings: Settings) -> Runtime:
+        pool = await create_pool(settings.database_url, max_size=20)
+        try:
+            folders = [spec.migrations] if spec.migrations else []
+            await migrate(pool, *folders, prefix=spec.name)
+        except BaseException:
+            await pool.close()
+            raise
+        store = EventStore(pool, spec.registry)
+        relay = Relay(store, settings.nats_url, dsn=settings.database_url)
+        runners = {
+            p.name: ProjectionRunner(p, pool, settings.nats_url, service=spec.name) for p in spec.projections
+        }
+        return cls(spec=spec, settings=settings, pool=pool, store=store, relay=relay, runners=runners)
+
+    async def start(self) -> None:
+        self._relay_task = asyncio.create_task(self.relay.run(), name=f"relay-{self.spec.name}")
+        for runner in self.runners.values():
+            await runner.start()
+        for hook in self.spec.on_start:
+            await hook(self)
+
+    async def close(self) -> None:
+        for hook in self.spec.on_stop:
+            with contextlib.suppress(Exception):
+                await hook(self)
+        for runner in self.runners.values():
+            await runner.stop()
+        self.relay.stop()
+        if self._relay_task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._relay_task, 10)
+        await self.store.close()
+        await self.pool.close()
+
+    async def execute(self, stream_id: str, decider: Decider[C, S, E], command: C) -> AppendResult:
+        return await run_decider(self.store, stream_id, decider, command)
+
+    async def wait_for(self, projection: str, position: int | None, timeout: float = 2.0) -> bool:
+        """Read-your-writes for the service's own events (bounded; False when it timed out)."""
+        if not position:
+            return True
+        return await self.runners[projection].wait_for(self.spec.name, position, timeout)
+
+    async def check_postgres(self) -> tuple[str, bool, str]:
+        await self.pool.fetchval("SELECT 1")
+        return ("postgresql", True, "ok")
+
+    async def check_nats(self) -> tuple[str, bool, str]:
+        nc = self.relay._nc
+        ok = nc is not None and nc.is_connected
+        return ("nats", ok, "connected" if ok else "not connected; events wait in the store")
+
+    async def check_projections(self) -> tuple[str, bool, str]:
+        """Each projection's lag in messages (a figure for operators; never blocks readiness)."""
+        lags = [await runner.lag() for runner in self.runners.values()]
+        detail = "; ".join(f"{lag['projection']} pending={lag['pending']}" for lag in lags)
+        return ("projections", True, detail or "none")
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
+    from .web.app import create_app
+
+    cfg = settings or Settings.from_env(spec.name)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await Runtime.open(spec, cfg)
+        app.state.runtime = runtime
+        app.state.pool = runtime.pool
+        app.state.settings = cfg
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    def check(name: str) -> Callable[[], Awaitable[tuple[str, bool, str]]]:
+        async def run() -> tuple[str, bool, str]:
+            runtime: Runtime | None = getattr(app.state, "runtime", None)
+            if runtime is None:
+                return (name, False, "starting")
+            result: tuple[str, bool, str] = await getattr(runtime, f"check_{name}")()
+            return result
+
+        run.__name__ = name
+        return run
+
+    app = create_app(
+        service=spec.name, title=spec.title, version=spec.version, routers=list(spec.routers),
+        lifespan=lifespan,
+        ready_checks=[check("postgres"), check("nats"), check("projections")],
+    )
+    return app

@@ -1,0 +1,99 @@
+"""A service's settings, read once from the environment when the service starts.
+
+Read in the runtime's startup, never at import time, so tests and tools can import any module
+without a configured environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_DATA_DIR = ".redpark"
+JWT_KEY_FILE_NAME = "jwt.key"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names the environment variable."""
+
+
+def database_url_variable(service: str) -> str:
+    """`organization` -> `REDPARK_ORGANIZATION_DATABASE_URL`, `events-public` -> `..._EVENTS_PUBLIC_...`."""
+    return f"REDPARK_{service.upper().replace('-', '_')}_DATABASE_URL"
+
+
+@dataclass(frozen=True, kw_only=True)
+class JwtSource:
+    """Where the signing secret comes from: the secret itself, or a key file (created on first use)."""
+
+    secret: str | None
+    key_file: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> JwtSource:
+        env = os.environ if env is None else env
+        secret = env.get("REDPARK_JWT_SECRET") or None
+        key_file = env.get("REDPARK_JWT_KEY_FILE")
+        if key_file:
+            return cls(secret=secret, key_file=Path(key_file))
+        return cls(secret=secret, key_file=_data_dir(env) / JWT_KEY_FILE_NAME)
+
+
+def _data_dir(env: Mapping[str, str]) -> Path:
+    return Path(env.get("REDPARK_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def _required(env: Mapping[str, str], name: str, why: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise SettingsError(f"environment variable {name} is not set: {why}")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    service: str
+    nats_url: str
+    database_url: str
+    timezone: str
+    data_dir: Path
+    jwt: JwtSource
+    log_level: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        db_var = database_url_variable(service)
+        nats_url = _required(env, "REDPARK_NATS_URL", "the NATS server URL, e.g. nats://127.0.0.1:14222")
+        database_url = _required(env, db_var, f"the PostgreSQL DSN of the {service} service's own database")
+        timezone = env.get("REDPARK_TIMEZONE") or DEFAULT_TIMEZONE
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"REDPARK_TIMEZONE={timezone!r} is not a known IANA time zone") from exc
+        log_level = (env.get("REDPARK_LOG_LEVEL") or "INFO").upper()
+        if log_level not in LOG_LEVELS:
+            raise SettingsError(f"REDPARK_LOG_LEVEL={log_level!r} is not one of {', '.join(LOG_LEVELS)}")
+        return cls(
+            service=service,
+            nats_url=nats_url,
+            database_url=database_url,
+            timezone=timezone,
+            data_dir=_data_dir(env),
+            jwt=JwtSource.from_env(env),
+            log_level=log_level,
+        )
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelNamesMapping()[self.log_level]

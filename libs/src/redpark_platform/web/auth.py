@@ -1,0 +1,243 @@
+"""Staff authentication: JWT bearer tokens (HS256) and role checks.
+
+Roles (DESIGN.md): park_admin, branch_secretary (scoped to the branch in its `branch_id` claim),
+education_officer, support_officer, events_officer, auditor (read-only: GET routes only).
+Public routes simply take no auth dependency.
+
+    Admin = Annotated[Principal, require_roles("park_admin")]
+
+    @router.post("/branches")
+    async def open_branch(who: Admin) -> ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import jwt
+import msgspec
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ..decider import DomainError
+from ..settings import JwtSource
+
+ROLES = (
+    "park_admin", "branch_secretary", "education_officer", "support_officer", "events_officer", "auditor",
+)
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ALGORITHM = "HS256"
+ISSUER = "redpark"
+DEFAULT_TTL = timedelta(hours=12)
+# Tokens minted a few seconds apart on machines whose clocks differ a little still verify.
+LEEWAY = timedelta(seconds=30)
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    subject: str
+    name: str = ""
+    roles: tuple[str, ...] = ()
+    branch_id: str | None = None
+
+    def has_any(self, roles: Iterable[str]) -> bool:
+        return not set(roles).isdisjoint(self.roles)
+
+    def may_act_for_branch(self, branch_id: str) -> bool:
+        """Park-wide roles cover every branch; a branch secretary only its own."""
+        if self.has_any(r for r in ROLES if r != "branch_secretary"):
+            return True
+        return "branch_secretary" in self.roles and self.branch_id == branch_id
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="redpark"'}
+
+    def __init__(self, detail: str, detail_zh: str, *, reason: str = "invalid_token") -> None:
+        super().__init__("auth.unauthenticated", detail, detail_zh=detail_zh)
+        self.headers = {"WWW-Authenticate": f'Bearer realm="redpark", error="{reason}"'}
+
+
+class Forbidden(DomainError):
+    status = 403
+
+    def __init__(self, detail: str, detail_zh: str) -> None:
+        super().__init__("auth.forbidden", detail, detail_zh=detail_zh)
+
+
+# --- the signing secret ---------------------------------------------------------------------------
+
+def load_or_create_key(path: Path) -> str:
+    """The secret in `path`, generated there on first use (embedded default), readable only by us."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another process of the park started at the same moment and wrote it first.
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    return key
+
+
+def signing_secret(source: JwtSource) -> str:
+    return source.secret or load_or_create_key(source.key_file)
+
+
+def app_secret(request: Request) -> str:
+    """The app's secret: given to `create_app`, else from `app.state.settings`, else the environment."""
+    state = request.app.state
+    secret: str | None = getattr(state, "jwt_secret", None)
+    if not secret:
+        # The runtime keeps its Settings on the app; without them, the environment says.
+        settings = getattr(state, "settings", None)
+        source = getattr(settings, "jwt", None)
+        secret = signing_secret(source if isinstance(source, JwtSource) else JwtSource.from_env())
+        state.jwt_secret = secret
+    return secret
+
+
+# --- tokens ---------------------------------------------------------------------------------------
+
+def mint_token(
+    secret: str, subject: str, roles: Sequence[str], branch_id: str | None = None, *,
+    name: str = "", ttl: timedelta = DEFAULT_TTL, now: datetime | None = None,
+) -> str:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role(s) {', '.join(unknown)}; roles are {', '.join(ROLES)}")
+    if "branch_secretary" in roles and not branch_id:
+        raise ValueError("a branch_secretary token needs the branch it is scoped to (branch_id)")
+    issued = now or datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "iss": ISSUER, "sub": subject, "name": name, "roles": list(roles),
+        "iat": issued, "nbf": issued, "exp": issued + ttl,
+    }
+    if branch_id:
+        claims["branch_id"] = branch_id
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_token(secret: str, token: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], issuer=ISSUER, leeway=LEEWAY,
+            options={"require": ["exp", "sub", "iss"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("the token has expired", "登录已过期，请重新登录") from None
+    except jwt.InvalidTokenError:
+        raise Unauthenticated("the token is not valid", "登录凭证无效") from None
+    roles = claims.get("roles", [])
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise Unauthenticated("the token's roles claim is not a list of roles", "登录凭证无效")
+    branch_id = claims.get("branch_id")
+    if "branch_secretary" in roles and not isinstance(branch_id, str):
+        raise Unauthenticated("a branch secretary's token must name its branch", "登录凭证缺少所属支部")
+    return Principal(subject=str(claims["sub"]), name=str(claims.get("name", "")),
+                     roles=tuple(r for r in roles if r in ROLES), branch_id=branch_id)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+# Declared so OpenAPI shows which routes need a token; the check itself is ours (problem+json 401).
+_bearer_scheme = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="JWT",
+                            description="A staff token, e.g. from `redpark-mint-token`.")
+
+
+async def current_principal(
+    request: Request, _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+) -> Principal:
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthenticated("this route needs a bearer token", "请先登录", reason="invalid_request")
+    principal = decode_token(app_secret(request), token)
+    request.state.principal = principal
+    return principal
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """The caller when a valid token came with the request; None on public routes without one."""
+    if bearer_token(request) is None:
+        return None
+    return await current_principal(request, None)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str) -> Any:
+    """A dependency giving the Principal when it holds one of `roles` (any staff role when none).
+
+    The auditor's role only counts on read-only methods, so an auditor reads everything it is
+    allowed to and changes nothing.
+    """
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role(s) {', '.join(unknown)}")
+    wanted = frozenset(roles or ROLES)
+
+    async def dependency(request: Request, principal: CurrentPrincipal) -> Principal:
+        held = set(principal.roles)
+        if request.method not in READ_ONLY_METHODS:
+            held.discard("auditor")
+        if held.isdisjoint(wanted):
+            raise Forbidden(
+                f"this action needs one of the roles: {', '.join(sorted(wanted))}", "没有执行此操作的权限")
+        return principal
+
+    dependency.__name__ = f"require_{'_or_'.join(sorted(roles)) or 'staff'}"
+    return Depends(dependency)
+
+
+def ensure_branch(principal: Principal, branch_id: str) -> None:
+    """Refuse a branch secretary acting on a branch other than its own."""
+    if not principal.may_act_for_branch(branch_id):
+        raise Forbidden(f"this token is scoped to another branch than {branch_id}", "只能操作本支部的数据")
+
+
+# --- the console script ---------------------------------------------------------------------------
+
+def mint_token_cli(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) -> int:
+    """`redpark-mint-token --role park_admin [--branch B] [--name N] [--key-file F] [--hours 12]`."""
+    parser = argparse.ArgumentParser(prog="redpark-mint-token", description="Print a staff bearer token.")
+    parser.add_argument("--role", action="append", required=True, choices=ROLES,
+                        help="a role to grant; repeat for several")
+    parser.add_argument("--branch", help="the branch a branch_secretary is scoped to")
+    parser.add_argument("--name", default="", help="the person's display name")
+    parser.add_argument("--subject", help="the token's subject (default: the role and branch)")
+    parser.add_argument("--key-file", type=Path,
+                        help="the signing key file (default: REDPARK_JWT_SECRET, REDPARK_JWT_KEY_FILE "
+                             "or <REDPARK_DATA_DIR>/jwt.key)")
+    parser.add_argument("--hours", type=float, default=DEFAULT_TTL.total_seconds() / 3600)
+    args = parser.parse_args(argv)
+    if args.hours <= 0:
+        parser.error("--hours must be positive")
+    secret = load_or_create_key(args.key_file) if args.key_file else signing_secret(JwtSource.from_env())
+    subject = args.subject or ":".join(filter(None, [args.role[0], args.branch]))
+    try:
+        token = mint_token(secret, subject, args.role, args.branch, name=args.name,
+                           ttl=timedelta(hours=args.hours))
+    except ValueError as exc:
+        print(f"redpark-mint-token: {exc}", file=sys.stderr)
+        return 2
+    out(token)
+    return 0

@@ -1,0 +1,181 @@
+"""A whole (tiny) service on the shared runtime: command -> event -> relay -> projection -> query,
+with read-your-writes and one trace from the HTTP request to the projection."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import asyncpg
+import httpx
+import msgspec
+import pytest
+from fastapi import APIRouter
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from redpark_platform.decider import Decider, DomainError
+from redpark_platform.events import Event, EventRegistry, IncomingEvent
+from redpark_platform.projections import Projection
+from redpark_platform.runtime import RuntimeDep, ServiceSpec, create_service_app
+from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.web.bodies import Body, MsgspecResponse, response_schema
+
+registry = EventRegistry("tally")
+
+
+@registry.register("tally", "counted")
+class Counted(Event, frozen=True, kw_only=True):
+    tally_id: str
+    by: int
+    at: datetime
+
+
+class Count(msgspec.Struct, frozen=True, kw_only=True):
+    by: int
+
+
+class CountCommand(msgspec.Struct, frozen=True, kw_only=True):
+    tally_id: str
+    by: int
+    now: datetime
+
+
+def decide(cmd: CountCommand, total: int) -> list[Event]:
+    if cmd.by <= 0:
+        raise DomainError("tally.not_positive", "count by a positive number", detail_zh="必须为正数", field="by")
+    return [Counted(tally_id=cmd.tally_id, by=cmd.by, at=cmd.now)]
+
+
+def evolve(total: int, event: Event) -> int:
+    assert isinstance(event, Counted)
+    return total + event.by
+
+
+tally = Decider(initial=0, decide=decide, evolve=evolve)
+
+
+class Totals(Projection):
+    name = "tally_totals"
+    sources = ("tally",)
+    registries = {"tally": registry}
+    tables = ("tally_totals",)
+
+    async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
+        assert isinstance(event, Counted)
+        await conn.execute(
+            "INSERT INTO tally_totals VALUES ($1, $2) ON CONFLICT (tally_id)"
+            " DO UPDATE SET total = tally_totals.total + excluded.total", event.tally_id, event.by)
+
+
+class Accepted(msgspec.Struct, frozen=True, kw_only=True):
+    position: int
+
+
+class Total(msgspec.Struct, frozen=True, kw_only=True):
+    tally_id: str
+    total: int
+    fresh: bool
+
+
+router = APIRouter()
+
+
+@router.post("/tallies/{tally_id}/counts", status_code=201, responses=response_schema(Accepted, status=201))
+async def count(tally_id: str, body: Annotated[Count, Body(Count)], runtime: RuntimeDep) -> MsgspecResponse:
+    res = await runtime.execute(f"tally-{tally_id}", tally,
+                                CountCommand(tally_id=tally_id, by=body.by, now=datetime.now(UTC)))
+    return MsgspecResponse(Accepted(position=res.position), status_code=201)
+
+
+@router.get("/tallies/{tally_id}", responses=response_schema(Total))
+async def read(tally_id: str, runtime: RuntimeDep, after: int = 0) -> MsgspecResponse:
+    fresh = await runtime.wait_for("tally_totals", after, timeout=5)
+    total = await runtime.pool.fetchval("SELECT total FROM tally_totals WHERE tally_id = $1", tally_id) or 0
+    return MsgspecResponse(Total(tally_id=tally_id, total=total, fresh=fresh))
+
+
+@pytest.fixture
+async def client(pg_dsn: str, nats_factory, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    migrations = tmp_path / "sql"
+    migrations.mkdir()
+    (migrations / "0001_totals.sql").write_text(
+        "CREATE TABLE tally_totals (tally_id text PRIMARY KEY, total bigint NOT NULL);")
+    settings = Settings(service="tally", nats_url=nats_factory().url, database_url=pg_dsn,
+                        timezone="Asia/Shanghai", data_dir=tmp_path,
+                        jwt=JwtSource(secret="s" * 32, key_file=tmp_path / "k"), log_level="INFO")
+    spec = ServiceSpec(name="tally", title="Tally", registry=registry, migrations=migrations,
+                       projections=[Totals()], routers=[router])
+    app = create_service_app(spec, settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            yield c
+
+
+async def test_a_command_returns_its_position_and_a_query_after_it_sees_the_write(client: httpx.AsyncClient) -> None:
+    positions = []
+    for by in (3, 4, 5):
+        r = await client.post("/tallies/x/counts", json={"by": by})
+        assert r.status_code == 201, r.text
+        positions.append(r.json()["position"])
+    assert positions == sorted(positions)
+    r = await client.get("/tallies/x", params={"after": positions[-1]})
+    assert r.json() == {"tally_id": "x", "total": 12, "fresh": True}
+
+
+async def test_a_refused_command_is_problem_json_naming_the_field_and_stores_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    r = await client.post("/tallies/y/counts", json={"by": -1})
+    assert r.status_code == 409
+    assert r.headers["content-type"].startswith("application/problem+json")
+    body = r.json()
+    assert body["code"] == "tally.not_positive" and body["detail_zh"] == "必须为正数"
+    assert [e["field"] for e in body["errors"]] == ["by"]
+    r = await client.post("/tallies/y/counts", json={"by": "many"})
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["by"]
+    ok = await client.post("/tallies/y/counts", json={"by": 2})
+    r = await client.get("/tallies/y", params={"after": ok.json()["position"]})
+    assert r.json()["total"] == 2
+
+
+async def test_readiness_reports_postgres_nats_and_projection_lag(client: httpx.AsyncClient) -> None:
+    import asyncio
+
+    r = await client.get("/readyz")
+    for _ in range(100):  # NATS connects in the background; commands never wait for it
+        if r.status_code == 200 and "'tally': 0" in r.text:  # consumer created, nothing pending
+            break
+        if r.status_code == 503:
+            assert r.headers["content-type"].startswith("application/problem+json")
+        await asyncio.sleep(0.1)
+        r = await client.get("/readyz")
+    assert r.status_code == 200, r.text
+    checks = {c["name"]: c for c in r.json()["checks"]}
+    assert set(checks) == {"postgresql", "nats", "projections"}
+    assert all(c["ok"] for c in checks.values())
+    assert "tally_totals pending={'tally': 0}" in checks["projections"]["detail"]
+    assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_one_trace_runs_from_the_http_request_through_append_publish_and_projection(
+    client: httpx.AsyncClient,
+) -> None:
+    provider = trace.get_tracer_provider()
+    assert isinstance(provider, TracerProvider)
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    r = await client.post("/tallies/z/counts", json={"by": 1},
+                          headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"})
+    await client.get("/tallies/z", params={"after": r.json()["position"]})
+    spans = {s.name: format(s.context.trace_id, "032x") for s in exporter.get_finished_spans()}
+    exporter.shutdown()
+    assert spans["eventstore.append"] == trace_id
+    assert spans["relay.publish"] == trace_id
+    assert spans["projection.tally_totals"] == trace_id
