@@ -1,0 +1,382 @@
+"""`redpark.py up`: the whole platform on one machine, from pip packages only.
+
+Starts NATS (JetStream) and PostgreSQL on free loopback ports with all their data in one folder,
+then every service as its own uvicorn process, then the gateway that puts them behind one address,
+loads demo data once and waits. Ctrl-C or SIGTERM stops the services first, then the servers.
+Runs inside the venv (redpark.py re-executes itself there), so installed packages may be imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.error
+import urllib.request
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redpark_platform.servers import LOOPBACK, NatsServer, PostgresServer, free_port
+from redpark_platform.web.auth import load_or_create_key, mint_token
+
+ROOT = Path(__file__).resolve().parents[2]
+GATEWAY_SCRIPT = Path(__file__).resolve().parent / "gateway.py"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+# Shown on the landing page when a service's [tool.redpark] gives no title of its own.
+DEFAULT_TITLES = {
+    "organization": "组织建设",
+    "education": "党员教育",
+    "enterprise-support": "企业服务",
+    "events-public": "公共活动",
+}
+
+
+def say(line: str) -> None:
+    print(f"redpark: {line}", flush=True)
+
+
+class Shutdown(Exception):
+    """SIGTERM, handled like Ctrl-C."""
+
+
+class StartFailed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Service:
+    """One folder under services/ with a pyproject.toml.
+
+    Its pyproject names the Python package that holds `app.create_app`:
+        [tool.redpark]
+        package = "redpark_events_public"
+        title = "公共活动"          # optional, for the landing page
+    """
+
+    name: str
+    package: str
+    title: str
+
+    @property
+    def env_key(self) -> str:
+        return self.name.upper().replace("-", "_")
+
+    @property
+    def database(self) -> str:
+        return "redpark_" + self.name.replace("-", "_")
+
+    @property
+    def database_env(self) -> str:
+        return f"REDPARK_{self.env_key}_DATABASE_URL"
+
+
+def discover_services(root: Path) -> list[Service]:
+    services = []
+    for pyproject in sorted((root / "services").glob("*/pyproject.toml")):
+        name = pyproject.parent.name
+        with pyproject.open("rb") as f:
+            conf = tomllib.load(f).get("tool", {}).get("redpark", {})
+        package = conf.get("package") or "redpark_" + name.replace("-", "_")
+        services.append(Service(name, package, conf.get("title") or DEFAULT_TITLES.get(name, name)))
+    return services
+
+
+def has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def http_ok(url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return 200 <= response.status < 300
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@dataclass
+class Child:
+    name: str
+    proc: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+
+@dataclass
+class Stack:
+    data: Path
+    gateway_port: int
+    load_demo: bool
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    nats: NatsServer | None = None
+    postgres: PostgresServer | None = None
+    children: list[Child] = field(default_factory=list)
+    gateway: Child | None = None
+
+    @property
+    def logs(self) -> Path:
+        return self.data / "logs"
+
+    @property
+    def run_file(self) -> Path:
+        return self.data / "run.json"
+
+    def start(self, services: list[Service]) -> str:
+        """Start everything and return a park_admin token; on failure, `stop()` cleans up."""
+        self.data.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(exist_ok=True)
+        nats_url = self._start_nats()
+        database_urls = self._start_postgres(services)
+        key_file = self.data / "jwt.key"
+        # Made once, then reused on every start, so tokens stay valid; a REDPARK_JWT_SECRET given by
+        # the user wins, in the services as here.
+        secret = self.env.get("REDPARK_JWT_SECRET") or load_or_create_key(key_file)
+        for service in services:
+            self._start_service(service, nats_url, database_urls[service.name], key_file)
+        for child in self.children:
+            self._wait_ready(child, "/readyz")
+            say(f"{child.name} ready on {child.url}")
+        self.gateway = self._start_gateway(services)
+        self._wait_ready(self.gateway, "/healthz")
+        token = mint_token(secret, "park-admin", ["park_admin"], name="园区管理员")
+        if self.load_demo:
+            self._load_demo(services, token)
+        self._write_run_file(nats_url)
+        return token
+
+    def _start_nats(self) -> str:
+        if url := self.env.get("REDPARK_NATS_URL"):
+            say(f"NATS: external, {url}")
+            return url
+        self.nats = NatsServer(self.data / "nats", sync_always=True)
+        self.nats.start()
+        say(f"NATS (JetStream) on {self.nats.url}")
+        return self.nats.url
+
+    def _start_postgres(self, services: list[Service]) -> dict[str, str]:
+        urls = {s.name: self.env[s.database_env] for s in services if self.env.get(s.database_env)}
+        for name in urls:
+            say(f"PostgreSQL for {name}: external")
+        if services and len(urls) == len(services):
+            return urls
+        self.postgres = PostgresServer(self.data / "postgres", durable=True)
+        self.postgres.start()
+        say(f"PostgreSQL on {LOOPBACK}:{self.postgres.port}")
+        for service in services:
+            if service.name not in urls:
+                urls[service.name] = self.postgres.create_database(service.database)
+        return urls
+
+    def _start_service(self, service: Service, nats_url: str, database_url: str, key_file: Path) -> None:
+        port = free_port()
+        env = dict(self.env)
+        env.update({
+            "REDPARK_NATS_URL": nats_url,
+            service.database_env: database_url,
+            "REDPARK_JWT_KEY_FILE": str(key_file),
+            "REDPARK_DATA_DIR": str(self.data),
+            "REDPARK_TIMEZONE": self.env.get("REDPARK_TIMEZONE", DEFAULT_TIMEZONE),
+            "PYTHONUNBUFFERED": "1",
+        })
+        # --root-path: behind the gateway the service lives under /<name>/, so its /docs page
+        # must fetch /<name>/openapi.json; the gateway strips the prefix before forwarding.
+        argv = [
+            sys.executable, "-m", "uvicorn", f"{service.package}.app:create_app", "--factory",
+            "--host", LOOPBACK, "--port", str(port), "--root-path", f"/{service.name}",
+        ]
+        self.children.append(self._spawn(service.name, argv, env, f"http://{LOOPBACK}:{port}"))
+
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str], url: str) -> Child:
+        log = self.logs / f"{name}.log"
+        with log.open("ab") as out:
+            # Own session: a Ctrl-C in the terminal reaches only this process, which then stops
+            # the children in order instead of all of them at once.
+            proc = subprocess.Popen(
+                argv, env=env, cwd=self.data, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                start_new_session=True,
+            )
+        return Child(name, proc, url, log)
+
+    def _wait_ready(self, child: Child, path: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if child.proc.poll() is not None:
+                raise StartFailed(
+                    f"{child.name} exited with code {child.proc.returncode} while starting; "
+                    f"last lines of {child.log}:\n{tail(child.log)}"
+                )
+            if http_ok(child.url + path):
+                return
+            time.sleep(0.2)
+        raise StartFailed(
+            f"{child.name} not ready after {timeout:.0f}s; last lines of {child.log}:\n{tail(child.log)}"
+        )
+
+    def _start_gateway(self, services: list[Service]) -> Child:
+        port = self.gateway_port or free_port()
+        routes = [
+            {"name": s.name, "title": s.title, "url": c.url}
+            for s, c in zip(services, self.children, strict=True)
+        ]
+        env = dict(self.env, REDPARK_GATEWAY_SERVICES=json.dumps(routes, ensure_ascii=False),
+                   PYTHONUNBUFFERED="1")
+        argv = [sys.executable, str(GATEWAY_SCRIPT), "--host", LOOPBACK, "--port", str(port)]
+        return self._spawn("gateway", argv, env, f"http://{LOOPBACK}:{port}")
+
+    def _load_demo(self, services: list[Service], token: str) -> None:
+        markers = self.data / "demo"
+        markers.mkdir(exist_ok=True)
+        for service, child in zip(services, self.children, strict=True):
+            marker = markers / f"{service.name}.loaded"
+            if marker.exists() or not has_module(f"{service.package}.demo"):
+                continue
+            say(f"loading demo data into {service.name}")
+            module = importlib.import_module(f"{service.package}.demo")
+            try:
+                asyncio.run(module.load(child.url, token))
+            except Exception as error:  # noqa: BLE001 - demo data is optional; the platform keeps running
+                say(f"demo data for {service.name} failed ({type(error).__name__}: {error}); "
+                    "it will be tried again on the next start")
+                continue
+            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
+
+    def _write_run_file(self, nats_url: str) -> None:
+        assert self.gateway is not None
+        pids = {c.name: c.proc.pid for c in [*self.children, self.gateway]}
+        if self.nats and self.nats.proc:
+            pids["nats"] = self.nats.proc.pid
+        if self.postgres and self.postgres.proc:
+            pids["postgres"] = self.postgres.proc.pid
+        state = {
+            "pid": os.getpid(),
+            "gateway": self.gateway.url,
+            "services": {c.name: c.url for c in self.children},
+            "nats_url": nats_url,
+            "postgres_dsn": self.postgres.dsn() if self.postgres else None,
+            "pids": pids,
+        }
+        # Written whole then renamed: a reader never sees half a file.
+        partial = self.run_file.with_suffix(".tmp")
+        partial.write_text(json.dumps(state, indent=2) + "\n")
+        partial.replace(self.run_file)
+
+    def watch(self, poll: float = 0.5) -> int:
+        """Block until a child dies (returns 1) or a signal interrupts."""
+        while True:
+            for name, proc in self._all_processes():
+                if proc.poll() is not None:
+                    say(f"{name} exited unexpectedly (code {proc.returncode}); stopping the rest")
+                    log = self.logs / f"{name}.log"
+                    if log.exists():
+                        print(tail(log), flush=True)
+                    return 1
+            time.sleep(poll)
+
+    def _all_processes(self) -> list[tuple[str, subprocess.Popen[bytes]]]:
+        procs = [(c.name, c.proc) for c in self.children]
+        if self.gateway:
+            procs.append(("gateway", self.gateway.proc))
+        if self.nats and self.nats.proc:
+            procs.append(("nats", self.nats.proc))
+        if self.postgres and self.postgres.proc:
+            procs.append(("postgres", self.postgres.proc))
+        return procs
+
+    def stop(self) -> None:
+        front = [*self.children, *([self.gateway] if self.gateway else [])]
+        for child in front:
+            if child.proc.poll() is None:
+                child.proc.terminate()
+        for child in front:
+            try:
+                child.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                say(f"{child.name} did not stop in 15 s; killing it")
+                child.proc.kill()
+                child.proc.wait(5)
+        if self.nats:
+            self.nats.stop()
+        if self.postgres:
+            self.postgres.stop()
+        self.run_file.unlink(missing_ok=True)
+
+
+def select_services(root: Path, only: list[str] | None) -> list[Service]:
+    found = discover_services(root)
+    if only is not None:
+        unknown = set(only) - {s.name for s in found}
+        if unknown:
+            raise StartFailed(f"no such service: {', '.join(sorted(unknown))}")
+        found = [s for s in found if s.name in only]
+    services = []
+    for service in found:
+        if has_module(f"{service.package}.app"):
+            services.append(service)
+        else:
+            say(f"skipping {service.name}: its package has no module {service.package}.app yet")
+    return services
+
+
+def _raise_shutdown(signum: int, frame: object) -> None:
+    raise Shutdown
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="redpark.py up",
+                                     description="Start the whole Red Park platform locally.")
+    parser.add_argument("--data", type=Path, default=ROOT / ".redpark",
+                        help="folder for all data: PostgreSQL, NATS, JWT key, logs (default: .redpark)")
+    parser.add_argument("--port", type=int, default=0, help="gateway port (default: a free one)")
+    parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    parser.add_argument("--services", default=None,
+                        help="comma-separated services to start (default: all; '' for none)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI): noise, not a problem.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    only = None if args.services is None else [s for s in args.services.split(",") if s.strip()]
+    stack = Stack(data=args.data.resolve(), gateway_port=args.port, load_demo=not args.no_demo)
+    signal.signal(signal.SIGTERM, _raise_shutdown)
+    # A shell starts background jobs with SIGINT ignored; `kill -INT` must still stop us cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        token = stack.start(select_services(ROOT, only))
+        assert stack.gateway is not None
+        say(f"data in {stack.data}, logs in {stack.logs}")
+        say("staff token (park_admin), send as 'Authorization: Bearer <token>':")
+        print(token, flush=True)
+        say(f"open {stack.gateway.url}/   (Ctrl-C stops everything)")
+        return stack.watch()
+    except (KeyboardInterrupt, Shutdown):
+        say("stopping")
+        return 0
+    except (StartFailed, RuntimeError, TimeoutError, OSError, subprocess.CalledProcessError) as error:
+        say(f"start failed: {error}")
+        return 1
+    finally:
+        # A second Ctrl-C must not leave servers running half-stopped.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop()
+        say("stopped")
