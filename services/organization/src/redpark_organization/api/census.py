@@ -1,0 +1,97 @@
+"""Census ledger, coverage, the party-committee readiness and the building grid."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import msgspec
+from fastapi import APIRouter
+
+from redpark_contracts.organization import ContactCategory, GridPlan
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+
+from .. import queries
+from ..application import new_id, utcnow
+from ..domain import contact
+from ..domain.coverage import Coverage, UpgradeReadiness, coverage, party_committee_readiness
+from ..domain.grid import GridProposal
+from ..projections.census import NAME as CENSUS
+from ..projections.park import NAME as PARK
+from ..projections.rosters import NAME as ROSTERS
+from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
+
+router = APIRouter(tags=["census"])
+
+
+class NewContact(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    enterprise_id: str | None = None
+    categories: list[ContactCategory]
+    political_status: str = ""
+    nationality: str = ""
+    phone: str = ""
+    person_id: str | None = None
+    effective_on: date | None = None
+
+
+class Adoption(msgspec.Struct, frozen=True, kw_only=True):
+    """`plan` omitted: adopt the current proposal as it is."""
+
+    plan: GridPlan | None = None
+    plan_id: str | None = None
+
+
+@router.post("/contacts", status_code=201, responses=response_schema(Accepted, status=201),
+             dependencies=[Idempotent], summary="Register a united-front contact or non-member talent")
+async def register_contact(body: Annotated[NewContact, Body(NewContact, example=NewContact(
+        name="孙七", enterprise_id="e1", categories=["democratic_party_member"], political_status="民盟盟员"))],
+        org: Org, who: Admin) -> MsgspecResponse:
+    person_id = body.person_id or new_id()
+
+    def build(is_member: bool) -> contact.RegisterContact:
+        return contact.RegisterContact(
+            person_id=person_id, name=body.name, enterprise_id=body.enterprise_id, categories=body.categories,
+            political_status=body.political_status, nationality=body.nationality, phone=body.phone,
+            person_is_member=is_member, now=utcnow(), effective_on=body.effective_on)
+
+    return accepted(await org.contact_command(person_id, build), person_id, 201)
+
+
+@router.get("/contacts", responses=response_schema(list[queries.ContactRow]),
+            summary="The census ledger of non-members (no personal data)")
+async def list_contacts(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+    await caught_up(org, CENSUS, after)
+    return MsgspecResponse(await queries.contacts(org.runtime.pool))
+
+
+async def _fresh(org: Org, after: int | None) -> None:
+    await caught_up(org, PARK, after)
+    await caught_up(org, ROSTERS, after)
+
+
+@router.get("/coverage", responses=response_schema(Coverage), summary="Coverage overall, by zone and building")
+async def get_coverage(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+    await _fresh(org, after)
+    return MsgspecResponse(coverage(await queries.census_snapshot(org.runtime.pool)))
+
+
+@router.get("/coverage/party-committee-readiness", responses=response_schema(UpgradeReadiness),
+            summary="Whether membership allows upgrading the general branch to a party committee")
+async def readiness(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+    await _fresh(org, after)
+    return MsgspecResponse(party_committee_readiness(await queries.census_snapshot(org.runtime.pool)))
+
+
+@router.get("/grid/proposal", responses=response_schema(GridProposal), summary="The grid proposed from the census")
+async def proposal(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+    await _fresh(org, after)
+    return MsgspecResponse(await org.proposal())
+
+
+@router.post("/grid/plans", status_code=201, responses=response_schema(Accepted, status=201),
+             dependencies=[Idempotent], summary="Adopt the proposed grid, as it is or amended")
+async def adopt(body: Annotated[Adoption, Body(Adoption, example=Adoption())], org: Org,
+                who: Admin) -> MsgspecResponse:
+    plan_id = body.plan_id or new_id()
+    return accepted(await org.adopt_grid_plan(plan_id, body.plan, who.subject), plan_id, 201)

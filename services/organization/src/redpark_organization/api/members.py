@@ -1,0 +1,158 @@
+"""Members, transfers and dues (党员、组织关系转接、党费)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import msgspec
+from fastapi import APIRouter, Query
+
+from redpark_contracts.organization import MemberStatus, Relationship
+from redpark_platform.decider import NotFound
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
+
+from .. import queries
+from ..application import new_id, utcnow
+from ..domain import member
+from ..projections.dues import NAME as DUES
+from ..projections.rosters import NAME as ROSTERS
+from .deps import Accepted, Admin, After, BranchStaff, Dated, Org, Reader, accepted, caught_up
+
+router = APIRouter(tags=["members"])
+
+
+class NewMember(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    enterprise_id: str | None = None
+    status: MemberStatus
+    joined_party_on: date
+    relationship: Relationship
+    relationship_held_by: str = ""
+    phone: str
+    id_number: str
+    member_id: str | None = None
+    effective_on: date | None = None
+
+
+class Transfer(msgspec.Struct, frozen=True, kw_only=True):
+    organization: str
+    effective_on: date | None = None
+
+
+class Placement(msgspec.Struct, frozen=True, kw_only=True):
+    branch_id: str
+    effective_on: date | None = None
+
+
+class Employer(msgspec.Struct, frozen=True, kw_only=True):
+    enterprise_id: str | None
+    effective_on: date | None = None
+
+
+class DuesRateBody(msgspec.Struct, frozen=True, kw_only=True):
+    monthly_amount_fen: int
+    effective_from: str
+
+
+class DuesPayment(msgspec.Struct, frozen=True, kw_only=True):
+    month: str
+    amount_fen: int
+    effective_on: date | None = None
+
+
+ACCEPTED = response_schema(Accepted)
+
+
+@router.post("/members", status_code=201, responses=response_schema(Accepted, status=201),
+             dependencies=[Idempotent], summary="Register a member in the census")
+async def register(body: Annotated[NewMember, Body(NewMember, example=NewMember(
+        name="王五", enterprise_id="e1", status="full", joined_party_on=date(2010, 7, 1), relationship="elsewhere",
+        relationship_held_by="某大学党委", phone="13800000000", id_number="11010519491231002X"))],
+        org: Org, who: Admin) -> MsgspecResponse:
+    member_id = body.member_id or new_id()
+    fields = msgspec.structs.asdict(body)
+    fields["member_id"] = member_id
+    return accepted(await org.register_member(fields), member_id, 201)
+
+
+@router.post("/members/{member_id}/transfers-in", responses=ACCEPTED,
+             summary="The member's relationship is transferred into the park")
+async def transfer_in(member_id: str, body: Annotated[Transfer, Body(Transfer)], org: Org,
+                      who: Admin) -> MsgspecResponse:
+    return accepted(await org.member_command(member_id, member.TransferIn(
+        member_id=member_id, from_organization=body.organization, now=utcnow(), effective_on=body.effective_on)),
+        member_id)
+
+
+@router.post("/members/{member_id}/transfers-out", responses=ACCEPTED,
+             summary="The member's relationship is transferred out of the park")
+async def transfer_out(member_id: str, body: Annotated[Transfer, Body(Transfer)], org: Org,
+                       who: Admin) -> MsgspecResponse:
+    return accepted(await org.member_command(member_id, member.TransferOut(
+        member_id=member_id, to_organization=body.organization, now=utcnow(), effective_on=body.effective_on)),
+        member_id)
+
+
+@router.put("/members/{member_id}/branch", responses=ACCEPTED, summary="Place the member in a branch (or move)")
+async def place(member_id: str, body: Annotated[Placement, Body(Placement)], org: Org,
+                who: Admin) -> MsgspecResponse:
+    return accepted(await org.place_member(member_id, body.branch_id, body.effective_on), member_id)
+
+
+@router.put("/members/{member_id}/enterprise", responses=ACCEPTED, summary="The member works for another tenant")
+async def change_enterprise(member_id: str, body: Annotated[Employer, Body(Employer)], org: Org,
+                            who: Admin) -> MsgspecResponse:
+    return accepted(await org.change_enterprise(member_id, body.enterprise_id, body.effective_on), member_id)
+
+
+@router.post("/members/{member_id}/full-membership", responses=ACCEPTED,
+             summary="A probationary member becomes a full member (转正)")
+async def confirm_full(member_id: str, body: Annotated[Dated, Body(Dated)], org: Org, who: Admin) -> MsgspecResponse:
+    return accepted(await org.member_command(member_id, member.ConfirmFullMembership(
+        member_id=member_id, now=utcnow(), effective_on=body.effective_on)), member_id)
+
+
+@router.put("/members/{member_id}/dues-rate", responses=ACCEPTED, summary="Set the member's monthly dues")
+async def set_dues_rate(member_id: str, body: Annotated[DuesRateBody, Body(DuesRateBody)], org: Org,
+                        who: Admin) -> MsgspecResponse:
+    return accepted(await org.set_dues_rate(member_id, body.monthly_amount_fen, body.effective_from), member_id)
+
+
+@router.post("/members/{member_id}/dues-payments", status_code=201, responses=response_schema(Accepted, status=201),
+             dependencies=[Idempotent], summary="Record a month's dues as paid")
+async def pay_dues(member_id: str, body: Annotated[DuesPayment, Body(DuesPayment, example=DuesPayment(
+        month="2025-06", amount_fen=2000))], org: Org, who: BranchStaff) -> MsgspecResponse:
+    if "park_admin" not in who.roles:
+        branch_id = await org.member_branch(member_id)
+        if branch_id is None:
+            raise NotFound("member.unknown", f"member {member_id} is in no branch", detail_zh="党员不存在",
+                           field="member_id")
+        ensure_branch(who, branch_id)
+    return accepted(await org.pay_dues(member_id, body.month, body.amount_fen, body.effective_on), member_id, 201)
+
+
+@router.get("/members", responses=response_schema(list[queries.MemberRow]), summary="Roster (no personal data)")
+async def roster(org: Org, who: Reader, after: After = None, branch_id: str | None = None) -> MsgspecResponse:
+    if not {"park_admin", "auditor"} & set(who.roles):
+        # a branch secretary sees its own branch's roster only
+        branch_id = branch_id or who.branch_id or ""
+        ensure_branch(who, branch_id)
+    await caught_up(org, ROSTERS, after)
+    return MsgspecResponse(await queries.members(org.runtime.pool, branch_id))
+
+
+@router.get("/members/{member_id}/transfers", responses=response_schema(list[queries.TransferRow]),
+            summary="The member's transfer record")
+async def transfer_record(member_id: str, org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+    await caught_up(org, ROSTERS, after)
+    return MsgspecResponse(await queries.transfers(org.runtime.pool, member_id))
+
+
+@router.get("/dues/arrears", responses=response_schema(list[queries.BranchArrears]),
+            summary="Dues in arrears per branch, through a month")
+async def dues_arrears(org: Org, who: Reader,
+                       month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+                       after: After = None, branch_id: str | None = None) -> MsgspecResponse:
+    await caught_up(org, DUES, after)
+    return MsgspecResponse(await queries.dues_arrears(org.runtime.pool, month, branch_id))

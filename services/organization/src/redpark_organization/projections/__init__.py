@@ -1,0 +1,15 @@
+"""Read models of the organization service, one module each; `ALL` is what the app runs."""
+
+from __future__ import annotations
+
+from redpark_platform.projections import Projection
+
+from .census import CensusLedgerProjection
+from .development import DevelopmentProjection
+from .dues import DuesProjection
+from .park import ParkProjection
+from .rosters import RostersProjection
+
+ALL: tuple[Projection, ...] = (
+    ParkProjection(), RostersProjection(), DuesProjection(), DevelopmentProjection(), CensusLedgerProjection(),
+)

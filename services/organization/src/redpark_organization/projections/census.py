@@ -1,0 +1,37 @@
+"""The census ledger of non-members (baselines 3 and 4): who, where, which categories. Political
+status, nationality and phone are personal and stay out of the read model."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from redpark_contracts.organization import (
+    UnitedFrontContactRegistered,
+    UnitedFrontContactRemoved,
+    UnitedFrontContactUpdated,
+    registry,
+)
+from redpark_platform.events import Event, IncomingEvent
+from redpark_platform.projections import Projection
+
+NAME = "org_census"
+
+
+class CensusLedgerProjection(Projection):
+    name = NAME
+    sources = ("organization",)
+    registries = {"organization": registry}
+    tables = ("org_contacts",)
+
+    async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
+        match event:
+            case UnitedFrontContactRegistered() | UnitedFrontContactUpdated():
+                await conn.execute(
+                    "INSERT INTO org_contacts (person_id, name, enterprise_id, categories) VALUES ($1, $2, $3, $4)"
+                    " ON CONFLICT (person_id) DO UPDATE SET name = excluded.name,"
+                    " enterprise_id = excluded.enterprise_id, categories = excluded.categories, removed = false",
+                    event.person_id, event.name, event.enterprise_id, list(event.categories))
+            case UnitedFrontContactRemoved():
+                await conn.execute("UPDATE org_contacts SET removed = true WHERE person_id = $1", event.person_id)
+            case _:
+                pass

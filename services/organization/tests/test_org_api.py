@@ -1,0 +1,195 @@
+"""The organization service over HTTP, against real PostgreSQL and NATS started by the test run:
+command → event → relay → projection → query, with read-your-writes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from redpark_organization.app import create_app
+from redpark_platform.servers import NatsServer
+from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.web import mint_token
+
+SECRET = "s" * 32
+
+
+def bearer(*roles: str, branch_id: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', roles, branch_id)}"}
+
+
+ADMIN = bearer("park_admin")
+
+
+@pytest.fixture
+async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+                 tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(service="organization", nats_url=nats_factory().url,
+                        database_url=await anew_database("org"), timezone="Asia/Shanghai", data_dir=tmp_path,
+                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://org",
+                                     headers=ADMIN) as c:
+            yield c
+
+
+async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def member(c: httpx.AsyncClient, member_id: str, enterprise_id: str | None, status: str = "full") -> int:
+    body = await ok(await c.post("/members", json={
+        "member_id": member_id, "name": f"党员{member_id}", "enterprise_id": enterprise_id, "status": status,
+        "joined_party_on": "2010-07-01", "relationship": "in_park", "phone": "13800000000",
+        "id_number": "11010519491231002X"}), 201)
+    return int(body["position"])
+
+
+async def test_a_new_enterprise_is_uncovered_until_a_branch_is_formed_for_it(client: httpx.AsyncClient) -> None:
+    c = client
+    await ok(await c.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
+    await ok(await c.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 12,
+                                              "sequence_in_zone": 1}), 201)
+    moved = await ok(await c.post("/enterprises", json={
+        "enterprise_id": "e1", "name": "爱科技", "building_id": "a1", "floor": 3, "headcount": 40,
+        "is_tech_enterprise": True, "legal_representative": "张三"}), 201)
+    cov = await ok(await c.get("/coverage", params={"after": moved["position"]}))
+    assert cov["overall"] == {"covered": 0, "total": 1, "rate": 0.0}
+    assert cov["uncovered"] == [{"enterprise_id": "e1", "building_id": "a1", "zone_id": "A",
+                                 "reason": "no_members_no_liaison"}]
+
+    last = 0
+    for m in ("m1", "m2", "m3"):
+        last = await member(c, m, "e1")
+    proposal = await ok(await c.get("/grid/proposal", params={"after": last}))
+    assert proposal["plan"]["branches_to_form"][0]["enterprise_ids"] == ["e1"]
+
+    established = await ok(await c.post("/branches", json={"branch_id": "br1", "name": "爱科技党支部",
+                                                           "kind": "enterprise", "enterprise_ids": ["e1"]}), 201)
+    cov = await ok(await c.get("/coverage", params={"after": established["position"]}))
+    assert cov["overall"] == {"covered": 1, "total": 1, "rate": 1.0} and cov["uncovered"] == []
+
+    assigned = await ok(await c.put("/buildings/a1/branch", json={"branch_id": "br1"}))
+    assert assigned["position"] > established["position"]
+    refused = await c.put("/buildings/a1/branch", json={"branch_id": "br2"})
+    assert refused.status_code == 409
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["code"] == "branch.not_active"
+
+
+async def test_a_branch_needs_three_full_members_and_refusals_are_problems(client: httpx.AsyncClient) -> None:
+    c = client
+    await ok(await c.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
+    await ok(await c.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 5,
+                                              "sequence_in_zone": 1}), 201)
+    await ok(await c.post("/enterprises", json={
+        "enterprise_id": "e1", "name": "小企业", "building_id": "a1", "floor": 1, "headcount": 5,
+        "is_tech_enterprise": False, "legal_representative": "李四"}), 201)
+    last = await member(c, "m1", "e1")
+    await c.get("/members", params={"after": last})
+    r = await c.post("/branches", json={"branch_id": "br1", "name": "小支部", "kind": "enterprise",
+                                        "enterprise_ids": ["e1"]})
+    assert r.status_code == 409 and r.json()["code"] == "branch.too_few_full_members"
+    r = await c.post("/members/nobody/transfers-in", json={"organization": "某大学党委"})
+    assert r.status_code == 404 and r.json()["code"] == "member.unknown"
+    r = await c.post("/enterprises", json={"enterprise_id": "e2"})
+    assert r.status_code == 422
+    r = await c.post("/zones", json={"zone_id": "B", "name": "B区", "phase": 2}, headers=bearer("auditor"))
+    assert r.status_code == 403
+
+
+async def test_dues_are_paid_once_per_month_and_arrears_are_counted_per_branch(client: httpx.AsyncClient) -> None:
+    c = client
+    await member(c, "m1", None)
+    await ok(await c.put("/members/m1/dues-rate", json={"monthly_amount_fen": 2000, "effective_from": "2025-01"}))
+    paid = await ok(await c.post("/members/m1/dues-payments", json={"month": "2025-01", "amount_fen": 2000}), 201)
+    again = await c.post("/members/m1/dues-payments", json={"month": "2025-01", "amount_fen": 2000})
+    assert again.status_code == 409 and again.json()["code"] == "dues.already_paid"
+    arrears = await ok(await c.get("/dues/arrears", params={"month": "2025-03", "after": paid["position"]}))
+    assert arrears == [{"branch_id": None, "members_in_arrears": 1, "amount_fen": 4000, "members": [
+        {"member_id": "m1", "months": ["2025-02", "2025-03"], "amount_fen": 4000}]}]
+
+
+async def test_rosters_never_show_personal_data(client: httpx.AsyncClient) -> None:
+    last = await member(client, "m1", None)
+    roster = await ok(await client.get("/members", params={"after": last}))
+    assert [m["member_id"] for m in roster] == ["m1"]
+    assert "13800000000" not in str(roster) and "11010519491231002X" not in str(roster)
+
+
+async def test_development_moves_stage_by_stage_and_full_also_confirms_the_member(client: httpx.AsyncClient) -> None:
+    c = client
+    # Dates relative to today: the rules count years between stages, and quotas of long-past years are closed.
+    base = date.today() - timedelta(days=800)
+    applied, activist, candidate, probationary, full_on = (
+        base, base + timedelta(days=10), base + timedelta(days=376), base + timedelta(days=400),
+        base + timedelta(days=766))
+    await ok(await c.post("/development", json={"person_id": "p1", "name": "赵六", "priority_groups": ["tech_talent"],
+                                                "effective_on": applied.isoformat()}), 201)
+    skipped = await c.post("/development/p1/stages", json={"to_stage": "candidate",
+                                                           "effective_on": activist.isoformat()})
+    assert skipped.status_code == 409 and skipped.json()["code"] == "development.stage_skipped"
+    for stage, on in (("activist", activist), ("candidate", candidate), ("probationary", probationary)):
+        await ok(await c.post("/development/p1/stages", json={"to_stage": stage, "effective_on": on.isoformat()}))
+    await ok(await c.post("/members", json={
+        "member_id": "p1", "name": "赵六", "status": "probationary", "joined_party_on": probationary.isoformat(),
+        "relationship": "in_park", "phone": "13900000000", "id_number": "11010519491231002X"}), 201)
+    await ok(await c.put(f"/development/quotas/{probationary.year}", json={"quota": 3}))
+    full = await ok(await c.post("/development/p1/stages", json={"to_stage": "full",
+                                                                 "effective_on": full_on.isoformat()}))
+    roster = await ok(await c.get("/members", params={"after": full["position"]}))
+    assert [(m["member_id"], m["status"]) for m in roster] == [("p1", "full")]
+    pipeline = await ok(await c.get(f"/development/pipeline/{probationary.year}",
+                                    params={"after": full["position"]}))
+    assert pipeline["figures"]["quota"] == 3 and pipeline["figures"]["admitted"] == 1
+    assert pipeline["figures"]["admitted_from_priority_groups"] == 1
+    assert pipeline["people"][0]["reached"]["candidate"] == candidate.isoformat()
+
+
+TABLES = ("org_zones", "org_buildings", "org_enterprises", "org_branches", "org_members", "org_transfers",
+          "org_dues_rates", "org_dues_paid", "org_dues_members", "org_development", "org_development_quotas",
+          "org_contacts")
+
+
+async def _dump(pool: Any) -> dict[str, list[str]]:
+    return {t: [r["row"] for r in await pool.fetch(f"SELECT t::text AS row FROM {t} t ORDER BY 1")] for t in TABLES}
+
+
+async def test_every_read_model_equals_its_rebuild_from_scratch(client: httpx.AsyncClient) -> None:
+    c = client
+    await ok(await c.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
+    await ok(await c.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
+                                              "sequence_in_zone": 1}), 201)
+    await ok(await c.post("/enterprises", json={
+        "enterprise_id": "e1", "name": "爱科技", "building_id": "a1", "floor": 2, "headcount": 9,
+        "is_tech_enterprise": True, "legal_representative": "张三"}), 201)
+    for m in ("m1", "m2", "m3"):
+        await member(c, m, "e1")
+    await c.get("/members", params={"after": await member(c, "m4", None)})
+    await ok(await c.post("/branches", json={"branch_id": "br1", "name": "爱科技党支部", "kind": "enterprise",
+                                             "enterprise_ids": ["e1"]}), 201)
+    await ok(await c.put("/members/m1/branch", json={"branch_id": "br1"}))
+    await ok(await c.post("/members/m1/transfers-out", json={"organization": "某区委"}))
+    await ok(await c.put("/members/m2/dues-rate", json={"monthly_amount_fen": 500, "effective_from": "2025-01"}))
+    await ok(await c.post("/members/m2/dues-payments", json={"month": "2025-01", "amount_fen": 500}), 201)
+    await ok(await c.post("/contacts", json={"person_id": "p9", "name": "孙七", "categories": ["foreign_national"],
+                                             "nationality": "德国"}), 201)
+    last = await ok(await c.post("/enterprises/e1/move-out", json={}))
+    runtime = c._transport.app.state.runtime  # type: ignore[attr-defined]
+    for name in runtime.runners:
+        assert await runtime.wait_for(name, last["position"], timeout=10), name
+    live = await _dump(runtime.pool)
+    assert live["org_enterprises"] and live["org_transfers"] and live["org_contacts"]
+    for runner in runtime.runners.values():
+        await runner.rebuild()
+    for name in runtime.runners:
+        assert await runtime.wait_for(name, last["position"], timeout=10), name
+    assert await _dump(runtime.pool) == live
