@@ -1,0 +1,1 @@
+"""HTTP edges of the public-events service: public routes (no login) and staff routes."""

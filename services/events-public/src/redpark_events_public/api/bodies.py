@@ -1,0 +1,237 @@
+"""Request and response bodies of the public-events API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+from redpark_contracts.events_public import ActivityKind, RouteStop
+
+Text = Annotated[str, msgspec.Meta(max_length=200)]
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+
+
+class NewRegistration(msgspec.Struct, frozen=True, kw_only=True):
+    """A public registration: no login, a mainland mobile number, the party and consent."""
+
+    name: Annotated[str, msgspec.Meta(max_length=100)]
+    phone: Annotated[str, msgspec.Meta(max_length=30)]
+    adults: Annotated[int, msgspec.Meta(ge=0, le=20)] = 1
+    children_ages: Annotated[
+        list[Annotated[int, msgspec.Meta(ge=0, le=150)]], msgspec.Meta(max_length=20)
+    ] = []
+    consent: bool = False
+
+
+class RegistrationAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """Confirmed with a ticket code, or on the waiting list at a position."""
+
+    position: int  # the event's position: pass it as `after` to read your own write
+    session_id: str
+    registration_id: str
+    status: Literal["confirmed", "waitlisted"]
+    ticket_code: str  # shown as ABCD-EFGH
+    seats: int
+    waitlist_position: int | None = None
+    qr_url: str
+
+
+class Cancellation(msgspec.Struct, frozen=True, kw_only=True):
+    """Cancel with the ticket code and the phone number it was registered with."""
+
+    ticket_code: Annotated[str, msgspec.Meta(max_length=20)]
+    phone: Annotated[str, msgspec.Meta(max_length=30)]
+
+
+class CancellationAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    position: int
+    registration_id: str
+    promoted: int  # waiting parties that got the freed seats
+
+
+class TicketView(msgspec.Struct, frozen=True, kw_only=True):
+    """A ticket as its holder sees it: no name, no phone."""
+
+    session_id: str
+    ticket_code: str
+    status: Literal["confirmed", "waitlisted", "cancelled"]
+    seats: int
+    waitlist_position: int | None = None
+    checked_in: bool
+    starts_at: datetime
+    place: str
+
+
+class SessionView(msgspec.Struct, frozen=True, kw_only=True):
+    session_id: str
+    activity_id: str
+    activity_kind: str
+    carnival_id: str | None = None
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    capacity: int
+    free_seats: int
+    waitlisted_parties: int
+    min_age: int | None = None
+    max_age: int | None = None
+    registration_opens_at: datetime
+    registration_closes_at: datetime
+    max_party_size: int
+
+
+class ActivityView(msgspec.Struct, frozen=True, kw_only=True):
+    activity_id: str
+    kind: str
+    title: str
+    summary: str
+    place: str
+    organizer: str
+    carnival_id: str | None = None
+    route: list[RouteStop] = []
+    daily_limit_per_phone: int | None = None
+    sessions: list[SessionView] = []
+
+
+class Catalogue(msgspec.Struct, frozen=True, kw_only=True):
+    activities: list[ActivityView]
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+class NewActivity(msgspec.Struct, frozen=True, kw_only=True):
+    activity_id: Id
+    kind: ActivityKind
+    title: Text
+    summary: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    place: Text = ""
+    organizer: Text = ""
+    carnival_id: Id | None = None
+    route: Annotated[list[RouteStop], msgspec.Meta(max_length=30)] = []
+    daily_limit_per_phone: int | None = None
+
+
+class NewSession(msgspec.Struct, frozen=True, kw_only=True):
+    session_id: Id
+    activity_id: Id
+    starts_at: datetime
+    ends_at: datetime
+    place: Text
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+    min_age: int | None = None
+    max_age: int | None = None
+    registration_opens_at: datetime
+    registration_closes_at: datetime
+    max_party_size: Annotated[int, msgspec.Meta(ge=1, le=50)] = 5
+    waitlist_limit: Annotated[int, msgspec.Meta(ge=0)] | None = None
+
+
+class CheckInRequest(msgspec.Struct, frozen=True, kw_only=True):
+    ticket_code: Annotated[str, msgspec.Meta(max_length=20)]
+
+
+class Done(msgspec.Struct, frozen=True, kw_only=True):
+    """The command was applied; `position` is for read-your-writes (`after`)."""
+
+    position: int
+
+
+class StaffRegistration(msgspec.Struct, frozen=True, kw_only=True):
+    registration_id: str
+    ticket_code: str
+    status: str
+    seats: int
+    adults: int
+    children: int
+    waitlist_position: int | None = None
+    registered_at: datetime
+    checked_in_at: datetime | None = None
+
+
+class SessionRegistrations(msgspec.Struct, frozen=True, kw_only=True):
+    session: SessionView
+    checked_in_seats: int
+    no_show_seats: int | None = None
+    registrations: list[StaffRegistration]
+
+
+# --- volunteer activities ----------------------------------------------------------------------
+
+
+class NewVolunteerActivity(msgspec.Struct, frozen=True, kw_only=True):
+    activity_id: Id
+    kind: Literal["volunteer_service", "tech_poverty_relief"]
+    title: Text
+    organizer_branch_id: Id
+    place: Text
+    starts_at: datetime
+    ends_at: datetime
+    volunteer_slots: Annotated[int, msgspec.Meta(ge=1, le=10_000)] | None = None
+
+
+class VolunteerMember(msgspec.Struct, frozen=True, kw_only=True):
+    member_id: Id
+
+
+class VolunteerHours(msgspec.Struct, frozen=True, kw_only=True):
+    member_id: Id
+    hours: Annotated[float, msgspec.Meta(gt=0, le=24)]
+
+
+class OrganizerCount(msgspec.Struct, frozen=True, kw_only=True):
+    organizer_branch_id: str
+    held: int
+    minimum: int
+    met: bool
+    volunteer_hours: float
+
+
+class VolunteerYearReport(msgspec.Struct, frozen=True, kw_only=True):
+    """Volunteer and tech-poverty-relief activities held per organizer in a year, against the minimum."""
+
+    year: int
+    minimum: int
+    organizers: list[OrganizerCount]
+
+
+# --- open-base visits --------------------------------------------------------------------------
+
+
+class NewOpenBaseVisit(msgspec.Struct, frozen=True, kw_only=True):
+    """An outside party organization asks to visit the open base with a group."""
+
+    day: date
+    organization: Text
+    contact_name: Annotated[str, msgspec.Meta(max_length=100)]
+    contact_phone: Annotated[str, msgspec.Meta(max_length=30)]
+    group_size: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
+
+
+class OpenBaseVisitAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    position: int
+    booking_id: str
+    day: date
+    status: Literal["requested"] = "requested"
+
+
+class OpenBaseDecision(msgspec.Struct, frozen=True, kw_only=True):
+    day: date
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class OpenBaseVisitView(msgspec.Struct, frozen=True, kw_only=True):
+    booking_id: str
+    day: date
+    organization: str
+    group_size: int
+    status: str
+    reason: str | None = None
+
+
+class OpenBaseDayView(msgspec.Struct, frozen=True, kw_only=True):
+    day: date
+    daily_capacity: int
+    held: int  # requested + confirmed
+    visits: list[OpenBaseVisitView]

@@ -1,0 +1,79 @@
+"""Open-base visits: outside party organizations request (public), staff confirm or decline."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+
+from .. import queries
+from ..domain.open_base import ConfirmOpenBaseVisit, DeclineOpenBaseVisit
+from ..handlers import utcnow
+from .bodies import Done, NewOpenBaseVisit, OpenBaseDayView, OpenBaseDecision, OpenBaseVisitAnswer
+from .deps import After, App, EventsReader, EventsStaff, caught_up
+
+public = APIRouter(prefix="/open-base", tags=["open base"])
+staff = APIRouter(prefix="/staff/open-base", tags=["open base"])
+
+BookingId = Annotated[str, Path(max_length=64)]
+OPEN_BASE = "events_public_open_base"
+NewVisitBody = Annotated[
+    NewOpenBaseVisit,
+    Body(
+        NewOpenBaseVisit,
+        example=NewOpenBaseVisit(
+            day=date(2026, 7, 1),
+            organization="某区机关第三党支部",
+            contact_name="王芳",
+            contact_phone="13800138000",
+            group_size=30,
+        ),
+    ),
+]
+DecisionBody = Annotated[OpenBaseDecision, Body(OpenBaseDecision)]
+
+
+@public.post(
+    "/visits",
+    status_code=201,
+    dependencies=[Idempotent],
+    responses=response_schema(OpenBaseVisitAnswer, status=201),
+    summary="Request a group visit",
+)
+async def request_visit(app: App, body: NewVisitBody) -> MsgspecResponse:
+    booking_id, result = await app.request_open_base_visit(
+        day=body.day,
+        organization=body.organization,
+        contact_name=body.contact_name,
+        contact_phone=body.contact_phone,
+        group_size=body.group_size,
+    )
+    return MsgspecResponse(
+        OpenBaseVisitAnswer(position=result.position, booking_id=booking_id, day=body.day), status_code=201
+    )
+
+
+@staff.post("/visits/{booking_id}/confirmation", responses=response_schema(Done), summary="Confirm a visit")
+async def confirm(app: App, who: EventsStaff, booking_id: BookingId, body: DecisionBody) -> MsgspecResponse:
+    result = await app.decide_open_base_visit(
+        ConfirmOpenBaseVisit(booking_id=booking_id, day=body.day, by=who.subject, now=utcnow())
+    )
+    return MsgspecResponse(Done(position=result.position))
+
+
+@staff.post("/visits/{booking_id}/decline", responses=response_schema(Done), summary="Decline a visit")
+async def decline(app: App, who: EventsStaff, booking_id: BookingId, body: DecisionBody) -> MsgspecResponse:
+    result = await app.decide_open_base_visit(
+        DeclineOpenBaseVisit(
+            booking_id=booking_id, day=body.day, reason=body.reason, by=who.subject, now=utcnow()
+        )
+    )
+    return MsgspecResponse(Done(position=result.position))
+
+
+@staff.get("/days/{day}", responses=response_schema(OpenBaseDayView), summary="A day's bookings")
+async def day_view(app: App, who: EventsReader, day: date, after: After = None) -> MsgspecResponse:
+    await caught_up(app, after, OPEN_BASE)
+    return MsgspecResponse(await queries.open_base_day(app.runtime.pool, day, app.open_base_capacity))

@@ -1,0 +1,133 @@
+"""Public routes: the catalogue, registration, cancellation and tickets. No login."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+from redpark_contracts.events_public import RegistrationCancelled, RegistrationPromoted
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+
+from .. import queries
+from ..domain.session import Confirmed, Waitlisted
+from ..domain.ticket import format_ticket_code, normalise_ticket_code
+from ..handlers import ticket_qr_png
+from .bodies import (
+    Cancellation,
+    CancellationAnswer,
+    Catalogue,
+    NewRegistration,
+    RegistrationAnswer,
+    SessionView,
+    TicketView,
+)
+from .deps import After, App, caught_up
+
+router = APIRouter(tags=["public"])
+
+SessionId = Annotated[str, Path(max_length=64, description="The session")]
+TicketCode = Annotated[str, Path(max_length=20, description="The ticket code, e.g. ACDE-FGHJ")]
+NewRegistrationBody = Annotated[
+    NewRegistration,
+    Body(
+        NewRegistration,
+        example=NewRegistration(name="李雷", phone="13800138000", adults=1, children_ages=[9], consent=True),
+    ),
+]
+CancellationBody = Annotated[
+    Cancellation, Body(Cancellation, example=Cancellation(ticket_code="ACDE-FGHJ", phone="13800138000"))
+]
+
+
+@router.get("/catalogue", responses=response_schema(Catalogue), summary="Activities and their sessions")
+async def catalogue(app: App, after: After = None) -> MsgspecResponse:
+    await caught_up(app, after)
+    return MsgspecResponse(Catalogue(activities=await queries.catalogue(app.runtime.pool)))
+
+
+@router.get(
+    "/sessions/{session_id}", responses=response_schema(SessionView), summary="A session and its free seats"
+)
+async def session(app: App, session_id: SessionId, after: After = None) -> MsgspecResponse:
+    await caught_up(app, after)
+    return MsgspecResponse(await queries.session(app.runtime.pool, session_id))
+
+
+@router.post(
+    "/sessions/{session_id}/registrations",
+    status_code=201,
+    dependencies=[Idempotent],
+    responses=response_schema(RegistrationAnswer, status=201),
+    summary="Register (no login)",
+)
+async def register(app: App, session_id: SessionId, body: NewRegistrationBody) -> MsgspecResponse:
+    result = await app.register(
+        session_id,
+        name=body.name,
+        phone=body.phone,
+        adults=body.adults,
+        children_ages=body.children_ages,
+        consent=body.consent,
+    )
+    outcome = result.outcome
+    assert isinstance(outcome, Confirmed | Waitlisted)
+    code = format_ticket_code(outcome.ticket_code)
+    answer = RegistrationAnswer(
+        position=result.position,
+        session_id=session_id,
+        registration_id=outcome.registration_id,
+        status="confirmed" if isinstance(outcome, Confirmed) else "waitlisted",
+        ticket_code=code,
+        seats=outcome.seats,
+        waitlist_position=outcome.position if isinstance(outcome, Waitlisted) else None,
+        qr_url=f"/sessions/{session_id}/tickets/{code}/qr.png",
+    )
+    return MsgspecResponse(answer, status_code=201)
+
+
+@router.post(
+    "/sessions/{session_id}/cancellations",
+    responses=response_schema(CancellationAnswer),
+    summary="Cancel with the ticket code and phone number",
+)
+async def cancel(app: App, session_id: SessionId, body: CancellationBody) -> MsgspecResponse:
+    result = await app.cancel(session_id, ticket_code=body.ticket_code, phone=body.phone)
+    cancelled = next(e for e in result.events if isinstance(e, RegistrationCancelled))
+    promoted = sum(isinstance(e, RegistrationPromoted) for e in result.events)
+    return MsgspecResponse(
+        CancellationAnswer(
+            position=result.position, registration_id=cancelled.registration_id, promoted=promoted
+        )
+    )
+
+
+@router.get(
+    "/sessions/{session_id}/tickets/{ticket_code}",
+    responses=response_schema(TicketView),
+    summary="A ticket's status and waiting-list position",
+)
+async def ticket(
+    app: App, session_id: SessionId, ticket_code: TicketCode, after: After = None
+) -> MsgspecResponse:
+    await caught_up(app, after)
+    return MsgspecResponse(
+        await queries.ticket(app.runtime.pool, session_id, normalise_ticket_code(ticket_code))
+    )
+
+
+@router.get(
+    "/sessions/{session_id}/tickets/{ticket_code}/qr.png",
+    summary="The ticket's QR code",
+    responses={200: {"content": {"image/png": {}}, "description": "A PNG image"}},
+    response_class=Response,
+)
+async def ticket_qr(
+    app: App, session_id: SessionId, ticket_code: TicketCode, after: After = None
+) -> Response:
+    await caught_up(app, after)
+    view = await queries.ticket(app.runtime.pool, session_id, normalise_ticket_code(ticket_code))
+    return Response(
+        ticket_qr_png(session_id, view.ticket_code),
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=3600"},
+    )

@@ -1,0 +1,121 @@
+"""Staff routes (events_officer, park_admin): the catalogue, sessions, check-in at the door."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+
+from .. import queries
+from ..domain.catalogue import PublishActivity
+from ..domain.session import CheckIn, CountNoShows, ScheduleSession
+from ..domain.ticket import normalise_ticket_code
+from ..handlers import utcnow
+from .bodies import CheckInRequest, Done, NewActivity, NewSession, SessionRegistrations
+from .deps import After, App, EventsReader, EventsStaff, caught_up
+
+router = APIRouter(prefix="/staff", tags=["staff"])
+
+SessionId = Annotated[str, Path(max_length=64)]
+NewActivityBody = Annotated[
+    NewActivity,
+    Body(
+        NewActivity,
+        example=NewActivity(
+            activity_id="robots-2026",
+            kind="youth_science_course",
+            title="青少年机器人科普课",
+            place="A3 报告厅",
+        ),
+    ),
+]
+NewSessionBody = Annotated[NewSession, Body(NewSession)]
+CheckInBody = Annotated[CheckInRequest, Body(CheckInRequest, example=CheckInRequest(ticket_code="ACDE-FGHJ"))]
+
+
+@router.post(
+    "/activities",
+    status_code=201,
+    dependencies=[Idempotent],
+    responses=response_schema(Done, status=201),
+    summary="Publish an activity in the catalogue",
+)
+async def publish_activity(app: App, who: EventsStaff, body: NewActivityBody) -> MsgspecResponse:
+    result = await app.publish(
+        PublishActivity(
+            activity_id=body.activity_id,
+            kind=body.kind,
+            title=body.title,
+            summary=body.summary,
+            place=body.place,
+            organizer=body.organizer,
+            carnival_id=body.carnival_id,
+            route=list(body.route),
+            daily_limit_per_phone=body.daily_limit_per_phone,
+            now=utcnow(),
+        )
+    )
+    return MsgspecResponse(Done(position=result.position), status_code=201)
+
+
+@router.post(
+    "/sessions",
+    status_code=201,
+    dependencies=[Idempotent],
+    responses=response_schema(Done, status=201),
+    summary="Schedule a session of an activity",
+)
+async def schedule_session(app: App, who: EventsStaff, body: NewSessionBody) -> MsgspecResponse:
+    activity = await app.open_activity(body.activity_id)
+    result = await app.schedule(
+        ScheduleSession(
+            session_id=body.session_id,
+            activity_id=body.activity_id,
+            activity_kind=activity.kind,
+            carnival_id=activity.carnival_id,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            place=body.place,
+            capacity=body.capacity,
+            min_age=body.min_age,
+            max_age=body.max_age,
+            registration_opens_at=body.registration_opens_at,
+            registration_closes_at=body.registration_closes_at,
+            max_party_size=body.max_party_size,
+            waitlist_limit=body.waitlist_limit,
+            now=utcnow(),
+        )
+    )
+    return MsgspecResponse(Done(position=result.position), status_code=201)
+
+
+@router.post("/sessions/{session_id}/check-ins", responses=response_schema(Done), summary="Check a ticket in")
+async def check_in(app: App, who: EventsStaff, session_id: SessionId, body: CheckInBody) -> MsgspecResponse:
+    result = await app.session_command(
+        session_id,
+        CheckIn(session_id=session_id, ticket_code=normalise_ticket_code(body.ticket_code), now=utcnow()),
+    )
+    return MsgspecResponse(Done(position=result.position))
+
+
+@router.post(
+    "/sessions/{session_id}/no-shows",
+    responses=response_schema(Done),
+    summary="Count the no-shows once the session is over",
+)
+async def count_no_shows(app: App, who: EventsStaff, session_id: SessionId) -> MsgspecResponse:
+    result = await app.session_command(session_id, CountNoShows(session_id=session_id, now=utcnow()))
+    return MsgspecResponse(Done(position=result.position))
+
+
+@router.get(
+    "/sessions/{session_id}/registrations",
+    responses=response_schema(SessionRegistrations),
+    summary="A session's registrations (no names or phones)",
+)
+async def registrations(
+    app: App, who: EventsReader, session_id: SessionId, after: After = None
+) -> MsgspecResponse:
+    await caught_up(app, after)
+    return MsgspecResponse(await queries.session_registrations(app.runtime.pool, session_id))

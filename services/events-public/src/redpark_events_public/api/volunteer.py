@@ -1,0 +1,136 @@
+"""Staff routes for members' volunteer and tech-poverty-relief activities.
+
+A branch secretary manages the activities its own branch organizes; events officers and park
+admins manage all; auditors read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from redpark_platform.web import (
+    Body,
+    Idempotent,
+    MsgspecResponse,
+    Principal,
+    ensure_branch,
+    require_roles,
+    response_schema,
+)
+
+from .. import queries
+from ..domain.volunteer import (
+    RecordVolunteerHours,
+    ScheduleVolunteerActivity,
+    SignUpVolunteer,
+    VolunteerActivity,
+    WithdrawVolunteer,
+    volunteer_decider,
+    volunteer_stream,
+)
+from ..handlers import EventsPublic, utcnow
+from .bodies import Done, NewVolunteerActivity, VolunteerHours, VolunteerMember, VolunteerYearReport
+from .deps import After, App, caught_up
+
+router = APIRouter(prefix="/staff/volunteer-activities", tags=["volunteer"])
+
+Organizer = Annotated[Principal, require_roles("events_officer", "park_admin", "branch_secretary")]
+Reader = Annotated[Principal, require_roles("events_officer", "park_admin", "branch_secretary", "auditor")]
+ActivityId = Annotated[str, Path(max_length=64)]
+NewVolunteerActivityBody = Annotated[NewVolunteerActivity, Body(NewVolunteerActivity)]
+MemberBody = Annotated[VolunteerMember, Body(VolunteerMember, example=VolunteerMember(member_id="m-1024"))]
+HoursBody = Annotated[
+    VolunteerHours, Body(VolunteerHours, example=VolunteerHours(member_id="m-1024", hours=3.5))
+]
+VOLUNTEER = "events_public_volunteer"
+
+
+async def _check_organizer(app: EventsPublic, who: Principal, activity_id: str) -> None:
+    stored = await app.runtime.store.read_stream(volunteer_stream(activity_id))
+    state = volunteer_decider.fold([e.event for e in stored.events])
+    if isinstance(state, VolunteerActivity):
+        ensure_branch(who, state.plan.organizer_branch_id)
+
+
+@router.post(
+    "",
+    status_code=201,
+    dependencies=[Idempotent],
+    responses=response_schema(Done, status=201),
+    summary="Schedule a volunteer activity",
+)
+async def schedule(app: App, who: Organizer, body: NewVolunteerActivityBody) -> MsgspecResponse:
+    ensure_branch(who, body.organizer_branch_id)
+    result = await app.volunteer(
+        ScheduleVolunteerActivity(
+            activity_id=body.activity_id,
+            kind=body.kind,
+            title=body.title,
+            organizer_branch_id=body.organizer_branch_id,
+            place=body.place,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            volunteer_slots=body.volunteer_slots,
+            now=utcnow(),
+        )
+    )
+    return MsgspecResponse(Done(position=result.position), status_code=201)
+
+
+@router.post(
+    "/{activity_id}/sign-ups",
+    status_code=201,
+    responses=response_schema(Done, status=201),
+    summary="Sign a member up (by member id)",
+)
+async def sign_up(app: App, who: Organizer, activity_id: ActivityId, body: MemberBody) -> MsgspecResponse:
+    await _check_organizer(app, who, activity_id)
+    result = await app.volunteer(
+        SignUpVolunteer(activity_id=activity_id, member_id=body.member_id, now=utcnow())
+    )
+    return MsgspecResponse(Done(position=result.position), status_code=201)
+
+
+@router.post(
+    "/{activity_id}/withdrawals", responses=response_schema(Done), summary="Withdraw a member's sign-up"
+)
+async def withdraw(app: App, who: Organizer, activity_id: ActivityId, body: MemberBody) -> MsgspecResponse:
+    await _check_organizer(app, who, activity_id)
+    result = await app.volunteer(
+        WithdrawVolunteer(activity_id=activity_id, member_id=body.member_id, now=utcnow())
+    )
+    return MsgspecResponse(Done(position=result.position))
+
+
+@router.post(
+    "/{activity_id}/hours", responses=response_schema(Done), summary="Record a member's hours afterwards"
+)
+async def record_hours(app: App, who: Organizer, activity_id: ActivityId, body: HoursBody) -> MsgspecResponse:
+    await _check_organizer(app, who, activity_id)
+    result = await app.volunteer(
+        RecordVolunteerHours(
+            activity_id=activity_id,
+            member_id=body.member_id,
+            hours=body.hours,
+            recorded_by=who.subject,
+            now=utcnow(),
+        )
+    )
+    return MsgspecResponse(Done(position=result.position))
+
+
+@router.get(
+    "/report",
+    responses=response_schema(VolunteerYearReport),
+    summary="The year's activities per organizer against the plan's minimum",
+)
+async def report(
+    app: App, who: Reader, year: Annotated[int, Query(ge=2000, le=2100)], after: After = None
+) -> MsgspecResponse:
+    await caught_up(app, after, VOLUNTEER)
+    return MsgspecResponse(
+        await queries.volunteer_year_report(
+            app.runtime.pool, year=year, minimum=app.volunteer_minimum, tz=app.runtime.settings.timezone
+        )
+    )

@@ -1,0 +1,45 @@
+"""The composition root of the public-events service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from redpark_contracts.events_public import registry
+from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
+from redpark_platform.settings import Settings
+
+from .api import open_base, public, staff, volunteer
+from .handlers import EventsPublic
+from .projections.catalogue import CatalogueProjection
+from .projections.open_base import OpenBaseProjection
+from .projections.volunteer import VolunteerProjection
+
+SERVICE = "events-public"
+
+
+async def _start(runtime: Runtime) -> None:
+    EventsPublic.attach(runtime)
+
+
+async def _stop(runtime: Runtime) -> None:
+    app: EventsPublic | None = runtime.extras.get("events_public")
+    if app is not None:
+        await app.writers.close()
+
+
+def service_spec() -> ServiceSpec:
+    return ServiceSpec(
+        name=SERVICE,
+        title="Red Park public events (公众活动)",
+        registry=registry,
+        migrations=Path(__file__).parent / "sql",
+        projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection()],
+        routers=[public.router, open_base.public, staff.router, volunteer.router, open_base.staff],
+        on_start=[_start],
+        on_stop=[_stop],
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(service_spec(), settings)

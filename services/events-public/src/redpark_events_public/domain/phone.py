@@ -1,0 +1,44 @@
+"""Mainland China mobile numbers: validation, normalisation, masking.
+
+The public types numbers in many shapes (spaces, dashes, +86, 0086); the rules compare the
+normalised eleven digits, so one person cannot register twice by writing the number differently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from redpark_platform.decider import InvalidCommand
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_SEPARATORS = re.compile(r"[\s\-().]")
+
+
+def normalise_phone(raw: str, *, field: str = "phone") -> str:
+    """The eleven-digit number, or InvalidCommand naming `field`."""
+    digits = _SEPARATORS.sub("", raw or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not _MOBILE.fullmatch(digits):
+        raise InvalidCommand(
+            "phone.invalid",
+            "Enter a mainland China mobile number: 11 digits starting with 13 to 19.",
+            detail_zh="请输入有效的中国大陆手机号码（11位，以13至19开头）。",
+            field=field,
+        )
+    return digits
+
+
+def is_mobile(number: str) -> bool:
+    return _MOBILE.fullmatch(number) is not None
+
+
+def mask_phone(number: str) -> str:
+    """138****8000: enough for a person to recognise their own number, not to dial it."""
+    if len(number) != 11:
+        return "*" * len(number)
+    return f"{number[:3]}****{number[7:]}"

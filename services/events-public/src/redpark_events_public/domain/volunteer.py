@@ -1,0 +1,309 @@
+"""Volunteer and tech-poverty-relief activities of members (科技扶贫 / 志愿者服务).
+
+The plan asks the general branch and every branch to organise at least × such activities a
+year; × is configuration, so the yearly report takes the minimum as an argument. An activity
+counts for its organizer's year (park time, by its start) once hours were recorded for it: hours
+are only recorded after the activity, so a recorded hour is the proof it took place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import assert_never
+
+import msgspec
+from redpark_contracts.events_public import (
+    VolunteerActivityScheduled,
+    VolunteerEvent,
+    VolunteerHoursRecorded,
+    VolunteerKind,
+    VolunteerSignedUp,
+    VolunteerSignUpWithdrawn,
+)
+from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+
+from .park_time import PARK_TZ, park_year
+
+
+class ScheduleVolunteerActivity(msgspec.Struct, frozen=True, kw_only=True):
+    activity_id: str
+    kind: VolunteerKind
+    title: str
+    organizer_branch_id: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    volunteer_slots: int | None = None
+    now: datetime
+
+
+class SignUpVolunteer(msgspec.Struct, frozen=True, kw_only=True):
+    activity_id: str
+    member_id: str
+    now: datetime
+
+
+class WithdrawVolunteer(msgspec.Struct, frozen=True, kw_only=True):
+    activity_id: str
+    member_id: str
+    now: datetime
+
+
+class RecordVolunteerHours(msgspec.Struct, frozen=True, kw_only=True):
+    activity_id: str
+    member_id: str
+    hours: float
+    recorded_by: str
+    now: datetime
+
+
+VolunteerCommand = ScheduleVolunteerActivity | SignUpVolunteer | WithdrawVolunteer | RecordVolunteerHours
+
+
+class NoVolunteerActivity(msgspec.Struct, frozen=True, tag="none"):
+    pass
+
+
+class VolunteerActivity(msgspec.Struct, frozen=True, kw_only=True, tag="volunteer_activity"):
+    plan: VolunteerActivityScheduled
+    volunteers: frozenset[str] = frozenset()  # members signed up and not withdrawn
+    hours: dict[str, float] = {}  # member id -> hours recorded
+
+
+VolunteerState = NoVolunteerActivity | VolunteerActivity
+
+
+def volunteer_stream(activity_id: str) -> str:
+    return f"volunteer-{activity_id}"
+
+
+def decide_volunteer(command: VolunteerCommand, state: VolunteerState) -> list[VolunteerEvent]:
+    match command:
+        case ScheduleVolunteerActivity():
+            return [_schedule(command, state)]
+        case SignUpVolunteer():
+            a = _existing(state)
+            if command.now >= a.plan.starts_at:
+                raise DomainError(
+                    "volunteer.already_started",
+                    "Sign-up closes when the activity starts.",
+                    detail_zh="活动已开始，不能再报名。",
+                    field="activity_id",
+                )
+            if command.member_id in a.volunteers:
+                raise DomainError(
+                    "volunteer.already_signed_up",
+                    "This member is already signed up.",
+                    detail_zh="该党员已报名本次活动。",
+                    field="member_id",
+                )
+            slots = a.plan.volunteer_slots
+            if slots is not None and len(a.volunteers) >= slots:
+                raise DomainError(
+                    "volunteer.full",
+                    "All volunteer places are taken.",
+                    detail_zh="志愿者名额已满。",
+                    field="activity_id",
+                )
+            return [
+                VolunteerSignedUp(
+                    activity_id=a.plan.activity_id, member_id=command.member_id, signed_up_at=command.now
+                )
+            ]
+        case WithdrawVolunteer():
+            a = _existing(state)
+            if command.member_id not in a.volunteers:
+                raise NotFound(
+                    "volunteer.not_signed_up",
+                    "This member is not signed up.",
+                    detail_zh="该党员未报名本次活动。",
+                    field="member_id",
+                )
+            if command.now >= a.plan.starts_at:
+                raise DomainError(
+                    "volunteer.already_started",
+                    "The activity has started; withdrawing is closed.",
+                    detail_zh="活动已开始，不能再退出。",
+                    field="activity_id",
+                )
+            return [
+                VolunteerSignUpWithdrawn(
+                    activity_id=a.plan.activity_id, member_id=command.member_id, withdrawn_at=command.now
+                )
+            ]
+        case RecordVolunteerHours():
+            return [_record_hours(command, _existing(state))]
+        case _:
+            assert_never(command)
+
+
+def _existing(state: VolunteerState) -> VolunteerActivity:
+    if not isinstance(state, VolunteerActivity):
+        raise NotFound(
+            "volunteer.activity_not_found",
+            "No such volunteer activity.",
+            detail_zh="志愿服务活动不存在。",
+            field="activity_id",
+        )
+    return state
+
+
+def _schedule(c: ScheduleVolunteerActivity, state: VolunteerState) -> VolunteerActivityScheduled:
+    if isinstance(state, VolunteerActivity):
+        raise DomainError(
+            "volunteer.already_scheduled",
+            "This volunteer activity is already scheduled.",
+            detail_zh="该志愿服务活动已安排。",
+            field="activity_id",
+        )
+    if not c.title.strip():
+        raise InvalidCommand(
+            "volunteer.title_required",
+            "A volunteer activity needs a title.",
+            detail_zh="请填写志愿服务活动名称。",
+            field="title",
+        )
+    if not c.organizer_branch_id:
+        raise InvalidCommand(
+            "volunteer.organizer_required",
+            "Name the organising branch.",
+            detail_zh="请指明组织活动的党组织。",
+            field="organizer_branch_id",
+        )
+    if c.ends_at <= c.starts_at:
+        raise InvalidCommand(
+            "volunteer.ends_before_start",
+            "An activity ends after it starts.",
+            detail_zh="活动结束时间必须晚于开始时间。",
+            field="ends_at",
+        )
+    if c.volunteer_slots is not None and c.volunteer_slots < 1:
+        raise InvalidCommand(
+            "volunteer.slots_invalid",
+            "Volunteer places are at least one.",
+            detail_zh="志愿者名额至少为1。",
+            field="volunteer_slots",
+        )
+    return VolunteerActivityScheduled(
+        activity_id=c.activity_id,
+        kind=c.kind,
+        title=c.title.strip(),
+        organizer_branch_id=c.organizer_branch_id,
+        place=c.place,
+        starts_at=c.starts_at,
+        ends_at=c.ends_at,
+        volunteer_slots=c.volunteer_slots,
+        scheduled_at=c.now,
+    )
+
+
+def _record_hours(c: RecordVolunteerHours, a: VolunteerActivity) -> VolunteerHoursRecorded:
+    if c.now < a.plan.ends_at:
+        raise DomainError(
+            "volunteer.not_over",
+            "Hours are recorded after the activity ends.",
+            detail_zh="活动结束后才能登记服务时长。",
+            field="activity_id",
+        )
+    if c.member_id not in a.volunteers:
+        raise DomainError(
+            "volunteer.not_signed_up",
+            "Only members signed up for the activity get hours.",
+            detail_zh="只有报名参加本次活动的党员才能登记服务时长。",
+            field="member_id",
+        )
+    if c.member_id in a.hours:
+        raise DomainError(
+            "volunteer.hours_already_recorded",
+            "Hours for this member are already recorded.",
+            detail_zh="该党员的服务时长已登记。",
+            field="member_id",
+        )
+    longest = (a.plan.ends_at - a.plan.starts_at).total_seconds() / 3600
+    if not 0 < c.hours <= longest:
+        raise InvalidCommand(
+            "volunteer.hours_invalid",
+            f"Hours are more than 0 and at most the activity's length ({longest:g} h).",
+            detail_zh=f"服务时长应大于0且不超过活动时长（{longest:g}小时）。",
+            field="hours",
+        )
+    return VolunteerHoursRecorded(
+        activity_id=a.plan.activity_id,
+        member_id=c.member_id,
+        hours=c.hours,
+        recorded_by=c.recorded_by,
+        recorded_at=c.now,
+    )
+
+
+def evolve_volunteer(state: VolunteerState, event: VolunteerEvent) -> VolunteerState:
+    match event:
+        case VolunteerActivityScheduled():
+            return VolunteerActivity(plan=event)
+        case VolunteerSignedUp():
+            a = _existing(state)
+            return msgspec.structs.replace(a, volunteers=a.volunteers | {event.member_id})
+        case VolunteerSignUpWithdrawn():
+            a = _existing(state)
+            return msgspec.structs.replace(a, volunteers=a.volunteers - {event.member_id})
+        case VolunteerHoursRecorded():
+            a = _existing(state)
+            return msgspec.structs.replace(a, hours={**a.hours, event.member_id: event.hours})
+        case _:
+            assert_never(event)
+
+
+volunteer_decider: Decider[VolunteerCommand, VolunteerState, VolunteerEvent] = Decider(
+    initial=NoVolunteerActivity(), decide=decide_volunteer, evolve=evolve_volunteer
+)
+
+
+# --- the year's count against the plan's minimum ------------------------------------------------
+
+
+class OrganizerYear(msgspec.Struct, frozen=True, kw_only=True):
+    organizer_branch_id: str
+    year: int
+    held: int  # activities that took place (hours recorded)
+    minimum: int
+    met: bool
+    volunteer_hours: float
+
+
+def volunteer_year(
+    events: Iterable[VolunteerEvent],
+    *,
+    year: int,
+    minimum: int,
+    organizers: Iterable[str] = (),
+    tz: str = PARK_TZ,
+) -> list[OrganizerYear]:
+    """Per organizer, activities held in `year` against `minimum`. `organizers` lists those that
+    must appear even with nothing held (the general branch and every branch), since a branch
+    that did nothing is exactly the one the report is for."""
+    plans: dict[str, VolunteerActivityScheduled] = {}
+    hours: dict[str, float] = {}
+    for e in events:
+        if isinstance(e, VolunteerActivityScheduled):
+            plans[e.activity_id] = e
+        elif isinstance(e, VolunteerHoursRecorded):
+            hours[e.activity_id] = hours.get(e.activity_id, 0.0) + e.hours
+    held: dict[str, int] = dict.fromkeys(organizers, 0)
+    total: dict[str, float] = dict.fromkeys(organizers, 0.0)
+    for activity_id, plan in plans.items():
+        if activity_id in hours and park_year(plan.starts_at, tz) == year:
+            org = plan.organizer_branch_id
+            held[org] = held.get(org, 0) + 1
+            total[org] = total.get(org, 0.0) + hours[activity_id]
+    return [
+        OrganizerYear(
+            organizer_branch_id=org,
+            year=year,
+            held=n,
+            minimum=minimum,
+            met=n >= minimum,
+            volunteer_hours=total[org],
+        )
+        for org, n in sorted(held.items())
+    ]

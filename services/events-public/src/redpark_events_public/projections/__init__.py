@@ -1,0 +1,1 @@
+"""Read models of the public-events service, one module per read model."""

@@ -1,0 +1,250 @@
+"""One writer per hot session: registrations queue up and are decided a batch per append.
+
+Every registration of a session contends on the session's one stream. Optimistic retries alone
+collapse under a rush (each retry re-reads a growing stream and loses again), so in this process
+a session has exactly one writer task: callers queue their command and await its outcome; the
+task takes every registration queued at that moment (up to `max_batch`), decides them with
+`decide_registrations` against the state it keeps in memory, and appends the result in ONE
+append with the expected version. Arrival order is queue order. Other commands of the session
+(cancel, check-in, counting no-shows) go through the same queue, one at a time, so nothing else
+in this process writes the stream behind the writer's back.
+
+Another process writing the same session shows up as a version conflict: the writer re-reads the
+stream and decides the same batch again (bounded). An append that failed in an unknown way marks
+the state stale, so the next batch starts from a fresh read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from redpark_contracts.events_public import SessionEvent
+from redpark_platform.decider import DomainError, TooManyConflicts
+from redpark_platform.store import AppendResult, ConcurrencyConflict, EventStore
+
+from .domain.session import (
+    Outcome,
+    Register,
+    RegisterBatch,
+    SessionCommand,
+    SessionState,
+    decide,
+    decide_registrations,
+    session_decider,
+    session_stream,
+)
+
+log = logging.getLogger("redpark.events_public.writer")
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    outcome: Outcome
+    position: int  # global position the caller can wait for (0 when nothing was stored)
+
+
+class WriterClosed(DomainError):
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "service.stopping",
+            "The service is restarting; try again in a moment.",
+            detail_zh="服务正在重启，请稍后重试。",
+        )
+
+
+@dataclass
+class _Item:
+    command: SessionCommand
+    future: asyncio.Future[Any]
+
+
+class SessionWriter:
+    def __init__(
+        self, store: EventStore, session_id: str, *, max_batch: int = 200, max_attempts: int = 5
+    ) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.stream_id = session_stream(session_id)
+        self.max_batch = max_batch
+        self.max_attempts = max_attempts
+        self.batches = 0  # appends made, for tests and metrics
+        self._queue: deque[_Item] = deque()
+        self._wake = asyncio.Event()
+        self._state: SessionState | None = None  # None = read the stream before deciding
+        self._version = 0
+        self._closed = False
+        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"session-writer-{session_id}")
+
+    # --- what callers use --------------------------------------------------------------------
+
+    async def register(self, registration: Register) -> RegistrationResult:
+        result: RegistrationResult = await self._submit(registration)
+        return result
+
+    async def execute(self, command: SessionCommand) -> AppendResult:
+        """Any other session command; raises its refusal."""
+        result: AppendResult = await self._submit(command)
+        return result
+
+    async def state(self) -> SessionState:
+        """The session as this writer knows it (read from the store when it does not yet)."""
+        if self._state is None:
+            await self._load()
+        assert self._state is not None
+        return self._state
+
+    async def close(self) -> None:
+        self._closed = True
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        while self._queue:
+            item = self._queue.popleft()
+            if not item.future.done():
+                item.future.set_exception(WriterClosed())
+
+    # --- the task ----------------------------------------------------------------------------
+
+    async def _submit(self, command: SessionCommand) -> Any:
+        if self._closed:
+            raise WriterClosed()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Item(command, future))
+        self._wake.set()
+        return await future
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._queue:
+                items = self._take()
+                try:
+                    if isinstance(items[0].command, Register):
+                        await self._decide_registrations(items)
+                    else:
+                        await self._decide_one(items[0])
+                except asyncio.CancelledError:
+                    for item in items:
+                        if not item.future.done():
+                            item.future.set_exception(WriterClosed())
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the callers get it; the writer goes on
+                    self._state = None  # the append may or may not have happened: re-read
+                    log.warning(
+                        "session %s: batch of %d failed: %s", self.session_id, len(items), type(exc).__name__
+                    )
+                    for item in items:
+                        if not item.future.done():
+                            item.future.set_exception(exc)
+
+    def _take(self) -> list[_Item]:
+        first = self._queue.popleft()
+        items = [first]
+        if isinstance(first.command, Register):
+            while (
+                self._queue and len(items) < self.max_batch and isinstance(self._queue[0].command, Register)
+            ):
+                items.append(self._queue.popleft())
+        return items
+
+    async def _load(self) -> None:
+        stored = await self.store.read_stream(self.stream_id)
+        self._state = session_decider.fold([e.event for e in stored.events])
+        self._version = stored.version
+
+    async def _append(self, events: list[SessionEvent]) -> AppendResult | None:
+        """Append at the known version; None on a conflict (the caller re-decides)."""
+        try:
+            return await self.store.append(self.stream_id, events, expected_version=self._version)
+        except ConcurrencyConflict:
+            self._state = None
+            return None
+
+    async def _decide_registrations(self, items: list[_Item]) -> None:
+        batch = RegisterBatch(registrations=[i.command for i in items])  # type: ignore[misc]
+        for _attempt in range(self.max_attempts):
+            if self._state is None:
+                await self._load()
+            assert self._state is not None
+            decision = decide_registrations(batch, self._state)
+            position = 0
+            if decision.events:
+                result = await self._append(decision.events)
+                if result is None:
+                    continue
+                self._version, position = result.version, result.position
+                self.batches += 1
+            self._state = decision.state
+            for item, outcome in zip(items, decision.outcomes, strict=True):
+                if not item.future.done():  # a caller that gave up still has its registration stored
+                    item.future.set_result(RegistrationResult(outcome, position))
+            return
+        raise _exhausted(self.stream_id)
+
+    async def _decide_one(self, item: _Item) -> None:
+        for _attempt in range(self.max_attempts):
+            if self._state is None:
+                await self._load()
+            assert self._state is not None
+            try:
+                events = decide(item.command, self._state)
+            except DomainError as refusal:
+                if not item.future.done():
+                    item.future.set_exception(refusal)
+                return
+            result = (
+                await self._append(events)
+                if events
+                else AppendResult(stream_id=self.stream_id, version=self._version, position=0, event_ids=[])
+            )
+            if result is None:
+                continue
+            self._version = result.version
+            self._state = session_decider.fold(events, self._state)
+            self.batches += 1 if events else 0
+            if not item.future.done():
+                item.future.set_result(result)
+            return
+        raise _exhausted(self.stream_id)
+
+
+def _exhausted(stream_id: str) -> TooManyConflicts:
+    return TooManyConflicts(
+        "concurrency.exhausted",
+        f"stream {stream_id} kept changing; the command was not applied, try again",
+        detail_zh="数据正在被他人修改，本次操作未生效，请重试",
+    )
+
+
+class SessionWriters:
+    """The writers of one process, one per session, made on first use."""
+
+    def __init__(self, store: EventStore, *, max_batch: int = 200) -> None:
+        self.store = store
+        self.max_batch = max_batch
+        self._writers: dict[str, SessionWriter] = {}
+
+    def get(self, session_id: str) -> SessionWriter:
+        writer = self._writers.get(session_id)
+        if writer is None:
+            writer = self._writers[session_id] = SessionWriter(
+                self.store, session_id, max_batch=self.max_batch
+            )
+        return writer
+
+    async def discard(self, session_id: str) -> None:
+        writer = self._writers.pop(session_id, None)
+        if writer is not None:
+            await writer.close()
+
+    async def close(self) -> None:
+        writers, self._writers = list(self._writers.values()), {}
+        await asyncio.gather(*(w.close() for w in writers), return_exceptions=True)
