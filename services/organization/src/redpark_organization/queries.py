@@ -249,3 +249,18 @@ async def contacts(db: Db) -> list[ContactRow]:
                           " ORDER BY person_id")
     return [ContactRow(person_id=r["person_id"], name=r["name"], enterprise_id=r["enterprise_id"],
                        categories=list(r["categories"])) for r in rows]
+
+
+# --- names for the exported ledgers ----------------------------------------------------------
+
+
+async def names(db: Db) -> dict[str, dict[str, str]]:
+    """Display names by id: zones, buildings, enterprises (moved out too), branches, members."""
+    out: dict[str, dict[str, str]] = {}
+    for kind, sql in (("zone", "SELECT zone_id AS id, name FROM org_zones"),
+                      ("building", "SELECT building_id AS id, name FROM org_buildings"),
+                      ("enterprise", "SELECT enterprise_id AS id, name FROM org_enterprises"),
+                      ("branch", "SELECT branch_id AS id, name FROM org_branches"),
+                      ("member", "SELECT member_id AS id, name FROM org_members")):
+        out[kind] = {r["id"]: r["name"] for r in await db.fetch(sql)}
+    return out

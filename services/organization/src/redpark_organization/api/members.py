@@ -10,11 +10,12 @@ from fastapi import APIRouter, Query
 
 from redpark_contracts.organization import MemberStatus, Relationship
 from redpark_platform.decider import NotFound
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
 
 from .. import queries
-from ..application import new_id, utcnow
+from ..application import Organization, new_id, utcnow
 from ..domain import member
+from ..personal_view import Personal, full_view, member_contacts, shown
 from ..projections.dues import NAME as DUES
 from ..projections.rosters import NAME as ROSTERS
 from .deps import Accepted, Admin, After, BranchStaff, Dated, Org, Reader, accepted, caught_up
@@ -132,14 +133,41 @@ async def pay_dues(member_id: str, body: Annotated[DuesPayment, Body(DuesPayment
     return accepted(await org.pay_dues(member_id, body.month, body.amount_fen, body.effective_on), member_id, 201)
 
 
-@router.get("/members", responses=response_schema(list[queries.MemberRow]), summary="Roster (no personal data)")
-async def roster(org: Org, who: Reader, after: After = None, branch_id: str | None = None) -> MsgspecResponse:
-    if not {"park_admin", "auditor"} & set(who.roles):
-        # a branch secretary sees its own branch's roster only
-        branch_id = branch_id or who.branch_id or ""
-        ensure_branch(who, branch_id)
+class RosterLine(queries.MemberRow, frozen=True, kw_only=True):
+    """A roster line; phone and ID number masked unless a park administrator asks for them in full."""
+
+    phone: str
+    id_number: str
+
+
+def own_branch(who: Principal, branch_id: str | None) -> str | None:
+    """The branch a caller may read: park-wide readers any (None: all); a branch secretary its own."""
+    if {"park_admin", "auditor"} & set(who.roles):
+        return branch_id
+    branch_id = branch_id or who.branch_id or ""
+    ensure_branch(who, branch_id)
+    return branch_id
+
+
+async def roster_lines(org: Organization, branch_id: str | None, full: bool) -> list[RosterLine]:
+    rows = await queries.members(org.runtime.pool, branch_id)
+    contacts = await member_contacts(org.runtime.store, [r.member_id for r in rows])
+    lines = []
+    for r in rows:
+        c = shown(contacts.get(r.member_id), full)
+        lines.append(RosterLine(**msgspec.structs.asdict(r), phone=c.phone, id_number=c.id_number))
+    return lines
+
+
+@router.get("/members", responses=response_schema(list[RosterLine]),
+            summary="Roster (phone and ID number masked; in full for park_admin with personal=full)")
+async def roster(org: Org, who: Reader, after: After = None, branch_id: str | None = None,
+                 personal: Personal = "masked") -> MsgspecResponse:
+    # a branch secretary sees its own branch's roster only
+    branch_id = own_branch(who, branch_id)
+    full = full_view(who, personal)
     await caught_up(org, ROSTERS, after)
-    return MsgspecResponse(await queries.members(org.runtime.pool, branch_id))
+    return MsgspecResponse(await roster_lines(org, branch_id, full))
 
 
 @router.get("/members/{member_id}/transfers", responses=response_schema(list[queries.TransferRow]),
@@ -154,5 +182,6 @@ async def transfer_record(member_id: str, org: Org, who: Reader, after: After = 
 async def dues_arrears(org: Org, who: Reader,
                        month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
                        after: After = None, branch_id: str | None = None) -> MsgspecResponse:
+    branch_id = own_branch(who, branch_id)
     await caught_up(org, DUES, after)
     return MsgspecResponse(await queries.dues_arrears(org.runtime.pool, month, branch_id))

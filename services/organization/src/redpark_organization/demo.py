@@ -1,0 +1,333 @@
+"""Demo data: a realistic park, created through the service's own HTTP API.
+
+    await load("http://127.0.0.1:8000", token)            # a park_admin token
+    await load("http://org", token, transport=httpx.ASGITransport(app=app))   # in tests
+
+Deterministic (seeded), concurrent within a bounded semaphore, and loaded once: if the marker
+enterprise is already in the park, `load` returns without writing. Ids are fixed (`demo-…`), so a
+second run that raced the first is refused by the streams, never duplicated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+SEED = 20240701
+CONCURRENCY = 16
+MARKER = "demo-e001"
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = ("伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+         "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "晓东", "海燕", "文博", "子涵", "浩然", "思远", "雨桐",
+         "嘉怡", "俊杰", "宇航", "欣怡", "振国", "立新", "红梅", "建军", "国庆", "春燕", "晨曦", "一鸣", "梓萱")
+TECH_WORDS = ("智能", "芯片", "云数", "量子", "生物医药", "新材料", "光电", "信息", "软件", "机器人", "新能源", "物联",
+              "数据", "精密仪器", "航天", "基因", "微电子", "网络安全", "算力", "医疗器械")
+TRADE_WORDS = ("商贸", "餐饮", "物业", "文化传媒", "会计", "律师", "人力资源", "广告", "物流", "咨询", "装饰", "教育",
+               "旅行", "印务", "酒店管理")
+BRANDS = ("红星", "华信", "中科", "天启", "博远", "鼎新", "凯瑞", "汇通", "星河", "瑞丰", "远航", "启明", "恒昌", "金桥",
+          "新峰", "同创", "卓越", "东方", "长城", "昆仑", "九州", "海纳", "鸿图", "明德", "润泽", "思源", "朗科", "立讯",
+          "云帆", "睿智", "领航", "先锋", "创新", "晨光", "飞扬", "海川", "嘉禾", "锦程", "宏达", "万象")
+ELSEWHERE = ("北京大学党委", "清华大学党委", "海淀区人才服务中心党委", "朝阳区委组织部", "原单位党支部",
+             "某街道社区党委", "上海交通大学党委", "武汉市人才交流中心党委")
+
+
+@dataclass
+class Person:
+    member_id: str
+    name: str
+    enterprise_id: str | None
+    status: str
+    relationship: str
+    joined_party_on: date
+    phone: str
+    id_number: str
+    held_by: str = ""
+
+
+@dataclass
+class Enterprise:
+    enterprise_id: str
+    name: str
+    building_id: str
+    floor: int
+    headcount: int
+    tech: bool
+    legal_representative: str
+    kind: str  # big (own branch), small (joint branch), none (no members)
+    members: list[Person] = field(default_factory=list)
+
+
+def _id_number(rng: random.Random) -> str:
+    area = rng.choice(("110105", "110108", "310104", "420106", "440305", "510107"))
+    born = date(1965, 1, 1) + timedelta(days=rng.randrange(365 * 35))
+    body = f"{area}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+    return body + check
+
+
+class _Names:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng, self.used = rng, set[str]()
+
+    def __call__(self) -> str:
+        while True:
+            name = self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
+            if name not in self.used or len(self.used) > 2000:
+                self.used.add(name)
+                return name
+
+
+@dataclass
+class Plan:
+    buildings: list[dict[str, Any]]
+    enterprises: list[Enterprise]
+    weak_buildings: list[str]
+    development: list[tuple[str, str, str | None, list[str], str]] = field(default_factory=list)
+
+
+def plan(seed: int = SEED) -> Plan:
+    """The whole park, decided before any request is sent (pure, deterministic)."""
+    rng = random.Random(seed)
+    name = _Names(rng)
+    buildings = []
+    for zone, count in (("A", 6), ("B", 6)):
+        for seq in range(1, count + 1):
+            buildings.append({"building_id": f"demo-{zone.lower()}{seq}", "zone_id": f"demo-{zone}",
+                              "name": f"{zone}区{seq}号楼", "floors": rng.choice((8, 12, 16, 20, 24)),
+                              "sequence_in_zone": seq})
+    floors = {b["building_id"]: b["floors"] for b in buildings}
+    strong = ["demo-a1", "demo-a2", "demo-a4", "demo-b1", "demo-b3", "demo-b5"]
+    weak = [b["building_id"] for b in buildings if b["building_id"] not in strong]
+    # 16 enterprises with their own branch, 3 small ones per weak building (joint branches), 30 with no member
+    slots = ([("big", strong[i % len(strong)]) for i in range(16)] + [("small", w) for w in weak for _ in range(3)]
+             + [("none", buildings[i % len(buildings)]["building_id"]) for i in range(30)])
+    brands = list(BRANDS)
+    rng.shuffle(brands)
+    enterprises: list[Enterprise] = []
+    for n, (kind, building_id) in enumerate(slots, start=1):
+        tech = rng.random() < (0.8 if kind == "big" else 0.5)
+        brand = brands[n % len(brands)] + ("" if n <= len(brands) else rng.choice("新天华瑞"))
+        trade = rng.choice(TECH_WORDS if tech else TRADE_WORDS)
+        suffix = "科技有限公司" if tech else rng.choice(("有限公司", "服务有限公司", "股份有限公司"))
+        headcount = rng.randint(60, 400) if kind == "big" else rng.randint(8, 80)
+        enterprises.append(Enterprise(
+            enterprise_id=f"demo-e{n:03d}", name=f"{brand}{trade}{suffix}", building_id=building_id,
+            floor=rng.randint(1, floors[building_id]), headcount=headcount, tech=tech, legal_representative=name(),
+            kind=kind))
+    mid = 0
+
+    def person(enterprise_id: str, *, must_be_full: bool) -> Person:
+        nonlocal mid
+        mid += 1
+        roll = rng.random()
+        relationship = "elsewhere" if not must_be_full and roll < 0.15 else "in_park"
+        status = "probationary" if not must_be_full and 0.15 <= roll < 0.3 else "full"
+        joined = (date(2025, 1, 1) - timedelta(days=rng.randrange(300))) if status == "probationary" else \
+            date(1985, 7, 1) + timedelta(days=rng.randrange(365 * 35))
+        return Person(member_id=f"demo-m{mid:03d}", name=name(), enterprise_id=enterprise_id, status=status,
+                      relationship=relationship, joined_party_on=joined,
+                      phone=f"1{rng.choice('3589')}{rng.randrange(10)}{rng.randrange(10**8):08d}",
+                      id_number=_id_number(rng), held_by=rng.choice(ELSEWHERE) if relationship == "elsewhere" else "")
+
+    for e in enterprises:
+        if e.kind == "big":
+            e.members = [person(e.enterprise_id, must_be_full=i < 3) for i in range(rng.randint(8, 16))]
+        elif e.kind == "small":
+            e.members = [person(e.enterprise_id, must_be_full=i == 0) for i in range(rng.randint(1, 2))]
+    stages = ["applicant"] * 5 + ["activist"] * 5 + ["candidate"] * 4 + ["probationary"] * 3 + ["full"] * 2
+    techs = [e for e in enterprises if e.tech]
+    dev = []
+    for n, stage in enumerate(stages, start=1):
+        ent = rng.choice(techs)
+        groups = rng.sample(["legal_representative", "tech_talent", "technical_backbone"], rng.randint(0, 2))
+        dev.append((f"demo-p{n:02d}", name(), ent.enterprise_id, groups, stage))
+    return Plan(buildings=buildings, enterprises=enterprises, weak_buildings=weak, development=dev)
+
+
+class _Api:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.c = client
+        self.sem = asyncio.Semaphore(CONCURRENCY)
+        self.position = 0
+
+    async def call(self, method: str, path: str, body: Any = None, *, ok: Sequence[int] = (200, 201),
+                   params: dict[str, Any] | None = None) -> Any:
+        async with self.sem:
+            r = await self.c.request(method, path, json=body, params=params)
+        if r.status_code not in ok:
+            raise RuntimeError(f"demo: {method} {path} answered {r.status_code}: {r.text}")
+        data = r.json()
+        if isinstance(data, dict) and "position" in data:
+            self.position = max(self.position, int(data["position"]))
+        return data
+
+    async def all(self, calls: Sequence[Awaitable[Any]]) -> list[Any]:
+        return list(await asyncio.gather(*calls))
+
+    async def caught_up(self, path: str = "/members") -> None:
+        await self.call("GET", path, params={"after": self.position})
+
+
+def _months_back(today: date, n: int) -> list[str]:
+    y, m = today.year, today.month
+    out = []
+    for _ in range(n):
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+        out.append(f"{y:04d}-{m:02d}")
+    return sorted(out)
+
+
+async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None,
+               seed: int = SEED, today: date | None = None) -> bool:
+    """Create the demo park; False when it was there already (the marker enterprise exists)."""
+    async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60,
+                                 headers={"Authorization": f"Bearer {token}"}) as client:
+        api = _Api(client)
+        enterprises = await api.call("GET", "/enterprises")
+        if any(e["enterprise_id"] == MARKER for e in enterprises):
+            return False
+        await _load(api, plan(seed), today or date.today(), random.Random(seed + 1))
+        return True
+
+
+async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
+    call: Callable[..., Awaitable[Any]] = api.call
+    await api.all([call("POST", "/zones", {"zone_id": "demo-A", "name": "A区 一期", "phase": 1}),
+                   call("POST", "/zones", {"zone_id": "demo-B", "name": "B区 二期", "phase": 2})])
+    await api.all([call("POST", "/buildings", b) for b in p.buildings])
+    moved_in = today - timedelta(days=400)
+    await api.all([call("POST", "/enterprises", {
+        "enterprise_id": e.enterprise_id, "name": e.name, "building_id": e.building_id, "floor": e.floor,
+        "headcount": e.headcount, "is_tech_enterprise": e.tech, "legal_representative": e.legal_representative,
+        "effective_on": (moved_in + timedelta(days=rng.randrange(200))).isoformat()}) for e in p.enterprises])
+    people = [m for e in p.enterprises for m in e.members]
+    await api.all([call("POST", "/members", {
+        "member_id": m.member_id, "name": m.name, "enterprise_id": m.enterprise_id, "status": m.status,
+        "joined_party_on": m.joined_party_on.isoformat(), "relationship": m.relationship,
+        "relationship_held_by": m.held_by, "phone": m.phone, "id_number": m.id_number}) for m in people])
+    await api.caught_up()
+
+    # branches: one per enterprise with 3+ full members, one joint branch per building with few members
+    founded = today - timedelta(days=200)
+    branch_of: dict[str, str] = {}
+    branch_members: dict[str, list[Person]] = {}
+    calls = []
+    for e in p.enterprises:
+        if e.kind == "big":
+            bid = f"demo-br-{e.enterprise_id[5:]}"
+            calls.append(call("POST", "/branches", {"branch_id": bid, "name": f"{e.name}党支部", "kind": "enterprise",
+                                                    "enterprise_ids": [e.enterprise_id],
+                                                    "effective_on": founded.isoformat()}))
+            branch_of[e.enterprise_id] = bid
+    building_names = {b["building_id"]: b["name"] for b in p.buildings}
+    for w in p.weak_buildings:
+        bid = f"demo-br-{w[5:]}"
+        ids = [e.enterprise_id for e in p.enterprises if e.kind == "small" and e.building_id == w]
+        calls.append(call("POST", "/branches", {"branch_id": bid, "name": f"{building_names[w]}联合党支部",
+                                                "kind": "joint", "enterprise_ids": ids,
+                                                "effective_on": founded.isoformat()}))
+        for eid in ids:
+            branch_of[eid] = bid
+    await api.all(calls)
+    # members whose relationship the park holds are placed in their enterprise's branch
+    placed = [m for m in people if m.relationship == "in_park" and m.enterprise_id in branch_of]
+    for m in placed:
+        branch_members.setdefault(branch_of[m.enterprise_id or ""], []).append(m)
+    await api.all([call("PUT", f"/members/{m.member_id}/branch",
+                        {"branch_id": branch_of[m.enterprise_id or ""], "effective_on": founded.isoformat()})
+                   for m in placed])
+    # buildings: each strong building answers to its first enterprise branch, each weak one to its joint branch
+    building_branch: dict[str, str] = {w: f"demo-br-{w[5:]}" for w in p.weak_buildings}
+    for e in p.enterprises:
+        if e.kind == "big":
+            building_branch.setdefault(e.building_id, branch_of[e.enterprise_id])
+    await api.all([call("PUT", f"/buildings/{b}/branch", {"branch_id": br, "effective_on": founded.isoformat()})
+                   for b, br in sorted(building_branch.items())])
+    await api.caught_up()
+    await api.caught_up("/enterprises")
+
+    # committees (7+ full members) or a secretary; building instructors for about two buildings in three
+    elected = (founded + timedelta(days=7)).isoformat()
+    calls = []
+    for bid, ms in sorted(branch_members.items()):
+        full = [m.member_id for m in ms if m.status == "full"]
+        if len(full) >= 7:
+            committee = full[:5]
+            calls.append(call("POST", f"/branches/{bid}/elections", {
+                "secretary_id": committee[0], "deputy_secretary_id": committee[1],
+                "committee_member_ids": committee, "effective_on": elected}))
+        elif full:
+            calls.append(call("POST", f"/branches/{bid}/elections", {"secretary_id": full[0], "effective_on": elected}))
+    for n, (b, br) in enumerate(sorted(building_branch.items())):
+        full = [m.member_id for m in branch_members.get(br, []) if m.status == "full"]
+        if n % 3 != 2 and full:
+            calls.append(call("PUT", f"/buildings/{b}/instructor", {"member_id": full[-1], "effective_on": elected}))
+    # liaison instructors for enterprises with no members: about two in three, sent by the building's branch
+    for n, e in enumerate(e for e in p.enterprises if e.kind == "none"):
+        if n % 3 == 2:
+            continue  # left uncovered: the ledger shows what remains to be done
+        sender = building_branch.get(e.building_id)
+        full = [m.member_id for m in branch_members.get(sender or "", []) if m.status == "full"]
+        if sender and full:
+            calls.append(call("PUT", f"/enterprises/{e.enterprise_id}/liaison-instructor", {
+                "member_id": full[n % len(full)], "sent_by_branch_id": sender, "effective_on": elected}))
+    await api.all(calls)
+
+    # dues: a rate from six months back; most pay every month, some are behind (arrears)
+    months = _months_back(today, 6)
+    rate = {m.member_id: rng.choice((500, 1000, 2000, 3000, 5000)) for m in placed}
+    await api.all([call("PUT", f"/members/{m.member_id}/dues-rate", {
+        "monthly_amount_fen": rate[m.member_id], "effective_from": months[0]}) for m in placed])
+    payments = []
+    for m in placed:
+        paid_months = len(months) if rng.random() < 0.75 else rng.randrange(0, len(months) - 1)
+        payments.append(_pay(api, m.member_id, rate[m.member_id], months[:paid_months], today))
+    await api.all(payments)
+
+    # development: people at every stage; the probationary and full ones are registered members too
+    year = today.year
+    await call("PUT", f"/development/quotas/{year}", {"quota": 8})
+    base = today - timedelta(days=800)
+    order = ["applicant", "activist", "candidate", "probationary", "full"]
+    dates = {"applicant": base, "activist": base + timedelta(days=10), "candidate": base + timedelta(days=380),
+             "probationary": base + timedelta(days=400), "full": base + timedelta(days=770)}
+    await api.all([_develop(api, pid, nm, eid, groups, stage, order, dates, rng.random())
+                   for pid, nm, eid, groups, stage in p.development])
+
+
+async def _pay(api: _Api, member_id: str, amount_fen: int, months: list[str], today: date) -> None:
+    # one member's months in turn: they share the member's dues stream
+    for month in months:
+        await api.call("POST", f"/members/{member_id}/dues-payments",
+                       {"month": month, "amount_fen": amount_fen, "effective_on": today.isoformat()})
+
+
+async def _develop(api: _Api, pid: str, name: str, enterprise_id: str | None, groups: list[str], stage: str,
+                   order: list[str], dates: dict[str, date], jitter: float) -> None:
+    shift = timedelta(days=int(jitter * 20))
+    await api.call("POST", "/development", {"person_id": pid, "name": name, "enterprise_id": enterprise_id,
+                                            "priority_groups": groups,
+                                            "effective_on": (dates["applicant"] + shift).isoformat()})
+    for s in order[1:order.index(stage) + 1]:
+        if s == "full":
+            await api.call("POST", "/members", {
+                "member_id": pid, "name": name, "enterprise_id": enterprise_id, "status": "probationary",
+                "joined_party_on": (dates["probationary"] + shift).isoformat(), "relationship": "in_park",
+                "phone": f"139{int(jitter * 10**8):08d}", "id_number": "110105199001011234"})
+        await api.call("POST", f"/development/{pid}/stages", {"to_stage": s,
+                                                              "effective_on": (dates[s] + shift).isoformat()})
+    if stage == "probationary":
+        await api.call("POST", "/members", {
+            "member_id": pid, "name": name, "enterprise_id": enterprise_id, "status": "probationary",
+            "joined_party_on": (dates["probationary"] + shift).isoformat(), "relationship": "in_park",
+            "phone": f"139{int(jitter * 10**8):08d}", "id_number": "110105199001011234"})

@@ -1,0 +1,117 @@
+"""The demo park, loaded through the service's own HTTP API against real PostgreSQL and NATS,
+then read back through the queries and the XLSX exports."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openpyxl
+import pytest
+from fastapi import FastAPI
+
+from redpark_organization import demo
+from redpark_organization.app import create_app
+from redpark_platform.servers import NatsServer
+from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.web import mint_token
+
+SECRET = "s" * 32
+TOKEN = mint_token(SECRET, "staff-1", ["park_admin"])
+
+
+@pytest.fixture
+async def app(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+              tmp_path: Path) -> AsyncIterator[FastAPI]:
+    settings = Settings(service="organization", nats_url=nats_factory().url,
+                        database_url=await anew_database("orgdemo"), timezone="Asia/Shanghai", data_dir=tmp_path,
+                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+def test_the_plan_is_deterministic_and_realistic() -> None:
+    one, two = demo.plan(), demo.plan()
+    assert [(e.name, len(e.members)) for e in one.enterprises] == [(e.name, len(e.members)) for e in two.enterprises]
+    people = [m for e in one.enterprises for m in e.members]
+    assert len(one.enterprises) >= 60 and len(people) >= 200 and len(one.buildings) >= 10
+    assert 0.5 <= sum(e.tech for e in one.enterprises) / len(one.enterprises) <= 0.7
+    assert any(m.relationship == "elsewhere" for m in people) and any(m.status == "probationary" for m in people)
+    assert len({m.member_id for m in people}) == len(people)
+
+
+async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=app)
+    assert await demo.load("http://org", TOKEN, transport=transport) is True
+    async with httpx.AsyncClient(transport=transport, base_url="http://org",
+                                 headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+        runtime = app.state.runtime
+        last = await runtime.store.last_position()
+        for name in runtime.runners:
+            assert await runtime.wait_for(name, last, timeout=20), name
+        zones = await runtime.pool.fetchval("SELECT count(*) FROM org_zones")
+        buildings = await runtime.pool.fetchval("SELECT count(*) FROM org_buildings")
+        enterprises = (await c.get("/enterprises")).json()
+        members = (await c.get("/members")).json()
+        cov = (await c.get("/coverage")).json()
+        branches = (await c.get("/branches")).json()
+        pipeline = (await c.get(f"/development/pipeline/{__import__('datetime').date.today().year}")).json()
+        month = demo._months_back(__import__("datetime").date.today(), 1)[0]
+        arrears = (await c.get("/dues/arrears", params={"month": month})).json()
+        assert zones == 2 and buildings >= 10
+        assert len(enterprises) >= 60 and len(members) >= 200
+        assert 0 < cov["overall"]["rate"] < 1
+        assert {b["kind"] for b in branches} == {"enterprise", "joint"}
+        assert all(b["buildings"] for b in branches if b["kind"] == "joint")
+        assert any(e["liaison_instructor_id"] for e in enterprises)
+        assert {p["stage"] for p in pipeline["people"]} == {"applicant", "activist", "candidate", "probationary",
+                                                            "full"}
+        assert sum(b["members_in_arrears"] for b in arrears) > 0
+        paid = await runtime.pool.fetchval("SELECT count(*) FROM org_dues_paid")
+        assert paid > 0
+        assert all("****" in m["phone"] for m in members)
+
+        # loaded once: the marker stops a second run before it writes anything
+        assert await demo.load("http://org", TOKEN, transport=transport) is False
+        assert await runtime.store.last_position() == last
+
+        census = await c.get("/exports/census.xlsx")
+        assert census.status_code == 200
+        assert census.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        assert 'filename="census.xlsx"' in census.headers["content-disposition"]
+        wb = openpyxl.load_workbook(io.BytesIO(census.content))
+        assert wb.sheetnames == ["党员", "企业", "统战对象与人才"]
+        rows = list(wb["党员"].iter_rows(values_only=True))
+        assert rows[0][:2] == ("党员编号", "姓名") and rows[0][-2:] == ("手机号码", "身份证号码")
+        assert len(rows) - 1 == len(members)
+        assert wb["企业"].max_row - 1 == len(enterprises)
+
+        cov_book = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/coverage.xlsx")).content))
+        by_zone = list(cov_book["按分区"].iter_rows(values_only=True))
+        assert by_zone[0] == ("分区编号", "分区名称", "企业总数", "已覆盖企业", "覆盖率(%)")
+        assert {r[1] for r in by_zone[1:]} == {"A区 一期", "B区 二期", "全园区"}
+        assert cov_book["按楼栋"].max_row - 1 == buildings
+        assert cov_book["未覆盖企业"].max_row - 1 == len(cov["uncovered"])
+
+        rosters = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/branch-rosters.xlsx")).content))
+        assert rosters["支部一览"].max_row - 1 == len(branches)
+        assert rosters["支部党员名册"].max_row - 1 == sum(b["members"] for b in branches)
+
+        dues = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/dues-arrears.xlsx",
+                                                              params={"month": month})).content)).active
+        assert next(dues.iter_rows(values_only=True))[:3] == ("所在支部", "党员编号", "姓名")
+        assert dues.max_row - 1 == sum(b["members_in_arrears"] for b in arrears)
+
+        dev = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/development-pipeline.xlsx")).content)).active
+        assert next(dev.iter_rows(values_only=True))[3] == "当前阶段"
+        assert dev.max_row - 1 == len(pipeline["people"])
+
+        doc = (await c.get("/openapi.json")).json()
+        for path in ("/exports/census.xlsx", "/exports/coverage.xlsx", "/exports/branch-rosters.xlsx",
+                     "/exports/dues-arrears.xlsx", "/exports/development-pipeline.xlsx"):
+            assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in \
+                doc["paths"][path]["get"]["responses"]["200"]["content"], path
