@@ -185,8 +185,8 @@ class ProjectionRunner:
                     # which the server refuses ("heartbeat value too large"). A reconnect
                     # re-creates the subscription instead (see `_reconnected`).
                     msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
-                except NatsTimeoutError:
-                    continue  # nothing now
+                except (NatsTimeoutError, asyncio.TimeoutError):
+                    continue  # nothing now (nats-py raises either)
                 await self._process(source, msgs)
             except asyncio.CancelledError:
                 raise

@@ -53,6 +53,7 @@ class Relay:
         self.published = 0
         self._wake = asyncio.Event()
         self._resync = False
+        self._saved_at = 0.0
         self._stop = asyncio.Event()
         self._nc: NATS | None = None
         self._listener: asyncpg.Connection | None = None
@@ -102,6 +103,7 @@ class Relay:
         self.position = await self.stream_tail_position(js)
         await self._listen()
         self._resync = False
+        self._saved_at = 0.0
         while not self._stop.is_set():
             if self._resync:
                 # The server came back: it may have lost an unsynced tail. Start over from
@@ -118,7 +120,7 @@ class Relay:
             if acked:
                 self.position = acked[-1].position
                 self.published += len(acked)
-                await self._save_position()
+                await self._save_position(force=len(acked) < self.batch_size)
             if len(acked) < len(batch):
                 # Resume from the first unacknowledged event after NATS comes back.
                 await self._sleep(0.5)
@@ -172,7 +174,13 @@ class Relay:
                 break
         return acked
 
-    async def _save_position(self) -> None:
+    async def _save_position(self, force: bool = False) -> None:
+        # Only for the backlog figure (restarts trust the stream), so under load it is written at
+        # most a few times a second instead of costing a commit per batch.
+        now = asyncio.get_running_loop().time()
+        if not force and now - self._saved_at < 0.5:
+            return
+        self._saved_at = now
         await self.store.pool.execute(
             "INSERT INTO relay_position (singleton, position, updated_at) VALUES (true, $1, now())"
             " ON CONFLICT (singleton) DO UPDATE SET position = excluded.position, updated_at = now()",
