@@ -172,34 +172,49 @@ class ProjectionRunner:
 
     async def _consume(self, source: str) -> None:
         sub: JetStreamContext.PullSubscription | None = None
-        while not self._stop.is_set():
-            try:
-                if self._resubscribe.is_set():
-                    self._resubscribe.clear()
-                    sub = None
-                if sub is None:
-                    nc = await self._connection()
-                    js = nc.jetstream()
-                    await ensure_dead_letter_stream(js)
-                    sub = await self._subscribe(js, source)
+        # The next batch is fetched while the current one is applied: the database works on one
+        # core while this process decodes messages on the other.
+        ahead: asyncio.Task[list[Msg]] | None = None
+        try:
+            while not self._stop.is_set():
                 try:
-                    # No idle heartbeat: nats-py sends it on a no_wait request without `expires`,
-                    # which the server refuses ("heartbeat value too large"). A reconnect
-                    # re-creates the subscription instead (see `_reconnected`).
-                    msgs = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
-                except (NatsTimeoutError, asyncio.TimeoutError):
-                    continue  # nothing now (nats-py raises either)
-                await self._process(source, msgs)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - reconnect, re-create the subscription, go on
-                log.warning("projection %s/%s: %s: %s", self.durable, source, type(exc).__name__, exc)
-                if sub is not None:
-                    with contextlib.suppress(Exception):
-                        await sub.unsubscribe()
-                sub = None
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), 0.5)
+                    if self._resubscribe.is_set():
+                        self._resubscribe.clear()
+                        ahead = await _discard(ahead)
+                        sub = None
+                    if sub is None:
+                        nc = await self._connection()
+                        js = nc.jetstream()
+                        await ensure_dead_letter_stream(js)
+                        sub = await self._subscribe(js, source)
+                    if ahead is None:
+                        ahead = asyncio.ensure_future(self._fetch(sub))
+                    try:
+                        msgs = await ahead
+                    except (NatsTimeoutError, asyncio.TimeoutError):
+                        ahead = None
+                        continue  # nothing now (nats-py raises either)
+                    ahead = asyncio.ensure_future(self._fetch(sub))
+                    await self._process(source, msgs)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - reconnect, re-create the subscription, go on
+                    log.warning("projection %s/%s: %s: %s", self.durable, source, type(exc).__name__, exc)
+                    ahead = await _discard(ahead)
+                    if sub is not None:
+                        with contextlib.suppress(Exception):
+                            await sub.unsubscribe()
+                    sub = None
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._stop.wait(), 0.5)
+        finally:
+            await _discard(ahead)
+
+    async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
+        # No idle heartbeat: nats-py sends it on a no_wait request without `expires`, which the
+        # server refuses ("heartbeat value too large"). A reconnect re-creates the subscription
+        # instead (see `_reconnected`).
+        return list(await sub.fetch(self.batch_size, timeout=self.fetch_timeout))
 
     async def _process(self, source: str, msgs: Sequence[Msg]) -> None:
         parsed: list[tuple[Msg, IncomingEvent | None]] = []
@@ -325,3 +340,17 @@ class ProjectionRunner:
                 return False
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
+
+
+async def _discard(ahead: asyncio.Task[list[Msg]] | None) -> None:
+    """Drop a prefetched batch: hand its messages back (nak) so they are redelivered at once
+    rather than after `ack_wait`."""
+    if ahead is None:
+        return None
+    if not ahead.done():
+        ahead.cancel()
+    with contextlib.suppress(BaseException):
+        for msg in await ahead:
+            with contextlib.suppress(Exception):
+                await msg.nak()
+    return None
