@@ -22,6 +22,7 @@ from .events import Event, EventRegistry, RecordedEvent, new_event_id
 from .personal import ERASED, Vault, is_sealed, open_with, seal_with
 
 NOTIFY_CHANNEL = "redpark_events"
+NOTIFY_COALESCE_S = 0.002
 ANY_VERSION = None
 NO_STREAM = 0
 
@@ -194,41 +195,40 @@ class EventStore:
             opened.append(e)
         return opened
 
-    async def safe_horizon(self, conn: Any = None, max_wait: float = 2.0) -> int | None:
+    async def safe_horizon(self, conn: Any = None, max_wait: float = 2.0, *, after: int = -1) -> int | None:
         """Highest position that can be read without skipping one that commits later.
 
-        Three statements, each with a fresh snapshot, in this order: the sequence's value L,
-        then the snapshot's xmax M, then (until true) "oldest running transaction id >= M".
-        Every transaction holding a position <= L took its id before drawing it (see
-        redpark_append), so before L was read, so its id is < M; once the oldest running id is
-        >= M, all of them have ended and every position <= L is committed or gone for good.
-        Returns None if a long transaction keeps the horizon closed for `max_wait` seconds.
+        In this order, each statement with a fresh snapshot: the sequence's value L; a fence, a
+        new transaction id F (redpark_fence_xid), newer than every id assigned before; then,
+        until true, "oldest running transaction id >= F". Every transaction holding a position
+        <= L took its id before drawing it (see redpark_append), hence before L was read, hence
+        its id is < F; once the oldest running id is >= F they have all ended, and every position
+        <= L is committed or gone for good. Returns `after` at once when nothing new was drawn,
+        and None if a long transaction keeps the horizon closed for `max_wait` seconds.
         """
         db = conn or self.pool
         row = await db.fetchrow("SELECT last_value, is_called FROM event_position_seq")
         if not row["is_called"]:
             return 0
-        last = row["last_value"]
-        xmax = await db.fetchval(
-            "SELECT CASE WHEN pg_snapshot_xmin(s) = pg_snapshot_xmax(s) THEN NULL"
-            " ELSE pg_snapshot_xmax(s)::text END FROM pg_current_snapshot() AS s")
-        if xmax is None:  # nothing was in flight
-            return int(last)
+        last = int(row["last_value"])
+        if last <= after:
+            return after  # nothing new: no fence needed (it would cost a transaction id)
+        fence = await db.fetchval("SELECT redpark_fence_xid()::text")
         deadline = asyncio.get_running_loop().time() + max_wait
         delay = 0.0002
         while not await db.fetchval(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::text::xid8", xmax
+            "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::text::xid8", fence
         ):
             if asyncio.get_running_loop().time() > deadline:
                 return None
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.01)
-        return int(last)
+        return last
 
     async def read_all(self, after: int, limit: int = 1000, *, conn: Any = None) -> list[RecordedEvent]:
         """Events after `after`, in position order, never skipping one that commits late."""
         db = conn or self.pool
-        horizon = await self.safe_horizon(db)
+        horizon = await self.safe_horizon(db, after=after)
         if not horizon or horizon <= after:
             return []
         rows = await db.fetch(
@@ -253,6 +253,9 @@ class EventStore:
 
     async def _notify_loop(self) -> None:
         while self._notify_wanted.is_set():
+            # Gather the appends of the next moment into one wake-up: under load a NOTIFY per
+            # append would cost the writers a connection and a commit each.
+            await asyncio.sleep(NOTIFY_COALESCE_S)
             self._notify_wanted.clear()
             try:
                 # A NOTIFY commits like a write; it need not wait for a disk flush.
