@@ -45,7 +45,7 @@ DECLARE
     v_new  bigint;
 BEGIN
     -- Take the transaction id BEFORE drawing any position. Readers treat positions up to the
-    -- sequence's value as final once every transaction older than their snapshot has ended;
+    -- sequence's value as final once every transaction older than their fence has ended
     -- that only holds if a transaction owning a position already had its id when it drew it.
     PERFORM pg_current_xact_id();
 
