@@ -1,0 +1,9 @@
+"""Thin HTTP routes: parse, authorize, call the application layer, answer."""
+
+from __future__ import annotations
+
+from .exports import router as exports_router
+from .programme import router as programme_router
+from .study import router as study_router
+
+ROUTERS = (programme_router, study_router, exports_router)

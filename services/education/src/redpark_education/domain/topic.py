@@ -1,0 +1,51 @@
+"""The monthly topic (一月一专题): one topic a month, with its material. One stream per month."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import assert_never
+
+import msgspec
+from redpark_contracts.education import MonthlyTopicPublished
+from redpark_platform.decider import Decider, DomainError, InvalidCommand
+
+from .park_calendar import park_date, parse_month
+
+
+def stream_id(month: str) -> str:
+    return f"topic-{month}"
+
+
+class PublishTopic(msgspec.Struct, frozen=True, kw_only=True):
+    month: str
+    title: str
+    material: str
+    now: datetime
+
+
+class Topic(msgspec.Struct, frozen=True, kw_only=True):
+    published: bool = False
+
+
+def decide(command: PublishTopic, state: Topic) -> list[MonthlyTopicPublished]:
+    match command:
+        case PublishTopic():
+            parse_month(command.month)
+            if state.published:
+                raise DomainError("topic.already_published", f"{command.month} already has its topic",
+                                  detail_zh="本月专题已发布，一月只有一个专题", field="month")
+            if not command.title.strip() or not command.material.strip():
+                raise InvalidCommand("topic.incomplete", "a monthly topic needs a title and study material",
+                                     detail_zh="专题须有标题和学习材料",
+                                     field="title" if not command.title.strip() else "material")
+            return [MonthlyTopicPublished(month=command.month, title=command.title.strip(),
+                                          material=command.material.strip(), published_on=park_date(command.now))]
+        case _:
+            assert_never(command)
+
+
+def evolve(state: Topic, event: MonthlyTopicPublished) -> Topic:
+    return Topic(published=True)
+
+
+decider: Decider[PublishTopic, Topic, MonthlyTopicPublished] = Decider(initial=Topic(), decide=decide, evolve=evolve)

@@ -1,0 +1,76 @@
+"""Weekly branch study (周学习): after the enterprise weekly meeting, once per ISO week.
+
+One stream per branch (`weekly-<branch_id>`). Facts from elsewhere in the command:
+`branch_members` (the branch's members on the education roster on that day; None when the branch
+is not tracked) and `minimum_minutes` (the year's plan). A study shorter than the minimum is
+recorded, marked as not meeting it, and does not count for the guarantee.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import assert_never
+
+import msgspec
+from redpark_contracts.education import WeeklyStudyHeld
+from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+
+from .park_calendar import not_in_future, park_date, week_of
+
+
+def stream_id(branch_id: str) -> str:
+    return f"weekly-{branch_id}"
+
+
+class RecordWeeklyStudy(msgspec.Struct, frozen=True, kw_only=True):
+    branch_id: str
+    held_on: date
+    minutes: int
+    topic: str
+    attendee_member_ids: list[str]
+    branch_members: frozenset[str] | None
+    minimum_minutes: int
+    now: datetime
+
+
+class WeeklyStudies(msgspec.Struct, frozen=True, kw_only=True):
+    weeks: frozenset[str] = frozenset()
+
+
+def decide(command: RecordWeeklyStudy, state: WeeklyStudies) -> list[WeeklyStudyHeld]:
+    match command:
+        case RecordWeeklyStudy():
+            if command.branch_members is None:
+                raise NotFound("branch.not_tracked", f"branch {command.branch_id} is not an active branch",
+                               detail_zh="支部不存在或已撤销", field="branch_id")
+            held_on = not_in_future(command.held_on, park_date(command.now), "held_on")
+            week = week_of(held_on)
+            if week in state.weeks:
+                raise DomainError("weekly_study.week_already_recorded",
+                                  f"branch {command.branch_id} already recorded its study for {week}",
+                                  detail_zh="本周学习已登记", field="held_on")
+            if not 1 <= command.minutes <= 480:
+                raise InvalidCommand("weekly_study.minutes_out_of_range", "minutes must be 1 to 480",
+                                     detail_zh="学习时长应在 1 至 480 分钟之间", field="minutes")
+            attendees = list(dict.fromkeys(command.attendee_member_ids))
+            if not attendees:
+                raise InvalidCommand("weekly_study.no_attendees", "name the members who took part",
+                                     detail_zh="请登记参加学习的党员", field="attendee_member_ids")
+            outside = sorted(m for m in attendees if m not in command.branch_members)
+            if outside:
+                raise DomainError("attendance.not_in_roster",
+                                  f"not members of branch {command.branch_id}: {', '.join(outside)}",
+                                  detail_zh="参加人员不是本支部党员", field="attendee_member_ids")
+            return [WeeklyStudyHeld(branch_id=command.branch_id, week=week, held_on=held_on, minutes=command.minutes,
+                                    topic=command.topic.strip(), attendee_member_ids=attendees,
+                                    meets_minimum=command.minutes >= command.minimum_minutes)]
+        case _:
+            assert_never(command)
+
+
+def evolve(state: WeeklyStudies, event: WeeklyStudyHeld) -> WeeklyStudies:
+    return WeeklyStudies(weeks=state.weeks | {event.week})
+
+
+decider: Decider[RecordWeeklyStudy, WeeklyStudies, WeeklyStudyHeld] = Decider(
+    initial=WeeklyStudies(), decide=decide, evolve=evolve)
