@@ -31,6 +31,8 @@ from redpark_platform.web.auth import load_or_create_key, mint_token
 ROOT = Path(__file__).resolve().parents[2]
 GATEWAY_SCRIPT = Path(__file__).resolve().parent / "gateway.py"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEMO_ATTEMPTS = 3
+DEMO_RETRY_S = 3.0
 # Shown on the landing page when a service's [tool.redpark] gives no title of its own.
 DEFAULT_TITLES = {
     "organization": "组织建设",
@@ -244,19 +246,29 @@ class Stack:
     def _load_demo(self, services: list[Service], token: str) -> None:
         markers = self.data / "demo"
         markers.mkdir(exist_ok=True)
-        for service, child in zip(services, self.children, strict=True):
+        # The organization's park comes first: the other services learn the enterprises and
+        # members from its events, so their demos build on it.
+        pairs = sorted(zip(services, self.children, strict=True),
+                       key=lambda pair: (pair[0].name != "organization", pair[0].name))
+        for service, child in pairs:
             marker = markers / f"{service.name}.loaded"
             if marker.exists() or not has_module(f"{service.package}.demo"):
                 continue
             say(f"loading demo data into {service.name}")
             module = importlib.import_module(f"{service.package}.demo")
-            try:
-                asyncio.run(module.load(child.url, token))
-            except Exception as error:  # noqa: BLE001 - demo data is optional; the platform keeps running
-                say(f"demo data for {service.name} failed ({type(error).__name__}: {error}); "
-                    "it will be tried again on the next start")
-                continue
-            marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
+            for attempt in range(1, DEMO_ATTEMPTS + 1):
+                try:
+                    asyncio.run(module.load(child.url, token))
+                except Exception as error:  # noqa: BLE001 - demo data is optional; the platform keeps running
+                    if attempt < DEMO_ATTEMPTS:
+                        # Its projections may still be catching up on the organization's events.
+                        time.sleep(DEMO_RETRY_S)
+                        continue
+                    say(f"demo data for {service.name} failed ({type(error).__name__}: {error}); "
+                        "it will be tried again on the next start")
+                else:
+                    marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
+                break
 
     def _write_run_file(self, nats_url: str) -> None:
         assert self.gateway is not None

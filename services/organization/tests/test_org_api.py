@@ -63,8 +63,9 @@ async def test_a_new_enterprise_is_uncovered_until_a_branch_is_formed_for_it(cli
         "is_tech_enterprise": True, "legal_representative": "张三"}), 201)
     cov = await ok(await c.get("/coverage", params={"after": moved["position"]}))
     assert cov["overall"] == {"covered": 0, "total": 1, "rate": 0.0}
-    assert cov["uncovered"] == [{"enterprise_id": "e1", "building_id": "a1", "zone_id": "A",
-                                 "reason": "no_members_no_liaison"}]
+    assert cov["uncovered"]["items"] == [{"enterprise_id": "e1", "building_id": "a1", "zone_id": "A",
+                                          "reason": "no_members_no_liaison"}]
+    assert cov["uncovered"]["total"] == 1
 
     last = 0
     for m in ("m1", "m2", "m3"):
@@ -75,7 +76,7 @@ async def test_a_new_enterprise_is_uncovered_until_a_branch_is_formed_for_it(cli
     established = await ok(await c.post("/branches", json={"branch_id": "br1", "name": "爱科技党支部",
                                                            "kind": "enterprise", "enterprise_ids": ["e1"]}), 201)
     cov = await ok(await c.get("/coverage", params={"after": established["position"]}))
-    assert cov["overall"] == {"covered": 1, "total": 1, "rate": 1.0} and cov["uncovered"] == []
+    assert cov["overall"] == {"covered": 1, "total": 1, "rate": 1.0} and cov["uncovered"]["items"] == []
 
     assigned = await ok(await c.put("/buildings/a1/branch", json={"branch_id": "br1"}))
     assert assigned["position"] > established["position"]
@@ -114,14 +115,17 @@ async def test_dues_are_paid_once_per_month_and_arrears_are_counted_per_branch(c
     again = await c.post("/members/m1/dues-payments", json={"month": "2025-01", "amount_fen": 2000})
     assert again.status_code == 409 and again.json()["code"] == "dues.already_paid"
     arrears = await ok(await c.get("/dues/arrears", params={"month": "2025-03", "after": paid["position"]}))
-    assert arrears == [{"branch_id": None, "members_in_arrears": 1, "amount_fen": 4000, "members": [
-        {"member_id": "m1", "months": ["2025-02", "2025-03"], "amount_fen": 4000}]}]
+    assert arrears == {"through_month": "2025-03",
+                       "branches": [{"branch_id": None, "members_in_arrears": 1, "amount_fen": 4000}],
+                       "members": {"items": [{"branch_id": None, "member_id": "m1", "months": ["2025-02", "2025-03"],
+                                              "amount_fen": 4000}],
+                                   "total": 1, "limit": 50, "offset": 0, "next_offset": None}}
 
 
 async def test_rosters_never_show_personal_data(client: httpx.AsyncClient) -> None:
     last = await member(client, "m1", None)
     roster = await ok(await client.get("/members", params={"after": last}))
-    assert [m["member_id"] for m in roster] == ["m1"]
+    assert [m["member_id"] for m in roster["items"]] == ["m1"]
     assert "13800000000" not in str(roster) and "11010519491231002X" not in str(roster)
 
 
@@ -146,12 +150,59 @@ async def test_development_moves_stage_by_stage_and_full_also_confirms_the_membe
     full = await ok(await c.post("/development/p1/stages", json={"to_stage": "full",
                                                                  "effective_on": full_on.isoformat()}))
     roster = await ok(await c.get("/members", params={"after": full["position"]}))
-    assert [(m["member_id"], m["status"]) for m in roster] == [("p1", "full")]
+    assert [(m["member_id"], m["status"]) for m in roster["items"]] == [("p1", "full")]
     pipeline = await ok(await c.get(f"/development/pipeline/{probationary.year}",
                                     params={"after": full["position"]}))
     assert pipeline["figures"]["quota"] == 3 and pipeline["figures"]["admitted"] == 1
     assert pipeline["figures"]["admitted_from_priority_groups"] == 1
-    assert pipeline["people"][0]["reached"]["candidate"] == candidate.isoformat()
+    assert pipeline["people"]["items"][0]["reached"]["candidate"] == candidate.isoformat()
+
+
+async def test_a_full_membership_the_member_record_refuses_leaves_the_development_record_unchanged(
+        client: httpx.AsyncClient) -> None:
+    c = client
+    base = date.today() - timedelta(days=800)
+    stages = (("activist", base + timedelta(days=10)), ("candidate", base + timedelta(days=376)),
+              ("probationary", base + timedelta(days=400)))
+    await ok(await c.post("/development", json={"person_id": "p2", "name": "钱八",
+                                                "effective_on": base.isoformat()}), 201)
+    for stage, on in stages:
+        await ok(await c.post("/development/p2/stages", json={"to_stage": stage, "effective_on": on.isoformat()}))
+    # The member record dates the probation two months later than the development record does.
+    joined = base + timedelta(days=460)
+    registered = await ok(await c.post("/members", json={
+        "member_id": "p2", "name": "钱八", "status": "probationary", "joined_party_on": joined.isoformat(),
+        "relationship": "in_park", "phone": "13900000001", "id_number": "11010519491231002X"}), 201)
+    refused = await c.post("/development/p2/stages", json={
+        "to_stage": "full", "effective_on": (base + timedelta(days=766)).isoformat()})
+    assert refused.status_code == 409 and refused.json()["code"] == "member.probation_not_over"
+    runtime = c._transport.app.state.runtime  # type: ignore[attr-defined]
+    assert await runtime.store.last_position() == registered["position"]
+    pipeline = await ok(await c.get(f"/development/pipeline/{base.year}", params={"after": registered["position"]}))
+    assert [(p["person_id"], p["stage"]) for p in pipeline["people"]["items"]] == [("p2", "probationary")]
+
+
+async def test_a_branch_whose_founding_an_enterprise_refuses_is_not_established(client: httpx.AsyncClient) -> None:
+    c = client
+    await ok(await c.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
+    await ok(await c.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
+                                              "sequence_in_zone": 1}), 201)
+    moved = await ok(await c.post("/enterprises", json={
+        "enterprise_id": "e1", "name": "爱科技", "building_id": "a1", "floor": 2, "headcount": 9,
+        "is_tech_enterprise": True, "legal_representative": "张三", "effective_on": "2025-03-01"}), 201)
+    last = 0
+    for m in ("m1", "m2", "m3"):
+        last = await member(c, m, "e1")
+    await c.get("/members", params={"after": last})
+    # Founded before the enterprise moved in: the branch's rules accept it, the enterprise's refuse it.
+    refused = await c.post("/branches", json={"branch_id": "br1", "name": "爱科技党支部", "kind": "enterprise",
+                                              "enterprise_ids": ["e1"], "effective_on": "2025-01-01"})
+    assert refused.status_code == 422 and refused.json()["code"] == "enterprise.joined_before_moving_in"
+    runtime = c._transport.app.state.runtime  # type: ignore[attr-defined]
+    assert await runtime.store.last_position() == last
+    branches = await ok(await c.get("/branches", params={"after": last}))
+    assert branches["items"] == [] and branches["total"] == 0
+    assert moved["position"] < last
 
 
 TABLES = ("org_zones", "org_buildings", "org_enterprises", "org_branches", "org_members", "org_transfers",

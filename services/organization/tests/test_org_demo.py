@@ -55,25 +55,31 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
             assert await runtime.wait_for(name, last, timeout=20), name
         zones = await runtime.pool.fetchval("SELECT count(*) FROM org_zones")
         buildings = await runtime.pool.fetchval("SELECT count(*) FROM org_buildings")
-        enterprises = (await c.get("/enterprises")).json()
-        members = (await c.get("/members")).json()
+        everything = {"limit": 500}
+        enterprises = (await c.get("/enterprises", params=everything)).json()["items"]
+        members = (await c.get("/members", params=everything)).json()["items"]
         cov = (await c.get("/coverage")).json()
-        branches = (await c.get("/branches")).json()
-        pipeline = (await c.get(f"/development/pipeline/{__import__('datetime').date.today().year}")).json()
-        month = demo._months_back(__import__("datetime").date.today(), 1)[0]
-        arrears = (await c.get("/dues/arrears", params={"month": month})).json()
+        branches = (await c.get("/branches", params=everything)).json()["items"]
+        pipeline = (await c.get(f"/development/pipeline/{demo._park_today().year}",
+                                params=everything)).json()
+        month = demo._months_back(demo._park_today(), 1)[0]
+        arrears = (await c.get("/dues/arrears", params={"month": month})).json()["branches"]
         assert zones == 2 and buildings >= 10
         assert len(enterprises) >= 60 and len(members) >= 200
         assert 0 < cov["overall"]["rate"] < 1
         assert {b["kind"] for b in branches} == {"enterprise", "joint"}
         assert all(b["buildings"] for b in branches if b["kind"] == "joint")
         assert any(e["liaison_instructor_id"] for e in enterprises)
-        assert {p["stage"] for p in pipeline["people"]} == {"applicant", "activist", "candidate", "probationary",
+        assert {p["stage"] for p in pipeline["people"]["items"]} == {"applicant", "activist", "candidate", "probationary",
                                                             "full"}
         assert sum(b["members_in_arrears"] for b in arrears) > 0
         paid = await runtime.pool.fetchval("SELECT count(*) FROM org_dues_paid")
         assert paid > 0
         assert all("****" in m["phone"] for m in members)
+        census = (await c.get("/census")).json()
+        assert census["members"]["total"] == len(members)
+        assert census["enterprises"]["total"] == len(enterprises) and census["enterprises"]["no_members"] > 0
+        assert all(n > 0 for n in census["people"].values()), census["people"]
 
         # loaded once: the marker stops a second run before it writes anything
         assert await demo.load("http://org", TOKEN, transport=transport) is False
@@ -95,7 +101,7 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
         assert by_zone[0] == ("分区编号", "分区名称", "企业总数", "已覆盖企业", "覆盖率(%)")
         assert {r[1] for r in by_zone[1:]} == {"A区 一期", "B区 二期", "全园区"}
         assert cov_book["按楼栋"].max_row - 1 == buildings
-        assert cov_book["未覆盖企业"].max_row - 1 == len(cov["uncovered"])
+        assert cov_book["未覆盖企业"].max_row - 1 == cov["uncovered"]["total"]
 
         rosters = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/branch-rosters.xlsx")).content))
         assert rosters["支部一览"].max_row - 1 == len(branches)
@@ -108,7 +114,7 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
 
         dev = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/development-pipeline.xlsx")).content)).active
         assert next(dev.iter_rows(values_only=True))[3] == "当前阶段"
-        assert dev.max_row - 1 == len(pipeline["people"])
+        assert dev.max_row - 1 == pipeline["people"]["total"]
 
         doc = (await c.get("/openapi.json")).json()
         for path in ("/exports/census.xlsx", "/exports/coverage.xlsx", "/exports/branch-rosters.xlsx",

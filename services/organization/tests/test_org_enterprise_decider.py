@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from redpark_contracts.organization import (
     EnterpriseJoinedBranch,
@@ -49,12 +50,24 @@ def test_an_enterprise_moves_in_with_its_profile_dated_today_in_the_park() -> No
         legal_representative="张三", moved_in_on=TODAY)])
 
 
-def test_the_date_is_read_in_the_park_time_zone_not_utc() -> None:
-    late_evening_utc = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)  # 01:00 on the 16th in Shanghai
-    [event] = spec.given([]).when(move_in(now=late_evening_utc)).then([EnterpriseMovedIn(
-        enterprise_id="e1", name="爱科技", building_id="b1", floor=3, headcount=40, is_tech_enterprise=True,
-        legal_representative="张三", moved_in_on=date(2025, 6, 16))])
-    assert event.moved_in_on == date(2025, 6, 16)
+def test_the_date_is_read_in_the_park_time_zone_that_now_carries() -> None:
+    # The service's clock gives `now` in the park's zone (Settings.timezone); the rule holds no zone.
+    instant = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)  # 01:00 on the 16th in Shanghai, 13:00 on the 15th in New York
+    for zone, day in (("Asia/Shanghai", date(2025, 6, 16)), ("America/New_York", date(2025, 6, 15))):
+        [event] = spec.given([]).when(move_in(now=instant.astimezone(ZoneInfo(zone)))).then([EnterpriseMovedIn(
+            enterprise_id="e1", name="爱科技", building_id="b1", floor=3, headcount=40, is_tech_enterprise=True,
+            legal_representative="张三", moved_in_on=day)])
+        assert event.moved_in_on == day
+
+
+def test_tomorrow_is_judged_on_the_park_clock_given_with_now() -> None:
+    instant = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)
+    sixteenth = date(2025, 6, 16)
+    spec.given([]).when(move_in(now=instant.astimezone(ZoneInfo("Asia/Shanghai")), effective_on=sixteenth)).then(
+        [EnterpriseMovedIn(enterprise_id="e1", name="爱科技", building_id="b1", floor=3, headcount=40,
+                           is_tech_enterprise=True, legal_representative="张三", moved_in_on=sixteenth)])
+    spec.given([]).when(move_in(now=instant.astimezone(ZoneInfo("America/New_York")), effective_on=sixteenth)
+                        ).then_raises(InvalidCommand, code="date.in_future", field="effective_on")
 
 
 def test_a_date_in_the_future_is_refused() -> None:
@@ -143,6 +156,17 @@ def test_an_enterprise_cannot_join_a_branch_that_is_not_active() -> None:
 def test_an_enterprise_is_never_in_two_branches() -> None:
     cmd = ent.JoinBranch(enterprise_id="e1", branch_id="br2", branch_active=True, now=NOW)
     spec.given([MOVED_IN, JOINED]).when(cmd).then_raises(DomainError, code="enterprise.already_in_branch")
+
+
+def test_an_enterprise_cannot_join_a_branch_before_it_moved_in() -> None:
+    early = ent.JoinBranch(enterprise_id="e1", branch_id="br1", branch_active=True, now=NOW,
+                           effective_on=date(2025, 1, 9))
+    spec.given([MOVED_IN]).when(early).then_raises(InvalidCommand, code="enterprise.joined_before_moving_in",
+                                                  field="effective_on")
+    same_day = ent.JoinBranch(enterprise_id="e1", branch_id="br1", branch_active=True, now=NOW,
+                              effective_on=date(2025, 1, 10))
+    spec.given([MOVED_IN]).when(same_day).then([EnterpriseJoinedBranch(enterprise_id="e1", branch_id="br1",
+                                                                       joined_on=date(2025, 1, 10))])
 
 
 def test_leaving_a_branch_on_reorganization_then_joining_another() -> None:

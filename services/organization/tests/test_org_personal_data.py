@@ -78,16 +78,16 @@ async def _park(c: httpx.AsyncClient) -> int:
 async def test_lists_mask_personal_data_and_only_the_park_admin_sees_it_in_full(client: httpx.AsyncClient) -> None:
     c = client
     last = await _park(c)
-    masked = (await c.get("/members", params={"after": last})).json()
+    masked = (await c.get("/members", params={"after": last})).json()["items"]
     line = next(m for m in masked if m["member_id"] == "m10")
     assert line["phone"] == "138****8001" and line["id_number"] == "110***********1230"
-    full = (await c.get("/members", params={"after": last, "personal": "full"})).json()
+    full = (await c.get("/members", params={"after": last, "personal": "full"})).json()["items"]
     assert next(m for m in full if m["member_id"] == "m10")["phone"] == "13800138001"
     assert next(m for m in full if m["member_id"] == "m10")["id_number"] == "110105194912311230"
     for who in (AUDITOR, SECRETARY_1):
         refused = await c.get("/members", params={"personal": "full"}, headers=who)
         assert refused.status_code == 403 and refused.json()["code"] == "auth.forbidden"
-    audited = (await c.get("/members", headers=AUDITOR)).json()
+    audited = (await c.get("/members", headers=AUDITOR)).json()["items"]
     assert "13800138001" not in str(audited) and "110***********1230" in str(audited)
 
     book = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/census.xlsx", headers=AUDITOR)).content))
@@ -101,7 +101,7 @@ async def test_lists_mask_personal_data_and_only_the_park_admin_sees_it_in_full(
 
     runtime = c._transport.app.state.runtime  # type: ignore[attr-defined]
     await runtime.store.forget_person("m10")
-    forgotten = (await c.get("/members", params={"personal": "full"})).json()
+    forgotten = (await c.get("/members", params={"personal": "full"})).json()["items"]
     assert next(m for m in forgotten if m["member_id"] == "m10")["phone"] == ERASED
 
 
@@ -109,6 +109,8 @@ async def test_a_branch_secretary_reads_and_exports_its_own_branch_only(client: 
     c = client
     last = await _park(c)
     own = (await c.get("/members", params={"after": last}, headers=SECRETARY_1)).json()
+    assert own["total"] == 3 and own["next_offset"] is None
+    own = own["items"]
     assert {m["member_id"] for m in own} == {"m10", "m11", "m12"}
     assert all(m["phone"] == "138****8001" for m in own)
     other = await c.get("/members", params={"branch_id": "br2"}, headers=SECRETARY_1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from redpark_contracts.organization import BranchKind, DevelopmentStage, GridPlan
@@ -26,10 +26,6 @@ from .domain import branch, building, contact, development, dues, enterprise, gr
 from .domain.grid import GridProposal, propose_grid
 
 EXTRA_KEY = "organization"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_id() -> str:
@@ -47,6 +43,12 @@ class Organization:
         app = cls(runtime=runtime)
         runtime.extras[EXTRA_KEY] = app
         return app
+
+    def now(self) -> datetime:
+        """The park's clock: this instant in the park's time zone (`Settings.timezone`). Every
+        command carries it as `now`, so the domain reads the park's date from the data it is
+        given and never from a constant or the machine's clock."""
+        return datetime.now(self.runtime.settings.zone)
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -75,30 +77,30 @@ class Organization:
 
     async def define_zone(self, zone_id: str, name: str, phase: int) -> AppendResult:
         return await self._execute(zone.stream_id(zone_id), zone.decider,
-                                   zone.DefineZone(zone_id=zone_id, name=name, phase=phase, now=utcnow()))
+                                   zone.DefineZone(zone_id=zone_id, name=name, phase=phase, now=self.now()))
 
     async def register_building(self, building_id: str, zone_id: str, name: str, floors: int,
                                 sequence_in_zone: int) -> AppendResult:
         zone_known = isinstance(await self._state(zone.stream_id(zone_id), zone.decider), zone.Zone)
         return await self._execute(building.stream_id(building_id), building.decider, building.RegisterBuilding(
             building_id=building_id, zone_id=zone_id, name=name, floors=floors, sequence_in_zone=sequence_in_zone,
-            zone_known=zone_known, now=utcnow()))
+            zone_known=zone_known, now=self.now()))
 
     async def assign_building(self, building_id: str, branch_id: str, on: date | None) -> AppendResult:
         return await self._execute(building.stream_id(building_id), building.decider, building.AssignBuilding(
             building_id=building_id, branch_id=branch_id, branch_active=await self._branch_active(branch_id),
-            now=utcnow(), effective_on=on))
+            now=self.now(), effective_on=on))
 
     async def release_building(self, building_id: str, on: date | None) -> AppendResult:
         return await self._execute(building.stream_id(building_id), building.decider,
-                                   building.ReleaseBuilding(building_id=building_id, now=utcnow(), effective_on=on))
+                                   building.ReleaseBuilding(building_id=building_id, now=self.now(), effective_on=on))
 
     async def appoint_building_instructor(self, building_id: str, member_id: str, on: date | None) -> AppendResult:
         state = await self._member(member_id)
         member_branch = state.branch_id if isinstance(state, member.InPark) else None
         return await self._execute(building.stream_id(building_id), building.decider,
                                    building.AppointBuildingInstructor(building_id=building_id, member_id=member_id,
-                                                                      member_branch_id=member_branch, now=utcnow(),
+                                                                      member_branch_id=member_branch, now=self.now(),
                                                                       effective_on=on))
 
     # --- enterprises --------------------------------------------------------------------------
@@ -112,7 +114,7 @@ class Organization:
         return await self._execute(enterprise.stream_id(enterprise_id), enterprise.decider, enterprise.MoveIn(
             enterprise_id=enterprise_id, name=name, building_id=building_id, floor=floor, headcount=headcount,
             is_tech_enterprise=is_tech_enterprise, legal_representative=legal_representative,
-            building_floors=await self._building_floors(building_id), now=utcnow(), effective_on=on))
+            building_floors=await self._building_floors(building_id), now=self.now(), effective_on=on))
 
     async def update_enterprise(self, *, enterprise_id: str, name: str, building_id: str, floor: int,
                                 headcount: int, is_tech_enterprise: bool, legal_representative: str,
@@ -120,16 +122,16 @@ class Organization:
         return await self._execute(enterprise.stream_id(enterprise_id), enterprise.decider, enterprise.UpdateProfile(
             enterprise_id=enterprise_id, name=name, building_id=building_id, floor=floor, headcount=headcount,
             is_tech_enterprise=is_tech_enterprise, legal_representative=legal_representative,
-            building_floors=await self._building_floors(building_id), now=utcnow(), effective_on=on))
+            building_floors=await self._building_floors(building_id), now=self.now(), effective_on=on))
 
     async def move_out(self, enterprise_id: str, on: date | None) -> AppendResult:
         return await self._execute(enterprise.stream_id(enterprise_id), enterprise.decider,
-                                   enterprise.MoveOut(enterprise_id=enterprise_id, now=utcnow(), effective_on=on))
+                                   enterprise.MoveOut(enterprise_id=enterprise_id, now=self.now(), effective_on=on))
 
     async def organize_enterprise(self, enterprise_id: str, branch_id: str, on: date | None) -> AppendResult:
         return await self._execute(enterprise.stream_id(enterprise_id), enterprise.decider, enterprise.JoinBranch(
             enterprise_id=enterprise_id, branch_id=branch_id, branch_active=await self._branch_active(branch_id),
-            now=utcnow(), effective_on=on))
+            now=self.now(), effective_on=on))
 
     async def assign_liaison(self, enterprise_id: str, member_id: str, sent_by_branch_id: str | None,
                              on: date | None) -> AppendResult:
@@ -146,25 +148,36 @@ class Organization:
                                        enterprise_member_count=await queries.enterprise_member_count(
                                            self.runtime.pool, enterprise_id),
                                        instructor_in_park=isinstance(member_state, member.InPark),
-                                       sender_is_neighbour=neighbour, now=utcnow(), effective_on=on))
+                                       sender_is_neighbour=neighbour, now=self.now(), effective_on=on))
 
     # --- branches -------------------------------------------------------------------------------
 
     async def establish_branch(self, *, branch_id: str, name: str, kind: BranchKind,
                                enterprise_ids: Sequence[str], on: date | None) -> AppendResult:
+        now = self.now()
         founding = []
+        states: list[enterprise.EnterpriseState] = []
         for eid in enterprise_ids:
             state = await self._enterprise(eid)
             if isinstance(state, enterprise.InPark) and state.branch_id is not None:
-                # Checked before the branch exists so a refused founding leaves nothing behind.
                 raise DomainError("enterprise.already_in_branch",
                                   f"enterprise {eid} is already organized in branch {state.branch_id}",
                                   detail_zh="该企业已纳入其他支部", field="enterprise_ids")
+            states.append(state)
             founding.append(branch.FoundingEnterprise(
                 enterprise_id=eid, in_park=isinstance(state, enterprise.InPark),
                 full_members=await queries.enterprise_full_members(self.runtime.pool, eid)))
-        result = await self._execute(branch.stream_id(branch_id), branch.decider, branch.EstablishBranch(
-            branch_id=branch_id, name=name, kind=kind, enterprises=founding, now=utcnow(), effective_on=on))
+        establish = branch.EstablishBranch(branch_id=branch_id, name=name, kind=kind, enterprises=founding, now=now,
+                                           effective_on=on)
+        # The founding and every enterprise's joining are decided before any is stored, so a refusal
+        # (by the branch's rules or by an enterprise's) leaves nothing behind, not a branch without
+        # some of its enterprises.
+        branch.decider.decide(establish, await self._state(branch.stream_id(branch_id), branch.decider))
+        joins = [enterprise.JoinBranch(enterprise_id=eid, branch_id=branch_id, branch_active=True, now=now,
+                                       effective_on=on) for eid in enterprise_ids]
+        for join, state in zip(joins, states, strict=True):
+            enterprise.decider.decide(join, state)
+        result = await self._execute(branch.stream_id(branch_id), branch.decider, establish)
         for eid in enterprise_ids:
             result = await self.organize_enterprise(eid, branch_id, on)
         return result
@@ -175,19 +188,19 @@ class Organization:
             branch_id=branch_id, secretary_id=secretary_id, deputy_secretary_id=deputy_secretary_id,
             committee_member_ids=committee_member_ids,
             full_member_ids=await queries.branch_full_member_ids(self.runtime.pool, branch_id),
-            now=utcnow(), effective_on=on))
+            now=self.now(), effective_on=on))
 
     async def dissolve_branch(self, branch_id: str, reason: str, on: date | None) -> AppendResult:
         members, buildings, enterprises = await queries.branch_load(self.runtime.pool, branch_id)
         return await self._execute(branch.stream_id(branch_id), branch.decider, branch.DissolveBranch(
             branch_id=branch_id, reason=reason, member_count=members, buildings_assigned=buildings,
-            enterprises_organized=enterprises, now=utcnow(), effective_on=on))
+            enterprises_organized=enterprises, now=self.now(), effective_on=on))
 
     # --- members ----------------------------------------------------------------------------
 
     async def register_member(self, cmd: dict[str, Any]) -> AppendResult:
         return await self._execute(member.stream_id(cmd["member_id"]), member.decider, member.RegisterMember(
-            **cmd, enterprise_in_park=await self._enterprise_in_park(cmd.get("enterprise_id")), now=utcnow()))
+            **cmd, enterprise_in_park=await self._enterprise_in_park(cmd.get("enterprise_id")), now=self.now()))
 
     async def member_command(self, member_id: str, command: member.MemberCommand) -> AppendResult:
         return await self._execute(member.stream_id(member_id), member.decider, command)
@@ -198,17 +211,17 @@ class Organization:
         active = await self._branch_active(branch_id)
         cmd: member.MemberCommand
         if isinstance(state, member.InPark) and state.branch_id is not None:
-            cmd = member.MoveToBranch(member_id=member_id, branch_id=branch_id, branch_active=active, now=utcnow(),
+            cmd = member.MoveToBranch(member_id=member_id, branch_id=branch_id, branch_active=active, now=self.now(),
                                       effective_on=on)
         else:
-            cmd = member.JoinBranch(member_id=member_id, branch_id=branch_id, branch_active=active, now=utcnow(),
+            cmd = member.JoinBranch(member_id=member_id, branch_id=branch_id, branch_active=active, now=self.now(),
                                     effective_on=on)
         return await self.member_command(member_id, cmd)
 
     async def change_enterprise(self, member_id: str, enterprise_id: str | None, on: date | None) -> AppendResult:
         return await self.member_command(member_id, member.ChangeEnterprise(
             member_id=member_id, enterprise_id=enterprise_id,
-            enterprise_in_park=await self._enterprise_in_park(enterprise_id), now=utcnow(), effective_on=on))
+            enterprise_in_park=await self._enterprise_in_park(enterprise_id), now=self.now(), effective_on=on))
 
     # --- dues -----------------------------------------------------------------------------------
 
@@ -216,11 +229,11 @@ class Organization:
         known = isinstance(await self._member(member_id), member.InPark)
         return await self._execute(dues.stream_id(member_id), dues.decider, dues.SetDuesRate(
             member_id=member_id, monthly_amount_fen=monthly_amount_fen, effective_from=effective_from,
-            member_known=known, now=utcnow()))
+            member_known=known, now=self.now()))
 
     async def pay_dues(self, member_id: str, month: str, amount_fen: int, on: date | None) -> AppendResult:
         return await self._execute(dues.stream_id(member_id), dues.decider, dues.PayDues(
-            member_id=member_id, month=month, amount_fen=amount_fen, now=utcnow(), effective_on=on))
+            member_id=member_id, month=month, amount_fen=amount_fen, now=self.now(), effective_on=on))
 
     async def member_branch(self, member_id: str) -> str | None:
         state = await self._member(member_id)
@@ -234,18 +247,26 @@ class Organization:
     async def advance_development(self, person_id: str, to_stage: DevelopmentStage, on: date | None) -> AppendResult:
         """Reaching `full` in development is the member's 转正 too, when the member is registered
         under the same id and still probationary; the member's own rules then decide it again."""
-        result = await self.development_command(person_id, development.AdvanceStage(
-            person_id=person_id, to_stage=to_stage, now=utcnow(), effective_on=on))
+        now = self.now()
+        advance = development.AdvanceStage(person_id=person_id, to_stage=to_stage, now=now, effective_on=on)
         state = await self._member(person_id)
+        confirm: member.ConfirmFullMembership | None = None
         if to_stage == "full" and isinstance(state, member.InPark) and state.status == "probationary":
-            reached = result.events[-1].reached_on
-            result = await self.member_command(person_id, member.ConfirmFullMembership(
-                member_id=person_id, now=utcnow(), effective_on=reached))
+            # Both steps are decided before either is stored: when the member's own rules refuse the
+            # 转正 (say its probation, counted from the member's record, is not over), the development
+            # record is left as it was instead of half the change being applied.
+            record = await self._state(development.stream_id(person_id), development.decider)
+            reached = development.decider.decide(advance, record)[-1].reached_on
+            confirm = member.ConfirmFullMembership(member_id=person_id, now=now, effective_on=reached)
+            member.decider.decide(confirm, state)
+        result = await self.development_command(person_id, advance)
+        if confirm is not None:
+            result = await self.member_command(person_id, confirm)
         return result
 
     async def set_quota(self, year: int, quota: int) -> AppendResult:
         return await self._execute(development.quota_stream_id(year), development.quota_decider,
-                                   development.SetQuota(year=year, quota=quota, now=utcnow()))
+                                   development.SetQuota(year=year, quota=quota, now=self.now()))
 
     # --- census contacts --------------------------------------------------------------------
 
@@ -262,4 +283,4 @@ class Organization:
         proposed = (await self.proposal()).plan
         return await self._execute(grid_plan.stream_id(plan_id), grid_plan.decider, grid_plan.AdoptGridPlan(
             plan_id=plan_id, proposed=proposed, plan=plan if plan is not None else proposed, adopted_by=adopted_by,
-            now=utcnow()))
+            now=self.now()))

@@ -11,13 +11,17 @@ second run that raced the first is refused by the streams, never duplicated.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
+
+from redpark_platform.settings import DEFAULT_TIMEZONE
 
 SEED = 20240701
 CONCURRENCY = 16
@@ -91,6 +95,7 @@ class Plan:
     enterprises: list[Enterprise]
     weak_buildings: list[str]
     development: list[tuple[str, str, str | None, list[str], str]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def plan(seed: int = SEED) -> Plan:
@@ -149,7 +154,37 @@ def plan(seed: int = SEED) -> Plan:
         ent = rng.choice(techs)
         groups = rng.sample(["legal_representative", "tech_talent", "technical_backbone"], rng.randint(0, 2))
         dev.append((f"demo-p{n:02d}", name(), ent.enterprise_id, groups, stage))
-    return Plan(buildings=buildings, enterprises=enterprises, weak_buildings=weak, development=dev)
+    contacts = _contacts(enterprises, rng, name)
+    return Plan(buildings=buildings, enterprises=enterprises, weak_buildings=weak, development=dev,
+                contacts=contacts)
+
+
+PARTIES = ("民盟盟员", "九三学社社员", "民进会员", "致公党党员", "民建会员", "农工党党员")
+NATIONALITIES = ("德国", "新加坡", "美国", "日本", "韩国")
+
+
+def _contacts(enterprises: list[Enterprise], rng: random.Random, name: Callable[[], str]) -> list[dict[str, Any]]:
+    """Census baselines (3) and (4): non-member legal representatives (of the enterprises with no
+    member, every other one), non-member tech talent, democratic-party members, foreign nationals."""
+    out: list[dict[str, Any]] = []
+
+    def add(enterprise: Enterprise, person: str, categories: list[str], **personal: str) -> None:
+        out.append({"person_id": f"demo-c{len(out) + 1:03d}", "name": person, "enterprise_id": enterprise.enterprise_id,
+                    "categories": categories, "phone": f"13{rng.randrange(10)}{rng.randrange(10**8):08d}",
+                    **personal})
+
+    for n, e in enumerate(e for e in enterprises if e.kind == "none"):
+        if n % 2 == 0:
+            add(e, e.legal_representative,
+                ["non_member_legal_representative", *(["tech_talent"] if e.tech else [])])
+    techs = [e for e in enterprises if e.tech]
+    for _ in range(10):
+        add(rng.choice(techs), name(), ["tech_talent"])
+    for party in PARTIES:
+        add(rng.choice(enterprises), name(), ["democratic_party_member"], political_status=party)
+    for nationality in NATIONALITIES[:4]:
+        add(rng.choice(techs), name(), ["foreign_national"], nationality=nationality)
+    return out
 
 
 class _Api:
@@ -187,16 +222,33 @@ def _months_back(today: date, n: int) -> list[str]:
     return sorted(out)
 
 
+def _park_today() -> date:
+    """Today in the park, on the zone the services are started with: the machine's own date could be
+    a day ahead of the park's, and the service refuses dates in its future."""
+    return datetime.now(ZoneInfo(os.environ.get("REDPARK_TIMEZONE") or DEFAULT_TIMEZONE)).date()
+
+
+async def _has_marker(api: _Api) -> bool:
+    """Whether the marker enterprise exists, moved out or not, reading every page of the list."""
+    offset: int | None = 0
+    while offset is not None:
+        page = await api.call("GET", "/enterprises",
+                              params={"include_moved_out": "true", "limit": 500, "offset": offset})
+        if any(e["enterprise_id"] == MARKER for e in page["items"]):
+            return True
+        offset = page["next_offset"]
+    return False
+
+
 async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None,
                seed: int = SEED, today: date | None = None) -> bool:
     """Create the demo park; False when it was there already (the marker enterprise exists)."""
     async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60,
                                  headers={"Authorization": f"Bearer {token}"}) as client:
         api = _Api(client)
-        enterprises = await api.call("GET", "/enterprises")
-        if any(e["enterprise_id"] == MARKER for e in enterprises):
+        if await _has_marker(api):
             return False
-        await _load(api, plan(seed), today or date.today(), random.Random(seed + 1))
+        await _load(api, plan(seed), today or _park_today(), random.Random(seed + 1))
         return True
 
 
@@ -210,6 +262,7 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
         "enterprise_id": e.enterprise_id, "name": e.name, "building_id": e.building_id, "floor": e.floor,
         "headcount": e.headcount, "is_tech_enterprise": e.tech, "legal_representative": e.legal_representative,
         "effective_on": (moved_in + timedelta(days=rng.randrange(200))).isoformat()}) for e in p.enterprises])
+    await api.all([call("POST", "/contacts", c) for c in p.contacts])
     people = [m for e in p.enterprises for m in e.members]
     await api.all([call("POST", "/members", {
         "member_id": m.member_id, "name": m.name, "enterprise_id": m.enterprise_id, "status": m.status,

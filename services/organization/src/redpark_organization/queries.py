@@ -75,12 +75,15 @@ async def census_snapshot(db: Db) -> CensusSnapshot:
                                    members_elsewhere=r["members_elsewhere"], branch_id=r["branch_id"],
                                    liaison_instructor_id=r["liaison_instructor_id"]) for r in rows]
     unattached = await db.fetchrow(
-        f"SELECT count(*) FILTER (WHERE m.status = 'full') AS full, count(*) FILTER (WHERE m.status = 'probationary')"
-        f" AS probationary FROM org_members m WHERE {_COUNTED} AND (m.enterprise_id IS NULL OR NOT EXISTS"
+        f"SELECT count(*) FILTER (WHERE {_COUNTED} AND m.status = 'full') AS full,"
+        f" count(*) FILTER (WHERE {_COUNTED} AND m.status = 'probationary') AS probationary,"
+        " count(*) FILTER (WHERE m.relationship = 'elsewhere') AS elsewhere"
+        " FROM org_members m WHERE m.in_park AND (m.enterprise_id IS NULL OR NOT EXISTS"
         " (SELECT 1 FROM org_enterprises e WHERE e.enterprise_id = m.enterprise_id AND e.in_park))")
     return CensusSnapshot(zones=zones, buildings=buildings, enterprises=enterprises, branches=branches,
                           unattached_full_members=unattached["full"],
-                          unattached_probationary_members=unattached["probationary"])
+                          unattached_probationary_members=unattached["probationary"],
+                          unattached_members_elsewhere=unattached["elsewhere"])
 
 
 # --- lists -----------------------------------------------------------------------------------
@@ -100,12 +103,16 @@ class EnterpriseRow(msgspec.Struct, frozen=True, kw_only=True):
     liaison_instructor_id: str | None
 
 
-async def enterprises(db: Db, *, in_park_only: bool) -> list[EnterpriseRow]:
+async def enterprises(db: Db, *, in_park_only: bool, limit: int | None = None, offset: int = 0) -> list[EnterpriseRow]:
     rows = await db.fetch(
         "SELECT enterprise_id, name, building_id, floor, headcount, is_tech_enterprise, legal_representative,"
         " moved_in_on, in_park, branch_id, liaison_instructor_id FROM org_enterprises"
-        " WHERE in_park OR NOT $1 ORDER BY enterprise_id", in_park_only)
+        " WHERE in_park OR NOT $1 ORDER BY enterprise_id LIMIT $2 OFFSET $3", in_park_only, limit, offset)
     return [EnterpriseRow(**dict(r)) for r in rows]
+
+
+async def count_enterprises(db: Db, *, in_park_only: bool) -> int:
+    return await db.fetchval("SELECT count(*) FROM org_enterprises WHERE in_park OR NOT $1", in_park_only) or 0
 
 
 class BranchRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -122,7 +129,7 @@ class BranchRow(msgspec.Struct, frozen=True, kw_only=True):
     buildings: list[str]
 
 
-async def branches(db: Db) -> list[BranchRow]:
+async def branches(db: Db, limit: int | None = None, offset: int = 0) -> list[BranchRow]:
     rows = await db.fetch(
         "SELECT b.branch_id, b.name, b.kind, b.established_on, b.active, b.secretary_id, b.deputy_secretary_id,"
         " b.committee_member_ids,"
@@ -131,8 +138,12 @@ async def branches(db: Db) -> list[BranchRow]:
         "   AND m.branch_id = b.branch_id) AS full_members,"
         " coalesce((SELECT array_agg(building_id ORDER BY building_id) FROM org_buildings"
         "   WHERE branch_id = b.branch_id), '{}') AS buildings"
-        " FROM org_branches b ORDER BY b.branch_id")
+        " FROM org_branches b ORDER BY b.branch_id LIMIT $1 OFFSET $2", limit, offset)
     return [BranchRow(**dict(r)) for r in rows]
+
+
+async def count_branches(db: Db) -> int:
+    return await db.fetchval("SELECT count(*) FROM org_branches") or 0
 
 
 class MemberRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -148,12 +159,17 @@ class MemberRow(msgspec.Struct, frozen=True, kw_only=True):
     branch_id: str | None
 
 
-async def members(db: Db, branch_id: str | None = None) -> list[MemberRow]:
+async def members(db: Db, branch_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[MemberRow]:
     rows = await db.fetch(
         "SELECT member_id, name, enterprise_id, status, joined_party_on, relationship, relationship_held_by,"
-        " branch_id FROM org_members WHERE in_park AND ($1::text IS NULL OR branch_id = $1) ORDER BY member_id",
-        branch_id)
+        " branch_id FROM org_members WHERE in_park AND ($1::text IS NULL OR branch_id = $1) ORDER BY member_id"
+        " LIMIT $2 OFFSET $3", branch_id, limit, offset)
     return [MemberRow(**dict(r)) for r in rows]
+
+
+async def count_members(db: Db, branch_id: str | None = None) -> int:
+    return await db.fetchval("SELECT count(*) FROM org_members WHERE in_park AND ($1::text IS NULL OR branch_id = $1)",
+                             branch_id) or 0
 
 
 class TransferRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -163,10 +179,14 @@ class TransferRow(msgspec.Struct, frozen=True, kw_only=True):
     transferred_on: date
 
 
-async def transfers(db: Db, member_id: str) -> list[TransferRow]:
+async def transfers(db: Db, member_id: str, limit: int | None = None, offset: int = 0) -> list[TransferRow]:
     rows = await db.fetch("SELECT member_id, direction, organization, transferred_on FROM org_transfers"
-                          " WHERE member_id = $1 ORDER BY position", member_id)
+                          " WHERE member_id = $1 ORDER BY position LIMIT $2 OFFSET $3", member_id, limit, offset)
     return [TransferRow(**dict(r)) for r in rows]
+
+
+async def count_transfers(db: Db, member_id: str) -> int:
+    return await db.fetchval("SELECT count(*) FROM org_transfers WHERE member_id = $1", member_id) or 0
 
 
 class MemberArrears(msgspec.Struct, frozen=True, kw_only=True):
@@ -208,6 +228,30 @@ async def dues_arrears(db: Db, through_month: str, branch_id: str | None = None)
             for b, ms in sorted(per_branch.items(), key=lambda kv: kv[0] or "")]
 
 
+class BranchArrearsTotal(msgspec.Struct, frozen=True, kw_only=True):
+    branch_id: str | None
+    members_in_arrears: int
+    amount_fen: int
+
+
+class ArrearsLine(msgspec.Struct, frozen=True, kw_only=True):
+    """A member in arrears, with the branch the member is in (None: not yet in a branch)."""
+
+    branch_id: str | None
+    member_id: str
+    months: list[str]
+    amount_fen: int
+
+
+def arrears_lines(per_branch: list[BranchArrears]) -> tuple[list[BranchArrearsTotal], list[ArrearsLine]]:
+    """The branches' totals and one line per member in arrears, by branch then member."""
+    totals = [BranchArrearsTotal(branch_id=b.branch_id, members_in_arrears=b.members_in_arrears,
+                                 amount_fen=b.amount_fen) for b in per_branch]
+    lines = [ArrearsLine(branch_id=b.branch_id, member_id=m.member_id, months=m.months, amount_fen=m.amount_fen)
+             for b in per_branch for m in b.members]
+    return totals, lines
+
+
 class PipelineRow(msgspec.Struct, frozen=True, kw_only=True):
     person_id: str
     name: str
@@ -244,11 +288,20 @@ class ContactRow(msgspec.Struct, frozen=True, kw_only=True):
     categories: list[str]
 
 
-async def contacts(db: Db) -> list[ContactRow]:
+async def contacts(db: Db, limit: int | None = None, offset: int = 0) -> list[ContactRow]:
     rows = await db.fetch("SELECT person_id, name, enterprise_id, categories FROM org_contacts WHERE NOT removed"
-                          " ORDER BY person_id")
+                          " ORDER BY person_id LIMIT $1 OFFSET $2", limit, offset)
     return [ContactRow(person_id=r["person_id"], name=r["name"], enterprise_id=r["enterprise_id"],
                        categories=list(r["categories"])) for r in rows]
+
+
+async def contact_categories(db: Db) -> list[list[str]]:
+    """Each current contact's categories: the census counts baselines (3) and (4) from them."""
+    return [list(r["categories"]) for r in await db.fetch("SELECT categories FROM org_contacts WHERE NOT removed")]
+
+
+async def count_contacts(db: Db) -> int:
+    return await db.fetchval("SELECT count(*) FROM org_contacts WHERE NOT removed") or 0
 
 
 # --- names for the exported ledgers ----------------------------------------------------------

@@ -10,11 +10,15 @@ from fastapi import APIRouter
 
 from redpark_contracts.organization import ContactCategory, GridPlan
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.paging import Page, Paging, page, page_of
 
 from .. import queries
-from ..application import new_id, utcnow
+from ..application import new_id
 from ..domain import contact
-from ..domain.coverage import Coverage, UpgradeReadiness, coverage, party_committee_readiness
+from ..domain.census import CensusFigures, census_figures
+from ..domain.coverage import (
+    BuildingCoverage, Rate, UncoveredEnterprise, UpgradeReadiness, ZoneCoverage, coverage, party_committee_readiness,
+)
 from ..domain.grid import GridProposal
 from ..projections.census import NAME as CENSUS
 from ..projections.park import NAME as PARK
@@ -53,16 +57,17 @@ async def register_contact(body: Annotated[NewContact, Body(NewContact, example=
         return contact.RegisterContact(
             person_id=person_id, name=body.name, enterprise_id=body.enterprise_id, categories=body.categories,
             political_status=body.political_status, nationality=body.nationality, phone=body.phone,
-            person_is_member=is_member, now=utcnow(), effective_on=body.effective_on)
+            person_is_member=is_member, now=org.now(), effective_on=body.effective_on)
 
     return accepted(await org.contact_command(person_id, build), person_id, 201)
 
 
-@router.get("/contacts", responses=response_schema(list[queries.ContactRow]),
-            summary="The census ledger of non-members (no personal data)")
-async def list_contacts(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+@router.get("/contacts", responses=response_schema(Page[queries.ContactRow]),
+            summary="The census ledger of non-members by id, paged (no personal data)")
+async def list_contacts(org: Org, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await caught_up(org, CENSUS, after)
-    return MsgspecResponse(await queries.contacts(org.runtime.pool))
+    rows = await queries.contacts(org.runtime.pool, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, await queries.count_contacts(org.runtime.pool), paging))
 
 
 async def _fresh(org: Org, after: int | None) -> None:
@@ -70,10 +75,33 @@ async def _fresh(org: Org, after: int | None) -> None:
     await caught_up(org, ROSTERS, after)
 
 
-@router.get("/coverage", responses=response_schema(Coverage), summary="Coverage overall, by zone and building")
-async def get_coverage(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+@router.get("/census", responses=response_schema(CensusFigures),
+            summary="The census's four baselines (四个底数): members, enterprises, talent, united-front contacts")
+async def census_baselines(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
     await _fresh(org, after)
-    return MsgspecResponse(coverage(await queries.census_snapshot(org.runtime.pool)))
+    await caught_up(org, CENSUS, after)
+    pool = org.runtime.pool
+    return MsgspecResponse(census_figures(await queries.census_snapshot(pool),
+                                          await queries.contact_categories(pool)))
+
+
+class CoverageReport(msgspec.Struct, frozen=True, kw_only=True):
+    """Coverage overall, by zone and by building (all of them), and the uncovered enterprises with
+    their reason, paged (by enterprise id)."""
+
+    overall: Rate
+    by_zone: list[ZoneCoverage]
+    by_building: list[BuildingCoverage]
+    uncovered: Page[UncoveredEnterprise]
+
+
+@router.get("/coverage", responses=response_schema(CoverageReport),
+            summary="Coverage overall, by zone and building; uncovered enterprises paged")
+async def get_coverage(org: Org, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
+    await _fresh(org, after)
+    cov = coverage(await queries.census_snapshot(org.runtime.pool))
+    return MsgspecResponse(CoverageReport(overall=cov.overall, by_zone=cov.by_zone, by_building=cov.by_building,
+                                          uncovered=page_of(cov.uncovered, paging)))
 
 
 @router.get("/coverage/party-committee-readiness", responses=response_schema(UpgradeReadiness),

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Path
 
 from redpark_contracts.organization import DevelopmentStage, PriorityGroup
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.paging import Page, Paging, page_of
 
 from .. import queries
-from ..application import new_id, utcnow
+from ..application import new_id
 from ..domain import development
 from ..projections.development import NAME as DEVELOPMENT
 from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
@@ -39,8 +40,11 @@ class QuotaBody(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Pipeline(msgspec.Struct, frozen=True, kw_only=True):
+    """The year's figures (every stage counted) and the people in the pipeline, paged (optionally
+    those at one stage only)."""
+
     figures: development.YearFigures
-    people: list[queries.PipelineRow]
+    people: Page[queries.PipelineRow]
 
 
 @router.post("/development", status_code=201, responses=response_schema(Accepted, status=201),
@@ -50,7 +54,7 @@ async def apply(body: Annotated[Application, Body(Application, example=Applicati
     person_id = body.person_id or new_id()
     result = await org.development_command(person_id, development.ReceiveApplication(
         person_id=person_id, name=body.name, enterprise_id=body.enterprise_id, priority_groups=body.priority_groups,
-        phone=body.phone, now=utcnow(), effective_on=body.effective_on))
+        phone=body.phone, now=org.now(), effective_on=body.effective_on))
     return accepted(result, person_id, 201)
 
 
@@ -69,10 +73,11 @@ async def set_quota(year: Annotated[int, Path(ge=2000, le=2100)], body: Annotate
 
 @router.get("/development/pipeline/{year}", responses=response_schema(Pipeline),
             summary="The pipeline and the year's admissions against the quota")
-async def pipeline(year: Annotated[int, Path(ge=2000, le=2100)], org: Org, who: Reader,
-                   after: After = None) -> MsgspecResponse:
+async def pipeline(year: Annotated[int, Path(ge=2000, le=2100)], org: Org, who: Reader, paging: Paging,
+                   after: After = None, stage: DevelopmentStage | None = None) -> MsgspecResponse:
     await caught_up(org, DEVELOPMENT, after)
     people = await queries.pipeline(org.runtime.pool)
     figures = development.year_figures(year, await queries.quota(org.runtime.pool, year),
                                        queries.as_pipeline_entries(people))
-    return MsgspecResponse(Pipeline(figures=figures, people=people))
+    listed = [p for p in people if stage is None or p.stage == stage]
+    return MsgspecResponse(Pipeline(figures=figures, people=page_of(listed, paging)))

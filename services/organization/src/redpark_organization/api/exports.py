@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Response
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 
 from .. import queries
-from ..application import utcnow
+from ..domain.census import classify
 from ..domain.coverage import coverage
 from ..domain.park_calendar import park_date
 from ..personal_view import Personal, full_view
@@ -69,7 +69,7 @@ async def census(org: Org, who: Reader, after: After = None, personal: Personal 
                     snapshot[e.enterprise_id].full_members if e.enterprise_id in snapshot else 0,
                     snapshot[e.enterprise_id].probationary_members if e.enterprise_id in snapshot else 0,
                     snapshot[e.enterprise_id].members_elsewhere if e.enterprise_id in snapshot else 0,
-                    _yes(e.enterprise_id in snapshot and snapshot[e.enterprise_id].full_members >= 3),
+                    _yes(e.enterprise_id in snapshot and classify(snapshot[e.enterprise_id]) == "can_form_own_branch"),
                     names["branch"].get(e.branch_id or "", ""), names["member"].get(e.liaison_instructor_id or "", "")]
                    for e in await queries.enterprises(pool, in_park_only=True)]
     contacts = [[c.person_id, c.name, names["enterprise"].get(c.enterprise_id or "", ""),
@@ -138,7 +138,7 @@ async def arrears_export(org: Org, who: Reader,
                                                             description="through YYYY-MM; this month when omitted")]
                          = None, after: After = None, branch_id: str | None = None) -> Response:
     branch_id = own_branch(who, branch_id)
-    through = month or park_date(utcnow()).strftime("%Y-%m")
+    through = month or park_date(org.now()).strftime("%Y-%m")
     await caught_up(org, DUES, after)
     await caught_up(org, ROSTERS, after)
     pool = org.runtime.pool

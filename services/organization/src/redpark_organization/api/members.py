@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query
 from redpark_contracts.organization import MemberStatus, Relationship
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
+from redpark_platform.web.paging import Page, Paging, page, page_of
 
 from .. import queries
-from ..application import Organization, new_id, utcnow
+from ..application import Organization, new_id
 from ..domain import member
 from ..personal_view import Personal, full_view, member_contacts, shown
 from ..projections.dues import NAME as DUES
@@ -82,7 +83,7 @@ async def register(body: Annotated[NewMember, Body(NewMember, example=NewMember(
 async def transfer_in(member_id: str, body: Annotated[Transfer, Body(Transfer)], org: Org,
                       who: Admin) -> MsgspecResponse:
     return accepted(await org.member_command(member_id, member.TransferIn(
-        member_id=member_id, from_organization=body.organization, now=utcnow(), effective_on=body.effective_on)),
+        member_id=member_id, from_organization=body.organization, now=org.now(), effective_on=body.effective_on)),
         member_id)
 
 
@@ -91,7 +92,7 @@ async def transfer_in(member_id: str, body: Annotated[Transfer, Body(Transfer)],
 async def transfer_out(member_id: str, body: Annotated[Transfer, Body(Transfer)], org: Org,
                        who: Admin) -> MsgspecResponse:
     return accepted(await org.member_command(member_id, member.TransferOut(
-        member_id=member_id, to_organization=body.organization, now=utcnow(), effective_on=body.effective_on)),
+        member_id=member_id, to_organization=body.organization, now=org.now(), effective_on=body.effective_on)),
         member_id)
 
 
@@ -111,7 +112,7 @@ async def change_enterprise(member_id: str, body: Annotated[Employer, Body(Emplo
              summary="A probationary member becomes a full member (转正)")
 async def confirm_full(member_id: str, body: Annotated[Dated, Body(Dated)], org: Org, who: Admin) -> MsgspecResponse:
     return accepted(await org.member_command(member_id, member.ConfirmFullMembership(
-        member_id=member_id, now=utcnow(), effective_on=body.effective_on)), member_id)
+        member_id=member_id, now=org.now(), effective_on=body.effective_on)), member_id)
 
 
 @router.put("/members/{member_id}/dues-rate", responses=ACCEPTED, summary="Set the member's monthly dues")
@@ -149,8 +150,10 @@ def own_branch(who: Principal, branch_id: str | None) -> str | None:
     return branch_id
 
 
-async def roster_lines(org: Organization, branch_id: str | None, full: bool) -> list[RosterLine]:
-    rows = await queries.members(org.runtime.pool, branch_id)
+async def roster_lines(org: Organization, branch_id: str | None, full: bool, limit: int | None = None,
+                       offset: int = 0) -> list[RosterLine]:
+    # Personal data is opened from the store for these rows only: a page costs a page of reads.
+    rows = await queries.members(org.runtime.pool, branch_id, limit=limit, offset=offset)
     contacts = await member_contacts(org.runtime.store, [r.member_id for r in rows])
     lines = []
     for r in rows:
@@ -159,29 +162,45 @@ async def roster_lines(org: Organization, branch_id: str | None, full: bool) -> 
     return lines
 
 
-@router.get("/members", responses=response_schema(list[RosterLine]),
-            summary="Roster (phone and ID number masked; in full for park_admin with personal=full)")
-async def roster(org: Org, who: Reader, after: After = None, branch_id: str | None = None,
+@router.get("/members", responses=response_schema(Page[RosterLine]),
+            summary="Roster by member id, paged (phone and ID number masked; in full for park_admin with "
+                    "personal=full)")
+async def roster(org: Org, who: Reader, paging: Paging, after: After = None, branch_id: str | None = None,
                  personal: Personal = "masked") -> MsgspecResponse:
     # a branch secretary sees its own branch's roster only
     branch_id = own_branch(who, branch_id)
     full = full_view(who, personal)
     await caught_up(org, ROSTERS, after)
-    return MsgspecResponse(await roster_lines(org, branch_id, full))
+    lines = await roster_lines(org, branch_id, full, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(lines, await queries.count_members(org.runtime.pool, branch_id), paging))
 
 
-@router.get("/members/{member_id}/transfers", responses=response_schema(list[queries.TransferRow]),
-            summary="The member's transfer record")
-async def transfer_record(member_id: str, org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+@router.get("/members/{member_id}/transfers", responses=response_schema(Page[queries.TransferRow]),
+            summary="The member's transfer record, oldest first, paged")
+async def transfer_record(member_id: str, org: Org, who: Reader, paging: Paging,
+                          after: After = None) -> MsgspecResponse:
     await caught_up(org, ROSTERS, after)
-    return MsgspecResponse(await queries.transfers(org.runtime.pool, member_id))
+    pool = org.runtime.pool
+    rows = await queries.transfers(pool, member_id, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, await queries.count_transfers(pool, member_id), paging))
 
 
-@router.get("/dues/arrears", responses=response_schema(list[queries.BranchArrears]),
-            summary="Dues in arrears per branch, through a month")
-async def dues_arrears(org: Org, who: Reader,
+class ArrearsReport(msgspec.Struct, frozen=True, kw_only=True):
+    """Dues in arrears through a month: every branch's totals, and the members in arrears paged
+    (by branch, then member)."""
+
+    through_month: str
+    branches: list[queries.BranchArrearsTotal]
+    members: Page[queries.ArrearsLine]
+
+
+@router.get("/dues/arrears", responses=response_schema(ArrearsReport),
+            summary="Dues in arrears per branch through a month; members in arrears paged")
+async def dues_arrears(org: Org, who: Reader, paging: Paging,
                        month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
                        after: After = None, branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     await caught_up(org, DUES, after)
-    return MsgspecResponse(await queries.dues_arrears(org.runtime.pool, month, branch_id))
+    # Arrears are computed from every rate and payment, so the whole list is built and then cut.
+    totals, lines = queries.arrears_lines(await queries.dues_arrears(org.runtime.pool, month, branch_id))
+    return MsgspecResponse(ArrearsReport(through_month=month, branches=totals, members=page_of(lines, paging)))

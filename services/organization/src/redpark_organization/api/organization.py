@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from redpark_contracts.organization import BranchKind
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.paging import Page, Paging, page
 
 from .. import queries
 from ..application import new_id
@@ -65,7 +66,9 @@ async def dissolve(branch_id: str, body: Annotated[Dissolution, Body(Dissolution
     return accepted(await org.dissolve_branch(branch_id, body.reason, body.effective_on), branch_id)
 
 
-@router.get("/branches", responses=response_schema(list[queries.BranchRow]), summary="Branches with their rosters' size")
-async def list_branches(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+@router.get("/branches", responses=response_schema(Page[queries.BranchRow]),
+            summary="Branches with their rosters' size, by id, paged")
+async def list_branches(org: Org, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await caught_up(org, ROSTERS, after)
-    return MsgspecResponse(await queries.branches(org.runtime.pool))
+    rows = await queries.branches(org.runtime.pool, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, await queries.count_branches(org.runtime.pool), paging))

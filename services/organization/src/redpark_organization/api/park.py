@@ -9,6 +9,7 @@ import msgspec
 from fastapi import APIRouter
 
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.paging import Page, Paging, page
 
 from .. import queries
 from ..projections.park import NAME as PARK
@@ -134,8 +135,11 @@ async def assign_liaison(enterprise_id: str, body: Annotated[LiaisonAssignment, 
     return accepted(result, enterprise_id)
 
 
-@router.get("/enterprises", responses=response_schema(list[queries.EnterpriseRow]), summary="Enterprises")
-async def list_enterprises(org: Org, who: Reader, after: After = None,
+@router.get("/enterprises", responses=response_schema(Page[queries.EnterpriseRow]),
+            summary="Enterprises and their cover, by id, paged")
+async def list_enterprises(org: Org, who: Reader, paging: Paging, after: After = None,
                            include_moved_out: bool = False) -> MsgspecResponse:
     await caught_up(org, PARK, after)
-    return MsgspecResponse(await queries.enterprises(org.runtime.pool, in_park_only=not include_moved_out))
+    pool, in_park_only = org.runtime.pool, not include_moved_out
+    rows = await queries.enterprises(pool, in_park_only=in_park_only, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, await queries.count_enterprises(pool, in_park_only=in_park_only), paging))

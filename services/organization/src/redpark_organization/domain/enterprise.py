@@ -211,6 +211,11 @@ def decide(command: EnterpriseCommand, state: EnterpriseState) -> list[Enterpris
             if not command.branch_active:
                 raise DomainError("branch.not_active", f"branch {command.branch_id} is not an active branch",
                                   detail_zh="支部不存在或已撤销", field="branch_id")
+            if on < ent.moved_in_on:
+                # The ledger must never show a tenant covered on a day it was not yet in the park.
+                raise InvalidCommand("enterprise.joined_before_moving_in",
+                                     f"it moved in on {ent.moved_in_on}; it cannot join a branch earlier",
+                                     detail_zh="纳入支部的日期不能早于入驻日期", field="effective_on")
             if ent.branch_id is not None:
                 raise DomainError("enterprise.already_in_branch",
                                   f"enterprise {ent.enterprise_id} is already organized in branch {ent.branch_id}",

@@ -1,29 +1,30 @@
 """The park's calendar: which day and month an instant falls in, in the park's time zone.
 
-Commands carry `now` (an aware UTC instant) and optionally the business date staff give
-(`effective_on`); without one, the date is `now` read in the park's time zone. A day in the
-future is refused: records describe what happened.
+Commands carry `now`, the instant as read on the park's clock: an aware datetime in the park's
+time zone, which the service takes from its settings (`Settings.timezone`, REDPARK_TIMEZONE) and
+passes in as data. The rules never hold a zone of their own, so a park in another zone, or a test,
+gives its zone with `now`. Commands also carry optionally the business date staff give
+(`effective_on`); without one, the date is today on that clock. A day in the future is refused:
+records describe what happened.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from redpark_platform.decider import InvalidCommand
-
-PARK_TZ = ZoneInfo("Asia/Shanghai")
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
-def park_date(now: datetime, tz: ZoneInfo = PARK_TZ) -> date:
+def park_date(now: datetime) -> date:
+    """Today in the park: the calendar date `now` shows in the zone it carries."""
     if now.tzinfo is None:
         # A naive instant could be read in any zone; refusing it keeps dates from shifting by a day.
         raise InvalidCommand("time.naive", "`now` must carry a time zone",
                              detail_zh="时间必须带时区", field="now")
-    return now.astimezone(tz).date()
+    return now.date()
 
 
 def effective_date(given: date | None, now: datetime, field: str = "effective_on") -> date:
