@@ -158,3 +158,48 @@ async def test_after_a_nats_restart_and_a_runner_restart_the_read_model_equals_i
     await proj.rebuild()
     assert await proj.wait_for("relaytest", last.position, timeout=30)
     assert await totals(pg_pool) == before
+
+
+async def test_a_database_outage_longer_than_the_retries_dead_letters_nothing_and_loses_nothing(
+    nats_factory, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    """Failures of the database are not the event's fault: they never count toward dead-lettering."""
+    from redpark_platform.db import create_pool, migrate
+    from redpark_platform.servers import PostgresServer
+
+    pg = PostgresServer(tmp_path / "own-pg", durable=False).start()
+    server = nats_factory()
+    try:
+        pool = await create_pool(pg.dsn(), max_size=5)
+        await migrate(pool)
+        await setup(pool)
+        store = EventStore(pool, registry)
+        relay = Relay(store, server.url, dsn=pg.dsn())
+        relay_task = asyncio.create_task(relay.run())
+        for i in range(1, 21):
+            last = await store.append("f-1", [ThingHappened(thing_id="f", n=i)])
+        nc = await nats.connect(server.url)
+        await wait_until(lambda: _stream_has(nc, 20))
+        relay.stop()
+        await relay_task
+        pg.stop()  # the database goes away with 20 events waiting on the stream
+        runner = ProjectionRunner(Totals(), pool, server.url, service="relaytest", max_deliver=3)
+        await runner.start()
+        await asyncio.sleep(6)  # many more naks than max_deliver
+        pg.start()
+        assert await runner.wait_for("relaytest", last.position, timeout=30)
+        assert (await totals(pool))["f"] == (210, 20)
+        assert await pool.fetchval("SELECT count(*) FROM projection_dead_letters") == 0
+        assert runner.stats.dead_lettered == 0
+        await runner.stop()
+        await nc.close()
+        await pool.close()
+    finally:
+        pg.stop()
+
+
+async def _stream_has(nc, n: int) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        return (await nc.jetstream().stream_info("RELAYTEST")).state.messages >= n
+    except Exception:  # noqa: BLE001 - not created yet
+        return False

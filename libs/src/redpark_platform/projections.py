@@ -106,6 +106,8 @@ class ProjectionRunner:
         self._tasks: list[asyncio.Task[None]] = []
         self._nc: NATS | None = None
         self._resubscribe = asyncio.Event()
+        self._connecting = asyncio.Lock()
+        self._failures: dict[tuple[str, int], int] = {}
 
     async def _reconnected(self) -> None:
         # After a server restart the consumer may be gone; re-create it (idempotent).
@@ -134,6 +136,10 @@ class ProjectionRunner:
             self._nc = None
 
     async def _connection(self) -> NATS:
+        async with self._connecting:  # one client per runner, however many sources ask at once
+            return await self._connect_once()
+
+    async def _connect_once(self) -> NATS:
         if self._nc is None or self._nc.is_closed:
             self._nc = await connect_with_retry(
                 self.nats_url, f"projection-{self.durable}", self._stop, on_reconnect=self._reconnected)
@@ -165,7 +171,9 @@ class ProjectionRunner:
                 ack_policy=AckPolicy.EXPLICIT,
                 deliver_policy=DeliverPolicy.ALL,
                 ack_wait=self.ack_wait,
-                max_deliver=self.max_deliver + 1,  # the last delivery is the one we dead-letter
+                # Unlimited: the server would otherwise drop a message silently after N deliveries
+                # (e.g. all spent during a database outage); dead-lettering is decided in _failed.
+                max_deliver=-1,
                 max_ack_pending=max(self.batch_size * 4, 1024),
             ),
         )
@@ -223,23 +231,28 @@ class ProjectionRunner:
                 parsed.append((msg, parse_cloudevent(msg.data)))
             except Exception:  # noqa: BLE001 - not an event we can read: dead-letter it at once
                 parsed.append((msg, None))
+        readable = [(m, ev) for m, ev in parsed if ev is not None]
         try:
-            await self._apply(source, [(m, ev) for m, ev in parsed if ev is not None])
-        except Exception as exc:  # noqa: BLE001 - find the culprit one message at a time
+            await self._apply(source, readable)
+        except Exception as exc:  # noqa: BLE001 - sorted below: the database's fault or the event's
+            if _transient(exc):
+                await _hand_back(readable)
+                raise  # _consume backs off; nothing here counts toward dead-lettering
             log.warning("projection %s: batch failed (%s); retrying one by one", self.durable, type(exc).__name__)
-            for msg, ev in parsed:
-                if ev is None:
-                    continue
+            for i, (msg, ev) in enumerate(readable):
                 try:
                     await self._apply(source, [(msg, ev)])
                 except Exception as one:  # noqa: BLE001
+                    if _transient(one):
+                        await _hand_back(readable[i:])  # keep the rest in order
+                        raise
                     await self._failed(source, msg, ev, one)
                 else:
+                    self._failures.pop((source, ev.sequence), None)
                     await msg.ack()
         else:
-            for msg, ev in parsed:
-                if ev is not None:
-                    await msg.ack()
+            for msg, _ev in readable:
+                await msg.ack()
         for msg, ev in parsed:
             if ev is None:
                 await self._dead_letter(source, msg, None, "not a CloudEvents message")
@@ -285,29 +298,38 @@ class ProjectionRunner:
         self.stats.last_applied_at = time.time()
 
     async def _failed(self, source: str, msg: Msg, ev: IncomingEvent, exc: Exception) -> None:
-        delivered = msg.metadata.num_delivered if msg.metadata else 1
-        if delivered >= self.max_deliver:
-            await self._dead_letter(source, msg, ev, f"{type(exc).__name__}: {exc}")
+        # Counted here, not by JetStream's delivery count: naks during a database outage must
+        # not push a good event towards the dead-letter subject.
+        key = (source, ev.sequence)
+        failures = self._failures.get(key, 0) + 1
+        if failures >= self.max_deliver:
+            self._failures.pop(key, None)
+            await self._dead_letter(source, msg, ev, f"{type(exc).__name__}: {exc}", failures)
         else:
-            log.warning("projection %s: event %s failed (delivery %d): %s",
-                        self.durable, ev.id, delivered, type(exc).__name__)
-            await msg.nak(delay=min(0.2 * 2 ** delivered, 5.0))
+            self._failures[key] = failures
+            log.warning("projection %s: event %s failed (attempt %d): %s",
+                        self.durable, ev.id, failures, type(exc).__name__)
+            await msg.nak(delay=min(0.2 * 2 ** failures, 5.0))
 
-    async def _dead_letter(self, source: str, msg: Msg, ev: IncomingEvent | None, error: str) -> None:
-        delivered = msg.metadata.num_delivered if msg.metadata else 1
-        nc = await self._connection()
-        await nc.jetstream().publish(
-            dead_letter_subject(self.service, self.durable), msg.data,
-            headers={"Redpark-Error": error[:500], "Redpark-Source": source})
+    async def _dead_letter(self, source: str, msg: Msg, ev: IncomingEvent | None, error: str,
+                           attempts: int = 1) -> None:
+        # The table first: if it cannot be written the message stays un-acked and comes back.
         await self.pool.execute(
             "INSERT INTO projection_dead_letters (projection, source, position, event_id, type, error, deliveries, body)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             self.durable, source, ev.sequence if ev else None, ev.id if ev else None,
-            ev.key if ev else None, error[:2000], delivered, msg.data)
+            ev.key if ev else None, error[:2000], attempts, msg.data)
+        try:
+            nc = await self._connection()
+            await nc.jetstream().publish(
+                dead_letter_subject(self.service, self.durable), msg.data,
+                headers={"Redpark-Error": error[:500], "Redpark-Source": source})
+        except Exception as exc:  # noqa: BLE001 - the table row is the record operators read
+            log.warning("projection %s: dead-letter subject not reached: %s", self.durable, type(exc).__name__)
         await msg.term()
         self.stats.dead_lettered += 1
-        log.error("projection %s: dead-lettered %s after %d deliveries", self.durable,
-                  ev.id if ev else "an unreadable message", delivered)
+        log.error("projection %s: dead-lettered %s after %d attempts", self.durable,
+                  ev.id if ev else "an unreadable message", attempts)
 
     # --- figures ----------------------------------------------------------------------------
 
@@ -354,3 +376,25 @@ async def _discard(ahead: asyncio.Task[list[Msg]] | None) -> None:
             with contextlib.suppress(Exception):
                 await msg.nak()
     return None
+
+
+# Failures of the database or the way to it, not of the event: retried without counting.
+_TRANSIENT = (
+    OSError,
+    asyncio.TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # shutdown, cannot connect now
+    asyncpg.exceptions.TransactionRollbackError,  # deadlock, serialization failure
+    asyncpg.exceptions.InsufficientResourcesError,
+)
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, _TRANSIENT)
+
+
+async def _hand_back(items: Sequence[tuple[Msg, IncomingEvent]]) -> None:
+    for msg, _ev in items:
+        with contextlib.suppress(Exception):
+            await msg.nak(delay=1.0)
