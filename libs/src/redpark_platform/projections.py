@@ -206,6 +206,15 @@ class ProjectionRunner:
                     await self._process(source, msgs)
                 except asyncio.CancelledError:
                     raise
+                except DatabaseUnavailable as exc:
+                    # The prefetched batch goes back too, after the failed one, so that nothing
+                    # later is applied before it. Keep the subscription: tearing it down would
+                    # strand messages already on their way to it until ack_wait runs out.
+                    ahead = await _discard(ahead, delay=HAND_BACK_DELAY_S)
+                    log.warning("projection %s/%s: database unavailable (%s); backing off",
+                                self.durable, source, type(exc.__cause__).__name__)
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._stop.wait(), 1.0)
                 except Exception as exc:  # noqa: BLE001 - reconnect, re-create the subscription, go on
                     log.warning("projection %s/%s: %s: %s", self.durable, source, type(exc).__name__, exc)
                     ahead = await _discard(ahead)
@@ -237,7 +246,7 @@ class ProjectionRunner:
         except Exception as exc:  # noqa: BLE001 - sorted below: the database's fault or the event's
             if _transient(exc):
                 await _hand_back(readable)
-                raise  # _consume backs off; nothing here counts toward dead-lettering
+                raise DatabaseUnavailable(exc) from exc  # nothing here counts toward dead-lettering
             log.warning("projection %s: batch failed (%s); retrying one by one", self.durable, type(exc).__name__)
             for i, (msg, ev) in enumerate(readable):
                 try:
@@ -245,7 +254,7 @@ class ProjectionRunner:
                 except Exception as one:  # noqa: BLE001
                     if _transient(one):
                         await _hand_back(readable[i:])  # keep the rest in order
-                        raise
+                        raise DatabaseUnavailable(one) from one
                     await self._failed(source, msg, ev, one)
                 else:
                     self._failures.pop((source, ev.sequence), None)
@@ -364,7 +373,7 @@ class ProjectionRunner:
             delay = min(delay * 2, 0.05)
 
 
-async def _discard(ahead: asyncio.Task[list[Msg]] | None) -> None:
+async def _discard(ahead: asyncio.Task[list[Msg]] | None, delay: float | None = None) -> None:
     """Drop a prefetched batch: hand its messages back (nak) so they are redelivered at once
     rather than after `ack_wait`."""
     if ahead is None:
@@ -374,8 +383,12 @@ async def _discard(ahead: asyncio.Task[list[Msg]] | None) -> None:
     with contextlib.suppress(BaseException):
         for msg in await ahead:
             with contextlib.suppress(Exception):
-                await msg.nak()
+                await msg.nak(delay=delay)
     return None
+
+
+class DatabaseUnavailable(Exception):
+    """The read model's database failed, not the event: retry later without counting."""
 
 
 # Failures of the database or the way to it, not of the event: retried without counting.
@@ -394,7 +407,10 @@ def _transient(exc: BaseException) -> bool:
     return isinstance(exc, _TRANSIENT)
 
 
+HAND_BACK_DELAY_S = 1.0
+
+
 async def _hand_back(items: Sequence[tuple[Msg, IncomingEvent]]) -> None:
     for msg, _ev in items:
         with contextlib.suppress(Exception):
-            await msg.nak(delay=1.0)
+            await msg.nak(delay=HAND_BACK_DELAY_S)
