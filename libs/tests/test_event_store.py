@@ -175,3 +175,32 @@ def test_an_old_event_version_is_upcast_on_load() -> None:
 
     old = msgspec.json.encode({"member_id": "m1", "name": "李四"})
     assert reg.decode("member.registered", 1, old) == MemberRegistered(member_id="m1", full_name="李四")
+
+
+async def test_an_event_too_large_for_the_bus_is_refused_before_it_is_stored(pg_pool: asyncpg.Pool) -> None:
+    """It could never be published, and the relay publishes in order: it would hold up the rest."""
+    from redpark_platform.store import EventTooLarge
+
+    store = EventStore(pg_pool, registry)
+    with pytest.raises(EventTooLarge):
+        await store.append("big-1", [PersonRegistered(person_id="p9", name="长" * 200_000, phone="13800138000")])
+    assert await pg_pool.fetchval("SELECT count(*) FROM events") == 0
+
+
+async def test_erasure_and_a_concurrent_append_for_the_same_person_never_leave_a_readable_new_key(
+    pg_pool: asyncpg.Pool,
+) -> None:
+    """Review finding: a key re-created after an erasure kept new data readable and broke old reads."""
+    store = EventStore(pg_pool, registry)
+    await store.append("person-r", [PersonRegistered(person_id="pr", name="王五", phone="13800000001")])
+
+    async def again() -> None:
+        try:
+            await store.append("person-r", [PersonRegistered(person_id="pr", name="王五", phone="13800000002")])
+        except PermissionError:
+            pass  # the erasure came first
+
+    await asyncio.gather(*(again() for _ in range(5)), store.forget_person("pr"), *(again() for _ in range(5)))
+    assert await pg_pool.fetchval("SELECT count(*) FROM personal_keys WHERE subject_id = 'pr'") == 0
+    phones = [e.event.phone for e in (await store.read_stream("person-r")).events]
+    assert set(phones) == {ERASED}

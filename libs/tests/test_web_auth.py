@@ -99,3 +99,33 @@ def test_the_mint_cli_prints_a_token_signed_with_the_key_file(tmp_path: Path) ->
     p = decode_token(load_or_create_key(key_file), printed[0])
     assert p.roles == ("branch_secretary",) and p.branch_id == "b3" and p.name == "Li"
     assert mint_token_cli(["--role", "branch_secretary", "--key-file", str(key_file)], out=printed.append) == 2
+
+
+def test_a_secretary_who_is_also_auditor_cannot_write_to_another_branch() -> None:
+    """Review finding: the auditor role counted as park-wide on writes in ensure_branch."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from redpark_platform.web.auth import Principal, ensure_branch, mint_token, require_roles
+    from redpark_platform.web.problems import install_problem_handlers
+
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.state.jwt_secret = "k" * 32
+
+    @app.post("/branches/{branch_id}/study")
+    async def study(branch_id: str, who: Principal = require_roles("branch_secretary", "park_admin")) -> dict:
+        ensure_branch(who, branch_id)
+        return {"ok": True}
+
+    @app.get("/branches/{branch_id}/study")
+    async def read(branch_id: str, who: Principal = require_roles("branch_secretary", "auditor")) -> dict:
+        ensure_branch(who, branch_id)
+        return {"ok": True}
+
+    token = mint_token("k" * 32, "s1", ["branch_secretary", "auditor"], branch_id="b1")
+    auth = {"Authorization": f"Bearer {token}"}
+    client = TestClient(app)
+    assert client.post("/branches/b1/study", headers=auth).status_code == 200
+    assert client.post("/branches/b2/study", headers=auth).status_code == 403
+    assert client.get("/branches/b2/study", headers=auth).status_code == 200  # the auditor reads all

@@ -118,3 +118,13 @@ async def test_an_integral_float_counts_as_an_integer_as_json_schema_says() -> N
     assert whole.status_code == 201 and whole.json()["places"] == 2
     assert fraction.status_code == 422 and fraction.json()["errors"][0]["field"] == "party.adults"
     assert text.status_code == 422
+
+
+async def test_a_nul_character_in_text_is_refused_naming_the_field_not_a_500() -> None:
+    """Review finding: PostgreSQL text cannot hold NUL, so it used to fail at the store with a 500."""
+    async with client(make_app()) as c:
+        r = await c.post("/bookings", json={**GOOD, "tour_id": "tour\u0000-1"})
+        escaped = await c.post("/bookings", json={**GOOD, "tour_id": "tour\\u0000"})  # a backslash, not NUL
+    assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
+    assert [e["field"] for e in r.json()["errors"]] == ["tour_id"]
+    assert escaped.status_code == 201

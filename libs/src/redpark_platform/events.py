@@ -193,9 +193,9 @@ def rfc3339(ts: datetime) -> str:
 
 def to_cloudevent(registry: EventRegistry, rec: RecordedEvent) -> bytes:
     """The NATS message body: a CloudEvents 1.0 JSON document (structured mode)."""
-    et = registry.by_key(rec.type)
+    # Not looked up in the registry: a stored event must reach the bus even if this code no
+    # longer knows its type, or it would block everything after it.
     ce_type = f"redpark.{registry.service}.{rec.type}.v{rec.type_version}"
-    del et  # looked up only to refuse unknown types before they reach the bus
     return _envelope_encoder.encode(
         CloudEvent(
             specversion="1.0",

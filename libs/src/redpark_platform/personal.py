@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 
 import asyncpg
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 SEALED_PREFIX = "sealed:v1:"
@@ -33,7 +34,10 @@ def open_with(key: bytes | None, subject_id: str, sealed: str) -> str:
     if key is None:
         return ERASED
     raw = base64.b64decode(sealed[len(SEALED_PREFIX):])
-    return AESGCM(key).decrypt(raw[:12], raw[12:], subject_id.encode()).decode()
+    try:
+        return AESGCM(key).decrypt(raw[:12], raw[12:], subject_id.encode()).decode()
+    except InvalidTag:
+        return ERASED  # sealed under a key that no longer exists: the person was erased
 
 
 class Vault:
@@ -43,6 +47,9 @@ class Vault:
         wanted = sorted(set(subjects))
         if not wanted:
             return {}
+        # Serialized with `forget` per person, so a key cannot be re-created after an erasure.
+        for subject in wanted:
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('redpark.person:' || $1))", subject)
         erased = await conn.fetch(
             "SELECT subject_id FROM personal_erasures WHERE subject_id = ANY($1::text[])", wanted)
         if erased:
@@ -62,7 +69,12 @@ class Vault:
             "SELECT subject_id, key FROM personal_keys WHERE subject_id = ANY($1::text[])", wanted)
         return {r["subject_id"]: bytes(r["key"]) for r in rows}
 
-    async def forget(self, conn: asyncpg.Connection | asyncpg.Pool, subject_id: str) -> None:
-        await conn.execute("DELETE FROM personal_keys WHERE subject_id = $1", subject_id)
-        await conn.execute(
-            "INSERT INTO personal_erasures (subject_id) VALUES ($1) ON CONFLICT DO NOTHING", subject_id)
+    async def forget(self, pool: asyncpg.Pool, subject_id: str) -> None:
+        # One transaction, under the person's lock, erasure recorded before the key goes: an append
+        # sealing for this person either finished before (its data is erased with the key) or
+        # sees the erasure and is refused.
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('redpark.person:' || $1))", subject_id)
+            await conn.execute(
+                "INSERT INTO personal_erasures (subject_id) VALUES ($1) ON CONFLICT DO NOTHING", subject_id)
+            await conn.execute("DELETE FROM personal_keys WHERE subject_id = $1", subject_id)

@@ -134,8 +134,8 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         app.state.runtime = runtime
         app.state.pool = runtime.pool
         app.state.settings = cfg
-        await runtime.start()
         try:
+            await runtime.start()
             yield
         finally:
             await runtime.close()

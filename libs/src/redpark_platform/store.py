@@ -18,6 +18,7 @@ import msgspec
 from opentelemetry import trace
 from opentelemetry.propagate import inject
 
+from .decider import DomainError
 from .events import Event, EventRegistry, RecordedEvent, new_event_id
 from .personal import ERASED, Vault, is_sealed, open_with, seal_with
 
@@ -27,6 +28,13 @@ ANY_VERSION = None
 NO_STREAM = 0
 
 _tracer = trace.get_tracer("redpark.store")
+
+
+MAX_EVENT_BYTES = 256 * 1024
+
+
+class EventTooLarge(DomainError):
+    status = 413
 
 
 class ConcurrencyConflict(Exception):
@@ -158,7 +166,14 @@ class EventStore:
                     if isinstance(v := getattr(e, f), str) and not is_sealed(v)
                 }
                 e = msgspec.structs.replace(e, **changes)
-            out.append(self.registry.encode(e).decode())
+            data = self.registry.encode(e)
+            if len(data) > MAX_EVENT_BYTES:
+                # NATS refuses messages over its max_payload (1 MiB): an event that can never be
+                # published would hold up every event after it in the relay.
+                raise EventTooLarge(
+                    "event.too_large", f"{type(e).__name__} is {len(data)} bytes; at most {MAX_EVENT_BYTES}",
+                    detail_zh="内容过长，请精简后再提交", status=413)
+            out.append(data.decode())
         return out
 
     # --- reading ----------------------------------------------------------------------------

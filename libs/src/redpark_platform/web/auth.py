@@ -202,7 +202,9 @@ def require_roles(*roles: str) -> Any:
         if held.isdisjoint(wanted):
             raise Forbidden(
                 f"this action needs one of the roles: {', '.join(sorted(wanted))}", "没有执行此操作的权限")
-        return principal
+        # Only the roles this route accepts act here: a token that is branch secretary and
+        # auditor (or another park-wide role the route does not take) stays in its branch.
+        return msgspec.structs.replace(principal, roles=tuple(r for r in principal.roles if r in held & wanted))
 
     dependency.__name__ = f"require_{'_or_'.join(sorted(roles)) or 'staff'}"
     return Depends(dependency)

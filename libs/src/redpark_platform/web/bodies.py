@@ -36,6 +36,8 @@ REF_TEMPLATE = "#/components/schemas/{name}"
 _SCHEMAS_KEY = "x-redpark-schemas"
 
 _encoder = msgspec.json.Encoder()
+# Well above any form a person fills in; an event must also fit on the bus (see store.MAX_EVENT_BYTES).
+MAX_BODY_BYTES = 256 * 1024
 
 
 @functools.cache
@@ -59,10 +61,19 @@ class BodyReader(Generic[T]):
 
     async def __call__(self, request: Request) -> T:
         raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            raise BadRequestBody(413, f"the request body is over {MAX_BODY_BYTES} bytes", "请求内容过长",
+                                 [FieldError(field="body", message="too large", message_zh="内容过长")])
         if not raw.strip():
             raise BadRequestBody(422, "the request body is empty", "请求内容为空",
                                  [FieldError(field="body", message="a JSON body is required",
                                              message_zh="缺少请求内容")])
+        if b"\\u0000" in raw and (where := _nul_in(raw)) is not None:
+            # PostgreSQL text cannot hold NUL: refuse it here, naming the field, not as a 500 later.
+            raise BadRequestBody(422, "a text field contains the NUL character", "文本中包含非法的空字符",
+                                 [FieldError(field=where or "body",
+                                             message="must not contain the NUL character (\\u0000)",
+                                             message_zh="不能包含空字符")])
         try:
             return self.decoder.decode(raw)  # type: ignore[no-any-return]
         except msgspec.ValidationError as exc:
@@ -191,3 +202,27 @@ def _document_responses(
     else:
         responses.pop("422", None)
     responses.setdefault("default", problems["default"])
+
+
+def _nul_in(raw: bytes) -> str | None:
+    try:
+        return _nul_path(msgspec.json.decode(raw))
+    except msgspec.DecodeError:
+        return None  # malformed JSON: the decoder below reports it
+
+
+def _nul_path(value: Any, path: str = "") -> str | None:
+    """Where the first string holding a NUL character is, as a dotted field path."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_path(key, path) if "\x00" in key else _nul_path(item, f"{path}.{key}" if path else key)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_path(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
