@@ -8,6 +8,7 @@ late is ever skipped.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -21,6 +22,8 @@ from opentelemetry.propagate import inject
 from .decider import DomainError
 from .events import Event, EventRegistry, RecordedEvent, new_event_id
 from .personal import ERASED, Vault, is_sealed, open_with, seal_with
+
+log = logging.getLogger("redpark.store")
 
 NOTIFY_CHANNEL = "redpark_events"
 NOTIFY_COALESCE_S = 0.002
@@ -89,6 +92,7 @@ class EventStore:
         self.vault = vault or Vault()
         self._notify_wanted = asyncio.Event()
         self._notifier: asyncio.Task[None] | None = None
+        self._horizon_warned_at = -1e9
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -244,6 +248,15 @@ class EventStore:
         """Events after `after`, in position order, never skipping one that commits late."""
         db = conn or self.pool
         horizon = await self.safe_horizon(db, after=after)
+        if horizon is None:
+            # Some transaction in this PostgreSQL cluster (any database) has been open for seconds
+            # with an id: nothing after it can be read safely until it ends.
+            now = asyncio.get_running_loop().time()
+            if now - self._horizon_warned_at > 10:
+                self._horizon_warned_at = now
+                log.warning("event store %s: read horizon held closed by a long-running transaction "
+                            "in this PostgreSQL cluster; tailing readers wait", self.registry.service)
+            return []
         if not horizon or horizon <= after:
             return []
         rows = await db.fetch(
