@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from . import append, machine, projection, rebuild, relay
+from . import append, events_rush, machine, projection, rebuild, relay
 from .figures import Figure, emit, note
 from .rig import Rig
 
@@ -28,6 +28,7 @@ BENCHES: dict[str, Callable[[Rig, bool], Awaitable[list[Figure]]]] = {
     "relay": relay.run,
     "projection": projection.run,
     "rebuild": rebuild.run,
+    "events_rush": events_rush.run,
 }
 
 

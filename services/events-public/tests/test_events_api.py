@@ -19,12 +19,30 @@ from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
 
 SECRET = "events-public-api-tests-secret-0123456789abcdef"
+# Every test client comes from one address: the rush of 2,000 needs a limit far above the default.
+HIGH_RATE_LIMITS = {
+    "REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_ADDRESS": "100000/minute",
+    "REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_ADDRESS": "100000/minute",
+    "REDPARK_EVENTS_PUBLIC_RATE_TICKET_PER_ADDRESS": "100000/minute",
+}
+
+
+@pytest.fixture
+def rate_limits() -> dict[str, str]:
+    """The rate-limit environment of the service under test; a test may parametrize its own."""
+    return HIGH_RATE_LIMITS
 
 
 @pytest.fixture
 async def client(
-    anew_database: Callable[[str], Any], nats_factory: Callable[[], Any], tmp_path: Path
+    anew_database: Callable[[str], Any],
+    nats_factory: Callable[[], Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rate_limits: dict[str, str],
 ) -> AsyncIterator[httpx.AsyncClient]:
+    for variable, value in rate_limits.items():
+        monkeypatch.setenv(variable, value)
     # A NATS of its own: the stream EVENTS_PUBLIC of another test's database would look already sent.
     nats_url = nats_factory().url
     dsn = await anew_database("events_public")
@@ -434,3 +452,52 @@ async def test_the_carnival_limits_registrations_per_phone_per_day_across_its_se
     )
     assert cancelled.status_code == 200, cancelled.text
     assert (await client.post("/sessions/tasting-1/registrations", json=person(1))).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "rate_limits",
+    [
+        {
+            "REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_ADDRESS": "3/minute",
+            "REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_ADDRESS": "100/minute",
+            "REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_PHONE": "2/hour",
+            "REDPARK_EVENTS_PUBLIC_RATE_TICKET_PER_ADDRESS": "2/minute",
+        }
+    ],
+)
+async def test_too_many_requests_from_one_address_or_for_one_phone_get_a_429_with_retry_after(
+    client: httpx.AsyncClient,
+) -> None:
+    await publish_and_schedule(client, capacity=10)
+    answers = [await client.post("/sessions/s1/registrations", json=person(i)) for i in range(1, 5)]
+    assert [a.status_code for a in answers] == [201, 201, 201, 429]
+    refused = answers[3]
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    problem = refused.json()
+    assert problem["status"] == 429 and problem["code"] == "rate_limited.address"
+    assert f"{wait} seconds" in problem["detail"] and f"{wait} 秒后再试" in problem["detail_zh"]
+    # The refused registration took no seat and no ticket: still 7 free.
+    session = (await client.get("/sessions/s1", params={"after": answers[2].json()["position"]})).json()
+    assert session["free_seats"] == 7
+
+    # Per phone, from any address: a third cancellation attempt for one number within the hour.
+    ticket = answers[0].json()["ticket_code"]
+    wrong = {"ticket_code": "ACDE-FGHJ", "phone": "135 0000 0001"}
+    assert (await client.post("/sessions/s1/cancellations", json=wrong)).status_code == 404
+    assert (await client.post("/sessions/s1/cancellations", json=wrong)).status_code == 404
+    third = await client.post("/sessions/s1/cancellations", json={"ticket_code": ticket, "phone": "13500000001"})
+    assert third.status_code == 429 and third.json()["code"] == "rate_limited.phone"
+    assert third.json()["errors"][0]["field"] == "phone" and "该手机号" in third.json()["detail_zh"]
+    assert "13500000001" not in third.text
+    other = await client.post(
+        "/sessions/s1/cancellations", json={"ticket_code": answers[1].json()["ticket_code"], "phone": "13500000002"}
+    )
+    assert other.status_code == 200, other.text
+
+    # Ticket lookups (page and QR image) share one limit per address.
+    assert (await client.get(f"/sessions/s1/tickets/{ticket}")).status_code == 200
+    assert (await client.get(f"/sessions/s1/tickets/{ticket}/qr.png")).status_code == 200
+    looked_up = await client.get(f"/sessions/s1/tickets/{ticket}")
+    assert looked_up.status_code == 429 and "Retry-After" in looked_up.headers

@@ -6,6 +6,7 @@ the phone's keyed hash, and the carnival quota that spans sessions.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import uuid
@@ -20,6 +21,7 @@ from redpark_platform.runtime import Runtime
 from redpark_platform.settings import SettingsError
 from redpark_platform.store import AppendResult
 from redpark_platform.web.auth import load_or_create_key
+from redpark_platform.web.ratelimit import RateLimit, limits_from_env, storage
 
 from .domain.carnival_quota import (
     ReleaseCarnivalQuota,
@@ -58,6 +60,18 @@ VOLUNTEER_MINIMUM_VARIABLE = "REDPARK_EVENTS_PUBLIC_VOLUNTEER_MINIMUM"
 DEFAULT_OPEN_BASE_CAPACITY = 100
 DEFAULT_VOLUNTEER_MINIMUM = 2
 PHONE_KEY_FILE = "events-public-phone.key"
+# Rate limits of the public routes (the `limits` notation, "10/minute;100/hour"; "" for none).
+# Per address generously (a school's or an estate's families share one address), per phone
+# tightly (one registration per phone per session; the carnival limit is per day).
+RATE_LIMIT_VARIABLES = {
+    ("registration", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_ADDRESS", "60/minute;600/hour"),
+    ("registration", "phone"): ("REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_PHONE", "10/minute;30/day"),
+    ("cancellation", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_ADDRESS", "30/minute;300/hour"),
+    ("cancellation", "phone"): ("REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_PHONE", "10/minute;30/day"),
+    ("ticket", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_TICKET_PER_ADDRESS", "120/minute"),
+}
+# memory:// counts per process; several processes need shared storage, e.g. redis://host:6379.
+RATE_LIMIT_STORAGE_VARIABLE = "REDPARK_EVENTS_PUBLIC_RATE_LIMIT_STORAGE"
 TICKET_CODE_ATTEMPTS = 3
 
 
@@ -74,6 +88,8 @@ class EventsPublic:
     phone_secret: bytes
     open_base_capacity: int = DEFAULT_OPEN_BASE_CAPACITY
     volunteer_minimum: int = DEFAULT_VOLUNTEER_MINIMUM
+    rate_limits: dict[str, RateLimit] = dataclasses.field(default_factory=dict)
+    carnival_limits: dict[str, int | None] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def attach(cls, runtime: Runtime) -> EventsPublic:
@@ -86,6 +102,7 @@ class EventsPublic:
             phone_secret=secret.encode(),
             open_base_capacity=_positive_int(OPEN_BASE_CAPACITY_VARIABLE, DEFAULT_OPEN_BASE_CAPACITY),
             volunteer_minimum=_positive_int(VOLUNTEER_MINIMUM_VARIABLE, DEFAULT_VOLUNTEER_MINIMUM),
+            rate_limits=_rate_limits(),
         )
         runtime.extras["events_public"] = app
         return app
@@ -248,10 +265,7 @@ class EventsPublic:
     async def _take_carnival_quota(
         self, carnival_id: str, hashed: str, state: Session, registration_id: str, now: datetime
     ) -> None:
-        carnival = activity_decider.fold(
-            [e.event for e in (await self.runtime.store.read_stream(activity_stream(carnival_id))).events]
-        )
-        limit = carnival.daily_limit_per_phone if isinstance(carnival, Activity) else None
+        limit = await self._carnival_daily_limit(carnival_id)
         if limit is None:
             return
         await self.runtime.execute(
@@ -267,6 +281,17 @@ class EventsPublic:
                 now=now,
             ),
         )
+
+    async def _carnival_daily_limit(self, carnival_id: str) -> int | None:
+        # A published activity's daily limit never changes (no event changes it), so one read
+        # per carnival and process is enough: under a rush it saves a query per registration.
+        if carnival_id not in self.carnival_limits:
+            stored = await self.runtime.store.read_stream(activity_stream(carnival_id))
+            carnival = activity_decider.fold([e.event for e in stored.events])
+            if not isinstance(carnival, Activity):
+                return None
+            self.carnival_limits[carnival_id] = carnival.daily_limit_per_phone
+        return self.carnival_limits[carnival_id]
 
     async def _release_carnival_quota(self, carnival_id: str, hashed: str, registration_id: str) -> None:
         await self.runtime.execute(
@@ -285,6 +310,20 @@ def _positive_int(variable: str, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise SettingsError(f"{variable}={raw!r} is not a positive whole number")
     return int(raw)
+
+
+def _rate_limits() -> dict[str, RateLimit]:
+    counts = storage(os.environ.get(RATE_LIMIT_STORAGE_VARIABLE, "").strip() or "memory://")
+    groups = {group for group, _ in RATE_LIMIT_VARIABLES}
+    return {
+        group: RateLimit.configure(
+            f"events-public.{group}",
+            per_address=limits_from_env(*RATE_LIMIT_VARIABLES[group, "address"]),
+            per_key=limits_from_env(*RATE_LIMIT_VARIABLES.get((group, "phone"), ("", ""))),
+            counts=counts,
+        )
+        for group in groups
+    }
 
 
 def _refused_for(outcome: Outcome, code: str) -> bool:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 from redpark_contracts.events_public import RegistrationCancelled, RegistrationPromoted
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.ratelimit import RATE_LIMITED
 
 from .. import queries
 from ..domain.session import Confirmed, Waitlisted
@@ -21,7 +22,7 @@ from .bodies import (
     SessionView,
     TicketView,
 )
-from .deps import After, App, caught_up
+from .deps import After, App, CancellationLimit, RegistrationLimit, TicketLimit, caught_up
 
 router = APIRouter(tags=["public"])
 
@@ -56,8 +57,9 @@ async def session(app: App, session_id: SessionId, after: After = None) -> Msgsp
 @router.post(
     "/sessions/{session_id}/registrations",
     status_code=201,
-    dependencies=[Idempotent],
-    responses=response_schema(RegistrationAnswer, status=201),
+    # The limit first: a refused request must not claim its idempotency key.
+    dependencies=[RegistrationLimit, Idempotent],
+    responses={**response_schema(RegistrationAnswer, status=201), **RATE_LIMITED},
     summary="Register (no login)",
 )
 async def register(app: App, session_id: SessionId, body: NewRegistrationBody) -> MsgspecResponse:
@@ -87,7 +89,8 @@ async def register(app: App, session_id: SessionId, body: NewRegistrationBody) -
 
 @router.post(
     "/sessions/{session_id}/cancellations",
-    responses=response_schema(CancellationAnswer),
+    dependencies=[CancellationLimit],
+    responses={**response_schema(CancellationAnswer), **RATE_LIMITED},
     summary="Cancel with the ticket code and phone number",
 )
 async def cancel(app: App, session_id: SessionId, body: CancellationBody) -> MsgspecResponse:
@@ -103,7 +106,8 @@ async def cancel(app: App, session_id: SessionId, body: CancellationBody) -> Msg
 
 @router.get(
     "/sessions/{session_id}/tickets/{ticket_code}",
-    responses=response_schema(TicketView),
+    dependencies=[TicketLimit],
+    responses={**response_schema(TicketView), **RATE_LIMITED},
     summary="A ticket's status and waiting-list position",
 )
 async def ticket(
@@ -118,7 +122,8 @@ async def ticket(
 @router.get(
     "/sessions/{session_id}/tickets/{ticket_code}/qr.png",
     summary="The ticket's QR code",
-    responses={200: {"content": {"image/png": {}}, "description": "A PNG image"}},
+    dependencies=[TicketLimit],
+    responses={200: {"content": {"image/png": {}}, "description": "A PNG image"}, **RATE_LIMITED},
     response_class=Response,
 )
 async def ticket_qr(
