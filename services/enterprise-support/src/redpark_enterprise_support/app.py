@@ -1,0 +1,44 @@
+"""Composition root of the enterprise-support service: `create_app()` builds its ServiceSpec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+from fastapi import FastAPI, Request, Response
+from redpark_contracts.enterprise_support import registry
+from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
+from redpark_platform.settings import Settings
+from redpark_platform.web.problems import ProblemResponse, problem
+
+from .api import ROUTERS
+from .application import EnterpriseSupport
+from .projections import ALL
+
+SERVICE = "enterprise-support"
+
+
+async def _attach(runtime: Runtime) -> None:
+    EnterpriseSupport.attach(runtime)
+
+
+async def _text_postgres_refuses(request: Request, exc: Exception) -> Response:
+    # PostgreSQL text cannot hold U+0000 (nor JSON with it): free text, ids and query values that
+    # carry one are bad input, not a server fault. The platform does not catch it yet.
+    return ProblemResponse(problem(
+        request, 422, "text must not contain the NUL character (U+0000)", detail_zh="文本中不能包含空字符",
+        code="text.nul_character"))
+
+
+def spec() -> ServiceSpec:
+    return ServiceSpec(
+        name=SERVICE, title="Red Park — enterprise support", registry=registry,
+        migrations=Path(__file__).parent / "sql", projections=ALL, routers=ROUTERS, on_start=(_attach,),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = create_service_app(spec(), settings)
+    app.add_exception_handler(asyncpg.exceptions.UntranslatableCharacterError, _text_postgres_refuses)
+    app.add_exception_handler(asyncpg.exceptions.CharacterNotInRepertoireError, _text_postgres_refuses)
+    return app

@@ -1,0 +1,11 @@
+"""Read models of the enterprise-support service, one module each; `ALL` is what the app runs."""
+
+from __future__ import annotations
+
+from redpark_platform.projections import Projection
+
+from .briefings import BriefingsProjection
+from .park import ParkProjection
+from .support import SupportProjection
+
+ALL: tuple[Projection, ...] = (ParkProjection(), SupportProjection(), BriefingsProjection())

@@ -1,0 +1,91 @@
+"""The demo year, loaded through the service's own HTTP API on enterprises moved in through the
+organization service, then read back through the lists and the XLSX ledger."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openpyxl
+import pytest
+from redpark_enterprise_support import demo
+from redpark_enterprise_support.app import create_app as create_support_app
+from redpark_enterprise_support.domain.park_calendar import park_date
+from redpark_organization.app import create_app as create_org_app
+from redpark_platform.servers import NatsServer
+from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.web import mint_token
+
+SECRET = "s" * 32
+TOKEN = mint_token(SECRET, "staff-1", ["park_admin"])
+HEADERS = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
+    folder.mkdir(parents=True, exist_ok=True)
+    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
+                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="WARNING")
+
+
+@pytest.fixture
+async def apps(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+               tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    nats = nats_factory().url
+    org_app = create_org_app(_settings("organization", nats, await anew_database("orgdemo"), tmp_path / "org"))
+    sup_app = create_support_app(_settings("enterprise-support", nats, await anew_database("supdemo"),
+                                           tmp_path / "sup"))
+    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
+                                     headers=HEADERS) as org:
+            yield org, sup_app
+
+
+async def test_the_demo_waits_for_the_park_then_loads_a_year_once(apps: tuple[httpx.AsyncClient, Any]) -> None:
+    org, sup_app = apps
+    transport = httpx.ASGITransport(app=sup_app)
+    with pytest.raises(RuntimeError, match="organization"):
+        await demo.load("http://sup", TOKEN, transport=transport)
+
+    today = park_date(datetime.now(UTC))
+    await org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1})
+    await org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 20,
+                                       "sequence_in_zone": 1})
+    for n in range(24):
+        r = await org.post("/enterprises", json={
+            "enterprise_id": f"e{n:02d}", "name": f"企业{n:02d}", "building_id": "a1", "floor": 1 + n % 20,
+            "headcount": 10 + 13 * n, "is_tech_enterprise": n % 3 != 0, "legal_representative": "张三",
+            "effective_on": (today - timedelta(days=500)).isoformat()})
+        assert r.status_code == 201, r.text
+    async with httpx.AsyncClient(transport=transport, base_url="http://sup", headers=HEADERS) as c:
+        for _ in range(300):
+            if len((await c.get("/enterprises")).json()) == 24:
+                break
+            await asyncio.sleep(0.05)
+        assert await demo.load("http://sup", TOKEN, transport=transport) is True
+        assert await demo.load("http://sup", TOKEN, transport=transport) is False
+
+        runtime = sup_app.state.runtime
+        last = await runtime.store.last_position()
+        for name in ("sup_support", "sup_briefings"):
+            assert await runtime.wait_for(name, last, timeout=20), name
+        this_year = (await c.get("/visits", params={"year": today.year})).json()
+        visits = this_year + (await c.get("/visits", params={"year": today.year - 1})).json()
+        days = sorted(v["visited_on"] for v in visits)
+        assert (datetime.fromisoformat(days[-1]) - datetime.fromisoformat(days[0])).days >= 200
+        needs = (await c.get("/needs")).json()
+        assert {"resolved", "accepted"} <= {n["status"] for n in needs} and len(needs) >= 12
+        assert len((await c.get("/enterprises/without-contact-point")).json()) >= 2
+        briefings = (await c.get("/briefings")).json()
+        assert any(b["delivered"] for b in briefings) and any(not b["delivered"] for b in briefings)
+        current = (await c.get("/quarterlies/current")).json()
+        assert current["missing"][-2:] == ["team_building", "tech_exchange_forum"]
+        apps_ = (await c.get("/applications")).json()
+        assert all(a["amount_granted_fen"] is None or a["amount_granted_fen"] <= a["amount_requested_fen"]
+                   for a in apps_) and any(a["status"] == "approved" for a in apps_)
+        book = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/support-ledger.xlsx")).content))
+        assert book["走访记录"].max_row == len(this_year) + 1 and book["四个一"].max_row >= 3
