@@ -115,7 +115,8 @@ class Runtime:
         return ("projections", True, detail or "none")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async on purpose: FastAPI runs a plain def dependency in a worker thread, a hop per request.
     runtime: Runtime = request.app.state.runtime
     return runtime
 
