@@ -70,3 +70,16 @@ async def test_a_route_downloads_the_workbook_and_openapi_documents_it() -> None
     assert [c.value for c in ws["A"]] == ["名称", "甲", "乙"]
     content = doc["paths"]["/exports/t.xlsx"]["get"]["responses"]["200"]["content"]
     assert set(content) == {XLSX_MEDIA_TYPE}
+
+
+def test_control_characters_in_free_text_are_dropped_not_a_crash() -> None:
+    """XLSX refuses most control characters; staff-typed text may carry them."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from redpark_platform.exports import Sheet, workbook_bytes
+
+    data = workbook_bytes([Sheet("记录", ["说明"], [["第一行\x07\x1b结束"]])])
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws["A2"].value == "第一行结束"

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from fastapi import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -46,9 +47,12 @@ def _title(raw: str, taken: set[str]) -> str:
 
 
 def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool, date, datetime)):
+    if isinstance(value, str):
+        # Free text may hold control characters that the XLSX format refuses; they carry nothing.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value is None or isinstance(value, (int, float, bool, date, datetime)):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def _width(value: Any) -> int:

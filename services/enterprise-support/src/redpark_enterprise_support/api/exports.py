@@ -3,11 +3,8 @@ No personal field is exported: the phone of whoever raised a need is not in any 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
 
 from fastapi import APIRouter, Response
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 
 from .. import queries
@@ -37,16 +34,6 @@ QUARTERLY = {"enterprise_symposium": "企业座谈会", "project_negotiation": "
              "tech_exchange_forum": "科技成果交流和科技创新论坛会"}
 
 
-def _cell(value: Any) -> Any:
-    # Free text typed by staff may hold control characters that Excel refuses; they are dropped
-    # here because the platform's workbook writer does not drop them yet.
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
-def _clean(sheets: Sequence[Sheet]) -> list[Sheet]:
-    return [Sheet(s.title, s.headers, [[_cell(v) for v in row] for row in s.rows]) for s in sheets]
-
-
 def _yuan(fen: int | None) -> float | None:
     return None if fen is None else fen / 100
 
@@ -63,7 +50,7 @@ async def support_ledger(support: Support, who: Reader, year: Year = None, after
     not_visited = {r.enterprise_id for r in await queries.not_visited(pool, year)}
     quarters = [f"{year}Q{n}" for n in range(1, 5) if f"{year}Q{n}" <= quarter_of(today())]
     quarterlies = [await queries.quarter(pool, q) for q in quarters]
-    return xlsx_sheets_response(_clean([
+    return xlsx_sheets_response(([
         Sheet("企业与联系点", ["企业编号", "企业名称", "企业类别", "入驻日期", "联系点类型", "联系点", f"{year}年已走访"],
               [[e.enterprise_id, e.name, "、".join(CATEGORY.get(c, c) for c in e.categories if c != "any_enterprise"),
                 e.moved_in_on, CONTACT_KIND.get(e.contact_kind or "", ""), e.contact_name or "无",
