@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -75,4 +76,7 @@ ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'])
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_conforms_to_its_openapi_document(case: Any) -> None:
-    case.call_and_validate(headers=ADMIN if case.path.startswith(("/branches", "/notes")) else None)
+    # A schema-valid body may still break a rule (a NUL character, a business rule): a 422 problem
+    # is a correct answer, so only the other checks (no 500, responses match the schema) apply.
+    case.call_and_validate(headers=ADMIN if case.path.startswith(("/branches", "/notes")) else None,
+                           excluded_checks=[positive_data_acceptance])
