@@ -48,7 +48,7 @@ def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
 async def sup(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
               tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """The support service with three enterprises in the park (e1 tech, e2, e3), moved in through
-    the organization service."""
+    the organization service (its client is `c.org`)."""
     nats = nats_factory().url
     org_app = create_org_app(_settings("organization", nats, await anew_database("orgapi"), tmp_path / "org"))
     sup_app = create_support_app(_settings("enterprise-support", nats, await anew_database("supapi"),
@@ -66,8 +66,9 @@ async def sup(anew_database: Callable[[str], Any], nats_factory: Callable[[], Na
                     "enterprise_id": eid, "name": f"企业{eid}", "building_id": "a1", "floor": 1, "headcount": 30,
                     "is_tech_enterprise": tech, "legal_representative": "张三",
                     "effective_on": (today() - timedelta(days=60)).isoformat()}), 201)
-            await eventually(lambda: ok(c.get("/enterprises")), lambda e: len(e) == 3)
+            await eventually(lambda: rows(c.get("/enterprises")), lambda e: len(e) == 3)
             c.app = sup_app  # type: ignore[attr-defined]
+            c.org = org  # type: ignore[attr-defined]
             yield c
 
 
@@ -75,6 +76,14 @@ async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
     r = await response
     assert r.status_code == status, r.text
     return r.json()
+
+
+async def rows(response: Awaitable[httpx.Response]) -> list[Any]:
+    """The rows of a paged list (its first page: the tests' lists are short)."""
+    body = await ok(response)
+    assert set(body) == {"items", "total", "limit", "offset", "next_offset"}, body
+    items: list[Any] = body["items"]
+    return items
 
 
 async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 15) -> Any:
@@ -98,14 +107,14 @@ async def test_a_need_is_worked_to_resolution_and_its_raisers_phone_is_masked(su
     assert early.headers["content-type"].startswith("application/problem+json")
     last = await ok(c.post("/needs", json={"need_id": "n2", "enterprise_id": "e2", "category": "funding",
                                            "urgency": "normal", "description": "流动资金"}), 201)
-    overdue = await ok(c.get("/needs", params={"view": "overdue", "after": last["position"]}))
+    overdue = await rows(c.get("/needs", params={"view": "overdue", "after": last["position"]}))
     assert [(n["need_id"], n["age_days"], n["overdue"]) for n in overdue] == [("n1", 20, True)]
-    assert "13800138000" not in str(await ok(c.get("/needs")))
+    assert "13800138000" not in str(await rows(c.get("/needs")))
 
     await ok(c.post("/needs/n1/acceptance", json={"assignee": "李红"}))
     await ok(c.post("/needs/n1/work", json={"note": "已联系高校"}))
     done = await ok(c.post("/needs/n1/resolution", json={"resolution": "录用2名"}))
-    needs = await ok(c.get("/needs", params={"view": "open", "after": done["position"]}))
+    needs = await rows(c.get("/needs", params={"view": "open", "after": done["position"]}))
     assert [n["need_id"] for n in needs] == ["n2"]
 
     masked = await ok(c.get("/needs/n1/contact"))
@@ -116,18 +125,73 @@ async def test_a_need_is_worked_to_resolution_and_its_raisers_phone_is_masked(su
     assert full["raised_by_phone"] == "13800138000"
 
 
+async def test_a_branch_known_from_the_organization_becomes_a_contact_point_and_unknown_or_dissolved_ones_are_refused(
+        sup: httpx.AsyncClient) -> None:
+    c, org = sup, sup.org  # type: ignore[attr-defined]
+    for branch_id, enterprise_id in (("b1", "e1"), ("b3", "e3")):
+        for n in range(3):  # an enterprise branch needs three full members
+            await ok(org.post("/members", json={
+                "member_id": f"{enterprise_id}-m{n}", "name": f"党员{n}", "enterprise_id": enterprise_id,
+                "status": "full", "joined_party_on": "2010-07-01", "relationship": "in_park",
+                "phone": f"1380013800{n}", "id_number": f"11010519491231002{n}"}), 201)
+        # the organization counts members from its read model, which trails its commands
+        branch = {"branch_id": branch_id, "name": f"企业{enterprise_id}党支部", "kind": "enterprise",
+                  "enterprise_ids": [enterprise_id]}
+        await eventually(lambda body=branch: org.post("/branches", json=body), lambda r: r.status_code == 201)
+    known = await eventually(lambda: rows(c.get("/branches")), lambda b: len(b) == 2)
+    assert known == [{"branch_id": "b1", "name": "企业e1党支部", "active": True},
+                     {"branch_id": "b3", "name": "企业e3党支部", "active": True}]
+
+    unknown = await c.put("/enterprises/e2/contact-point", json={"contact_kind": "branch", "contact_id": "b9",
+                                                                 "contact_name": "不存在的支部"})
+    assert unknown.status_code == 409 and unknown.json()["code"] == "contact_point.branch_not_active"
+    assert unknown.json()["errors"][0]["field"] == "contact_id"
+    assigned = await ok(c.put("/enterprises/e2/contact-point", json={"contact_kind": "branch", "contact_id": "b1",
+                                                                     "contact_name": "企业e1党支部"}))
+    listed = {e["enterprise_id"]: (e["contact_kind"], e["contact_id"], e["contact_name"])
+              for e in await rows(c.get("/enterprises", params={"after": assigned["position"]}))}
+    assert listed["e2"] == ("branch", "b1", "企业e1党支部")
+    assert [e["enterprise_id"] for e in await rows(c.get("/enterprises/without-contact-point"))] == ["e1", "e3"]
+
+    # b3 may dissolve once its only enterprise has left (the organization's read model trails its command)
+    await ok(org.post("/enterprises/e3/move-out", json={}))
+    await eventually(lambda: org.post("/branches/b3/dissolution", json={"reason": "企业迁出"}),
+                     lambda r: r.status_code == 200)
+    active = await eventually(lambda: rows(c.get("/branches", params={"active": True})), lambda b: len(b) == 1)
+    assert [b["branch_id"] for b in active] == ["b1"]
+    assert [b["active"] for b in await rows(c.get("/branches"))] == [True, False]
+    dissolved = await c.put("/enterprises/e1/contact-point", json={"contact_kind": "branch", "contact_id": "b3",
+                                                                   "contact_name": "企业e3党支部"})
+    assert dissolved.status_code == 409 and dissolved.json()["code"] == "contact_point.branch_not_active"
+
+
+async def test_large_lists_come_in_pages(sup: httpx.AsyncClient) -> None:
+    c = sup
+    first = await ok(c.get("/enterprises", params={"limit": 2}))
+    assert ([e["enterprise_id"] for e in first["items"]], first["total"], first["next_offset"]) == (["e1", "e2"], 3, 2)
+    last = await ok(c.get("/enterprises", params={"limit": 2, "offset": first["next_offset"]}))
+    assert ([e["enterprise_id"] for e in last["items"]], last["total"], last["next_offset"]) == (["e3"], 3, None)
+    beyond = await ok(c.get("/visits/not-visited", params={"offset": 10}))
+    assert (beyond["items"], beyond["total"], beyond["next_offset"]) == ([], 3, None)
+    for path in ("/needs", "/services", "/service-requests", "/applications", "/activities", "/policies",
+                 "/briefings", "/help-plans", "/visits", "/internship-bases", "/branches"):
+        refused = await c.get(path, params={"limit": 0})
+        assert refused.status_code == 422 and "limit" in refused.text, path
+        assert (await ok(c.get(path, params={"limit": 1})))["limit"] == 1, path
+
+
 async def test_visits_help_plans_and_the_enterprises_not_visited_this_year(sup: httpx.AsyncClient) -> None:
     c = sup
     r = await c.put("/enterprises/e1/help-plan", json={"category": "startup", "measures": ["对接种子资金"]})
     assert r.status_code == 409 and r.json()["code"] == "help_plan.not_visited"
     visit = await ok(c.post("/visits", json={"enterprise_id": "e1", "visitors": ["王建国"], "findings": "缺资金"}), 201)
-    await ok(c.get("/visits", params={"after": visit["position"]}))
+    await rows(c.get("/visits", params={"after": visit["position"]}))
     await ok(c.put("/enterprises/e1/help-plan", json={"category": "startup", "measures": ["对接种子资金"]}))
     last = await ok(c.put("/enterprises/e1/help-plan", json={"category": "startup", "measures": ["对接种子资金", "导师"]}))
-    plans = await ok(c.get("/help-plans", params={"after": last["position"]}))
+    plans = await rows(c.get("/help-plans", params={"after": last["position"]}))
     assert [(p["enterprise_id"], p["measures"]) for p in plans] == [("e1", ["对接种子资金", "导师"])]
     assert plans[0]["revised_on"] == today().isoformat()
-    missing = await ok(c.get("/visits/not-visited"))
+    missing = await rows(c.get("/visits/not-visited"))
     assert [e["enterprise_id"] for e in missing] == ["e2", "e3"]
     r = await c.post("/visits", json={"enterprise_id": "e9", "visitors": ["王建国"], "findings": "x"})
     assert r.status_code == 409 and r.json()["code"] == "visit.enterprise_not_in_park"
@@ -141,13 +205,13 @@ async def test_platform_services_requests_and_funding_applications(sup: httpx.As
                                        "provider_name": "深圳固高科技", "provider_kind": "partner_company"}), 201)
     sent = await ok(c.post("/service-requests", json={"request_id": "r1", "service_id": "s1", "enterprise_id": "e1"}),
                     201)
-    listed = await ok(c.get("/service-requests", params={"after": sent["position"]}))
+    listed = await rows(c.get("/service-requests", params={"after": sent["position"]}))
     assert [r["status"] for r in listed] == ["submitted"]
     twice = await c.post("/service-requests", json={"request_id": "r2", "service_id": "s1", "enterprise_id": "e1"})
     assert twice.status_code == 409 and twice.json()["code"] == "request.duplicate"
     await ok(c.post("/service-requests/r1/acceptance", json={}))
     done = await ok(c.post("/service-requests/r1/completion", json={"outcome": "效率提升30%"}))
-    assert [r["status"] for r in await ok(c.get("/service-requests", params={"after": done["position"]}))] == [
+    assert [r["status"] for r in await rows(c.get("/service-requests", params={"after": done["position"]}))] == [
         "completed"]
 
     applied = await ok(c.post("/applications", json={"kind": "seed_fund", "enterprise_id": "e1", "round": "2025",
@@ -163,8 +227,8 @@ async def test_platform_services_requests_and_funding_applications(sup: httpx.As
     assert above.json()["errors"][0]["field"] == "amount_granted_fen"
     decided = await ok(c.post(f"/applications/{app_id}/decision", json={"approved": True,
                                                                        "amount_granted_fen": 300_000}))
-    rows = await ok(c.get("/applications", params={"after": decided["position"]}))
-    assert [(a["status"], a["amount_granted_fen"]) for a in rows] == [("approved", 300_000)]
+    listed = await rows(c.get("/applications", params={"after": decided["position"]}))
+    assert [(a["status"], a["amount_granted_fen"]) for a in listed] == [("approved", 300_000)]
 
 
 async def test_the_quarterlies_missing_this_quarter_and_activities_with_participants(sup: httpx.AsyncClient) -> None:
@@ -186,7 +250,7 @@ async def test_the_quarterlies_missing_this_quarter_and_activities_with_particip
     assert stranger.status_code == 409 and stranger.json()["code"] == "participants.not_in_park"
     done = await ok(c.post("/activities/a1/held", json={"participant_enterprise_ids": ["e1", "e3"],
                                                         "outside_participants": 5, "outcomes": "投资意向1项"}))
-    acts = await ok(c.get("/activities", params={"after": done["position"]}))
+    acts = await rows(c.get("/activities", params={"after": done["position"]}))
     assert [(a["status"], a["participant_enterprise_ids"]) for a in acts] == [("held", ["e1", "e3"])]
 
 
@@ -197,12 +261,16 @@ async def test_an_auditor_reads_but_never_writes_and_the_ledger_exports(sup: htt
     await ok(c.post("/needs", json={"need_id": "n1", "enterprise_id": "e1", "category": "premises",
                                     "urgency": "urgent", "description": "扩租", "raised_by_phone": "13900001111"}),
              201)
+    await ok(c.post("/internship-bases", json={"base_id": "ib1", "university": "河南科技大学", "places": 20,
+                                               "host_enterprise_id": "e3"}), 201)
     last = await ok(c.put("/enterprises/e2/contact-point", json={"contact_kind": "committee_member",
                                                                   "contact_id": "cm-2", "contact_name": "李红"}))
     r = await c.get("/exports/support-ledger.xlsx", params={"after": last["position"]}, headers=AUDITOR)
     assert r.status_code == 200, r.text
     book = openpyxl.load_workbook(io.BytesIO(r.content))
     assert "困难问题" in book.sheetnames and "四个一" in book.sheetnames
+    assert list(book["实习基地"].iter_rows(min_row=2, max_col=4, values_only=True)) == [
+        ("ib1", "河南科技大学", "企业e3", 20)]
     contacts = {row[0]: row[5] for row in book["企业与联系点"].iter_rows(min_row=2, values_only=True)}
     assert contacts == {"e1": "无", "e2": "李红", "e3": "无"}
     needs = list(book["困难问题"].iter_rows(min_row=2, values_only=True))
@@ -218,7 +286,7 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(sup: httpx.Async
     c = sup
     published = await ok(c.post("/policies", json={"policy_id": "p1", "title": "科技政策",
                                                     "applies_to": ["tech_enterprise"]}), 201)
-    assert len(await ok(c.get("/briefings", params={"after": published["position"]}))) == 2
+    assert len(await rows(c.get("/briefings", params={"after": published["position"]}))) == 2
     await ok(c.put("/enterprises/e1/contact-point", json={"contact_kind": "committee_member", "contact_id": "cm",
                                                           "contact_name": "王"}))
     await ok(c.post("/visits", json={"enterprise_id": "e1", "visitors": ["王"], "findings": "好"}), 201)

@@ -63,7 +63,7 @@ async def test_the_demo_waits_for_the_park_then_loads_a_year_once(apps: tuple[ht
         assert r.status_code == 201, r.text
     async with httpx.AsyncClient(transport=transport, base_url="http://sup", headers=HEADERS) as c:
         for _ in range(300):
-            if len((await c.get("/enterprises")).json()) == 24:
+            if len((await c.get("/enterprises", params={"limit": 500})).json()["items"]) == 24:
                 break
             await asyncio.sleep(0.05)
         assert await demo.load("http://sup", TOKEN, transport=transport) is True
@@ -73,18 +73,18 @@ async def test_the_demo_waits_for_the_park_then_loads_a_year_once(apps: tuple[ht
         last = await runtime.store.last_position()
         for name in ("sup_support", "sup_briefings"):
             assert await runtime.wait_for(name, last, timeout=20), name
-        this_year = (await c.get("/visits", params={"year": today.year})).json()
-        visits = this_year + (await c.get("/visits", params={"year": today.year - 1})).json()
+        this_year = (await c.get("/visits", params={"year": today.year, "limit": 500})).json()["items"]
+        visits = this_year + (await c.get("/visits", params={"year": today.year - 1, "limit": 500})).json()["items"]
         days = sorted(v["visited_on"] for v in visits)
         assert (datetime.fromisoformat(days[-1]) - datetime.fromisoformat(days[0])).days >= 200
-        needs = (await c.get("/needs")).json()
+        needs = (await c.get("/needs", params={"limit": 500})).json()["items"]
         assert {"resolved", "accepted"} <= {n["status"] for n in needs} and len(needs) >= 12
-        assert len((await c.get("/enterprises/without-contact-point")).json()) >= 2
-        briefings = (await c.get("/briefings")).json()
+        assert len((await c.get("/enterprises/without-contact-point", params={"limit": 500})).json()["items"]) >= 2
+        briefings = (await c.get("/briefings", params={"limit": 500})).json()["items"]
         assert any(b["delivered"] for b in briefings) and any(not b["delivered"] for b in briefings)
         current = (await c.get("/quarterlies/current")).json()
         assert current["missing"][-2:] == ["team_building", "tech_exchange_forum"]
-        apps_ = (await c.get("/applications")).json()
+        apps_ = (await c.get("/applications", params={"limit": 500})).json()["items"]
         assert all(a["amount_granted_fen"] is None or a["amount_granted_fen"] <= a["amount_requested_fen"]
                    for a in apps_) and any(a["status"] == "approved" for a in apps_)
         book = openpyxl.load_workbook(io.BytesIO((await c.get("/exports/support-ledger.xlsx")).content))

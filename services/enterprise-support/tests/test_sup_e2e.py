@@ -49,6 +49,12 @@ async def ok(response: Awaitable[httpx.Response] | httpx.Response, status: int =
     return r.json()
 
 
+async def rows(response: Awaitable[httpx.Response]) -> list[Any]:
+    """The rows of a paged list (its first page: the lists here are short)."""
+    items: list[Any] = (await ok(response))["items"]
+    return items
+
+
 async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 15) -> Any:
     """The organization's events reach this service asynchronously: poll, bounded."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -76,31 +82,31 @@ async def test_an_enterprise_moved_in_through_the_organization_gets_its_briefing
                                                 "applies_to": ["tech_enterprise"]}), 201)
     await ok(sup.post("/policies", json={"policy_id": "all", "title": "园区入驻优惠", "applies_to": ["any_enterprise"]}),
              201)
-    await ok(sup.get("/policies", params={"after": tech["position"]}))
+    await rows(sup.get("/policies", params={"after": tech["position"]}))
 
     await move_in(org, "e1", tech=True)
     await move_in(org, "e2", tech=False, headcount=200)
 
-    briefings = await eventually(lambda: ok(sup.get("/briefings")), lambda b: len(b) == 3)
+    briefings = await eventually(lambda: rows(sup.get("/briefings")), lambda b: len(b) == 3)
     assert sorted((b["enterprise_id"], b["policy_id"], b["delivered"]) for b in briefings) == [
         ("e1", "all", False), ("e1", "hightech", False), ("e2", "all", False)]
-    missing = await ok(sup.get("/enterprises/without-contact-point"))
+    missing = await rows(sup.get("/enterprises/without-contact-point"))
     assert [e["enterprise_id"] for e in missing] == ["e1", "e2"]
     assert missing[0]["categories"] == ["any_enterprise", "tech_enterprise", "small_enterprise"]
 
     # a new policy reaches the enterprises in the park it applies to
     big = await ok(sup.post("/policies", json={"policy_id": "nontech", "title": "服务业扶持",
                                                "applies_to": ["non_tech_enterprise"]}), 201)
-    owed = await ok(sup.get("/briefings", params={"policy_id": "nontech", "after": big["position"]}))
+    owed = await rows(sup.get("/briefings", params={"policy_id": "nontech", "after": big["position"]}))
     assert [b["enterprise_id"] for b in owed] == ["e2"]
 
     # a contact point for e1 takes it off the list; delivering a briefing is tracked
     assigned = await ok(sup.put("/enterprises/e1/contact-point", json={
         "contact_kind": "committee_member", "contact_id": "cm-1", "contact_name": "王建国"}))
-    missing = await ok(sup.get("/enterprises/without-contact-point", params={"after": assigned["position"]}))
+    missing = await rows(sup.get("/enterprises/without-contact-point", params={"after": assigned["position"]}))
     assert [e["enterprise_id"] for e in missing] == ["e2"]
     delivered = await ok(sup.post("/policies/hightech/briefings/e1", json={"channel": "visit"}))
-    pending = await ok(sup.get("/briefings", params={"enterprise_id": "e1", "pending": True,
+    pending = await rows(sup.get("/briefings", params={"enterprise_id": "e1", "pending": True,
                                                      "after": delivered["position"]}))
     assert [b["policy_id"] for b in pending] == ["all"]
     refused = await sup.post("/policies/hightech/briefings/e2", json={"channel": "visit"})
@@ -108,7 +114,7 @@ async def test_an_enterprise_moved_in_through_the_organization_gets_its_briefing
 
     # moving out through the organization: gone from the lists, and a visit to it is refused
     await ok(org.post("/enterprises/e2/move-out", json={}))
-    await eventually(lambda: ok(sup.get("/enterprises/without-contact-point")), lambda m: m == [])
-    await eventually(lambda: ok(sup.get("/briefings")), lambda b: {x["enterprise_id"] for x in b} == {"e1"})
+    await eventually(lambda: rows(sup.get("/enterprises/without-contact-point")), lambda m: m == [])
+    await eventually(lambda: rows(sup.get("/briefings")), lambda b: {x["enterprise_id"] for x in b} == {"e1"})
     r = await sup.post("/visits", json={"enterprise_id": "e2", "visitors": ["王建国"], "findings": "回访"})
     assert r.status_code == 409 and r.json()["code"] == "visit.enterprise_not_in_park"

@@ -197,3 +197,17 @@ def test_a_cancelled_activity_cannot_be_held_and_unknown_ones_are_not_found() ->
             activity_id="a1", reason="场地冲突", cancelled_on=TODAY)])
     activities.given([PLANNED, *cancelled]).when(hold()).then_raises(code="activity.finished")
     activities.given([]).when(hold()).then_raises(NotFound, code="activity.unknown")
+
+
+def test_a_request_or_an_application_never_submitted_cannot_be_worked_on() -> None:
+    requests.given([]).when(service_request.AcceptRequest(request_id="r9", now=NOW)).then_raises(
+        NotFound, code="request.unknown", field="request_id")
+    applications.given([]).when(funding.ReviewApplication(
+        application_id="x9", reviewer="评审会", opinion="支持", recommended=True, now=NOW)).then_raises(
+        NotFound, code="application.unknown", field="application_id")
+
+
+def test_a_command_whose_time_has_no_zone_is_refused_rather_than_read_in_some_zone() -> None:
+    naive = datetime(2025, 6, 20, 2, 0)
+    requests.given([SUBMITTED]).when(service_request.AcceptRequest(request_id="r1", now=naive)).then_raises(
+        InvalidCommand, code="time.naive", field="now")

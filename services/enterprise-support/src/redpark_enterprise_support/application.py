@@ -90,7 +90,7 @@ class EnterpriseSupport:
 
     async def assign_contact_point(self, *, enterprise_id: str, contact_kind: ContactKind, contact_id: str,
                                    contact_name: str, on: date | None) -> AppendResult:
-        active = contact_kind == "branch" and await queries.branch_active(self.pool, contact_id)
+        active = contact_kind == "branch" and await queries.branch_active(self.pool, contact_id.strip())
         return await self._execute(contact_point.stream_id(enterprise_id), contact_point.decider,
                                    contact_point.AssignContactPoint(
                                        enterprise_id=enterprise_id, contact_kind=contact_kind, contact_id=contact_id,

@@ -81,8 +81,18 @@ class _Api:
     async def all(self, calls: Sequence[Awaitable[Any]]) -> list[Any]:
         return list(await asyncio.gather(*calls))
 
-    async def caught_up(self, path: str) -> Any:
-        return await self.call("GET", path, params={"after": self.position})
+    async def listed(self, path: str, params: dict[str, Any] | None = None) -> list[Any]:
+        """Every row of a paged list, page by page (at most 500 rows a page)."""
+        items: list[Any] = []
+        offset: int | None = 0
+        while offset is not None:
+            body = await self.call("GET", path, params={**(params or {}), "limit": 500, "offset": offset})
+            items.extend(body["items"])
+            offset = body["next_offset"]
+        return items
+
+    async def caught_up(self, path: str) -> list[Any]:
+        return await self.listed(path, {"after": self.position})
 
 
 async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None,
@@ -91,9 +101,9 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
     async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60,
                                  headers={"Authorization": f"Bearer {token}"}) as client:
         api = _Api(client)
-        if any(p["policy_id"] == MARKER for p in await api.call("GET", "/policies")):
+        if any(p["policy_id"] == MARKER for p in await api.listed("/policies")):
             return False
-        enterprises = await api.call("GET", "/enterprises")
+        enterprises = await api.listed("/enterprises")
         if not enterprises:
             raise RuntimeError("no enterprise in the park yet: load the organization's demo park first")
         await _load(api, enterprises, today or park_date(datetime.now(UTC)), random.Random(seed))

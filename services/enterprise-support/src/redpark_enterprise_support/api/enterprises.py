@@ -7,9 +7,10 @@ from datetime import date
 from typing import Annotated
 
 import msgspec
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from redpark_contracts.enterprise_support import ContactKind, HelpCategory
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.paging import Page, Paging
 
 from .. import queries
 from ..application import new_id
@@ -46,18 +47,27 @@ async def _fresh(support: Support, after: int | None) -> None:
     await caught_up(support, SUPPORT, after)
 
 
-@router.get("/enterprises", responses=response_schema(list[queries.EnterpriseRow]),
+@router.get("/enterprises", responses=response_schema(Page[queries.EnterpriseRow]),
             summary="Enterprises in the park (from the organization's events) with their contact point")
-async def list_enterprises(support: Support, who: Reader, after: After = None) -> MsgspecResponse:
+async def list_enterprises(support: Support, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await _fresh(support, after)
-    return MsgspecResponse(await queries.enterprises(support.pool))
+    return MsgspecResponse(await queries.enterprises(support.pool, paging=paging))
 
 
-@router.get("/enterprises/without-contact-point", responses=response_schema(list[queries.EnterpriseRow]),
+@router.get("/enterprises/without-contact-point", responses=response_schema(Page[queries.EnterpriseRow]),
             summary="Enterprises in the park that have no contact point yet")
-async def without_contact_point(support: Support, who: Reader, after: After = None) -> MsgspecResponse:
+async def without_contact_point(support: Support, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await _fresh(support, after)
-    return MsgspecResponse(await queries.enterprises(support.pool, without_contact_point=True))
+    return MsgspecResponse(await queries.enterprises(support.pool, paging=paging, without_contact_point=True))
+
+
+@router.get("/branches", responses=response_schema(Page[queries.BranchRow]),
+            summary="The branches this service knows from the organization's events (possible contact points)")
+async def list_branches(support: Support, who: Reader, paging: Paging,
+                        active: Annotated[bool, Query(description="only branches not dissolved")] = False
+                        ) -> MsgspecResponse:
+    # No `after`: branches come from the organization's stream, whose positions a caller here never saw.
+    return MsgspecResponse(await queries.branches(support.pool, active_only=active, paging=paging))
 
 
 @router.put("/enterprises/{enterprise_id}/contact-point", responses=response_schema(Accepted),
@@ -89,19 +99,21 @@ async def record_visit(body: Annotated[NewVisit, Body(NewVisit, example=NewVisit
         recorded_by=who.subject, on=body.visited_on), visit_id, 201)
 
 
-@router.get("/visits", responses=response_schema(list[queries.VisitRow]), summary="Visits of a year")
-async def list_visits(support: Support, who: Reader, year: Year = None, enterprise_id: str | None = None,
+@router.get("/visits", responses=response_schema(Page[queries.VisitRow]), summary="Visits of a year")
+async def list_visits(support: Support, who: Reader, paging: Paging,
+                      year: Year = None, enterprise_id: str | None = None,
                       after: After = None) -> MsgspecResponse:
     await _fresh(support, after)
-    return MsgspecResponse(await queries.visits(support.pool, year or today().year, enterprise_id))
+    return MsgspecResponse(await queries.visits(support.pool, year or today().year, enterprise_id, paging=paging))
 
 
-@router.get("/visits/not-visited", responses=response_schema(list[queries.NotVisitedRow]),
+@router.get("/visits/not-visited", responses=response_schema(Page[queries.NotVisitedRow]),
             summary="Enterprises in the park not visited in the year")
-async def not_visited(support: Support, who: Reader, year: Year = None, after: After = None) -> MsgspecResponse:
+async def not_visited(support: Support, who: Reader, paging: Paging,
+                      year: Year = None, after: After = None) -> MsgspecResponse:
     await _fresh(support, after)
     await caught_up(support, PARK, None)
-    return MsgspecResponse(await queries.not_visited(support.pool, year or today().year))
+    return MsgspecResponse(await queries.not_visited(support.pool, year or today().year, paging=paging))
 
 
 @router.put("/enterprises/{enterprise_id}/help-plan", responses=response_schema(Accepted),
@@ -113,8 +125,9 @@ async def adopt_help_plan(enterprise_id: str, body: Annotated[NewHelpPlan, Body(
                                                   measures=body.measures, on=body.effective_on), enterprise_id)
 
 
-@router.get("/help-plans", responses=response_schema(list[queries.HelpPlanRow]),
+@router.get("/help-plans", responses=response_schema(Page[queries.HelpPlanRow]),
             summary="Help plans of a year, by category")
-async def list_help_plans(support: Support, who: Reader, year: Year = None, after: After = None) -> MsgspecResponse:
+async def list_help_plans(support: Support, who: Reader, paging: Paging,
+                          year: Year = None, after: After = None) -> MsgspecResponse:
     await _fresh(support, after)
-    return MsgspecResponse(await queries.help_plans(support.pool, year or today().year))
+    return MsgspecResponse(await queries.help_plans(support.pool, year or today().year, paging=paging))

@@ -12,6 +12,7 @@ from redpark_contracts.enterprise_support import NeedCategory, Urgency
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.auth import Forbidden
+from redpark_platform.web.paging import Page, Paging
 
 from .. import queries
 from ..application import new_id, utcnow
@@ -101,13 +102,13 @@ async def close_need(need_id: str, body: Annotated[Reason, Body(Reason, example=
         need_id=need_id, reason=body.reason, now=utcnow(), effective_on=body.effective_on)), need_id)
 
 
-@router.get("/needs", responses=response_schema(list[queries.NeedRow]),
+@router.get("/needs", responses=response_schema(Page[queries.NeedRow]),
             summary="Needs, oldest first (ageing); `view=open` or `view=overdue` to narrow")
-async def list_needs(support: Support, who: Reader,
+async def list_needs(support: Support, who: Reader, paging: Paging,
                      view: Annotated[Literal["all", "open", "overdue"], Query()] = "all",
                      after: After = None) -> MsgspecResponse:
     await caught_up(support, SUPPORT, after)
-    return MsgspecResponse(await queries.needs(support.pool, today(), open_only=view == "open",
+    return MsgspecResponse(await queries.needs(support.pool, today(), paging=paging, open_only=view == "open",
                                                overdue_only=view == "overdue"))
 
 

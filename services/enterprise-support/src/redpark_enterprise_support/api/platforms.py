@@ -11,6 +11,7 @@ import msgspec
 from fastapi import APIRouter, Query
 from redpark_contracts.enterprise_support import ActivityKind, ApplicationKind, Platform, ProviderKind
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.paging import Page, Paging
 
 from .. import queries
 from ..application import new_id, utcnow
@@ -111,11 +112,11 @@ async def withdraw_service(service_id: str, body: Annotated[Dated, Body(Dated, e
     return accepted(await support.withdraw_service(service_id, body.effective_on), service_id)
 
 
-@router.get("/services", responses=response_schema(list[queries.ServiceRow]), summary="The platforms' catalogue")
-async def catalogue(support: Support, who: Reader, platform: Annotated[Platform | None, Query()] = None,
+@router.get("/services", responses=response_schema(Page[queries.ServiceRow]), summary="The platforms' catalogue")
+async def catalogue(support: Support, who: Reader, paging: Paging, platform: Annotated[Platform | None, Query()] = None,
                     after: After = None) -> MsgspecResponse:
     await caught_up(support, SUPPORT, after)
-    return MsgspecResponse(await queries.services(support.pool, platform))
+    return MsgspecResponse(await queries.services(support.pool, platform, paging=paging))
 
 
 @router.post("/service-requests", status_code=201, responses=response_schema(Accepted, status=201),
@@ -153,12 +154,12 @@ async def decline_request(request_id: str, body: Annotated[Reason, Body(Reason, 
         request_id=request_id, reason=body.reason, now=utcnow(), effective_on=body.effective_on)), request_id)
 
 
-@router.get("/service-requests", responses=response_schema(list[queries.RequestRow]), summary="Service requests")
-async def list_requests(support: Support, who: Reader,
+@router.get("/service-requests", responses=response_schema(Page[queries.RequestRow]), summary="Service requests")
+async def list_requests(support: Support, who: Reader, paging: Paging,
                         status: Annotated[Literal["submitted", "accepted", "completed", "declined"] | None,
                                           Query()] = None, after: After = None) -> MsgspecResponse:
     await caught_up(support, SUPPORT, after)
-    return MsgspecResponse(await queries.requests(support.pool, status))
+    return MsgspecResponse(await queries.requests(support.pool, status, paging=paging))
 
 
 # --- finance: applications ------------------------------------------------------------------
@@ -196,11 +197,12 @@ async def decide_application(application_id: str, body: Annotated[Decision, Body
         reason=body.reason, now=utcnow(), effective_on=body.effective_on)), application_id)
 
 
-@router.get("/applications", responses=response_schema(list[queries.ApplicationRow]), summary="Applications")
-async def list_applications(support: Support, who: Reader, kind: Annotated[ApplicationKind | None, Query()] = None,
+@router.get("/applications", responses=response_schema(Page[queries.ApplicationRow]), summary="Applications")
+async def list_applications(support: Support, who: Reader, paging: Paging,
+                            kind: Annotated[ApplicationKind | None, Query()] = None,
                             after: After = None) -> MsgspecResponse:
     await caught_up(support, SUPPORT, after)
-    return MsgspecResponse(await queries.applications(support.pool, kind))
+    return MsgspecResponse(await queries.applications(support.pool, kind, paging=paging))
 
 
 # --- talent: internship bases; talent fairs and resource sharing: activities ---------------
@@ -223,11 +225,11 @@ async def close_base(base_id: str, body: Annotated[Reason, Body(Reason, example=
     return accepted(await support.close_internship_base(base_id, body.reason, body.effective_on), base_id)
 
 
-@router.get("/internship-bases", responses=response_schema(list[queries.InternshipBaseRow]),
+@router.get("/internship-bases", responses=response_schema(Page[queries.InternshipBaseRow]),
             summary="Internship bases")
-async def list_bases(support: Support, who: Reader, after: After = None) -> MsgspecResponse:
+async def list_bases(support: Support, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await caught_up(support, SUPPORT, after)
-    return MsgspecResponse(await queries.internship_bases(support.pool))
+    return MsgspecResponse(await queries.internship_bases(support.pool, paging=paging))
 
 
 @router.post("/activities", status_code=201, responses=response_schema(Accepted, status=201),
@@ -258,8 +260,9 @@ async def cancel_activity(activity_id: str, body: Annotated[Reason, Body(Reason,
     return accepted(await support.cancel_activity(activity_id, body.reason), activity_id)
 
 
-@router.get("/activities", responses=response_schema(list[queries.ActivityRow]), summary="Platform activities")
-async def list_activities(support: Support, who: Reader, kind: Annotated[ActivityKind | None, Query()] = None,
+@router.get("/activities", responses=response_schema(Page[queries.ActivityRow]), summary="Platform activities")
+async def list_activities(support: Support, who: Reader, paging: Paging,
+                          kind: Annotated[ActivityKind | None, Query()] = None,
                           after: After = None) -> MsgspecResponse:
     await caught_up(support, SUPPORT, after)
-    return MsgspecResponse(await queries.activities(support.pool, kind))
+    return MsgspecResponse(await queries.activities(support.pool, kind, paging=paging))

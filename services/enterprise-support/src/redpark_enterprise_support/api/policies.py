@@ -9,6 +9,7 @@ import msgspec
 from fastapi import APIRouter, Query
 from redpark_contracts.enterprise_support import BriefingChannel, EnterpriseCategory
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.paging import Page, Paging
 
 from .. import queries
 from ..application import new_id
@@ -50,20 +51,21 @@ async def retire_policy(policy_id: str, body: Annotated[Dated, Body(Dated, examp
     return accepted(await support.retire_policy(policy_id, body.effective_on), policy_id)
 
 
-@router.get("/policies", responses=response_schema(list[queries.PolicyRow]),
+@router.get("/policies", responses=response_schema(Page[queries.PolicyRow]),
             summary="Policies with how many briefings are owed and delivered")
-async def list_policies(support: Support, who: Reader, after: After = None) -> MsgspecResponse:
+async def list_policies(support: Support, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await caught_up(support, BRIEFINGS, after)
-    return MsgspecResponse(await queries.policies(support.pool))
+    return MsgspecResponse(await queries.policies(support.pool, paging=paging))
 
 
-@router.get("/briefings", responses=response_schema(list[queries.BriefingRow]),
+@router.get("/briefings", responses=response_schema(Page[queries.BriefingRow]),
             summary="Briefings owed to enterprises in the park, delivered or not")
-async def list_briefings(support: Support, who: Reader, enterprise_id: str | None = None,
+async def list_briefings(support: Support, who: Reader, paging: Paging, enterprise_id: str | None = None,
                          policy_id: str | None = None, pending: Annotated[bool, Query()] = False,
                          after: After = None) -> MsgspecResponse:
     await caught_up(support, BRIEFINGS, after)
-    return MsgspecResponse(await queries.briefings(support.pool, enterprise_id=enterprise_id, policy_id=policy_id,
+    return MsgspecResponse(await queries.briefings(support.pool, paging=paging,
+                                                   enterprise_id=enterprise_id, policy_id=policy_id,
                                                    pending_only=pending))
 
 
