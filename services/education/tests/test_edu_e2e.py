@@ -94,7 +94,7 @@ async def test_organization_events_and_a_lesson_change_the_compliance_view(apps:
 
         # the roster is there before any lesson: nobody is missing a lesson that was not held
         view = await ok(await edu.get("/compliance", params={"period": month}))
-        assert [(m["member_id"], m["lesson"]) for m in view["members"]] == [
+        assert [(m["member_id"], m["lesson"]) for m in view["members"]["items"]] == [
             ("m1", "none_held"), ("m2", "none_held"), ("m3", "none_held")]
         assert view["branches"][0]["branch_id"] == "br1" and view["branches"][0]["members"] == 3
 
@@ -107,14 +107,14 @@ async def test_organization_events_and_a_lesson_change_the_compliance_view(apps:
         assert no_date.status_code == 422 and no_date.json()["code"] == "lesson.date_required"
         held = await ok(await edu.post("/lessons/L1/held", json={"held_on": today.isoformat()}))
         view = await ok(await edu.get("/compliance", params={"period": month, "after": held["position"]}))
-        assert {m["member_id"]: m["lesson"] for m in view["members"]} == {
+        assert {m["member_id"]: m["lesson"] for m in view["members"]["items"]} == {
             "m1": "missing", "m2": "missing", "m3": "missing"}
 
         attended = await ok(await edu.post("/lessons/L1/attendance", json={"member_ids": ["m1", "m2"]}))
         stranger = await edu.post("/lessons/L1/attendance", json={"member_ids": ["m9"]})
         assert stranger.status_code == 409 and stranger.json()["code"] == "attendance.not_in_roster"
         view = await ok(await edu.get("/compliance", params={"period": month, "after": attended["position"]}))
-        assert {m["member_id"]: m["lesson"] for m in view["members"]} == {
+        assert {m["member_id"]: m["lesson"] for m in view["members"]["items"]} == {
             "m1": "attended", "m2": "attended", "m3": "missing"}
         assert view["branches"][0]["members_missing_lesson"] == 1
 
@@ -122,12 +122,12 @@ async def test_organization_events_and_a_lesson_change_the_compliance_view(apps:
         await ok(await org.post("/members/m3/transfers-out", json={"organization": "某大学党委"}))
         await roster_caught_up(org_app, edu_app)
         view = await ok(await edu.get("/compliance", params={"period": month}))
-        assert {m["member_id"]: m["lesson"] for m in view["members"]}["m3"] == "not_expected"
+        assert {m["member_id"]: m["lesson"] for m in view["members"]["items"]}["m3"] == "not_expected"
         assert view["branches"][0]["members_missing_lesson"] == 0
 
         lessons = await ok(await edu.get("/lessons", params={"year": today.year}))
-        assert lessons["held"] == 1 and lessons["lessons"][0]["attended"] == 2
-        assert lessons["lessons"][0]["expected_members"] == 3
+        assert lessons["held"] == 1 and lessons["lessons"]["items"][0]["attended"] == 2
+        assert lessons["lessons"]["items"][0]["expected_members"] == 3
 
         book = await edu.get("/exports/compliance.xlsx", params={"period": month}, headers=AUDITOR)
         assert book.status_code == 200

@@ -41,8 +41,8 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
     today = today or date.today()
     async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60,
                                  headers={"Authorization": f"Bearer {token}"}) as c:
-        corps = (await c.get("/lecturers")).json()
-        if any(lc["lecturer_id"] == MARKER for lc in corps.get("lecturers", [])):
+        corps = (await c.get("/lecturers", params={"limit": 500})).json()
+        if any(lc["lecturer_id"] == MARKER for lc in corps.get("lecturers", {}).get("items", [])):
             return False
 
         async def call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -67,7 +67,8 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
                 if month.startswith(str(today.year)):
                     await call("POST", f"/themes/{today.year}/demo-t{rng.randrange(1, 6)}/links",
                                {"kind": "topic", "ref": month})
-        roster = [m["member_id"] for m in (await c.get("/compliance", params={"period": months[-1]})).json()["members"]]
+        view = (await c.get("/compliance", params={"period": months[-1], "limit": 500})).json()
+        roster = [m["member_id"] for m in view["members"]["items"]]
         skipped_quarter = rng.randrange(0, 3)
         for q in range(4):
             if q == skipped_quarter:

@@ -166,10 +166,17 @@ async def topics(pool: asyncpg.Pool, year: int) -> list[TopicRow]:
                                             f"{year}-%"))
 
 
-async def weekly(pool: asyncpg.Pool, first: date, last: date, branch_id: str | None) -> list[WeeklyRow]:
-    return _rows(WeeklyRow, await pool.fetch(
-        "SELECT * FROM edu_weekly_study WHERE held_on BETWEEN $1 AND $2 AND ($3::text IS NULL OR branch_id = $3)"
-        " ORDER BY branch_id, week", first, last, branch_id))
+_WEEKLY_IN = "FROM edu_weekly_study WHERE held_on BETWEEN $1 AND $2 AND ($3::text IS NULL OR branch_id = $3)"
+
+
+async def weekly(pool: asyncpg.Pool, first: date, last: date, branch_id: str | None, *,
+                 limit: int, offset: int) -> tuple[list[WeeklyRow], int]:
+    """One page of the weekly studies held between two days, and how many there are in all."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        rows = await conn.fetch(f"SELECT * {_WEEKLY_IN} ORDER BY branch_id, week LIMIT $4 OFFSET $5",
+                                first, last, branch_id, limit, offset)
+        total = await conn.fetchval(f"SELECT count(*) {_WEEKLY_IN}", first, last, branch_id)
+    return _rows(WeeklyRow, rows), int(total)
 
 
 async def themes(pool: asyncpg.Pool, year: int) -> list[ThemeRow]:
@@ -179,9 +186,14 @@ async def themes(pool: asyncpg.Pool, year: int) -> list[ThemeRow]:
                                        if lk["theme_id"] == r["theme_id"]]) for r in rows]
 
 
-async def forums(pool: asyncpg.Pool, year: int) -> list[ForumRow]:
-    return _rows(ForumRow, await pool.fetch(
-        "SELECT * FROM edu_forum_sessions WHERE extract(year FROM held_on) = $1 ORDER BY held_on, session_id", year))
+async def forums(pool: asyncpg.Pool, year: int, *, limit: int, offset: int) -> tuple[list[ForumRow], int]:
+    """One page of the year's sessions, and how many there are in all."""
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        rows = await conn.fetch("SELECT * FROM edu_forum_sessions WHERE extract(year FROM held_on) = $1"
+                                " ORDER BY held_on, session_id LIMIT $2 OFFSET $3", year, limit, offset)
+        total = await conn.fetchval("SELECT count(*) FROM edu_forum_sessions WHERE extract(year FROM held_on) = $1",
+                                    year)
+    return _rows(ForumRow, rows), int(total)
 
 
 async def reminders(pool: asyncpg.Pool, period: str) -> list[ReminderRow]:

@@ -10,6 +10,7 @@ import msgspec
 from fastapi import APIRouter, Path
 from redpark_contracts.education import ForumKind, LecturerCategory, ThemeLinkKind
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.paging import Page, Paging, page, page_of
 
 from .. import queries
 from ..application import new_id
@@ -75,11 +76,12 @@ class Topics(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Corps(msgspec.Struct, frozen=True, kw_only=True):
-    """The lecturer corps: the plan's minimum against the lecturers active now."""
+    """The lecturer corps: the plan's minimum against the lecturers active now (counted over the
+    whole corps), and one page of the lecturers."""
 
     minimum: int
     active: int
-    lecturers: list[queries.LecturerRow]
+    lecturers: Page[queries.LecturerRow]
 
 
 @router.post("/lecturers", status_code=201, responses=CREATED, dependencies=[Idempotent],
@@ -99,19 +101,21 @@ async def update_topics(lecturer_id: str, body: Annotated[Topics, Body(Topics)],
         lecturer_id=lecturer_id, topics=body.topics, now=edu.now())), lecturer_id)
 
 
-@router.post("/lecturers/{lecturer_id}/retirement", responses=ACCEPTED, summary="The lecturer leaves the corps")
+@router.post("/lecturers/{lecturer_id}/retirement", responses=ACCEPTED, dependencies=[Idempotent],
+             summary="The lecturer leaves the corps")
 async def retire(lecturer_id: str, edu: Edu, who: Officer) -> MsgspecResponse:
     return accepted(await edu.lecturer_command(lecturer_id, lecturer.RetireLecturer(
         lecturer_id=lecturer_id, now=edu.now())), lecturer_id)
 
 
 @router.get("/lecturers", responses=response_schema(Corps), summary="The corps against the plan's minimum")
-async def corps(edu: Edu, who: Reader, after: After = None) -> MsgspecResponse:
+async def corps(edu: Edu, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await caught_up(edu, RECORDS, after)
     rows = await queries.lecturers(edu.pool)
     targets = await edu.targets(edu.today().year)
     return MsgspecResponse(Corps(minimum=targets.lecturer_corps_minimum,
-                                 active=sum(r.retired_on is None for r in rows), lecturers=rows))
+                                 active=sum(r.retired_on is None for r in rows),
+                                 lecturers=page_of(rows, paging)))
 
 
 # --- park lessons ------------------------------------------------------------------------------
@@ -144,13 +148,14 @@ class Cancellation(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class LessonYear(msgspec.Struct, frozen=True, kw_only=True):
-    """The year's park lessons, with the count held against the plan's minimum."""
+    """The year's park lessons, with the count held against the plan's minimum (over the whole
+    year), and one page of the lessons."""
 
     year: int
     minimum: int
     held: int
     quarters_without_lesson: list[str]
-    lessons: list[queries.LessonRow]
+    lessons: Page[queries.LessonRow]
 
 
 @router.post("/lessons", status_code=201, responses=CREATED, dependencies=[Idempotent],
@@ -164,31 +169,34 @@ async def schedule(body: Annotated[NewLesson, Body(NewLesson, example=NewLesson(
                                               scheduled_on=body.scheduled_on), lesson_id, 201)
 
 
-@router.post("/lessons/{lesson_id}/held", responses=ACCEPTED, summary="The lesson took place on a date")
+@router.post("/lessons/{lesson_id}/held", responses=ACCEPTED, dependencies=[Idempotent],
+             summary="The lesson took place on a date")
 async def hold(lesson_id: str, body: Annotated[Held, Body(Held)], edu: Edu, who: Officer) -> MsgspecResponse:
     return accepted(await edu.hold_lesson(lesson_id, body.held_on), lesson_id)
 
 
-@router.post("/lessons/{lesson_id}/attendance", responses=ACCEPTED,
+@router.post("/lessons/{lesson_id}/attendance", responses=ACCEPTED, dependencies=[Idempotent],
              summary="Members present (checked against the roster on the lesson's date)")
 async def attend(lesson_id: str, body: Annotated[Attendance, Body(Attendance)], edu: Edu,
                  who: Officer) -> MsgspecResponse:
     return accepted(await edu.record_attendance(lesson_id, body.member_ids), lesson_id)
 
 
-@router.post("/lessons/{lesson_id}/makeups", responses=ACCEPTED, summary="A member made up a missed lesson (补课)")
+@router.post("/lessons/{lesson_id}/makeups", responses=ACCEPTED, dependencies=[Idempotent],
+             summary="A member made up a missed lesson (补课)")
 async def makeup(lesson_id: str, body: Annotated[Makeup, Body(Makeup)], edu: Edu, who: Officer) -> MsgspecResponse:
     return accepted(await edu.record_makeup(lesson_id, body.member_id, body.made_up_on), lesson_id)
 
 
-@router.post("/lessons/{lesson_id}/cancellation", responses=ACCEPTED, summary="Cancel a lesson not yet held")
+@router.post("/lessons/{lesson_id}/cancellation", responses=ACCEPTED, dependencies=[Idempotent],
+             summary="Cancel a lesson not yet held")
 async def cancel(lesson_id: str, body: Annotated[Cancellation, Body(Cancellation)], edu: Edu,
                  who: Officer) -> MsgspecResponse:
     return accepted(await edu.cancel_lesson(lesson_id, body.reason), lesson_id)
 
 
 @router.get("/lessons", responses=response_schema(LessonYear), summary="The year's lessons against the minimum")
-async def lessons(year: Year, edu: Edu, who: Reader, after: After = None) -> MsgspecResponse:
+async def lessons(year: Year, edu: Edu, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await caught_up(edu, RECORDS, after)
     rows = await queries.lessons(edu.pool, year)
     held = [r for r in rows if r.held_on is not None]
@@ -197,7 +205,7 @@ async def lessons(year: Year, edu: Edu, who: Reader, after: After = None) -> Msg
     return MsgspecResponse(LessonYear(year=year, minimum=(await edu.targets(year)).park_lessons_minimum,
                                       held=len(held), quarters_without_lesson=[
                                           q for q in past if not any(r.quarter == q for r in held)],
-                                      lessons=rows))
+                                      lessons=page_of(rows, paging)))
 
 
 # --- monthly topics ----------------------------------------------------------------------------
@@ -217,10 +225,10 @@ async def publish(body: Annotated[NewTopic, Body(NewTopic, example=NewTopic(
     return accepted(await edu.publish_topic(body.month, body.title, body.material), body.month, 201)
 
 
-@router.get("/topics", responses=response_schema(list[queries.TopicRow]), summary="The year's monthly topics")
-async def topics(year: Year, edu: Edu, who: Reader, after: After = None) -> MsgspecResponse:
+@router.get("/topics", responses=response_schema(Page[queries.TopicRow]), summary="The year's monthly topics")
+async def topics(year: Year, edu: Edu, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await caught_up(edu, RECORDS, after)
-    return MsgspecResponse(await queries.topics(edu.pool, year))
+    return MsgspecResponse(page_of(await queries.topics(edu.pool, year), paging))
 
 
 # --- annual themes -----------------------------------------------------------------------------
@@ -237,13 +245,14 @@ class Link(msgspec.Struct, frozen=True, kw_only=True):
     ref: str
 
 
-@router.post("/themes/{year}", status_code=201, responses=CREATED, summary="Define one of the year's themes")
+@router.post("/themes/{year}", status_code=201, responses=CREATED, dependencies=[Idempotent],
+             summary="Define one of the year's themes")
 async def define_theme(year: YearPath, body: Annotated[NewTheme, Body(NewTheme)], edu: Edu,
                        who: Officer) -> MsgspecResponse:
     return accepted(await edu.define_theme(year, body.theme_id, body.title, body.description), body.theme_id, 201)
 
 
-@router.post("/themes/{year}/{theme_id}/links", responses=ACCEPTED,
+@router.post("/themes/{year}/{theme_id}/links", responses=ACCEPTED, dependencies=[Idempotent],
              summary="Link a monthly topic (ref = YYYY-MM) or a lesson (ref = its id) to the theme")
 async def link_theme(year: YearPath, theme_id: str, body: Annotated[Link, Body(Link)], edu: Edu,
                      who: Officer) -> MsgspecResponse:
@@ -282,14 +291,16 @@ async def record_session(body: Annotated[NewSession, Body(NewSession)], edu: Edu
                                            outcomes=body.outcomes), session_id, 201)
 
 
-@router.post("/forums/{session_id}/outcomes", responses=ACCEPTED, summary="Add a written outcome to a session")
+@router.post("/forums/{session_id}/outcomes", responses=ACCEPTED, dependencies=[Idempotent],
+             summary="Add a written outcome to a session")
 async def add_outcome(session_id: str, body: Annotated[Outcome, Body(Outcome)], edu: Edu,
                       who: Officer) -> MsgspecResponse:
     return accepted(await edu.forum_command(session_id, forum.AddOutcome(
         session_id=session_id, outcome=body.outcome, now=edu.now())), session_id)
 
 
-@router.get("/forums", responses=response_schema(list[queries.ForumRow]), summary="The year's sessions")
-async def forums(year: Year, edu: Edu, who: Reader, after: After = None) -> MsgspecResponse:
+@router.get("/forums", responses=response_schema(Page[queries.ForumRow]), summary="The year's sessions")
+async def forums(year: Year, edu: Edu, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
     await caught_up(edu, RECORDS, after)
-    return MsgspecResponse(await queries.forums(edu.pool, year))
+    rows, total = await queries.forums(edu.pool, year, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, total, paging))

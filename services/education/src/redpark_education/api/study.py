@@ -9,9 +9,11 @@ import msgspec
 from fastapi import APIRouter, Path
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
+from redpark_platform.web.paging import Page, Paging, page, page_of
 
 from .. import queries
-from ..domain.guarantees import Compliance, period_bounds
+from ..domain.guarantees import BranchLine, MemberLine, period_bounds
+from ..domain.park_calendar import QUARTER_PATTERN
 from ..projections.records import NAME as RECORDS
 from ..projections.roster import NAME as ROSTER
 from .deps import Accepted, After, BranchStaff, Edu, Officer, Period, Reader, accepted, caught_up, own_branch
@@ -63,35 +65,50 @@ async def weekly_study(body: Annotated[NewWeeklyStudy, Body(NewWeeklyStudy, exam
         attendee_member_ids=body.attendee_member_ids), body.branch_id, 201)
 
 
-@router.get("/weekly-studies", responses=response_schema(list[queries.WeeklyRow]),
+@router.get("/weekly-studies", responses=response_schema(Page[queries.WeeklyRow]),
             summary="Weekly studies held in a period")
-async def weekly_studies(period: Period, edu: Edu, who: Reader, after: After = None,
+async def weekly_studies(period: Period, edu: Edu, who: Reader, paging: Paging, after: After = None,
                          branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     await caught_up(edu, RECORDS, after)
     first, last, _ = period_bounds(period)
-    return MsgspecResponse(await queries.weekly(edu.pool, first, last, branch_id))
+    rows, total = await queries.weekly(edu.pool, first, last, branch_id, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, total, paging))
 
 
-@router.get("/compliance", responses=response_schema(Compliance),
+class ComplianceView(msgspec.Struct, frozen=True, kw_only=True):
+    """The three guarantees of a period as of a day: every branch, and one page of the member rows
+    (a branch's row counts all its members, whatever the page)."""
+
+    period: str
+    quarter: str
+    as_of: date
+    members: Page[MemberLine]
+    branches: list[BranchLine]
+
+
+@router.get("/compliance", responses=response_schema(ComplianceView),
             summary="The three guarantees per member and per branch for a month or quarter, as of today")
-async def compliance(period: Period, edu: Edu, who: Reader, after: After = None,
+async def compliance(period: Period, edu: Edu, who: Reader, paging: Paging, after: After = None,
                      branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     await caught_up(edu, RECORDS, after)
-    return MsgspecResponse(await edu.compliance(period, branch_id))
+    # Computed whole (a branch's figures need all its members), then the member rows are paged.
+    result = await edu.compliance(period, branch_id)
+    return MsgspecResponse(ComplianceView(period=result.period, quarter=result.quarter, as_of=result.as_of,
+                                          members=page_of(result.members, paging), branches=result.branches))
 
 
-QuarterPath = Annotated[str, Path(pattern=r"^\d{4}-Q[1-4]$", description="YYYY-Qn")]
+QuarterPath = Annotated[str, Path(pattern=QUARTER_PATTERN, description="YYYY-Qn")]
 
 
-@router.post("/compliance/quarters/{quarter}/close", status_code=201, responses=CREATED,
+@router.post("/compliance/quarters/{quarter}/close", status_code=201, responses=CREATED, dependencies=[Idempotent],
              summary="Close an ended quarter: each branch's compliance published for the assessment")
 async def close_quarter(quarter: QuarterPath, edu: Edu, who: Officer) -> MsgspecResponse:
     return accepted(await edu.close_quarter(quarter), quarter, 201)
 
 
-@router.post("/reminders", status_code=201, responses=CREATED,
+@router.post("/reminders", status_code=201, responses=CREATED, dependencies=[Idempotent],
              summary="Issue reminders for what is missing in a period (once per person, guarantee and period)")
 async def issue_reminders(period: Period, edu: Edu, who: Officer) -> MsgspecResponse:
     return accepted(await edu.issue_reminders(period), period, 201)

@@ -15,10 +15,14 @@ from redpark_platform.decider import InvalidCommand
 
 PARK_TZ = ZoneInfo("Asia/Shanghai")
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-PERIOD_PATTERN = r"^\d{4}-((0[1-9]|1[0-2])|Q[1-4])$"
+# Years 2000 to 2199, as the year parameters of the API: a year such as 0000 or 9999 would put a
+# period's first or next month outside what a `date` can hold.
+_YEAR = r"(2[01]\d{2})"
+_MONTH = re.compile(rf"^{_YEAR}-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(rf"^{_YEAR}-Q([1-4])$")
+MONTH_PATTERN = r"^2[01]\d{2}-(0[1-9]|1[0-2])$"
+QUARTER_PATTERN = r"^2[01]\d{2}-Q[1-4]$"
+PERIOD_PATTERN = r"^2[01]\d{2}-((0[1-9]|1[0-2])|Q[1-4])$"
 
 
 def park_date(now: datetime, tz: ZoneInfo = PARK_TZ) -> date:

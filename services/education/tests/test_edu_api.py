@@ -1,0 +1,196 @@
+"""The study routes over HTTP, with the roster built from a running organization service: self-study
+filing (and the second record of a month refused), weekly study, closing a quarter, reminders, the
+`Idempotency-Key` replay, paged lists, and a branch secretary kept to its own branch."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from redpark_education.app import create_app as create_education
+from redpark_organization.app import create_app as create_organization
+from redpark_platform.servers import NatsServer
+from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.web import mint_token
+
+SECRET = "a" * 32
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
+OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['education_officer'])}"}
+SECRETARY_BR1 = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-1', ['branch_secretary'], branch_id='br1')}"}
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+MONTH = f"{TODAY.year:04d}-{TODAY.month:02d}"
+# Everyone has been on the roster for a year, so the quarter before this one has people expected.
+SINCE = (TODAY - timedelta(days=370)).isoformat()
+
+
+def previous_quarter(day: date) -> str:
+    q = (day.month - 1) // 3 + 1
+    return f"{day.year}-Q{q - 1}" if q > 1 else f"{day.year - 1}-Q4"
+
+
+def settings(service: str, nats_url: str, dsn: str, tmp_path: Path) -> Settings:
+    return Settings(service=service, nats_url=nats_url, database_url=dsn, timezone="Asia/Shanghai",
+                    data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
+
+
+def client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc", headers=headers)
+
+
+async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture
+async def edu_app(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+                  tmp_path: Path) -> AsyncIterator[FastAPI]:
+    """Two branches a year old (br1 with m1 to m3, br2 with m4 to m6), the roster caught up."""
+    nats_url = nats_factory().url
+    org_app = create_organization(settings("organization", nats_url, await anew_database("orgapi"), tmp_path))
+    edu = create_education(settings("education", nats_url, await anew_database("eduapi"), tmp_path))
+    async with org_app.router.lifespan_context(org_app), edu.router.lifespan_context(edu):
+        async with client(org_app, ADMIN) as org:
+            await ok(await org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
+            await ok(await org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼",
+                                                        "floors": 12, "sequence_in_zone": 1}), 201)
+            for e, name in (("e1", "爱科技"), ("e2", "云智能")):
+                await ok(await org.post("/enterprises", json={
+                    "enterprise_id": e, "name": name, "building_id": "a1", "floor": 3, "headcount": 40,
+                    "is_tech_enterprise": True, "legal_representative": "张三", "effective_on": SINCE}), 201)
+            for m, e in (("m1", "e1"), ("m2", "e1"), ("m3", "e1"), ("m4", "e2"), ("m5", "e2"), ("m6", "e2")):
+                await ok(await org.post("/members", json={
+                    "member_id": m, "name": f"党员{m}", "enterprise_id": e, "status": "full",
+                    "joined_party_on": "2010-07-01", "relationship": "in_park", "effective_on": SINCE, "phone": "13800000000",
+                    "id_number": "11010519491231002X"}), 201)
+            # the branch counts full members from the organization's own read model: wait for it
+            await org.get("/members", params={"after": await org_app.state.runtime.store.last_position()})
+            for b, e in (("br1", "e1"), ("br2", "e2")):
+                await ok(await org.post("/branches", json={"branch_id": b, "name": f"{b}党支部", "kind": "enterprise",
+                                                           "enterprise_ids": [e], "effective_on": SINCE}), 201)
+            for m, b in (("m1", "br1"), ("m2", "br1"), ("m3", "br1"), ("m4", "br2"), ("m5", "br2"), ("m6", "br2")):
+                await ok(await org.put(f"/members/{m}/branch", json={"branch_id": b, "effective_on": SINCE}))
+        last = await org_app.state.runtime.store.last_position()
+        assert await edu.state.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
+        yield edu
+
+
+async def test_self_study_is_filed_once_a_month_and_a_retry_is_replayed(edu_app: FastAPI) -> None:
+    async with client(edu_app, OFFICER) as edu:
+        await ok(await edu.post("/topics", json={"month": MONTH, "title": "学党章", "material": "党章全文"}), 201)
+        record = {"member_id": "m1", "month": MONTH, "studied_on": TODAY.isoformat(), "content": "学习党章第一章",
+                  "reflection": "深受教育"}
+        key = {"Idempotency-Key": "self-study-m1-1"}
+        first = await ok(await edu.post("/self-studies", json=record, headers=key), 201)
+        assert first["id"] == f"m1:{MONTH}"
+        retry = await edu.post("/self-studies", json=record, headers=key)
+        assert retry.status_code == 201 and retry.headers["Idempotent-Replayed"] == "true"
+        assert retry.json() == first
+
+        second = await edu.post("/self-studies", json={**record, "content": "再学一遍"})
+        assert second.status_code == 409 and second.json()["code"] == "self_study.already_filed"
+
+        view = await ok(await edu.get("/compliance", params={"period": MONTH, "after": first["position"]}))
+        lines = {m["member_id"]: m["self_study"] for m in view["members"]["items"]}
+        assert lines["m1"] == "filed" and lines["m2"] != "filed"
+
+
+async def test_weekly_study_is_recorded_once_a_week_and_listed_in_pages(edu_app: FastAPI) -> None:
+    async with client(edu_app, OFFICER) as edu:
+        await ok(await edu.put(f"/plans/{TODAY.year}", json={
+            "lecturer_corps_minimum": 5, "park_lessons_minimum": 4, "weekly_study_minutes": 30}))
+        last = 0
+        for branch, who in (("br1", ["m1", "m2"]), ("br2", ["m4"])):
+            last = (await ok(await edu.post("/weekly-studies", json={
+                "branch_id": branch, "held_on": TODAY.isoformat(), "minutes": 45, "topic": "学习新党章",
+                "attendee_member_ids": who}), 201))["position"]
+        again = await edu.post("/weekly-studies", json={"branch_id": "br1", "held_on": TODAY.isoformat(),
+                                                        "minutes": 45, "attendee_member_ids": ["m1"]})
+        assert again.status_code == 409 and again.json()["code"] == "weekly_study.week_already_recorded"
+
+        page1 = await ok(await edu.get("/weekly-studies", params={"period": MONTH, "after": last, "limit": 1}))
+        assert page1["total"] == 2 and page1["next_offset"] == 1
+        assert [(r["branch_id"], r["attendees"], r["meets_minimum"]) for r in page1["items"]] == [("br1", 2, True)]
+        page2 = await ok(await edu.get("/weekly-studies", params={"period": MONTH, "limit": 1, "offset": 1}))
+        assert [r["branch_id"] for r in page2["items"]] == ["br2"] and page2["next_offset"] is None
+        members = await ok(await edu.get("/compliance", params={"period": MONTH, "limit": 2}))
+        assert members["members"]["total"] == 6 and len(members["members"]["items"]) == 2
+        assert len(members["branches"]) == 2
+
+
+async def test_an_ended_quarter_is_closed_once(edu_app: FastAPI) -> None:
+    quarter = previous_quarter(TODAY)
+    current = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
+    async with client(edu_app, OFFICER) as edu:
+        not_ended = await edu.post(f"/compliance/quarters/{current}/close")
+        assert not_ended.status_code == 409 and not_ended.json()["code"] == "compliance.quarter_not_ended"
+        closed = await ok(await edu.post(f"/compliance/quarters/{quarter}/close",
+                                         headers={"Idempotency-Key": "close-1"}), 201)
+        assert closed["id"] == quarter
+        replay = await edu.post(f"/compliance/quarters/{quarter}/close", headers={"Idempotency-Key": "close-1"})
+        assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
+        twice = await edu.post(f"/compliance/quarters/{quarter}/close")
+        assert twice.status_code == 409 and twice.json()["code"] == "compliance.quarter_already_closed"
+    events = await edu_app.state.runtime.store.read_stream(f"compliance-{quarter}")
+    assert sorted(e.event.branch_id for e in events.events) == ["br1", "br2"]
+
+
+async def test_reminders_go_once_per_person_guarantee_and_period(edu_app: FastAPI) -> None:
+    last_month = TODAY.replace(day=1) - timedelta(days=1)
+    month = f"{last_month.year:04d}-{last_month.month:02d}"
+    async with client(edu_app, OFFICER) as edu:
+        topic = await ok(await edu.post("/topics", json={"month": month, "title": "学党史", "material": "党史读本"}),
+                         201)
+        # reminders are drawn from the read model: let it apply the topic first
+        await ok(await edu.get("/topics", params={"year": last_month.year, "after": topic["position"]}))
+        first = await ok(await edu.post("/reminders", params={"period": month},
+                                        headers={"Idempotency-Key": "remind-1"}), 201)
+        listed = await ok_list(await edu.get("/reminders", params={"period": month, "after": first["position"]}))
+        # nobody filed last month's self-study, no branch held a weekly study: all are reminded
+        assert {(r["guarantee"], r["member_id"]) for r in listed if r["member_id"]} == {
+            ("self_study", m) for m in ("m1", "m2", "m3", "m4", "m5", "m6")}
+        assert {(r["guarantee"], r["branch_id"]) for r in listed if r["member_id"] is None} == {
+            ("weekly_study", "br1"), ("weekly_study", "br2")}
+        replay = await edu.post("/reminders", params={"period": month}, headers={"Idempotency-Key": "remind-1"})
+        assert replay.headers["Idempotent-Replayed"] == "true" and replay.json() == first
+
+        # m1 files late; a second run sends nothing twice and nothing to m1
+        filed = await ok(await edu.post("/self-studies", json={
+            "member_id": "m1", "month": month, "studied_on": last_month.isoformat(), "content": "补学",
+            "reflection": "体会"}), 201)
+        await ok(await edu.post("/reminders", params={"period": month}), 201)
+        again = await ok_list(await edu.get("/reminders", params={"period": month, "after": filed["position"]}))
+        assert sorted(map(str, again)) == sorted(map(str, listed))
+
+
+async def ok_list(response: httpx.Response) -> list[dict[str, Any]]:
+    assert response.status_code == 200, response.text
+    body: list[dict[str, Any]] = response.json()
+    return body
+
+
+async def test_a_branch_secretary_acts_for_its_own_branch_only(edu_app: FastAPI) -> None:
+    async with client(edu_app, OFFICER) as officer:
+        await ok(await officer.post("/topics", json={"month": MONTH, "title": "学党章", "material": "党章全文"}), 201)
+    async with client(edu_app, SECRETARY_BR1) as sec:
+        own = await ok(await sec.post("/weekly-studies", json={
+            "branch_id": "br1", "held_on": TODAY.isoformat(), "minutes": 40, "attendee_member_ids": ["m1"]}), 201)
+        other = await sec.post("/weekly-studies", json={
+            "branch_id": "br2", "held_on": TODAY.isoformat(), "minutes": 40, "attendee_member_ids": ["m4"]})
+        assert other.status_code == 403
+        study = {"month": MONTH, "studied_on": TODAY.isoformat(), "content": "学习", "reflection": "体会"}
+        await ok(await sec.post("/self-studies", json={**study, "member_id": "m2"}), 201)
+        assert (await sec.post("/self-studies", json={**study, "member_id": "m4"})).status_code == 403
+        assert (await sec.get("/compliance", params={"period": MONTH, "branch_id": "br2"})).status_code == 403
+        assert (await sec.get("/weekly-studies", params={"period": MONTH, "branch_id": "br2"})).status_code == 403
+        mine = await ok(await sec.get("/compliance", params={"period": MONTH, "after": own["position"]}))
+        assert {m["member_id"] for m in mine["members"]["items"]} == {"m1", "m2", "m3"}
+        assert [b["branch_id"] for b in mine["branches"]] == ["br1"]
+        assert (await sec.post("/compliance/quarters/2020-Q1/close")).status_code == 403
