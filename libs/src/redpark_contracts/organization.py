@@ -154,12 +154,15 @@ class EnterpriseLeftBranch(Event, frozen=True, kw_only=True):
 
 @registry.register("enterprise", "liaison_instructor_assigned")
 class LiaisonInstructorAssigned(Event, frozen=True, kw_only=True):
-    """指导员 for an enterprise with no members. `sent_by_branch_id` None = the general branch."""
+    """指导员 for an enterprise with no members, sent by a branch (`sent_by_branch_id`) or by the
+    general branch (`sent_by_branch_id` None, `sent_by_general_branch_id` naming it; events stored
+    before the general branch was an entity have both None)."""
 
     enterprise_id: str
     member_id: str
     sent_by_branch_id: str | None
     assigned_on: date
+    sent_by_general_branch_id: str | None = None
 
 
 @registry.register("enterprise", "liaison_instructor_withdrawn")
@@ -203,6 +206,31 @@ class BranchDissolved(Event, frozen=True, kw_only=True):
     branch_id: str
     dissolved_on: date
     reason: str
+
+
+# --- general branch (党总支) -------------------------------------------------------------------
+
+
+@registry.register("general_branch", "established")
+class GeneralBranchEstablished(Event, frozen=True, kw_only=True):
+    """The park's general branch (党总支), exactly one per park; the branches sit under it."""
+
+    general_branch_id: str
+    name: str
+    established_on: date
+
+
+@registry.register("general_branch", "committee_elected")
+class GeneralBranchCommitteeElected(Event, frozen=True, kw_only=True):
+    """总支委员会 (7+ full members) or, below that, a secretary and optional deputy only, elected
+    by the same rules as a branch committee; its members are the park's full members."""
+
+    general_branch_id: str
+    secretary_id: str
+    deputy_secretary_id: str | None
+    committee_member_ids: list[str]
+    elected_on: date
+    term_ends_on: date
 
 
 # --- member (党员) ---------------------------------------------------------------------------

@@ -207,7 +207,7 @@ async def test_a_branch_whose_founding_an_enterprise_refuses_is_not_established(
 
 TABLES = ("org_zones", "org_buildings", "org_enterprises", "org_branches", "org_members", "org_transfers",
           "org_dues_rates", "org_dues_paid", "org_dues_members", "org_development", "org_development_quotas",
-          "org_contacts")
+          "org_contacts", "org_general_branch", "org_grid_plans", "org_grid_plan_items")
 
 
 async def _dump(pool: Any) -> dict[str, list[str]]:
@@ -225,6 +225,9 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(client: httpx.As
     for m in ("m1", "m2", "m3"):
         await member(c, m, "e1")
     await c.get("/members", params={"after": await member(c, "m4", None)})
+    await ok(await c.post("/general-branch", json={"general_branch_id": "gb", "name": "党总支"}), 201)
+    await ok(await c.post("/general-branch/elections", json={"secretary_id": "m2"}))
+    await ok(await c.post("/grid/plans", json={"plan_id": "p1"}), 201)
     await ok(await c.post("/branches", json={"branch_id": "br1", "name": "爱科技党支部", "kind": "enterprise",
                                              "enterprise_ids": ["e1"]}), 201)
     await ok(await c.put("/members/m1/branch", json={"branch_id": "br1"}))
@@ -239,6 +242,7 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(client: httpx.As
         assert await runtime.wait_for(name, last["position"], timeout=10), name
     live = await _dump(runtime.pool)
     assert live["org_enterprises"] and live["org_transfers"] and live["org_contacts"]
+    assert live["org_general_branch"] and any(",t," in row for row in live["org_grid_plan_items"])
     for runner in runtime.runners.values():
         await runner.rebuild()
     for name in runtime.runners:

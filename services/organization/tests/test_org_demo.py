@@ -70,6 +70,10 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
         assert {b["kind"] for b in branches} == {"enterprise", "joint"}
         assert all(b["buildings"] for b in branches if b["kind"] == "joint")
         assert any(e["liaison_instructor_id"] for e in enterprises)
+        assert any(e["liaison_sent_by"] == demo.GENERAL_BRANCH_ID for e in enterprises)
+        general = (await c.get("/general-branch")).json()
+        assert general["general_branch_id"] == demo.GENERAL_BRANCH_ID and len(general["committee_member_ids"]) == 5
+        assert general["member_count"] == sum(m["relationship"] == "in_park" for m in members) > 0 and general["readiness"]["threshold"] == 100
         assert {p["stage"] for p in pipeline["people"]["items"]} == {"applicant", "activist", "candidate", "probationary",
                                                             "full"}
         assert sum(b["members_in_arrears"] for b in arrears) > 0

@@ -39,7 +39,7 @@ def move_in(**kw: object) -> ent.MoveIn:
 def liaison(**kw: object) -> ent.AssignLiaisonInstructor:
     base: dict[str, object] = dict(enterprise_id="e1", member_id="m9", sent_by_branch_id=None,
                                    enterprise_member_count=0, instructor_in_park=True, sender_is_neighbour=False,
-                                   now=NOW)
+                                   general_branch_id="gb", now=NOW)
     base.update(kw)
     return ent.AssignLiaisonInstructor(**base)  # type: ignore[arg-type]
 
@@ -179,7 +179,19 @@ def test_leaving_a_branch_on_reorganization_then_joining_another() -> None:
 
 def test_the_general_branch_sends_a_liaison_instructor_to_an_enterprise_without_members() -> None:
     spec.given([MOVED_IN]).when(liaison()).then([LiaisonInstructorAssigned(
-        enterprise_id="e1", member_id="m9", sent_by_branch_id=None, assigned_on=TODAY)])
+        enterprise_id="e1", member_id="m9", sent_by_branch_id=None, assigned_on=TODAY,
+        sent_by_general_branch_id="gb")])
+
+
+def test_no_liaison_instructor_comes_from_a_general_branch_the_park_does_not_have() -> None:
+    spec.given([MOVED_IN]).when(liaison(general_branch_id=None)).then_raises(
+        DomainError, code="liaison.no_general_branch", field="sent_by_branch_id")
+
+
+def test_a_branch_sending_the_instructor_does_not_name_the_general_branch() -> None:
+    spec.given([MOVED_IN]).when(liaison(sent_by_branch_id="br2", sender_is_neighbour=True)).then(
+        [LiaisonInstructorAssigned(enterprise_id="e1", member_id="m9", sent_by_branch_id="br2", assigned_on=TODAY,
+                                   sent_by_general_branch_id=None)])
 
 
 def test_a_neighbouring_branch_may_send_the_liaison_instructor() -> None:

@@ -22,7 +22,7 @@ from redpark_platform.runtime import Runtime
 from redpark_platform.store import AppendResult
 
 from . import queries
-from .domain import branch, building, contact, development, dues, enterprise, grid_plan, member, zone
+from .domain import branch, building, contact, development, dues, enterprise, general_branch, grid_plan, member, zone
 from .domain.grid import GridProposal, propose_grid
 
 EXTRA_KEY = "organization"
@@ -148,7 +148,8 @@ class Organization:
                                        enterprise_member_count=await queries.enterprise_member_count(
                                            self.runtime.pool, enterprise_id),
                                        instructor_in_park=isinstance(member_state, member.InPark),
-                                       sender_is_neighbour=neighbour, now=self.now(), effective_on=on))
+                                       sender_is_neighbour=neighbour, now=self.now(), effective_on=on,
+                                       general_branch_id=await self.general_branch_id()))
 
     # --- branches -------------------------------------------------------------------------------
 
@@ -195,6 +196,26 @@ class Organization:
         return await self._execute(branch.stream_id(branch_id), branch.decider, branch.DissolveBranch(
             branch_id=branch_id, reason=reason, member_count=members, buildings_assigned=buildings,
             enterprises_organized=enterprises, now=self.now(), effective_on=on))
+
+    # --- the general branch ------------------------------------------------------------------
+
+    async def general_branch_id(self) -> str | None:
+        state = await self._state(general_branch.STREAM_ID, general_branch.decider)
+        return state.general_branch_id if isinstance(state, general_branch.GeneralBranch) else None
+
+    async def establish_general_branch(self, general_branch_id: str, name: str, on: date | None) -> AppendResult:
+        return await self._execute(general_branch.STREAM_ID, general_branch.decider,
+                                   general_branch.EstablishGeneralBranch(general_branch_id=general_branch_id,
+                                                                         name=name, now=self.now(), effective_on=on))
+
+    async def elect_general_branch_committee(self, *, secretary_id: str, deputy_secretary_id: str | None,
+                                             committee_member_ids: list[str], on: date | None) -> AppendResult:
+        return await self._execute(general_branch.STREAM_ID, general_branch.decider,
+                                   general_branch.ElectGeneralBranchCommittee(
+                                       secretary_id=secretary_id, deputy_secretary_id=deputy_secretary_id,
+                                       committee_member_ids=committee_member_ids,
+                                       full_member_ids=await queries.park_full_member_ids(self.runtime.pool),
+                                       now=self.now(), effective_on=on))
 
     # --- members ----------------------------------------------------------------------------
 

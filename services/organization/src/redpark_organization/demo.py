@@ -26,6 +26,7 @@ from redpark_platform.settings import DEFAULT_TIMEZONE
 SEED = 20240701
 CONCURRENCY = 16
 MARKER = "demo-e001"
+GENERAL_BRANCH_ID = "demo-gb"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = ("伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
@@ -325,15 +326,28 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
         full = [m.member_id for m in branch_members.get(br, []) if m.status == "full"]
         if n % 3 != 2 and full:
             calls.append(call("PUT", f"/buildings/{b}/instructor", {"member_id": full[-1], "effective_on": elected}))
-    # liaison instructors for enterprises with no members: about two in three, sent by the building's branch
+    # the general branch (党总支) over all branches; its committee: one full member from each of the
+    # first five branches, the first of them secretary, the second deputy
+    await api.all([call("POST", "/general-branch", {"general_branch_id": GENERAL_BRANCH_ID, "name": "红色园区党总支",
+                                                    "effective_on": (founded - timedelta(days=30)).isoformat()})])
+    general_committee = [full[0] for full in ([m.member_id for m in ms if m.status == "full"]
+                                              for _, ms in sorted(branch_members.items())) if full][:5]
+    calls.append(call("POST", "/general-branch/elections", {
+        "secretary_id": general_committee[0], "deputy_secretary_id": general_committee[1],
+        "committee_member_ids": general_committee, "effective_on": elected}))
+    # liaison instructors for enterprises with no members: about two in three, one in three of them
+    # (and any in a building without a branch) sent by the general branch, the others by the building's branch
     for n, e in enumerate(e for e in p.enterprises if e.kind == "none"):
         if n % 3 == 2:
             continue  # left uncovered: the ledger shows what remains to be done
         sender = building_branch.get(e.building_id)
         full = [m.member_id for m in branch_members.get(sender or "", []) if m.status == "full"]
-        if sender and full:
+        if sender and full and n % 3 == 0:
             calls.append(call("PUT", f"/enterprises/{e.enterprise_id}/liaison-instructor", {
                 "member_id": full[n % len(full)], "sent_by_branch_id": sender, "effective_on": elected}))
+        else:
+            calls.append(call("PUT", f"/enterprises/{e.enterprise_id}/liaison-instructor", {
+                "member_id": general_committee[n % len(general_committee)], "effective_on": elected}))
     await api.all(calls)
 
     # dues: a rate from six months back; most pay every month, some are behind (arrears)

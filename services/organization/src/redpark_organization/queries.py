@@ -4,7 +4,7 @@ API returns. Read models are written only by the projections."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import asyncpg
 import msgspec
@@ -36,6 +36,56 @@ async def branch_full_member_ids(db: Db, branch_id: str) -> list[str]:
         "SELECT member_id FROM org_members m WHERE m.in_park AND m.status = 'full' AND m.branch_id = $1"
         " ORDER BY member_id", branch_id)
     return [r["member_id"] for r in rows]
+
+
+async def park_full_member_ids(db: Db) -> list[str]:
+    """The general branch's full members: every full member whose relationship the park holds."""
+    rows = await db.fetch(f"SELECT member_id FROM org_members m WHERE {_COUNTED} AND m.status = 'full'"
+                          " ORDER BY member_id")
+    return [r["member_id"] for r in rows]
+
+
+class GeneralBranchRow(msgspec.Struct, frozen=True, kw_only=True):
+    general_branch_id: str
+    name: str
+    established_on: date
+    secretary_id: str | None
+    deputy_secretary_id: str | None
+    committee_member_ids: list[str]
+    term_ends_on: date | None
+
+
+async def general_branch(db: Db) -> GeneralBranchRow | None:
+    row = await db.fetchrow("SELECT general_branch_id, name, established_on, secretary_id, deputy_secretary_id,"
+                            " committee_member_ids, term_ends_on FROM org_general_branch")
+    return None if row is None else GeneralBranchRow(**dict(row))
+
+
+class GridItemRow(msgspec.Struct, frozen=True, kw_only=True):
+    item: int
+    kind: str
+    subject_id: str
+    target: str | None
+    done: bool
+    done_on: date | None
+    fulfilled_by_branch_id: str | None
+
+
+class GridPlanRow(msgspec.Struct, frozen=True, kw_only=True):
+    plan_id: str
+    adopted_by: str
+    adopted_at: datetime
+    amended: bool
+
+
+async def grid_plan(db: Db, plan_id: str) -> tuple[GridPlanRow, list[GridItemRow]] | None:
+    plan = await db.fetchrow("SELECT plan_id, adopted_by, adopted_at, amended FROM org_grid_plans WHERE plan_id = $1",
+                             plan_id)
+    if plan is None:
+        return None
+    items = await db.fetch("SELECT item, kind, subject_id, target, done, done_on, fulfilled_by_branch_id"
+                           " FROM org_grid_plan_items WHERE plan_id = $1 ORDER BY item", plan_id)
+    return GridPlanRow(**dict(plan)), [GridItemRow(**dict(r)) for r in items]
 
 
 async def branch_load(db: Db, branch_id: str) -> tuple[int, int, int]:
@@ -101,12 +151,13 @@ class EnterpriseRow(msgspec.Struct, frozen=True, kw_only=True):
     in_park: bool
     branch_id: str | None
     liaison_instructor_id: str | None
+    liaison_sent_by: str | None  # the sending branch, or the general branch by its id
 
 
 async def enterprises(db: Db, *, in_park_only: bool, limit: int | None = None, offset: int = 0) -> list[EnterpriseRow]:
     rows = await db.fetch(
         "SELECT enterprise_id, name, building_id, floor, headcount, is_tech_enterprise, legal_representative,"
-        " moved_in_on, in_park, branch_id, liaison_instructor_id FROM org_enterprises"
+        " moved_in_on, in_park, branch_id, liaison_instructor_id, liaison_sent_by FROM org_enterprises"
         " WHERE in_park OR NOT $1 ORDER BY enterprise_id LIMIT $2 OFFSET $3", in_park_only, limit, offset)
     return [EnterpriseRow(**dict(r)) for r in rows]
 

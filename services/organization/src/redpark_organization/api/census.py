@@ -9,6 +9,7 @@ import msgspec
 from fastapi import APIRouter
 
 from redpark_contracts.organization import ContactCategory, GridPlan
+from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
@@ -21,6 +22,7 @@ from ..domain.coverage import (
 )
 from ..domain.grid import GridProposal
 from ..projections.census import NAME as CENSUS
+from ..projections.grid import NAME as GRID
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
 from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
@@ -123,3 +125,25 @@ async def adopt(body: Annotated[Adoption, Body(Adoption, example=Adoption())], o
                 who: Admin) -> MsgspecResponse:
     plan_id = body.plan_id or new_id()
     return accepted(await org.adopt_grid_plan(plan_id, body.plan, who.subject), plan_id, 201)
+
+
+class GridPlanProgress(msgspec.Struct, frozen=True, kw_only=True):
+    """Every item of an adopted plan, done or not yet, with the figures."""
+
+    plan: queries.GridPlanRow
+    done: int
+    pending: int
+    items: list[queries.GridItemRow]
+
+
+@router.get("/grid/plans/{plan_id}/progress", responses=response_schema(GridPlanProgress),
+            summary="Progress of an adopted grid plan: each item done or not yet")
+async def plan_progress(plan_id: str, org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+    await caught_up(org, GRID, after)
+    found = await queries.grid_plan(org.runtime.pool, plan_id)
+    if found is None:
+        raise NotFound("grid.plan_unknown", f"no grid plan {plan_id} was adopted", detail_zh="该网格方案不存在",
+                       field="plan_id")
+    plan, items = found
+    done = sum(1 for i in items if i.done)
+    return MsgspecResponse(GridPlanProgress(plan=plan, done=done, pending=len(items) - done, items=items))

@@ -9,11 +9,14 @@ import msgspec
 from fastapi import APIRouter
 
 from redpark_contracts.organization import BranchKind
+from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page
 
 from .. import queries
 from ..application import new_id
+from ..domain.coverage import UpgradeReadiness, party_committee_readiness
+from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
 from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
 
@@ -72,3 +75,61 @@ async def list_branches(org: Org, who: Reader, paging: Paging, after: After = No
     await caught_up(org, ROSTERS, after)
     rows = await queries.branches(org.runtime.pool, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await queries.count_branches(org.runtime.pool), paging))
+
+
+# --- the general branch (党总支) --------------------------------------------------------------
+
+
+class NewGeneralBranch(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    general_branch_id: str | None = None
+    effective_on: date | None = None
+
+
+class GeneralBranchView(msgspec.Struct, frozen=True, kw_only=True):
+    """The general branch with its committee; `member_count` and `full_member_count` are the park's
+    members whose relationship it holds (its members); `readiness` is for upgrading it to 党委."""
+
+    general_branch_id: str
+    name: str
+    established_on: date
+    secretary_id: str | None
+    deputy_secretary_id: str | None
+    committee_member_ids: list[str]
+    term_ends_on: date | None
+    member_count: int
+    full_member_count: int
+    readiness: UpgradeReadiness
+
+
+@router.post("/general-branch", status_code=201, responses=response_schema(Accepted, status=201),
+             dependencies=[Idempotent], summary="Establish the park's general branch (one per park)")
+async def establish_general_branch(body: Annotated[NewGeneralBranch, Body(NewGeneralBranch, example=NewGeneralBranch(
+        name="红色园区党总支"))], org: Org, who: Admin) -> MsgspecResponse:
+    general_branch_id = body.general_branch_id or new_id()
+    result = await org.establish_general_branch(general_branch_id, body.name, body.effective_on)
+    return accepted(result, general_branch_id, 201)
+
+
+@router.post("/general-branch/elections", responses=response_schema(Accepted),
+             summary="Record the election of the general branch's committee or secretary")
+async def elect_general_branch(body: Annotated[Election, Body(Election)], org: Org, who: Admin) -> MsgspecResponse:
+    result = await org.elect_general_branch_committee(
+        secretary_id=body.secretary_id, deputy_secretary_id=body.deputy_secretary_id,
+        committee_member_ids=body.committee_member_ids, on=body.effective_on)
+    return accepted(result, await org.general_branch_id() or "")
+
+
+@router.get("/general-branch", responses=response_schema(GeneralBranchView),
+            summary="The general branch, its committee, its members and its readiness to become 党委")
+async def get_general_branch(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
+    await caught_up(org, ROSTERS, after)
+    await caught_up(org, PARK, after)
+    row = await queries.general_branch(org.runtime.pool)
+    if row is None:
+        raise NotFound("general_branch.not_established", "the park has no general branch yet",
+                       detail_zh="尚未成立党总支", field="general_branch_id")
+    readiness = party_committee_readiness(await queries.census_snapshot(org.runtime.pool))
+    return MsgspecResponse(GeneralBranchView(
+        **msgspec.structs.asdict(row), member_count=readiness.members, full_member_count=readiness.full_members,
+        readiness=readiness))

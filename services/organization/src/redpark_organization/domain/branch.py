@@ -136,49 +136,60 @@ def _establish(command: EstablishBranch, state: BranchState) -> list[BranchEvent
                               enterprise_ids=ids, full_members_at_founding=full, established_on=on)]
 
 
+def committee_elected(*, unit: str, secretary_id: str, deputy_secretary_id: str | None,
+                      committee_member_ids: list[str], full_member_ids: list[str]) -> list[str]:
+    """The rules of an election, shared by a branch and the general branch (`unit` names it in the
+    refusal): officers are full members of the unit; 7+ full members elect a committee of 3 to 7
+    holding the officers, fewer elect a secretary (and a deputy if needed) only. Returns the
+    committee as elected (empty below 7)."""
+    full = set(full_member_ids)
+    officers = [("secretary_id", secretary_id)]
+    if deputy_secretary_id is not None:
+        if deputy_secretary_id == secretary_id:
+            raise InvalidCommand("committee.deputy_is_secretary", "the deputy secretary cannot be the secretary",
+                                 detail_zh="副书记与书记不能为同一人", field="deputy_secretary_id")
+        officers.append(("deputy_secretary_id", deputy_secretary_id))
+    for field, member_id in officers:
+        if member_id not in full:
+            raise DomainError("committee.not_full_member_of_branch",
+                              f"{member_id} is not a full member of {unit}",
+                              detail_zh="书记、副书记和委员须为本组织正式党员", field=field)
+    if len(full) < party_rules.FULL_MEMBERS_FOR_COMMITTEE:
+        if committee_member_ids:
+            raise InvalidCommand("committee.not_allowed_below_seven",
+                                 f"a unit with fewer than {party_rules.FULL_MEMBERS_FOR_COMMITTEE} full members"
+                                 " elects a secretary (and a deputy if needed), not a committee",
+                                 detail_zh="正式党员不足7人的只设书记，必要时设副书记，不设委员会",
+                                 field="committee_member_ids")
+        return []
+    committee = list(dict.fromkeys(committee_member_ids))
+    outsiders = [m for m in committee if m not in full]
+    if outsiders:
+        raise DomainError("committee.not_full_member_of_branch",
+                          f"{', '.join(outsiders)} are not full members of {unit}",
+                          detail_zh="书记、副书记和委员须为本组织正式党员", field="committee_member_ids")
+    if any(m not in committee for _, m in officers):
+        raise InvalidCommand("committee.officer_not_in_committee",
+                             "the secretary and deputy secretary sit on the committee",
+                             detail_zh="书记、副书记应为委员会成员", field="committee_member_ids")
+    if not party_rules.COMMITTEE_MIN_SIZE <= len(committee) <= party_rules.COMMITTEE_MAX_SIZE:
+        raise InvalidCommand("committee.size",
+                             f"a committee has {party_rules.COMMITTEE_MIN_SIZE} to"
+                             f" {party_rules.COMMITTEE_MAX_SIZE} members, got {len(committee)}",
+                             detail_zh="委员会由3至5人组成，一般不超过7人", field="committee_member_ids")
+    return committee
+
+
 def _elect(command: ElectCommittee, state: BranchState) -> list[BranchEvent]:
     branch = _active(state, command.branch_id)
     on = effective_date(command.effective_on, command.now)
     if on < branch.established_on:
         raise InvalidCommand("committee.before_branch", "the election cannot precede the branch's establishment",
                              detail_zh="选举日期不能早于支部成立日期", field="effective_on")
-    full = set(command.full_member_ids)
-    officers = [("secretary_id", command.secretary_id)]
-    if command.deputy_secretary_id is not None:
-        if command.deputy_secretary_id == command.secretary_id:
-            raise InvalidCommand("committee.deputy_is_secretary", "the deputy secretary cannot be the secretary",
-                                 detail_zh="副书记与书记不能为同一人", field="deputy_secretary_id")
-        officers.append(("deputy_secretary_id", command.deputy_secretary_id))
-    for field, member_id in officers:
-        if member_id not in full:
-            raise DomainError("committee.not_full_member_of_branch",
-                              f"{member_id} is not a full member of branch {command.branch_id}",
-                              detail_zh="支部书记、副书记和委员须为本支部正式党员", field=field)
-    if len(full) >= party_rules.FULL_MEMBERS_FOR_COMMITTEE:
-        committee = list(dict.fromkeys(command.committee_member_ids))
-        outsiders = [m for m in committee if m not in full]
-        if outsiders:
-            raise DomainError("committee.not_full_member_of_branch",
-                              f"{', '.join(outsiders)} are not full members of branch {command.branch_id}",
-                              detail_zh="支部书记、副书记和委员须为本支部正式党员", field="committee_member_ids")
-        missing = [m for _, m in officers if m not in committee]
-        if missing:
-            raise InvalidCommand("committee.officer_not_in_committee",
-                                 "the secretary and deputy secretary sit on the committee",
-                                 detail_zh="书记、副书记应为支部委员会成员", field="committee_member_ids")
-        if not party_rules.COMMITTEE_MIN_SIZE <= len(committee) <= party_rules.COMMITTEE_MAX_SIZE:
-            raise InvalidCommand("committee.size",
-                                 f"a branch committee has {party_rules.COMMITTEE_MIN_SIZE} to"
-                                 f" {party_rules.COMMITTEE_MAX_SIZE} members, got {len(committee)}",
-                                 detail_zh="支部委员会由3至5人组成，一般不超过7人", field="committee_member_ids")
-    else:
-        committee = []
-        if command.committee_member_ids:
-            raise InvalidCommand("committee.not_allowed_below_seven",
-                                 f"a branch with fewer than {party_rules.FULL_MEMBERS_FOR_COMMITTEE} full members"
-                                 " elects a secretary (and a deputy if needed), not a committee",
-                                 detail_zh="正式党员不足7人的党支部只设书记，必要时设副书记，不设支部委员会",
-                                 field="committee_member_ids")
+    committee = committee_elected(unit=f"branch {command.branch_id}", secretary_id=command.secretary_id,
+                                  deputy_secretary_id=command.deputy_secretary_id,
+                                  committee_member_ids=command.committee_member_ids,
+                                  full_member_ids=command.full_member_ids)
     return [BranchCommitteeElected(
         branch_id=command.branch_id, secretary_id=command.secretary_id,
         deputy_secretary_id=command.deputy_secretary_id, committee_member_ids=committee, elected_on=on,

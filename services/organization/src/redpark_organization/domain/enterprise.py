@@ -94,6 +94,8 @@ class AssignLiaisonInstructor(msgspec.Struct, frozen=True, kw_only=True):
     sender_is_neighbour: bool
     now: datetime
     effective_on: date | None = None
+    # The park's general branch, when established: it sends when no branch is named.
+    general_branch_id: str | None = None
 
 
 class WithdrawLiaisonInstructor(msgspec.Struct, frozen=True, kw_only=True):
@@ -254,8 +256,14 @@ def decide(command: EnterpriseCommand, state: EnterpriseState) -> list[Enterpris
                                   f"branch {command.sent_by_branch_id} does not answer for the enterprise's building"
                                   " or a neighbouring one; the general branch or a neighbouring branch sends",
                                   detail_zh="指导员须由党总支或相邻支部派出", field="sent_by_branch_id")
+            if command.sent_by_branch_id is None and command.general_branch_id is None:
+                raise DomainError("liaison.no_general_branch",
+                                  "no branch sends the instructor and the park has no general branch yet",
+                                  detail_zh="尚未成立党总支，须由相邻支部派出指导员", field="sent_by_branch_id")
+            general = command.general_branch_id if command.sent_by_branch_id is None else None
             return [LiaisonInstructorAssigned(enterprise_id=ent.enterprise_id, member_id=command.member_id,
-                                              sent_by_branch_id=command.sent_by_branch_id, assigned_on=on)]
+                                              sent_by_branch_id=command.sent_by_branch_id, assigned_on=on,
+                                              sent_by_general_branch_id=general)]
         case WithdrawLiaisonInstructor():
             ent = _in_park(state, command.enterprise_id)
             on = effective_date(command.effective_on, command.now)

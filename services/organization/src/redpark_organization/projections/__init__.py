@@ -7,9 +7,11 @@ from redpark_platform.projections import Projection
 from .census import CensusLedgerProjection
 from .development import DevelopmentProjection
 from .dues import DuesProjection
+from .grid import GridProgressProjection
 from .park import ParkProjection
 from .rosters import RostersProjection
 
 ALL: tuple[Projection, ...] = (
     ParkProjection(), RostersProjection(), DuesProjection(), DevelopmentProjection(), CensusLedgerProjection(),
+    GridProgressProjection(),
 )

@@ -89,7 +89,8 @@ class ParkProjection(Projection):
             case LiaisonInstructorAssigned():
                 await conn.execute(
                     "UPDATE org_enterprises SET liaison_instructor_id = $2, liaison_sent_by = $3"
-                    " WHERE enterprise_id = $1", event.enterprise_id, event.member_id, event.sent_by_branch_id)
+                    " WHERE enterprise_id = $1", event.enterprise_id, event.member_id,
+                    event.sent_by_branch_id or event.sent_by_general_branch_id)
             case LiaisonInstructorWithdrawn():
                 await conn.execute(
                     "UPDATE org_enterprises SET liaison_instructor_id = NULL, liaison_sent_by = NULL"

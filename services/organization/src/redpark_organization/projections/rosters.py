@@ -9,6 +9,8 @@ from redpark_contracts.organization import (
     BranchCommitteeElected,
     BranchDissolved,
     BranchEstablished,
+    GeneralBranchCommitteeElected,
+    GeneralBranchEstablished,
     MemberEnterpriseChanged,
     MemberJoinedBranch,
     MemberLeftBranch,
@@ -28,7 +30,7 @@ class RostersProjection(Projection):
     name = NAME
     sources = ("organization",)
     registries = {"organization": registry}
-    tables = ("org_branches", "org_members", "org_transfers")
+    tables = ("org_branches", "org_members", "org_transfers", "org_general_branch")
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         match event:
@@ -47,6 +49,16 @@ class RostersProjection(Projection):
                 await conn.execute(
                     "UPDATE org_branches SET active = false, dissolved_on = $2 WHERE branch_id = $1",
                     event.branch_id, event.dissolved_on)
+            case GeneralBranchEstablished():
+                await conn.execute(
+                    "INSERT INTO org_general_branch (general_branch_id, name, established_on) VALUES ($1, $2, $3)"
+                    " ON CONFLICT DO NOTHING", event.general_branch_id, event.name, event.established_on)
+            case GeneralBranchCommitteeElected():
+                await conn.execute(
+                    "UPDATE org_general_branch SET secretary_id = $2, deputy_secretary_id = $3,"
+                    " committee_member_ids = $4, term_ends_on = $5 WHERE general_branch_id = $1",
+                    event.general_branch_id, event.secretary_id, event.deputy_secretary_id,
+                    event.committee_member_ids, event.term_ends_on)
             case MemberRegistered():
                 await conn.execute(
                     "INSERT INTO org_members (member_id, name, enterprise_id, status, joined_party_on, relationship,"
