@@ -501,3 +501,17 @@ async def test_too_many_requests_from_one_address_or_for_one_phone_get_a_429_wit
     assert (await client.get(f"/sessions/s1/tickets/{ticket}/qr.png")).status_code == 200
     looked_up = await client.get(f"/sessions/s1/tickets/{ticket}")
     assert looked_up.status_code == 429 and "Retry-After" in looked_up.headers
+
+
+async def test_the_qr_link_in_the_answer_works_behind_the_gateway_prefix(client: httpx.AsyncClient) -> None:
+    """The embedded start serves this service under /events-public: the ticket link must carry it."""
+    await publish_and_schedule(client, capacity=2)
+    app = client.app  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, root_path="/events-public"),
+                                 base_url="http://gateway.test", timeout=60) as behind:
+        answer = await behind.post("/sessions/s1/registrations", json=person(1))
+    assert answer.status_code == 201, answer.text
+    link = answer.json()["qr_url"]
+    assert link.startswith("/events-public/sessions/s1/tickets/") and link.endswith("/qr.png")
+    direct = await client.post("/sessions/s1/registrations", json=person(2))
+    assert direct.json()["qr_url"].startswith("/sessions/s1/tickets/")

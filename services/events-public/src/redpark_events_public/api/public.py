@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Response, Request
 from redpark_contracts.events_public import RegistrationCancelled, RegistrationPromoted
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.ratelimit import RATE_LIMITED
@@ -62,7 +62,7 @@ async def session(app: App, session_id: SessionId, after: After = None) -> Msgsp
     responses={**response_schema(RegistrationAnswer, status=201), **RATE_LIMITED},
     summary="Register (no login)",
 )
-async def register(app: App, session_id: SessionId, body: NewRegistrationBody) -> MsgspecResponse:
+async def register(app: App, session_id: SessionId, body: NewRegistrationBody, request: Request) -> MsgspecResponse:
     result = await app.register(
         session_id,
         name=body.name,
@@ -82,7 +82,9 @@ async def register(app: App, session_id: SessionId, body: NewRegistrationBody) -
         ticket_code=code,
         seats=outcome.seats,
         waitlist_position=outcome.position if isinstance(outcome, Waitlisted) else None,
-        qr_url=f"/sessions/{session_id}/tickets/{code}/qr.png",
+        # Behind the gateway the service lives under a prefix (its root path): the phone that
+        # follows this link must reach the ticket through the same address.
+        qr_url=f"{request.scope.get('root_path', '')}/sessions/{session_id}/tickets/{code}/qr.png",
     )
     return MsgspecResponse(answer, status_code=201)
 
