@@ -16,8 +16,9 @@ import asyncpg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from .masking import ERASED
+
 SEALED_PREFIX = "sealed:v1:"
-ERASED = "已删除"
 
 
 def is_sealed(value: object) -> bool:

@@ -16,7 +16,7 @@ from fastapi import Query
 
 from redpark_contracts.organization import MemberContactUpdated, MemberRegistered, registry
 from redpark_platform.events import RecordedEvent
-from redpark_platform.personal import ERASED
+from redpark_platform.masking import ERASED, mask_id_number, mask_phone
 from redpark_platform.store import EventStore
 from redpark_platform.web import Principal
 from redpark_platform.web.auth import Forbidden
@@ -34,24 +34,6 @@ _TYPES = [registry.type_of(MemberRegistered).key, registry.type_of(MemberContact
 class MemberContact(msgspec.Struct, frozen=True, kw_only=True):
     phone: str = ""
     id_number: str = ""
-
-
-def _mask(value: str, keep_head: int, keep_tail: int) -> str:
-    if not value or value == ERASED:
-        return value
-    if len(value) <= keep_head + keep_tail:
-        return "*" * len(value)
-    return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
-
-
-def mask_phone(phone: str) -> str:
-    """13800138000 -> 138****8000."""
-    return _mask(phone, 3, 4)
-
-
-def mask_id_number(id_number: str) -> str:
-    """110105194912311234 -> 110***********1234."""
-    return _mask(id_number, 3, 4)
 
 
 def full_view(who: Principal, view: PersonalView) -> bool:

@@ -10,6 +10,7 @@ import msgspec
 from fastapi import APIRouter, Query
 from redpark_contracts.enterprise_support import NeedCategory, Urgency
 from redpark_platform.decider import NotFound
+from redpark_platform.masking import mask_phone
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.auth import Forbidden
 from redpark_platform.web.paging import Page, Paging
@@ -52,13 +53,6 @@ class Resolution(msgspec.Struct, frozen=True, kw_only=True):
 class NeedContact(msgspec.Struct, frozen=True, kw_only=True):
     need_id: str
     raised_by_phone: str
-
-
-def mask_phone(phone: str) -> str:
-    """13800138000 -> 138****8000 (the erased marker and short values stay as they are / starred)."""
-    if not phone or not phone.isascii():
-        return phone
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
 
 
 @router.post("/needs", status_code=201, responses=response_schema(Accepted, status=201), dependencies=[Idempotent],

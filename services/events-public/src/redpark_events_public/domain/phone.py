@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from redpark_platform.decider import InvalidCommand
+from redpark_platform.masking import mask_phone  # noqa: F401 - the one masking rule, re-exported
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _SEPARATORS = re.compile(r"[\s\-().]")
@@ -37,8 +38,3 @@ def is_mobile(number: str) -> bool:
     return _MOBILE.fullmatch(number) is not None
 
 
-def mask_phone(number: str) -> str:
-    """138****8000: enough for a person to recognise their own number, not to dial it."""
-    if len(number) != 11:
-        return "*" * len(number)
-    return f"{number[:3]}****{number[7:]}"
