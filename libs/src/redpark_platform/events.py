@@ -161,6 +161,7 @@ class RecordedEvent(msgspec.Struct, frozen=True, kw_only=True):
     data: bytes  # JSON of the event, personal fields sealed
     recorded_at: datetime
     traceparent: str | None = None
+    actor: str | None = None  # who caused it (account subject or `system:<name>`), see actor.py
 
 
 # --- CloudEvents structured-mode envelope ---------------------------------------------------

@@ -19,6 +19,7 @@ import msgspec
 from opentelemetry import trace
 from opentelemetry.propagate import inject
 
+from .actor import current_actor
 from .decider import DomainError
 from .events import Event, EventRegistry, RecordedEvent, new_event_id
 from .personal import ERASED, Vault, is_sealed, open_with, seal_with
@@ -74,14 +75,15 @@ def current_traceparent() -> str | None:
     return carrier.get("traceparent")
 
 
-_COLUMNS = "position, id, stream_id, version, type, type_version, data::text AS data, recorded_at, traceparent"
+_COLUMNS = ("position, id, stream_id, version, type, type_version, data::text AS data, recorded_at, traceparent,"
+            " actor")
 
 
 def _record(row: asyncpg.Record) -> RecordedEvent:
     return RecordedEvent(
         id=row["id"], stream_id=row["stream_id"], version=row["version"], position=row["position"],
         type=row["type"], type_version=row["type_version"], data=row["data"].encode(),
-        recorded_at=row["recorded_at"], traceparent=row["traceparent"],
+        recorded_at=row["recorded_at"], traceparent=row["traceparent"], actor=row["actor"],
     )
 
 
@@ -141,10 +143,10 @@ class EventStore:
         payloads = await self._seal(conn, events)
         try:
             rows = await conn.fetch(
-                "SELECT out_position, out_version FROM redpark_append($1, $2, $3, $4, $5, $6, $7, $8)",
+                "SELECT out_position, out_version FROM redpark_append($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 stream_id, -1 if expected_version is None else expected_version, ids,
                 [t.key for t in types], [t.version for t in types], payloads,
-                current_traceparent(), recorded_at or datetime.now(UTC),
+                current_traceparent(), recorded_at or datetime.now(UTC), current_actor(),
             )
         except asyncpg.PostgresError as exc:
             if getattr(exc, "sqlstate", None) == "R0409":

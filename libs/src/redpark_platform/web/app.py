@@ -120,4 +120,7 @@ def create_app(
     for router in routers:
         app.include_router(router)
     install_openapi(app)
+    from ..console.pages import install_console  # the pages' shared look; imports the auth above
+
+    install_console(app)
     return app

@@ -26,6 +26,7 @@ import msgspec
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..actor import set_actor
 from ..decider import DomainError
 from ..settings import JwtSource
 
@@ -36,6 +37,9 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALGORITHM = "HS256"
 ISSUER = "redpark"
 DEFAULT_TTL = timedelta(hours=12)
+# The console's sign-in sets the same JWT as an HttpOnly cookie, so pages served by any service
+# behind the one address know the signed-in person.
+SESSION_COOKIE = "redpark_session"
 # Tokens minted a few seconds apart on machines whose clocks differ a little still verify.
 LEEWAY = timedelta(seconds=30)
 
@@ -158,6 +162,30 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+def session_token(request: Request) -> str | None:
+    """The console's sign-in cookie. A cookie rides along on requests other sites start, so a
+    cookie-authenticated change must come from a page of this same site (Origin or Referer)."""
+    token = request.cookies.get(SESSION_COOKIE, "").strip()
+    if not token:
+        return None
+    if request.method not in READ_ONLY_METHODS and not _same_origin(request):
+        raise Forbidden("a change made with the sign-in cookie must come from this site's own pages",
+                        "请求来源不是本站页面，已拒绝")
+    return token
+
+
+def _same_origin(request: Request) -> bool:
+    source = request.headers.get("origin") or request.headers.get("referer") or ""
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or ""
+    _, _, rest = source.partition("://")
+    return bool(host) and rest.split("/", 1)[0] == host
+
+
+def request_token(request: Request) -> str | None:
+    """A bearer token first (API clients), else the console's sign-in cookie."""
+    return bearer_token(request) or session_token(request)
+
+
 # Declared so OpenAPI shows which routes need a token; the check itself is ours (problem+json 401).
 _bearer_scheme = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="JWT",
                             description="A staff token, e.g. from `redpark-mint-token`.")
@@ -166,17 +194,18 @@ _bearer_scheme = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat
 async def current_principal(
     request: Request, _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
 ) -> Principal:
-    token = bearer_token(request)
+    token = request_token(request)
     if token is None:
         raise Unauthenticated("this route needs a bearer token", "请先登录", reason="invalid_request")
     principal = decode_token(app_secret(request), token)
     request.state.principal = principal
+    set_actor(principal.subject)  # the store records it with the events this request appends
     return principal
 
 
 async def optional_principal(request: Request) -> Principal | None:
     """The caller when a valid token came with the request; None on public routes without one."""
-    if bearer_token(request) is None:
+    if bearer_token(request) is None and not request.cookies.get(SESSION_COOKIE):
         return None
     return await current_principal(request, None)
 
