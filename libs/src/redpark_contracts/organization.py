@@ -455,3 +455,15 @@ class GridPlanAdopted(Event, frozen=True, kw_only=True):
     adopted_by: str
     adopted_at: datetime
 
+
+
+# The rest of the organization's events, by area; imported here so that loading this module
+# registers every organization event type (consumers and the store need the full registry).
+from redpark_contracts import (  # noqa: E402,F401
+    organization_assessment,
+    organization_facilities,
+    organization_followups,
+    organization_governance,
+    organization_recognition,
+    organization_tenancy,
+)

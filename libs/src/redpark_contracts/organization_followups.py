@@ -1,0 +1,10 @@
+"""Organization events: follow-ups the organization owes to facts heard from other systems (e.g. a declared party member hired in the park).
+
+Registered on the organization service's one registry (`redpark_contracts.organization.registry`),
+so subjects and CloudEvents types follow the same rules; kept in their own module so each area of
+the service reads on its own.
+"""
+
+from __future__ import annotations
+
+from redpark_contracts.organization import registry  # noqa: F401  (types below register on it)

@@ -1,0 +1,10 @@
+"""Organization events: rulebook, inspections and rectifications, branch life records (三会一课, 主题党日) — section 三(三) of the plan.
+
+Registered on the organization service's one registry (`redpark_contracts.organization.registry`),
+so subjects and CloudEvents types follow the same rules; kept in their own module so each area of
+the service reads on its own.
+"""
+
+from __future__ import annotations
+
+from redpark_contracts.organization import registry  # noqa: F401  (types below register on it)
