@@ -1,0 +1,182 @@
+"""Outbound webhooks against a real receiver on loopback: signed, retried, parked, re-sent, visible."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from cloudevents.http import from_json
+from standardwebhooks import Webhook
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from redpark_platform.events import Event, EventRegistry
+from redpark_platform.outbound import Outbound, Topic
+from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
+from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.web import mint_token
+
+registry = EventRegistry("hall")
+SECRET = "s" * 32
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin', ['park_admin'], None)}"}
+
+
+@registry.register("room", "booked")
+class RoomBooked(Event, frozen=True, kw_only=True):
+    room_id: str
+    purpose: str
+
+
+@registry.register("room", "swept")
+class RoomSwept(Event, frozen=True, kw_only=True):
+    room_id: str
+
+
+OUTBOUND = Outbound("hall", registry, [
+    Topic(name="bookings", title="预约", event_types=("room.booked",),
+          predicate=lambda e: getattr(e, "purpose", "") != "private"),
+], max_attempts=3, backoff_base=0.05, backoff_cap=0.2, poll_interval=0.05, timeout=2.0)
+
+
+@dataclass
+class Receiver:
+    """A system on loopback that checks signatures; fails its first `fail_first` deliveries."""
+
+    secret: str = ""
+    fail_first: int = 0
+    seen: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    url: str = ""
+
+    async def hook(self, request: Request) -> Response:
+        body = await request.body()
+        self.seen.append((dict(request.headers), body))
+        if len(self.seen) <= self.fail_first:
+            return Response("busy", status_code=503)
+        Webhook(self.secret).verify(body, dict(request.headers))  # raises on a bad signature
+        return Response(status_code=204)
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    rec = Receiver()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/hook", rec.hook, methods=["POST"])]),
+                                           log_level="warning", lifespan="off"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        await asyncio.sleep(0.01)
+    rec.url = f"http://127.0.0.1:{port}/hook"
+    yield rec
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture
+async def hall(pg_dsn: str, nats_factory: Any, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    settings = Settings(service="hall", nats_url=nats_factory().url, database_url=pg_dsn, timezone="Asia/Shanghai",
+                        data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
+    spec = ServiceSpec(name="hall", title="Hall", registry=registry, projections=[OUTBOUND.projection],
+                       routers=[OUTBOUND.router], on_start=(OUTBOUND.start,), on_stop=(OUTBOUND.stop,))
+    app = create_service_app(spec, settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://h", headers=ADMIN) as c:
+            yield c, app.state.runtime
+
+
+async def until(predicate: Any, timeout: float = 15.0) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await predicate()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.05)
+
+
+async def subscribe(c: httpx.AsyncClient, receiver: Receiver) -> dict[str, Any]:
+    r = await c.post("/webhooks/outbound/subscriptions",
+                     json={"system": "property", "url": receiver.url, "topics": ["bookings"]})
+    assert r.status_code == 201, r.text
+    body: dict[str, Any] = r.json()
+    assert body["secret"].startswith("whsec_")
+    receiver.secret = body["secret"]
+    return body
+
+
+async def deliveries(c: httpx.AsyncClient, **params: str) -> list[dict[str, Any]]:
+    r = await c.get("/webhooks/outbound/deliveries", params=params)
+    assert r.status_code == 200, r.text
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
+
+
+async def test_a_matching_event_is_delivered_signed_as_the_cloudevent_of_the_bus(
+        hall: tuple[httpx.AsyncClient, Runtime], receiver: Receiver) -> None:
+    c, runtime = hall
+    await subscribe(c, receiver)
+    await runtime.store.append("room-1", [RoomSwept(room_id="1"), RoomBooked(room_id="1", purpose="private"),
+                                          RoomBooked(room_id="1", purpose="党课")])
+    done = await until(lambda: _delivered(c))
+    assert len(done) == 1 and done[0]["event_type"] == "room.booked" and done[0]["attempts"] == 1
+    headers, body = receiver.seen[0]
+    assert headers["webhook-id"] == done[0]["delivery_id"]
+    event = from_json(body)
+    assert event["type"] == "redpark.hall.room.booked.v1" and event.data["purpose"] == "党课"
+    await asyncio.sleep(0.3)  # the swept and the private booking never go out
+    assert len(receiver.seen) == 1 and len(await deliveries(c)) == 1
+
+
+async def _delivered(c: httpx.AsyncClient) -> list[dict[str, Any]]:
+    return await deliveries(c, status="delivered")
+
+
+async def test_failures_are_retried_with_every_attempt_visible(
+        hall: tuple[httpx.AsyncClient, Runtime], receiver: Receiver) -> None:
+    c, runtime = hall
+    receiver.fail_first = 2
+    await subscribe(c, receiver)
+    await runtime.store.append("room-2", [RoomBooked(room_id="2", purpose="会议")])
+    done = await until(lambda: _delivered(c))
+    one = (await c.get(f"/webhooks/outbound/deliveries/{done[0]['delivery_id']}")).json()
+    assert [a["status_code"] for a in one["attempt_log"]] == [503, 503, 204]
+    assert len({h["webhook-id"] for h, _ in receiver.seen}) == 1  # the same id on every try
+
+
+async def test_after_the_last_attempt_it_fails_and_an_operator_resends_it(
+        hall: tuple[httpx.AsyncClient, Runtime], receiver: Receiver) -> None:
+    c, runtime = hall
+    receiver.fail_first = 3
+    await subscribe(c, receiver)
+    await runtime.store.append("room-3", [RoomBooked(room_id="3", purpose="学习")])
+    failed = await until(lambda: deliveries(c, status="failed"))
+    assert failed[0]["attempts"] == 3 and failed[0]["last_status"] == 503
+    r = await c.post(f"/webhooks/outbound/deliveries/{failed[0]['delivery_id']}/resend")
+    assert r.status_code == 200, r.text
+    done = await until(lambda: _delivered(c))
+    assert done[0]["attempts"] == 4 and len(receiver.seen) == 4
+
+
+async def test_bad_subscriptions_are_refused_naming_the_field(hall: tuple[httpx.AsyncClient, Runtime]) -> None:
+    c, _ = hall
+    r = await c.post("/webhooks/outbound/subscriptions",
+                     json={"system": "property", "url": "http://127.0.0.1:9/x", "topics": ["nope"]})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "topics"
+    r = await c.post("/webhooks/outbound/subscriptions",
+                     json={"system": "property", "url": "ftp://x", "topics": ["bookings"]})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "url"
+    r = await c.get("/webhooks/outbound/topics")
+    assert r.json()[0]["subjects"] == ["hall.room.booked"]
+    listed = (await c.get("/webhooks/outbound/subscriptions")).json()
+    assert listed == []
