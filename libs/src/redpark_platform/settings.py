@@ -6,16 +6,18 @@ without a configured environment.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DATA_DIR = ".redpark"
 JWT_KEY_FILE_NAME = "jwt.key"
+WEBHOOK_SECRETS_FILE_NAME = "webhook-secrets.json"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -56,6 +58,27 @@ def _required(env: Mapping[str, str], name: str, why: str) -> str:
     return value
 
 
+def webhook_secrets_from_env(env: Mapping[str, str]) -> dict[str, str]:
+    """Per-system inbound webhook secrets (`whsec_...`): `REDPARK_WEBHOOK_SECRETS` as JSON
+    `{"property": "whsec_..."}`, else `<data dir>/webhook-secrets.json`, else none (every delivery refused)."""
+    raw = env.get("REDPARK_WEBHOOK_SECRETS", "").strip()
+    origin = "REDPARK_WEBHOOK_SECRETS"
+    if not raw:
+        path = _data_dir(env) / WEBHOOK_SECRETS_FILE_NAME
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        origin = str(path)
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{origin} is not JSON: an object of system name to secret") from exc
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise SettingsError(f"{origin} must be a JSON object of system name to secret string")
+    return value
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     service: str
@@ -65,6 +88,8 @@ class Settings:
     data_dir: Path
     jwt: JwtSource
     log_level: str
+    # Inbound webhook secrets per sending system (see `redpark_platform.inbox`); never logged.
+    webhook_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -92,6 +117,7 @@ class Settings:
             data_dir=_data_dir(env),
             jwt=JwtSource.from_env(env),
             log_level=log_level,
+            webhook_secrets=webhook_secrets_from_env(env),
         )
 
     @property
