@@ -7,4 +7,20 @@ the service reads on its own.
 
 from __future__ import annotations
 
-from redpark_contracts.organization import registry  # noqa: F401  (types below register on it)
+from datetime import date
+
+from redpark_platform.events import Event
+
+from redpark_contracts.organization import registry
+
+
+@registry.register("enterprise", "relocated")
+class EnterpriseRelocated(Event, frozen=True, kw_only=True):
+    """The tenant now works in another building or on another floor of the park (its name, size
+    and the rest of its profile unchanged). Who answers for its new building may differ, but its
+    own cover (branch or liaison instructor) stays with it."""
+
+    enterprise_id: str
+    building_id: str
+    floor: int
+    relocated_on: date

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import asyncpg
 from redpark_contracts import organization as org
+from redpark_contracts.organization_tenancy import EnterpriseRelocated
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection
 
@@ -38,6 +39,9 @@ class ParkProjection(Projection):
                     "UPDATE sup_enterprises SET name = $2, building_id = $3, headcount = $4, is_tech_enterprise = $5"
                     " WHERE enterprise_id = $1", event.enterprise_id, event.name, event.building_id, event.headcount,
                     event.is_tech_enterprise)
+            case EnterpriseRelocated():
+                await conn.execute("UPDATE sup_enterprises SET building_id = $2 WHERE enterprise_id = $1",
+                                   event.enterprise_id, event.building_id)
             case org.EnterpriseMovedOut():
                 await conn.execute(
                     "UPDATE sup_enterprises SET in_park = false, moved_out_on = $2 WHERE enterprise_id = $1",

@@ -28,6 +28,7 @@ from redpark_contracts.organization import (
     LiaisonInstructorAssigned,
     LiaisonInstructorWithdrawn,
 )
+from redpark_contracts.organization_tenancy import EnterpriseRelocated
 from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
 from .park_calendar import effective_date
@@ -58,6 +59,17 @@ class UpdateProfile(msgspec.Struct, frozen=True, kw_only=True):
     headcount: int
     is_tech_enterprise: bool
     legal_representative: str
+    building_floors: int | None
+    now: datetime
+    effective_on: date | None = None
+
+
+class Relocate(msgspec.Struct, frozen=True, kw_only=True):
+    """Moving to another building or floor (e.g. as the property-management system tells it)."""
+
+    enterprise_id: str
+    building_id: str
+    floor: int
     building_floors: int | None
     now: datetime
     effective_on: date | None = None
@@ -105,11 +117,11 @@ class WithdrawLiaisonInstructor(msgspec.Struct, frozen=True, kw_only=True):
 
 
 EnterpriseCommand = (
-    MoveIn | UpdateProfile | MoveOut | JoinBranch | LeaveBranch | AssignLiaisonInstructor | WithdrawLiaisonInstructor
+    MoveIn | UpdateProfile | Relocate | MoveOut | JoinBranch | LeaveBranch | AssignLiaisonInstructor | WithdrawLiaisonInstructor
 )
 EnterpriseEvent = (
     EnterpriseMovedIn | EnterpriseProfileUpdated | EnterpriseMovedOut | EnterpriseJoinedBranch | EnterpriseLeftBranch
-    | LiaisonInstructorAssigned | LiaisonInstructorWithdrawn
+    | LiaisonInstructorAssigned | LiaisonInstructorWithdrawn | EnterpriseRelocated
 )
 
 
@@ -123,6 +135,7 @@ class InPark(msgspec.Struct, frozen=True, tag=True):
     moved_in_on: date
     branch_id: str | None = None
     liaison_instructor_id: str | None = None
+    floor: int | None = None  # None: not known from the events folded (a state from before relocations)
 
 
 class MovedOut(msgspec.Struct, frozen=True, tag=True):
@@ -147,8 +160,8 @@ def _in_park(state: EnterpriseState, enterprise_id: str) -> InPark:
             assert_never(state)
 
 
-def _check_profile(command: MoveIn | UpdateProfile) -> None:
-    if not command.name.strip():
+def _check_profile(command: MoveIn | UpdateProfile | Relocate) -> None:
+    if not isinstance(command, Relocate) and not command.name.strip():
         raise InvalidCommand("enterprise.name_missing", "an enterprise needs a name", detail_zh="企业名称不能为空",
                              field="name")
     if command.building_floors is None:
@@ -159,7 +172,7 @@ def _check_profile(command: MoveIn | UpdateProfile) -> None:
                              f"floor {command.floor} is not in building {command.building_id}"
                              f" (floors 1 to {command.building_floors})",
                              detail_zh="楼层超出该楼栋范围", field="floor")
-    if command.headcount < 0:
+    if not isinstance(command, Relocate) and command.headcount < 0:
         raise InvalidCommand("enterprise.headcount_negative", "headcount cannot be negative",
                              detail_zh="员工人数不能为负", field="headcount")
 
@@ -190,6 +203,22 @@ def decide(command: EnterpriseCommand, state: EnterpriseState) -> list[Enterpris
                 floor=command.floor, headcount=command.headcount, is_tech_enterprise=command.is_tech_enterprise,
                 legal_representative=command.legal_representative.strip(), updated_on=on,
             )]
+        case Relocate():
+            ent = _in_park(state, command.enterprise_id)
+            _check_profile(command)
+            on = effective_date(command.effective_on, command.now)
+            if (command.building_id, command.floor) == (ent.building_id, ent.floor):
+                # Nothing moved: a repeated notice must not add a second relocation to the record.
+                raise DomainError("enterprise.relocation_unchanged",
+                                  f"enterprise {ent.enterprise_id} is already on floor {command.floor}"
+                                  f" of building {command.building_id}",
+                                  detail_zh="企业已在该楼栋楼层", field="floor")
+            if on < ent.moved_in_on:
+                raise InvalidCommand("enterprise.relocated_before_moving_in",
+                                     f"it moved in on {ent.moved_in_on}; it cannot move earlier",
+                                     detail_zh="搬迁日期不能早于入驻日期", field="effective_on")
+            return [EnterpriseRelocated(enterprise_id=ent.enterprise_id, building_id=command.building_id,
+                                        floor=command.floor, relocated_on=on)]
         case MoveOut():
             ent = _in_park(state, command.enterprise_id)
             on = effective_date(command.effective_on, command.now)
@@ -280,9 +309,9 @@ def evolve(state: EnterpriseState, event: EnterpriseEvent) -> EnterpriseState:
     match event:
         case EnterpriseMovedIn():
             return InPark(enterprise_id=event.enterprise_id, building_id=event.building_id,
-                          moved_in_on=event.moved_in_on)
-        case EnterpriseProfileUpdated():
-            return msgspec.structs.replace(_as_in_park(state), building_id=event.building_id)
+                          moved_in_on=event.moved_in_on, floor=event.floor)
+        case EnterpriseProfileUpdated() | EnterpriseRelocated():
+            return msgspec.structs.replace(_as_in_park(state), building_id=event.building_id, floor=event.floor)
         case EnterpriseMovedOut():
             return MovedOut(enterprise_id=event.enterprise_id, moved_out_on=event.moved_out_on)
         case EnterpriseJoinedBranch():

@@ -21,6 +21,7 @@ from redpark_contracts.organization import (
     ZoneDefined,
     registry,
 )
+from redpark_contracts.organization_tenancy import EnterpriseRelocated
 from redpark_platform.events import Event, IncomingEvent
 from redpark_platform.projections import Projection
 
@@ -76,6 +77,9 @@ class ParkProjection(Projection):
                     " is_tech_enterprise = $6, legal_representative = $7 WHERE enterprise_id = $1",
                     event.enterprise_id, event.name, event.building_id, event.floor, event.headcount,
                     event.is_tech_enterprise, event.legal_representative)
+            case EnterpriseRelocated():
+                await conn.execute("UPDATE org_enterprises SET building_id = $2, floor = $3 WHERE enterprise_id = $1",
+                                   event.enterprise_id, event.building_id, event.floor)
             case EnterpriseMovedOut():
                 await conn.execute(
                     "UPDATE org_enterprises SET in_park = false, moved_out_on = $2 WHERE enterprise_id = $1",

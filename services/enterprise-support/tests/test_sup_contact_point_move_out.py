@@ -1,0 +1,101 @@
+"""A contact point ends when its enterprise moves out (organization's `enterprise.moved_out`):
+recorded as `contact_point.released` here, once, and a contact point of a later stay is kept."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+from fastapi import FastAPI
+from redpark_contracts.enterprise_support import ContactPointAssigned, ContactPointReleased
+from redpark_enterprise_support.app import create_app as create_support_app
+from redpark_enterprise_support.projections import CONTACT_POINT_ENDS
+from redpark_enterprise_support.projections.move_out import ContactPointEndsOnMoveOut
+from redpark_organization.app import create_app as create_org_app
+from redpark_platform.events import IncomingEvent
+from redpark_platform.servers import NatsServer
+from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.web import mint_token
+
+SECRET = "c" * 32
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin-1', ['park_admin'])}"}
+OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['support_officer'])}"}
+
+
+def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
+    folder.mkdir(parents=True, exist_ok=True)
+    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
+                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="INFO")
+
+
+@pytest.fixture
+async def park(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+               tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI]]:
+    nats = nats_factory().url
+    org_app = create_org_app(_settings("organization", nats, await anew_database("orgcp"), tmp_path / "org"))
+    sup_app = create_support_app(_settings("enterprise-support", nats, await anew_database("supcp"), tmp_path / "s"))
+    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
+                              headers=ADMIN) as org, \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
+                              headers=OFFICER) as sup:
+        yield org, sup, sup_app
+
+
+async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 15) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await read()
+        if check(value):
+            return value
+        assert asyncio.get_running_loop().time() < deadline, f"never became true; last: {value!r}"
+        await asyncio.sleep(0.05)
+
+
+async def test_moving_out_releases_the_contact_point_once_and_a_new_stay_keeps_its_own(
+        park: tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI]) -> None:
+    org, sup, sup_app = park
+    assert (await org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1})).status_code == 201
+    assert (await org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
+                                               "sequence_in_zone": 1})).status_code == 201
+    profile = {"name": "企业e1", "building_id": "a1", "floor": 2, "headcount": 20, "is_tech_enterprise": True,
+               "legal_representative": "张三"}
+    assert (await org.post("/enterprises", json={"enterprise_id": "e1", **profile})).status_code == 201
+
+    async def assign(contact_id: str) -> None:
+        async def try_assign() -> int:
+            r = await sup.put("/enterprises/e1/contact-point", json={
+                "contact_kind": "committee_member", "contact_id": contact_id, "contact_name": "王建国"})
+            return r.status_code
+        await eventually(try_assign, lambda status: status == 200)  # once the move-in has reached this service
+    await assign("cm-1")
+
+    async def history() -> list[Any]:
+        read = await sup_app.state.runtime.store.read_stream("contact-point-e1")
+        return [e.event for e in read.events]
+    assert (await org.post("/enterprises/e1/move-out", json={})).status_code == 200
+    events = await eventually(history, lambda h: isinstance(h[-1], ContactPointReleased))
+    released_at = (await sup_app.state.runtime.store.read_stream("contact-point-e1")).events[-1].record.recorded_at
+    assert [type(e) for e in events] == [ContactPointAssigned, ContactPointReleased]
+    assert events[-1].contact_id == "cm-1" and events[-1].reason == "enterprise moved out"
+
+    # Back in the park later: its new contact point is not ended by the earlier move-out.
+    assert (await org.post("/enterprises", json={"enterprise_id": "e1", **profile})).status_code == 201
+    await assign("cm-2")
+    await asyncio.sleep(0.5)
+    events = await history()
+    assert [type(e) for e in events] == [ContactPointAssigned, ContactPointReleased, ContactPointAssigned]
+
+    # The same move-out delivered again (a redelivery, a rebuild) leaves the new stay's contact point.
+    body = msgspec.json.encode({"enterprise_id": "e1", "moved_out_on": str(events[1].released_on)})
+    moved_out = ContactPointEndsOnMoveOut.registries["organization"].decode("enterprise.moved_out", 1, body)
+    again = IncomingEvent(id="x", source="organization", service="organization", key="enterprise.moved_out",
+                          version=1, subject="organization.enterprise.moved_out", time=released_at.isoformat(),
+                          sequence=1, data=msgspec.Raw(b"{}"))
+    await CONTACT_POINT_ENDS.handle(None, moved_out, again)  # type: ignore[arg-type]  # no read model to write
+    assert [type(e) for e in await history()] == [ContactPointAssigned, ContactPointReleased, ContactPointAssigned]
