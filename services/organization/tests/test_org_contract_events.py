@@ -12,7 +12,10 @@ from redpark_contracts.organization import MemberRegistered, registry
 from redpark_platform.personal import ERASED
 from redpark_platform.store import EventStore
 
-AGGREGATES = {"zone", "building", "enterprise", "branch", "general_branch", "member", "dues", "development", "contact", "grid"}
+AGGREGATES = {
+    "zone", "building", "enterprise", "branch", "general_branch", "member", "dues", "development", "contact", "grid",
+    "rule", "inspection", "rectification", "handling", "branch_meeting", "assessment", "department",
+}
 
 
 def test_every_event_has_a_subject_organization_aggregate_name() -> None:

@@ -13,13 +13,18 @@ from redpark_platform.web.problems import ProblemResponse, problem
 
 from .api import ROUTERS
 from .application import EnterpriseSupport
-from .projections import ALL
+from .projections import ALL, CONTACT_POINT_ENDS
 
 SERVICE = "enterprise-support"
 
 
 async def _attach(runtime: Runtime) -> None:
     EnterpriseSupport.attach(runtime)
+    CONTACT_POINT_ENDS.attach(runtime)
+
+
+async def _detach(runtime: Runtime) -> None:
+    CONTACT_POINT_ENDS.attach(None)
 
 
 async def _text_postgres_refuses(request: Request, exc: Exception) -> Response:
@@ -34,6 +39,7 @@ def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — enterprise support", registry=registry,
         migrations=Path(__file__).parent / "sql", projections=ALL, routers=ROUTERS, on_start=(_attach,),
+        on_stop=(_detach,),
     )
 
 

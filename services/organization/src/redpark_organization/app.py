@@ -12,6 +12,9 @@ from redpark_platform.settings import Settings
 
 from .api import ROUTERS
 from .application import Organization
+from .assessment import attach as attach_assessment
+from .governance import attach as attach_governance
+from .integrations.property import INBOX as PROPERTY_INBOX
 from .projections import ALL
 
 SERVICE = "organization"
@@ -24,7 +27,9 @@ async def _attach(runtime: Runtime) -> None:
 def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — organization", registry=registry,
-        migrations=Path(__file__).parent / "sql", projections=ALL, routers=ROUTERS, on_start=(_attach,),
+        migrations=Path(__file__).parent / "sql", projections=ALL, routers=ROUTERS,
+        # The inbox worker last: its translator runs the organization's commands.
+        on_start=(_attach, attach_assessment, attach_governance, PROPERTY_INBOX.start), on_stop=(PROPERTY_INBOX.stop,),
     )
 
 

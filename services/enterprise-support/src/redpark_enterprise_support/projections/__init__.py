@@ -5,7 +5,9 @@ from __future__ import annotations
 from redpark_platform.projections import Projection
 
 from .briefings import BriefingsProjection
+from .move_out import ContactPointEndsOnMoveOut
 from .park import ParkProjection
 from .support import SupportProjection
 
-ALL: tuple[Projection, ...] = (ParkProjection(), SupportProjection(), BriefingsProjection())
+CONTACT_POINT_ENDS = ContactPointEndsOnMoveOut()
+ALL: tuple[Projection, ...] = (ParkProjection(), SupportProjection(), BriefingsProjection(), CONTACT_POINT_ENDS)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from redpark_platform.projections import Projection
 
+from .assessment_facts import AssessmentFactsProjection
 from .census import CensusLedgerProjection
 from .development import DevelopmentProjection
 from .dues import DuesProjection
+from .governance import GovernanceProjection
 from .grid import GridProgressProjection
 from .park import ParkProjection
 from .rosters import RostersProjection
 
 ALL: tuple[Projection, ...] = (
     ParkProjection(), RostersProjection(), DuesProjection(), DevelopmentProjection(), CensusLedgerProjection(),
-    GridProgressProjection(),
+    GridProgressProjection(), AssessmentFactsProjection(), GovernanceProjection(),
 )
