@@ -85,6 +85,14 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
         assert census["enterprises"]["total"] == len(enterprises) and census["enterprises"]["no_members"] > 0
         assert all(n > 0 for n in census["people"].values()), census["people"]
 
+        # branch life: the general branch's ten rules on the wall, one failed inspection rectifying, meetings
+        rules = (await c.get("/rulebook", params={"holder_id": "general"})).json()["items"]
+        assert len(rules) == 10 and all(r["posted"] for r in rules), rules[:2]
+        rect = (await c.get("/rectifications")).json()
+        assert rect["total"] == 1, rect
+        cards = (await c.get("/assessment/scorecards")).json()["scorecards"]["items"]
+        assert len(cards) >= len(branches) and any(card["score"] > 0 for card in cards), cards[:3]
+
         # loaded once: the marker stops a second run before it writes anything
         assert await demo.load("http://org", TOKEN, transport=transport) is False
         assert await runtime.store.last_position() == last

@@ -23,6 +23,8 @@ import httpx
 
 from redpark_platform.settings import DEFAULT_TIMEZONE
 
+from .demo_branch_life import load_branch_life
+
 SEED = 20240701
 CONCURRENCY = 16
 MARKER = "demo-e001"
@@ -370,6 +372,11 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
              "probationary": base + timedelta(days=400), "full": base + timedelta(days=770)}
     await api.all([_develop(api, pid, nm, eid, groups, stage, order, dates, rng.random())
                    for pid, nm, eid, groups, stage in p.development])
+
+    # branch life: rules on the wall, inspections, 三会一课 — what the quarterly scorecards read
+    await api.caught_up()
+    await load_branch_life(api.call, api.all, {bid: [m.member_id for m in ms] for bid, ms in branch_members.items()},
+                           today, rng)
 
 
 async def _pay(api: _Api, member_id: str, amount_fen: int, months: list[str], today: date) -> None:
