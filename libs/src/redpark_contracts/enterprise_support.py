@@ -44,7 +44,12 @@ registry = EventRegistry("enterprise-support")
 EnterpriseCategory = Literal["any_enterprise", "tech_enterprise", "non_tech_enterprise", "small_enterprise"]
 ContactKind = Literal["committee_member", "branch"]  # 党总支成员 / 党支部
 HelpCategory = Literal["leading", "growing", "startup"]  # 龙头企业 / 成长型 / 初创期 (分门别类)
-NeedCategory = Literal["funding", "talent", "technology", "premises", "policy", "market", "other"]
+NeedCategory = Literal[
+    "funding", "talent", "technology", "premises", "policy", "market", "other",
+    # feedback on the park itself, which the property-management system subscribes to (outbound webhooks)
+    "environment",  # 园区环境 (greening, cleanliness, canteen)
+    "property",  # 物业服务 (repairs, security, parking)
+]
 Urgency = Literal["urgent", "high", "normal"]
 Platform = Literal["technical", "talent", "finance", "resource_sharing"]  # 技术 / 人才 / 金融 / 资源共享
 ProviderKind = Literal["partner_company", "university", "research_institute", "mentor", "advisor", "government",
@@ -338,3 +343,64 @@ class QuarterlyHeld(Event, frozen=True, kw_only=True):
     held_on: date
     participant_enterprise_ids: list[str]
     outcomes: str
+
+
+# --- recruitment (人才服务平台: the recruitment system's hires, talent fairs, internships) ------------
+# Streams: `hire-<hire_id>`, `talent-fair-participation-<participation_id>`,
+# `internship-placement-<placement_id>`. They arrive mostly from the park's recruitment system
+# (webhooks, `integrations/recruitment.py`); its own codes never reach an event.
+
+
+@registry.register("hire", "recorded")
+class HireRecorded(Event, frozen=True, kw_only=True):
+    """An enterprise of the park hired someone for `position`. Nothing about the person: a hire
+    that declared party membership is told separately (`hire.party_member_declared`)."""
+
+    hire_id: str
+    enterprise_id: str
+    position: str
+    hired_on: date
+
+
+@registry.register("hire", "party_member_declared", personal=("phone",), subject="hire_id")
+class PartyMemberHireDeclared(Event, frozen=True, kw_only=True):
+    """The person hired declared they are a party member (full or probationary) whose
+    organizational relationship is held by `relationship_held_by` (free text, as declared): the
+    organization follows up their transfer-in. Only such hires are told; the political status of
+    anyone else never leaves the recruitment system. The name travels in clear like members'
+    names in the organization contract; the phone is sealed under `hire_id` (one person per hire)."""
+
+    hire_id: str
+    enterprise_id: str
+    name: str
+    relationship_held_by: str
+    hired_on: date
+    phone: str = ""
+
+
+@registry.register("talent_fair", "participated")
+class TalentFairParticipated(Event, frozen=True, kw_only=True):
+    """An enterprise of the park took part in a talent fair (人才博览会/招聘会), with the positions it
+    offered there and the résumés it received."""
+
+    participation_id: str
+    enterprise_id: str
+    fair_name: str
+    fair_on: date
+    positions_offered: int
+    resumes_received: int
+
+
+@registry.register("internship", "placed")
+class InternshipPlaced(Event, frozen=True, kw_only=True):
+    """A university student placed at an internship base of the park (大学生实训基地). The student's
+    name travels in clear, like members' names; no contact data is carried."""
+
+    placement_id: str
+    base_id: str
+    host_enterprise_id: str | None
+    student_name: str
+    university: str
+    major: str
+    starts_on: date
+    ends_on: date | None

@@ -133,7 +133,7 @@ class InboundSystem:
 
 # --- HTTP bodies -----------------------------------------------------------------------------------
 
-class Accepted(msgspec.Struct, frozen=True, kw_only=True):
+class DeliveryAccepted(msgspec.Struct, frozen=True, kw_only=True):
     """The delivery is stored; it is applied in the background (a repeat gets this same answer)."""
 
     delivery_id: int
@@ -268,7 +268,7 @@ def _row(record: asyncpg.Record) -> DeliveryRow:
     return DeliveryRow(**dict(record))
 
 
-async def receive(pool: asyncpg.Pool, system: str, webhook_id: str, payload: Any, body: bytes) -> tuple[Accepted, bool]:
+async def receive(pool: asyncpg.Pool, system: str, webhook_id: str, payload: Any, body: bytes) -> tuple[DeliveryAccepted, bool]:
     """Store a verified delivery; (answer, True) when it was new, (the first answer, False) on a repeat."""
     async with pool.acquire() as conn, conn.transaction():
         new_id = await conn.fetchval(
@@ -278,13 +278,13 @@ async def receive(pool: asyncpg.Pool, system: str, webhook_id: str, payload: Any
         if new_id is None:
             new_id = await conn.fetchval(
                 "SELECT delivery_id FROM webhook_inbox WHERE system = $1 AND webhook_id = $2", system, webhook_id)
-    return Accepted(delivery_id=new_id, system=system, webhook_id=webhook_id), new_id is not None
+    return DeliveryAccepted(delivery_id=new_id, system=system, webhook_id=webhook_id), new_id is not None
 
 
-async def find(pool: asyncpg.Pool, system: str, webhook_id: str) -> Accepted | None:
+async def find(pool: asyncpg.Pool, system: str, webhook_id: str) -> DeliveryAccepted | None:
     delivery_id = await pool.fetchval(
         "SELECT delivery_id FROM webhook_inbox WHERE system = $1 AND webhook_id = $2", system, webhook_id)
-    return None if delivery_id is None else Accepted(delivery_id=delivery_id, system=system, webhook_id=webhook_id)
+    return None if delivery_id is None else DeliveryAccepted(delivery_id=delivery_id, system=system, webhook_id=webhook_id)
 
 
 async def deliveries(pool: asyncpg.Pool, *, status: str | None, system: str | None, limit: int | None,
@@ -513,7 +513,7 @@ class Inbox:
         for system in self.systems:
             self._add_system_route(router, system, accept)
 
-        @router.post("/webhooks/{system}", status_code=202, responses=response_schema(Accepted, status=202),
+        @router.post("/webhooks/{system}", status_code=202, responses=response_schema(DeliveryAccepted, status=202),
                      summary="Inbound webhook of a system not configured here (always 401)", include_in_schema=False)
         async def unknown_system(request: Request, system: str) -> Response:
             verify(system, {}, b"", request.headers)  # no secret: always refuses
@@ -572,7 +572,7 @@ class Inbox:
         receive_webhook.__name__ = f"receive_{name}_webhook"
         router.add_api_route(
             f"/webhooks/{name}", receive_webhook, methods=["POST"], status_code=202,
-            responses=response_schema(Accepted, status=202),
+            responses=response_schema(DeliveryAccepted, status=202),
             summary=f"Inbound webhook of the {name} system (Standard Webhooks)",
             description=system.description, openapi_extra={"parameters": _headers_doc()})
 

@@ -13,7 +13,8 @@ from redpark_platform.personal import ERASED
 from redpark_platform.store import EventStore
 
 AGGREGATES = {"contact_point", "visit", "help_plan", "need", "platform_service", "service_request", "application",
-              "internship_base", "platform_activity", "policy", "briefing", "quarterly"}
+              "internship_base", "platform_activity", "policy", "briefing", "quarterly", "hire", "talent_fair",
+              "internship"}
 RAISED = NeedRaised(need_id="n1", enterprise_id="e1", category="talent", urgency="high", description="缺工程师",
                     raised_by_id="p-n1", raised_by_name="张经理", raised_by_phone="13800138000",
                     raised_on=date(2025, 6, 1), due_on=date(2025, 6, 11))
@@ -21,7 +22,7 @@ RAISED = NeedRaised(need_id="n1", enterprise_id="e1", category="talent", urgency
 
 def test_every_event_has_a_subject_enterprise_support_aggregate_name() -> None:
     types = registry.types()
-    assert len(types) == 29
+    assert len(types) == 33
     for et in types:
         service, aggregate, name = et.subject.split(".")
         assert service == "enterprise-support" and aggregate in AGGREGATES
@@ -35,10 +36,11 @@ def test_the_events_the_assessment_reads_are_published() -> None:
             "enterprise-support.application.decided"} <= subjects
 
 
-def test_only_the_raisers_phone_is_personal_and_it_is_text() -> None:
+def test_only_phones_are_personal_and_they_are_text() -> None:
     personal = {et.cls.__name__: (et.cls.personal_fields, et.cls.personal_subject) for et in registry.types()
                 if et.cls.personal_fields}
-    assert personal == {"NeedRaised": (("raised_by_phone",), "raised_by_id")}
+    assert personal == {"NeedRaised": (("raised_by_phone",), "raised_by_id"),
+                        "PartyMemberHireDeclared": (("phone",), "hire_id")}
     assert typing.get_type_hints(NeedRaised)["raised_by_phone"] is str
 
 
