@@ -1,29 +1,94 @@
-"""One address for the whole platform: `/<service>/...` goes to that service, `/` lists them.
+"""One address for the whole platform: `/<service>/...` goes to that service; sign-in and dashboard.
 
 A streaming reverse proxy (Starlette + httpx): bodies are passed through as they arrive, never
 buffered, so large exports and server-sent events work. Services are given by the environment
 variable REDPARK_GATEWAY_SERVICES, a JSON list of {"name", "title", "url"}; each service runs
 with uvicorn's --root-path /<name>, so the links it makes (its /docs page too) carry the prefix.
+
+The gateway is also where staff sign in (`/login`, local accounts of `redpark_platform.accounts`):
+it sets the platform's JWT as the `redpark_session` cookie, which every service accepts. `/` is the
+park's dashboard for a signed-in person (each service's `GET /dashboard`, side by side), else a
+landing page; `/services` lists the services with their status. Settings from the environment:
+REDPARK_JWT_SECRET or REDPARK_JWT_KEY_FILE (the signing key), REDPARK_ACCOUNTS_FILE (default
+<REDPARK_DATA_DIR>/accounts.json), REDPARK_LOGIN_FAILURES (wrong passwords allowed per address in
+10 minutes, default 10).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import html
 import json
 import os
+import time
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 import httpx
+import msgspec
 import uvicorn
+from redpark_platform.accounts import AccountStore, default_accounts_file
+from redpark_platform.console import SECTIONS, Console
+from redpark_platform.console.dashboard import Dashboard
+from redpark_platform.console.i18n import add_phrases
+from redpark_platform.console.pages import STATIC_DIR, STATIC_PATH
+from redpark_platform.decider import DomainError
+from redpark_platform.settings import JwtSource
+from redpark_platform.web.auth import (
+    DEFAULT_TTL,
+    SESSION_COOKIE,
+    Principal,
+    decode_token,
+    mint_token,
+    signing_secret,
+)
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+DASHBOARD_TIMEOUT_S = 3.0
+LOGIN_WINDOW_S = 600.0
+DEFAULT_LOGIN_FAILURES = 10
+
+add_phrases({
+    "工作人员登录": "Staff sign-in",
+    "公众活动报名": "Public events: sign up",
+    "用户名或密码错误": "Wrong user name or password",
+    "尝试次数过多，请十分钟后再试": "Too many attempts; please try again in ten minutes",
+    "请输入用户名和密码": "Please enter your user name and password",
+    "暂时无法获取": "Not available right now",
+    "该服务尚未提供仪表盘": "This service has no dashboard yet",
+    "你的账号无权查看这部分数据": "Your account may not see these figures",
+    "园区概况": "How the park is doing",
+    "服务状态": "Services",
+    "服务": "Service",
+    "地址": "Address",
+    "文档": "Docs",
+    "状态": "Status",
+    "接口文档": "API docs",
+    "就绪": "Ready",
+    "未就绪": "Not ready",
+    "无法连接": "Unreachable",
+    "尚无服务运行。": "No service is running.",
+    "支部考核": "Branch scorecards",
+    "各支部的考核评分见组织工作页面。": "Branch scorecards are on the organization pages.",
+    "查看": "Open",
+    "进入工作页面": "Open the work pages",
+    "数据表": "Data table",
+    "欢迎": "Welcome",
+    "党员、群众和企业职工可在线报名参加园区公开活动。": "Members, the public and employees sign up for the park's public events.",
+    "园区党务工作人员使用账号登录。": "Party-work staff sign in with their account.",
+})
 
 # Connection-level headers belong to one hop and must not be forwarded (RFC 9110 section 7.6.1).
 HOP_BY_HOP = frozenset({
@@ -48,9 +113,122 @@ def problem(status: int, title: str, detail: str) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
-def create_app(upstreams: list[Upstream]) -> Starlette:
+def safe_next(target: str | None) -> str:
+    """A path on this site to go to after signing in; anything else (another site, `//host`,
+    a scheme, a backslash browsers read as a slash) becomes the dashboard."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+class LoginGuard:
+    """Counts wrong passwords per client address in a moving window: guessing is slowed to a crawl,
+    while a person who mistypes a few times is never locked out for long."""
+
+    def __init__(self, allowed: int, window_s: float = LOGIN_WINDOW_S) -> None:
+        self.allowed = allowed
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        seen = self._failures.setdefault(address, deque())
+        while seen and seen[0] <= now - self.window_s:
+            seen.popleft()
+        return seen
+
+    def blocked(self, address: str) -> bool:
+        return len(self._recent(address, time.monotonic())) >= self.allowed
+
+    def failed(self, address: str) -> None:
+        now = time.monotonic()
+        self._recent(address, now).append(now)
+        if len(self._failures) > 10_000:  # many addresses: forget those with nothing recent
+            for key in [k for k, v in self._failures.items() if not v or v[-1] <= now - self.window_s]:
+                del self._failures[key]
+
+
+@dataclass(frozen=True)
+class Card:
+    """One service's part of the dashboard: its Dashboard, or why there is none."""
+
+    upstream: Upstream
+    dashboard: Dashboard | None = None
+    problem: str = ""
+
+
+def _same_site_post(request: Request) -> bool:
+    """A form post from another site (Origin names another host) is refused; tools send no Origin."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def chart_specs(cards: list[Card], lang: str) -> list[dict[str, Any]]:
+    """What the page's script draws: plain data, embedded in the page as JSON."""
+    specs = []
+    for card in cards:
+        if card.dashboard is None:
+            continue
+        for chart in card.dashboard.charts:
+            specs.append({
+                "id": f"chart-{card.upstream.name}-{chart.key}",
+                "kind": chart.kind,
+                "title": chart.title_en if lang == "en" and chart.title_en else chart.title,
+                "labels": chart.labels,
+                "unit": chart.unit,
+                "series": [{"label": (s.label_en if lang == "en" and s.label_en else s.label), "data": s.data}
+                           for s in chart.series],
+            })
+    return specs
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no `</script>` or `<!--` can end it early."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts: AccountStore | None = None,
+               login_failures: int | None = None) -> Starlette:
     by_name = {u.name: u for u in upstreams}
+    # The dashboard follows the console's navigation (organization first); other services after.
+    order = [name for name, _ in SECTIONS]
+    ordered = sorted(upstreams, key=lambda u: order.index(u.name) if u.name in order else len(order))
     client = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=5.0), follow_redirects=False)
+    console = Console("", TEMPLATES)
+    allowed = login_failures or int(os.environ.get("REDPARK_LOGIN_FAILURES") or DEFAULT_LOGIN_FAILURES)
+    guard = LoginGuard(allowed)
+    keys: dict[str, Any] = {"secret": secret, "accounts": accounts}
+
+    def jwt_secret() -> str:
+        # Read when first needed: a gateway that only proxies never touches the key file.
+        if not keys["secret"]:
+            keys["secret"] = signing_secret(JwtSource.from_env())
+        return str(keys["secret"])
+
+    def account_store() -> AccountStore:
+        if keys["accounts"] is None:
+            given = os.environ.get("REDPARK_ACCOUNTS_FILE")
+            keys["accounts"] = AccountStore(Path(given) if given else default_accounts_file())
+        store: AccountStore = keys["accounts"]
+        return store
+
+    def signed_in(request: Request) -> tuple[Principal, str] | None:
+        token = request.cookies.get(SESSION_COOKIE, "").strip()
+        if not token:
+            return None
+        try:
+            principal = decode_token(jwt_secret(), token)
+        except DomainError:
+            return None  # expired or forged: treated as nobody signed in
+        request.state.principal = principal
+        return principal, token
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -64,31 +242,79 @@ def create_app(upstreams: list[Upstream]) -> Starlette:
             return "无法连接"
         return "就绪" if response.status_code == 200 else "未就绪"
 
-    async def landing(request: Request) -> HTMLResponse:
+    async def service_states() -> list[tuple[Upstream, str]]:
         states = await asyncio.gather(*(readiness(u) for u in upstreams))
-        rows = "\n".join(
-            f'<tr><td><a href="/{html.escape(u.name)}/">{html.escape(u.title)}</a></td>'
-            f"<td><code>/{html.escape(u.name)}/</code></td>"
-            f'<td><a href="/{html.escape(u.name)}/docs">接口文档</a></td>'
-            f'<td class="{"ok" if state == "就绪" else "bad"}">{state}</td></tr>'
-            for u, state in zip(upstreams, states, strict=True)
-        ) or '<tr><td colspan="4">尚无服务运行。</td></tr>'
-        page = f"""<!doctype html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><title>红色园区 · 党建平台</title>
-<style>
-body{{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:2rem auto;max-width:48rem}}
-h1{{color:#b71c1c}} table{{border-collapse:collapse;width:100%}}
-td,th{{padding:.4rem .6rem;border-bottom:1px solid #ddd;text-align:left}}
-.ok{{color:#2e7d32}}.bad{{color:#c62828}}</style></head>
-<body><h1>红色园区 · 党建平台</h1>
-<p>本机运行的服务如下。员工接口需要登录令牌（启动时在终端打印）。</p>
-<table><thead><tr><th>服务</th><th>地址</th><th>文档</th><th>状态</th></tr></thead>
-<tbody>
-{rows}
-</tbody></table></body></html>
-"""
-        return HTMLResponse(page)
+        return list(zip(upstreams, states, strict=True))
+
+    async def fetch_card(upstream: Upstream, token: str) -> Card:
+        try:
+            response = await client.get(upstream.url + "/dashboard", timeout=DASHBOARD_TIMEOUT_S,
+                                        headers={"Authorization": f"Bearer {token}",
+                                                 "Accept": "application/json"})
+        except httpx.HTTPError:
+            return Card(upstream, problem="暂时无法获取")
+        if response.status_code in (404, 405):
+            return Card(upstream, problem="该服务尚未提供仪表盘")
+        if response.status_code == 403:
+            return Card(upstream, problem="你的账号无权查看这部分数据")
+        if response.status_code != 200:
+            return Card(upstream, problem="暂时无法获取")
+        try:
+            return Card(upstream, dashboard=msgspec.json.decode(response.content, type=Dashboard))
+        except msgspec.DecodeError:
+            return Card(upstream, problem="暂时无法获取")
+
+    async def home(request: Request) -> Response:
+        session = signed_in(request)
+        if session is None:
+            return console.render(request, "gateway/landing.html", states=await service_states())
+        _, token = session
+        cards = list(await asyncio.gather(*(fetch_card(u, token) for u in ordered)))
+        lang = console.context(request)["lang"]
+        return console.render(request, "gateway/dashboard.html", cards=cards,
+                              charts_json=script_json(chart_specs(cards, lang)), tile_href=tile_href)
+
+    async def services(request: Request) -> Response:
+        signed_in(request)
+        return console.render(request, "gateway/services.html", states=await service_states())
+
+    def login_page(request: Request, *, status: int = 200, error: str = "", username: str = "",
+                   next_url: str = "/") -> HTMLResponse:
+        return console.render(request, "gateway/login.html", status=status, error=error, username=username,
+                              next_url=safe_next(next_url), headers={"Cache-Control": "no-store"})
+
+    async def login_form(request: Request) -> Response:
+        return login_page(request, next_url=request.query_params.get("next", "/"))
+
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        username = str(form.get("username") or "").strip()
+        password = str(form.get("password") or "")
+        next_url = safe_next(str(form.get("next") or "/"))
+        address = request.client.host if request.client else ""
+        if not _same_site_post(request):
+            return login_page(request, status=403, error="请求来源不是本站页面，已拒绝", next_url=next_url)
+        if guard.blocked(address):
+            return login_page(request, status=429, error="尝试次数过多，请十分钟后再试", username=username,
+                              next_url=next_url)
+        if not username or not password:
+            return login_page(request, status=422, error="请输入用户名和密码", username=username, next_url=next_url)
+        # argon2 is slow on purpose: it runs off the event loop so the proxy keeps streaming meanwhile.
+        account = await run_in_threadpool(account_store().verify, username, password)
+        if account is None:
+            guard.failed(address)
+            return login_page(request, status=401, error="用户名或密码错误", username=username, next_url=next_url)
+        token = mint_token(jwt_secret(), account.username, account.roles, account.branch_id,
+                           name=account.name)
+        response = RedirectResponse(next_url, status_code=303)
+        response.set_cookie(SESSION_COOKIE, token, max_age=int(DEFAULT_TTL.total_seconds()), path="/",
+                            httponly=True, samesite="lax", secure=request.url.scheme == "https")
+        return response
+
+    async def logout(request: Request) -> Response:
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+        return response
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -133,15 +359,29 @@ td,th{{padding:.4rem .6rem;border-bottom:1px solid #ddd;text-align:left}}
         return response
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    return Starlette(
+    app = Starlette(
         routes=[
-            Route("/", landing, methods=["GET"]),
+            Route("/", home, methods=["GET", "HEAD"]),
+            Route("/services", services, methods=["GET", "HEAD"]),
+            Route("/login", login_form, methods=["GET", "HEAD"]),
+            Route("/login", login, methods=["POST"]),
+            Route("/logout", logout, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Mount(STATIC_PATH, app=StaticFiles(directory=str(STATIC_DIR)), name="console-static"),
             Route("/{service}", to_service_root, methods=["GET", "HEAD"]),
             Route("/{service}/{path:path}", proxy, methods=methods),
         ],
         lifespan=lifespan,
     )
+    app.state.service = ""
+    return app
+
+
+def tile_href(service: str, href: str) -> str:
+    """A tile's work page behind the one address; only a path of that service, never another site."""
+    if not href.startswith("/") or href.startswith("//") or "\\" in href:
+        return ""
+    return f"/{quote(service)}{href}"
 
 
 def main() -> None:

@@ -25,6 +25,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from redpark_platform.accounts import AccountStore, generate_password
+from redpark_platform.inbox import ensure_secrets_file
 from redpark_platform.servers import LOOPBACK, NatsServer, PostgresServer, free_port
 from redpark_platform.web.auth import load_or_create_key, mint_token
 
@@ -33,6 +35,17 @@ GATEWAY_SCRIPT = Path(__file__).resolve().parent / "gateway.py"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEMO_ATTEMPTS = 3
 DEMO_RETRY_S = 3.0
+ACCOUNTS_FILE = "accounts.json"
+PASSWORDS_FILE = "initial-passwords.txt"
+# The sign-in accounts `up` makes once per data folder: user name, role, name shown in the console.
+DEMO_ACCOUNTS = (
+    ("admin", "park_admin", "园区党总支"),
+    ("secretary", "branch_secretary", "支部书记"),
+    ("education", "education_officer", "学习教育专员"),
+    ("support", "support_officer", "企业服务专员"),
+    ("events", "events_officer", "活动专员"),
+    ("auditor", "auditor", "审计员"),
+)
 # Shown on the landing page when a service's [tool.redpark] gives no title of its own.
 DEFAULT_TITLES = {
     "organization": "组织建设",
@@ -151,6 +164,8 @@ class Stack:
         # Made once, then reused on every start, so tokens stay valid; a REDPARK_JWT_SECRET given by
         # the user wins, in the services as here.
         secret = self.env.get("REDPARK_JWT_SECRET") or load_or_create_key(key_file)
+        # Inbound webhook secrets, once per data folder: the services and the simulators read this file.
+        ensure_secrets_file(self.data / "webhook-secrets.json")
         for service in services:
             self._start_service(service, nats_url, database_urls[service.name], key_file)
         for child in self.children:
@@ -161,6 +176,7 @@ class Stack:
         token = mint_token(secret, "park-admin", ["park_admin"], name="园区管理员")
         if self.load_demo:
             self._load_demo(services, token)
+        self._ensure_accounts(token)
         self._write_run_file(nats_url)
         return token
 
@@ -238,7 +254,10 @@ class Stack:
             {"name": s.name, "title": s.title, "url": c.url}
             for s, c in zip(services, self.children, strict=True)
         ]
+        # The gateway signs staff in: it reads the accounts in the data folder and mints the same
+        # tokens as the services verify.
         env = dict(self.env, REDPARK_GATEWAY_SERVICES=json.dumps(routes, ensure_ascii=False),
+                   REDPARK_JWT_KEY_FILE=str(self.data / "jwt.key"), REDPARK_DATA_DIR=str(self.data),
                    PYTHONUNBUFFERED="1")
         argv = [sys.executable, str(GATEWAY_SCRIPT), "--host", LOOPBACK, "--port", str(port)]
         return self._spawn("gateway", argv, env, f"http://{LOOPBACK}:{port}")
@@ -269,6 +288,57 @@ class Stack:
                 else:
                     marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
                 break
+
+    def _ensure_accounts(self, token: str) -> None:
+        """The sign-in accounts, once per data folder, each with a random password written to
+        `initial-passwords.txt` (readable only by us); an existing accounts file is never touched."""
+        store = AccountStore(self.data / ACCOUNTS_FILE)
+        if store.exists():
+            return
+        branch_id = self._demo_branch(token)
+        lines = ["# Red Park: the first passwords of the sign-in accounts. Change them with",
+                 "#   .venv/bin/redpark-accounts --file <data>/accounts.json passwd <user>",
+                 "# and delete this file."]
+        for username, role, name in DEMO_ACCOUNTS:
+            if role == "branch_secretary" and branch_id is None:
+                say("no branch yet, so no 'secretary' account; add one later with redpark-accounts "
+                    "add secretary --role branch_secretary --branch <branch_id>")
+                continue
+            password = generate_password()
+            store.add(username, password, [role], name=name,
+                      branch_id=branch_id if role == "branch_secretary" else None)
+            lines.append(f"{username} / {password}\t({role})")
+        passwords = self.data / PASSWORDS_FILE
+        fd = os.open(passwords, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n")
+        say(f"sign-in accounts created; their first passwords are in {passwords}")
+
+    def _demo_branch(self, token: str) -> str | None:
+        """A branch with members, from the organization's rosters (the secretary's account is
+        scoped to it), or None when the organization is not running or has no branch."""
+        organization = next((c for c in self.children if c.name == "organization"), None)
+        if organization is None:
+            return None
+        request = urllib.request.Request(organization.url + "/branches?limit=100",
+                                         headers={"Authorization": f"Bearer {token}"})
+        first: str | None = None
+        # Its rosters may still be catching up on the demo's events for a moment.
+        for _ in range(10):
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    items = json.load(response).get("items", [])
+            except (urllib.error.URLError, OSError, ValueError):
+                return None
+            active = [b for b in items if b.get("active", True)]
+            first = first or next((b["branch_id"] for b in active), None)
+            staffed = next((b["branch_id"] for b in active if b.get("members", 0) > 0), None)
+            if staffed:
+                return str(staffed)
+            if first is None and not self.load_demo:
+                break
+            time.sleep(0.5)
+        return first
 
     def _write_run_file(self, nats_url: str) -> None:
         assert self.gateway is not None
@@ -331,6 +401,19 @@ class Stack:
         self.run_file.unlink(missing_ok=True)
 
 
+def sign_in_hint(data: Path, url: str) -> str:
+    """The line `up` prints at every start: where to sign in, as whom."""
+    try:
+        lines = (data / PASSWORDS_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    admin = next((line.split("\t")[0] for line in lines if line.startswith("admin / ")), None)
+    if admin:
+        return f"sign in at {url}/login   管理员 {admin}   (all accounts: {data / PASSWORDS_FILE})"
+    return (f"sign in at {url}/login; to set a password: "
+            f".venv/bin/redpark-accounts --file {data / ACCOUNTS_FILE} passwd admin")
+
+
 def select_services(root: Path, only: list[str] | None) -> list[Service]:
     found = discover_services(root)
     if only is not None:
@@ -379,6 +462,7 @@ def main(argv: list[str]) -> int:
         say("staff token (park_admin), send as 'Authorization: Bearer <token>':")
         print(token, flush=True)
         say(f"open {stack.gateway.url}/   (Ctrl-C stops everything)")
+        say(sign_in_hint(stack.data, stack.gateway.url))
         return stack.watch()
     except (KeyboardInterrupt, Shutdown):
         say("stopping")
