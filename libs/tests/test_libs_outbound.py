@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from cloudevents.http import from_json
-from standardwebhooks import Webhook
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
 from redpark_platform.events import Event, EventRegistry
 from redpark_platform.outbound import Outbound, Topic
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit.webhooks import Receiver
 from redpark_platform.web import mint_token
 
 registry = EventRegistry("hall")
@@ -47,39 +40,9 @@ OUTBOUND = Outbound("hall", registry, [
 ], max_attempts=3, backoff_base=0.05, backoff_cap=0.2, poll_interval=0.05, timeout=2.0)
 
 
-@dataclass
-class Receiver:
-    """A system on loopback that checks signatures; fails its first `fail_first` deliveries."""
-
-    secret: str = ""
-    fail_first: int = 0
-    seen: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    url: str = ""
-
-    async def hook(self, request: Request) -> Response:
-        body = await request.body()
-        self.seen.append((dict(request.headers), body))
-        if len(self.seen) <= self.fail_first:
-            return Response("busy", status_code=503)
-        Webhook(self.secret).verify(body, dict(request.headers))  # raises on a bad signature
-        return Response(status_code=204)
-
-
 @pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rec = Receiver()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/hook", rec.hook, methods=["POST"])]),
-                                           log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        await asyncio.sleep(0.01)
-    rec.url = f"http://127.0.0.1:{port}/hook"
-    yield rec
-    server.should_exit = True
-    await task
+def receiver(webhook_receiver: Receiver) -> Receiver:
+    return webhook_receiver
 
 
 @pytest.fixture

@@ -95,9 +95,10 @@ class Runtime:
 
     async def wait_for(self, projection: str, position: int | None, timeout: float = 2.0) -> bool:
         """Read-your-writes for the service's own events (bounded; False when it timed out)."""
-        if not position:
-            return True
-        return await self.runners[projection].wait_for(self.spec.name, position, timeout)
+        runner = self.runners[projection]
+        if not position or self.spec.name not in runner.projection.sources:
+            return True  # a read model of other services' events never waits for this one's
+        return await runner.wait_for(self.spec.name, position, timeout)
 
     async def check_postgres(self) -> tuple[str, bool, str]:
         await self.pool.fetchval("SELECT 1")

@@ -15,6 +15,8 @@ from redpark_platform.store import EventStore
 AGGREGATES = {
     "zone", "building", "enterprise", "branch", "general_branch", "member", "dues", "development", "contact", "grid",
     "rule", "inspection", "rectification", "handling", "branch_meeting", "assessment", "department",
+    "three_way_review", "warning_talk", "post", "award", "award_list", "venue", "funds", "branch_funds",
+    "transfer_followup",
 }
 
 

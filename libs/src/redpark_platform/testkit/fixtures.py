@@ -93,3 +93,7 @@ async def pg_pool(pg_dsn: str) -> AsyncIterator[object]:
         yield pool
     finally:
         await pool.close()
+
+
+# A receiving system for outbound-webhook tests.
+from .webhooks import webhook_receiver  # noqa: E402,F401

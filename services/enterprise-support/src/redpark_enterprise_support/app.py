@@ -13,7 +13,10 @@ from redpark_platform.web.problems import ProblemResponse, problem
 
 from .api import ROUTERS
 from .application import EnterpriseSupport
+from .integrations.outbound import OUTBOUND
+from .integrations.recruitment import INBOX as RECRUITMENT_INBOX
 from .projections import ALL, CONTACT_POINT_ENDS
+from .recruitment import attach as attach_recruitment
 
 SERVICE = "enterprise-support"
 
@@ -38,8 +41,11 @@ async def _text_postgres_refuses(request: Request, exc: Exception) -> Response:
 def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — enterprise support", registry=registry,
-        migrations=Path(__file__).parent / "sql", projections=ALL, routers=ROUTERS, on_start=(_attach,),
-        on_stop=(_detach,),
+        migrations=Path(__file__).parent / "sql", projections=(*ALL, OUTBOUND.projection),
+        routers=(*ROUTERS, OUTBOUND.router),
+        # The inbox worker last: its translator needs the recruitment layer attached.
+        on_start=(_attach, attach_recruitment, RECRUITMENT_INBOX.start, OUTBOUND.start),
+        on_stop=(OUTBOUND.stop, _detach, RECRUITMENT_INBOX.stop),
     )
 
 

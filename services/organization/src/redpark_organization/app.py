@@ -13,7 +13,12 @@ from redpark_platform.settings import Settings
 from .api import ROUTERS
 from .application import Organization
 from .assessment import attach as attach_assessment
+from .followups import attach as attach_followups
+from .followups import detach as detach_followups
 from .governance import attach as attach_governance
+from .facilities import attach as attach_facilities
+from .recognition import attach as attach_recognition
+from .integrations.outbound import OUTBOUND
 from .integrations.property import INBOX as PROPERTY_INBOX
 from .projections import ALL
 
@@ -27,9 +32,12 @@ async def _attach(runtime: Runtime) -> None:
 def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — organization", registry=registry,
-        migrations=Path(__file__).parent / "sql", projections=ALL, routers=ROUTERS,
+        migrations=Path(__file__).parent / "sql", projections=(*ALL, OUTBOUND.projection),
+        routers=(*ROUTERS, OUTBOUND.router),
         # The inbox worker last: its translator runs the organization's commands.
-        on_start=(_attach, attach_assessment, attach_governance, PROPERTY_INBOX.start), on_stop=(PROPERTY_INBOX.stop,),
+        on_start=(_attach, attach_assessment, attach_governance, attach_followups, attach_recognition, attach_facilities,
+                  PROPERTY_INBOX.start, OUTBOUND.start),
+        on_stop=(OUTBOUND.stop, PROPERTY_INBOX.stop, detach_followups),
     )
 
 

@@ -24,6 +24,7 @@ import httpx
 from redpark_platform.settings import DEFAULT_TIMEZONE
 
 from .demo_branch_life import load_branch_life
+from .demo_governance import load_venues
 
 SEED = 20240701
 CONCURRENCY = 16
@@ -377,6 +378,25 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
     await api.caught_up()
     await load_branch_life(api.call, api.all, {bid: [m.member_id for m in ms] for bid, ms in branch_members.items()},
                            today, rng)
+
+    # venues (阵地), next week's bookings, and the year's party-building fund with what it has paid for
+    await load_venues(api.c)
+    zone = ZoneInfo(DEFAULT_TIMEZONE)
+    week = today + timedelta(days=7)
+    for n, (venue, purpose) in enumerate((("venue-institute", "季度大党课"), ("venue-activity-room", "支部主题党日"),
+                                          ("venue-reading-room", "党员读书会"))):
+        start = datetime(week.year, week.month, week.day, 14 + n, tzinfo=zone)
+        await call("POST", f"/venues/{venue}/bookings", {
+            "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(),
+            "purpose": purpose, "booking_id": f"demo-bk-{n + 1}"})
+    await call("PUT", f"/funds/{today.year}/budget", {"amount_fen": 50_000_000})
+    for n, (target, kind, amount, note) in enumerate((
+            ("venue-institute", "venue", 12_000_000, "讲习所多媒体设备更新"),
+            ("venue-history-corridor", "venue", 4_800_000, "党史教育长廊灯箱制作"),
+            ("carnival", "activity", 3_500_000, "科技嘉年华周党员志愿服务物资"))):
+        await call("POST", f"/funds/{today.year}/spending", {
+            "amount_fen": amount, "note": note, "spent_for": kind, "target_id": target,
+            "spending_id": f"demo-sp-{n + 1}"})
 
 
 async def _pay(api: _Api, member_id: str, amount_fen: int, months: list[str], today: date) -> None:

@@ -19,7 +19,7 @@ CATEGORY = {"any_enterprise": "全部企业", "tech_enterprise": "科技型企�
             "small_enterprise": "小微企业"}
 HELP = {"leading": "龙头企业", "growing": "成长型企业", "startup": "初创企业"}
 NEED_CATEGORY = {"funding": "资金", "talent": "人才", "technology": "技术", "premises": "场地", "policy": "政策",
-                 "market": "市场", "other": "其他"}
+                 "market": "市场", "other": "其他", "environment": "园区环境", "property": "物业服务"}
 URGENCY = {"urgent": "紧急", "high": "较急", "normal": "一般"}
 NEED_STATUS = {"raised": "待受理", "accepted": "办理中", "resolved": "已解决", "closed": "已关闭"}
 PLATFORM = {"technical": "技术服务平台", "talent": "人才服务平台", "finance": "金融服务平台",

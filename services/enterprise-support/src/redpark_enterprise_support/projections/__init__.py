@@ -7,7 +7,9 @@ from redpark_platform.projections import Projection
 from .briefings import BriefingsProjection
 from .move_out import ContactPointEndsOnMoveOut
 from .park import ParkProjection
+from .recruitment import RecruitmentProjection
 from .support import SupportProjection
 
 CONTACT_POINT_ENDS = ContactPointEndsOnMoveOut()
-ALL: tuple[Projection, ...] = (ParkProjection(), SupportProjection(), BriefingsProjection(), CONTACT_POINT_ENDS)
+ALL: tuple[Projection, ...] = (ParkProjection(), SupportProjection(), BriefingsProjection(), CONTACT_POINT_ENDS,
+                               RecruitmentProjection())

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from ..integrations.property import INBOX as PROPERTY_INBOX
 from ..integrations.property import mappings as property_mappings_router
+from . import facilities, recognition  # reviews, awards, venues, funds
 from .assessment import router as assessment_router
 from .census import router as census_router
 from .development import router as development_router
 from .exports import router as exports_router
+from .followups import router as followups_router
 from .governance import router as governance_router
 from .members import router as members_router
 from .organization import router as organization_router
 from .park import router as park_router
 
 ROUTERS = (park_router, organization_router, members_router, development_router, census_router, exports_router,
-           assessment_router, governance_router, PROPERTY_INBOX.router, property_mappings_router)
+           assessment_router, governance_router, PROPERTY_INBOX.router, property_mappings_router,
+           followups_router, recognition.router, facilities.router)

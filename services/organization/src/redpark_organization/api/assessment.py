@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 
 import msgspec
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from redpark_contracts.organization_assessment import (
     DepartmentItem,
@@ -132,7 +132,7 @@ class Eligibility(msgspec.Struct, frozen=True, kw_only=True):
 
 @router.get("/assessment/rules/{year}", responses=response_schema(RulesView),
             summary="The scoring rules of a year (the documented defaults until the park sets its own)")
-async def get_rules(year: int, app: Assess, who: Reader, after: After = None) -> MsgspecResponse:
+async def get_rules(year: Annotated[int, Path(ge=2000, le=2100)], app: Assess, who: Reader, after: After = None) -> MsgspecResponse:
     await _caught_up(app, after)
     r = await app.rules(year)
     return MsgspecResponse(RulesView(year=year, is_default=r.is_default, items=r.items, veto=r.veto,
@@ -141,7 +141,7 @@ async def get_rules(year: int, app: Assess, who: Reader, after: After = None) ->
 
 @router.put("/assessment/rules/{year}", responses=response_schema(Accepted),
             summary="Set the year's items, weights, targets, veto conditions and award threshold")
-async def put_rules(year: int, body: Annotated[RulesBody, Body(RulesBody)], app: Assess,
+async def put_rules(year: Annotated[int, Path(ge=2000, le=2100)], body: Annotated[RulesBody, Body(RulesBody)], app: Assess,
                     who: Admin) -> MsgspecResponse:
     result = await app.set_rules(year=year, items=body.items, veto=body.veto,
                                  department_items=body.department_items, award_threshold=body.award_threshold,

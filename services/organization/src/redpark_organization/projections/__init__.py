@@ -8,12 +8,16 @@ from .assessment_facts import AssessmentFactsProjection
 from .census import CensusLedgerProjection
 from .development import DevelopmentProjection
 from .dues import DuesProjection
+from .facilities import FacilitiesProjection
+from .followups import FOLLOWUP_OPENER, FollowupsProjection
 from .governance import GovernanceProjection
 from .grid import GridProgressProjection
 from .park import ParkProjection
+from .recognition import RecognitionProjection
 from .rosters import RostersProjection
 
 ALL: tuple[Projection, ...] = (
     ParkProjection(), RostersProjection(), DuesProjection(), DevelopmentProjection(), CensusLedgerProjection(),
     GridProgressProjection(), AssessmentFactsProjection(), GovernanceProjection(),
+    FollowupsProjection(), FOLLOWUP_OPENER, RecognitionProjection(), FacilitiesProjection(),
 )
