@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,8 @@ USAGE = """usage: python3 deploy/redpark.py COMMAND [ARGS...]
 
   up      start NATS, PostgreSQL, every service and the gateway; load demo data; print the URL
           (options: --data DIR, --port N, --no-demo, --services a,b; see `up --help`)
-  test    run every test (extra arguments go to pytest, e.g. `test -k deploy -x`)
+  test    run every test (extra arguments go to pytest, e.g. `test -k deploy -x`); the browser
+          tests need Chromium: on Debian, as root, `apt-get install chromium` is run when it is missing
   bench   run the benchmarks (extra arguments go to `python -m bench`)
 """
 
@@ -84,6 +86,58 @@ def bootstrap() -> None:
         os.execv(python, argv)
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_PACKAGES = ["chromium"]
+# Without a CJK font Chromium draws the pages' Chinese as empty boxes in the screenshots.
+CJK_FONT_PACKAGES = ["fonts-noto-cjk"]
+
+
+def apt_install(packages: list[str]) -> bool:
+    """`apt-get install -y ...`, then once more after `apt-get update` (a fresh machine has no lists)."""
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = ["apt-get", "install", "-y", *packages]
+    for attempt in (1, 2):
+        say("running: " + " ".join(install))
+        if subprocess.run(install, env=env).returncode == 0:
+            return True
+        if attempt == 1:
+            say("running: apt-get update")
+            subprocess.run(["apt-get", "update"], env=env)
+    return False
+
+
+def has_cjk_font() -> bool:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    found = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
+def ensure_browser() -> bool:
+    """The browser tests drive the machine's Chromium (Playwright never downloads one): install
+    Debian's package when it is missing and we may, else say what to do. False when it is missing."""
+    chromium = Path(os.environ.get("REDPARK_CHROMIUM") or CHROMIUM)
+    if chromium.exists():
+        if not has_cjk_font():
+            say(f"no Chinese (CJK) font: screenshots show boxes; install {' '.join(CJK_FONT_PACKAGES)}")
+        return True
+    say(f"the browser tests need Chromium at {chromium}, which is missing")
+    if not (os.name == "posix" and shutil.which("apt-get") and os.geteuid() == 0):
+        say("cannot install it here (that needs Debian's apt-get, run as root): install the `chromium` "
+            "package (sudo apt-get install chromium) or set REDPARK_CHROMIUM to a Chromium binary; "
+            "the browser tests are part of the suite, so `test` stops here")
+        return False
+    # A bare machine: the fonts come along, so the screenshots show the pages' Chinese.
+    fonts = [] if has_cjk_font() else CJK_FONT_PACKAGES
+    if not apt_install(BROWSER_PACKAGES + fonts) or not chromium.exists():
+        say(f"could not install Chromium with apt-get (see the messages above); no {chromium}, "
+            "so `test` stops here")
+        return False
+    say(f"Chromium installed at {chromium}")
+    return True
+
+
 def run_up(args: list[str]) -> int:
     spec = importlib.util.spec_from_file_location("redpark_local_stack", ROOT / "deploy/local/stack.py")
     assert spec and spec.loader
@@ -116,6 +170,8 @@ def main() -> int:
         return run_up(args)
     # Unbuffered output shows progress live in CI logs; no .pyc files litter a clean clone.
     ci_env = {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    if command == "test" and not ensure_browser():
+        return 1
     return exec_in_root("pytest" if command == "test" else "bench", args, ci_env)
 
 

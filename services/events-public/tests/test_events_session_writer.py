@@ -185,3 +185,21 @@ async def test_erasing_a_registrant_erases_only_that_persons_name_and_phone(pg_p
         "SELECT data::text FROM events WHERE stream_id = 'session-erase' AND version = 3"
     )
     assert "访客2" not in raw and "13700000002" not in raw  # sealed at rest
+
+
+async def test_each_event_records_the_caller_who_asked_not_the_one_who_started_the_writer(
+        pg_pool: asyncpg.Pool) -> None:
+    from redpark_platform.actor import acting_as
+
+    store = EventStore(pg_pool, registry)
+    with acting_as("officer-who-opened-it"):
+        writer = SessionWriter(store, "who")
+        await writer.execute(schedule("who", 10))
+    try:
+        await writer.register(registration("who", 1))  # a citizen: nobody signed in
+        with acting_as("door-officer"):
+            await writer.execute(CheckIn(session_id="who", ticket_code="K0000001", now=STARTS))
+        actors = [e.record.actor for e in (await store.read_stream("session-who")).events]
+        assert actors == ["officer-who-opened-it", None, "door-officer"]
+    finally:
+        await writer.close()

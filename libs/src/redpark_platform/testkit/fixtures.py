@@ -95,5 +95,8 @@ async def pg_pool(pg_dsn: str) -> AsyncIterator[object]:
         await pool.close()
 
 
+# Browser tests (Playwright driving the machine's Chromium); playwright is imported only when used.
+from .browser import browser, new_page, screenshot  # noqa: E402,F401
+
 # A receiving system for outbound-webhook tests.
 from .webhooks import webhook_receiver  # noqa: E402,F401

@@ -11,6 +11,8 @@ from redpark_platform.settings import Settings
 
 from .api import open_base, public, staff, volunteer
 from .handlers import EventsPublic
+from .pages import public as public_pages
+from .pages import staff as staff_pages
 from .projections.catalogue import CatalogueProjection
 from .projections.open_base import OpenBaseProjection
 from .projections.volunteer import VolunteerProjection
@@ -35,7 +37,8 @@ def service_spec() -> ServiceSpec:
         registry=registry,
         migrations=Path(__file__).parent / "sql",
         projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection()],
-        routers=[public.router, open_base.public, staff.router, volunteer.router, open_base.staff],
+        routers=[public.router, open_base.public, staff.router, volunteer.router, open_base.staff,
+                 public_pages.router, staff_pages.router],
         on_start=[_start],
         on_stop=[_stop],
     )

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
 from redpark_contracts.events_public import SessionEvent
+from redpark_platform.actor import acting_as, current_actor
 from redpark_platform.decider import DomainError, TooManyConflicts
 from redpark_platform.store import AppendResult, ConcurrencyConflict, EventStore
 
@@ -63,6 +65,7 @@ class WriterClosed(DomainError):
 class _Item:
     command: SessionCommand
     future: asyncio.Future[Any]
+    actor: str | None = None  # who asked (the store records it with the events this item appends)
 
 
 class SessionWriter:
@@ -80,7 +83,10 @@ class SessionWriter:
         self._state: SessionState | None = None  # None = read the stream before deciding
         self._version = 0
         self._closed = False
-        self._task = asyncio.get_running_loop().create_task(self._run(), name=f"session-writer-{session_id}")
+        # A context of its own: the task outlives the request that created it, whose actor it must
+        # not inherit; each item carries its caller's actor instead.
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(), name=f"session-writer-{session_id}", context=contextvars.Context())
 
     # --- what callers use --------------------------------------------------------------------
 
@@ -116,7 +122,7 @@ class SessionWriter:
         if self._closed:
             raise WriterClosed()
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Item(command, future))
+        self._queue.append(_Item(command, future, current_actor()))
         self._wake.set()
         return await future
 
@@ -127,10 +133,13 @@ class SessionWriter:
             while self._queue:
                 items = self._take()
                 try:
-                    if isinstance(items[0].command, Register):
-                        await self._decide_registrations(items)
-                    else:
-                        await self._decide_one(items[0])
+                    # A batch is appended once: it is recorded as its first caller's (public
+                    # registrations have no actor; a staff member's command is alone in its batch).
+                    with acting_as(items[0].actor):
+                        if isinstance(items[0].command, Register):
+                            await self._decide_registrations(items)
+                        else:
+                            await self._decide_one(items[0])
                 except asyncio.CancelledError:
                     for item in items:
                         if not item.future.done():
@@ -151,6 +160,7 @@ class SessionWriter:
         if isinstance(first.command, Register):
             while (
                 self._queue and len(items) < self.max_batch and isinstance(self._queue[0].command, Register)
+                and self._queue[0].actor == first.actor
             ):
                 items.append(self._queue.popleft())
         return items

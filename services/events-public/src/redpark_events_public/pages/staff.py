@@ -1,0 +1,221 @@
+"""The staff's pages: sessions with live counts, a session's registrations and history, the check-in
+screen (camera or typed code), and the service's figures for the park's dashboard."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import msgspec
+from fastapi import APIRouter, Path, Request
+from redpark_platform.console import page_roles, stream_history
+from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
+from redpark_platform.decider import DomainError, NotFound
+from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
+from starlette.responses import HTMLResponse, Response
+
+from .. import queries
+from ..api.bodies import SessionRegistrations
+from ..api.deps import App, caught_up
+from ..domain.session import CheckIn, session_stream
+from ..domain.ticket import format_ticket_code, normalise_ticket_code
+from ..handlers import EventsPublic, utcnow
+from . import HISTORY_LABELS, KIND_TITLES, console
+
+router = APIRouter()
+
+Reader = Annotated[Principal, page_roles("events_officer", "park_admin", "auditor")]
+Officer = Annotated[Principal, page_roles("events_officer", "park_admin")]
+AnyStaff = Annotated[Principal, require_roles()]
+SessionId = Annotated[str, Path(max_length=64)]
+PAGE_SIZE = 50
+# Sessions that ended more than this long ago leave the working list (they stay reachable by link).
+RECENT = timedelta(days=1)
+CHART_SESSIONS = 12
+HISTORY_SHOWN = 200
+# The check-in screen's result, by the rule's refusal code: what the person at the door reads.
+OUTCOMES = {
+    "ok": ("签到成功", "ok"),
+    "checkin.already_checked_in": ("已签到过", "warn"),
+    "unknown": ("无此票", "bad"),
+    "checkin.wrong_session": ("不是本场次", "bad"),
+}
+
+_SESSIONS_SQL = (
+    "SELECT s.session_id, s.activity_id, a.title, a.kind, s.starts_at, s.ends_at, s.place, s.capacity,"
+    " s.confirmed_seats, s.waitlisted_parties, s.checked_in_seats,"
+    " (SELECT count(*) FROM ep_registrations r WHERE r.session_id = s.session_id AND r.status <> 'cancelled')"
+    "   AS registrations"
+    " FROM ep_sessions s LEFT JOIN ep_activities a USING (activity_id)"
+    " WHERE s.ends_at > $1 ORDER BY s.starts_at, s.session_id"
+)
+
+
+class Counts(msgspec.Struct, frozen=True, kw_only=True):
+    session_id: str
+    capacity: int
+    confirmed: int  # seats
+    waitlisted: int  # parties
+    checked_in: int  # seats
+
+
+def _counts(row: Any) -> Counts:
+    return Counts(session_id=row["session_id"], capacity=row["capacity"], confirmed=row["confirmed_seats"],
+                  waitlisted=row["waitlisted_parties"], checked_in=row["checked_in_seats"])
+
+
+def _page(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return min(int(raw), 10_000) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
+
+
+@router.get("/ui/", include_in_schema=False, response_class=HTMLResponse)
+async def sessions(request: Request, app: App, who: Reader) -> HTMLResponse:
+    page = _page(request)
+    rows = await app.runtime.pool.fetch(
+        _SESSIONS_SQL + f" LIMIT {PAGE_SIZE + 1} OFFSET {(page - 1) * PAGE_SIZE}", datetime.now(UTC) - RECENT)
+    more = len(rows) > PAGE_SIZE
+    return console.render(request, "ep/staff_sessions.html", rows=rows[:PAGE_SIZE], page=page,
+                          next_page=str(page + 1) if more else None, kinds=KIND_TITLES)
+
+
+@router.get("/ui/counts", include_in_schema=False)
+async def counts(request: Request, app: App, who: Reader) -> MsgspecResponse:
+    """The live figures the sessions pages poll: seats confirmed and checked in, parties waiting."""
+    wanted = request.query_params.get("session")
+    columns = ("SELECT session_id, capacity, confirmed_seats, waitlisted_parties, checked_in_seats"
+               " FROM ep_sessions")
+    if wanted:
+        rows = await app.runtime.pool.fetch(columns + " WHERE session_id = $1", wanted[:64])
+    else:
+        rows = await app.runtime.pool.fetch(columns + " WHERE ends_at > $1", datetime.now(UTC) - RECENT)
+    return MsgspecResponse([_counts(r) for r in rows], headers={"Cache-Control": "no-store"})
+
+
+async def _session(app: EventsPublic, session_id: str) -> tuple[SessionRegistrations, Any] | None:
+    try:
+        view = await queries.session_registrations(app.runtime.pool, session_id)
+    except NotFound:
+        return None
+    activity = await app.runtime.pool.fetchrow(
+        "SELECT activity_id, title, kind FROM ep_activities WHERE activity_id = $1", view.session.activity_id)
+    return view, activity
+
+
+def _not_found(request: Request) -> HTMLResponse:
+    return console.render(request, "console/message.html", status=404, heading="场次不存在", message="场次不存在。")
+
+
+@router.get("/ui/sessions/{session_id}", include_in_schema=False, response_class=HTMLResponse)
+async def session_page(request: Request, app: App, who: Reader, session_id: SessionId) -> Response:
+    found = await _session(app, session_id)
+    if found is None:
+        return _not_found(request)
+    view, activity = found
+    history = await stream_history(app.runtime.store, session_stream(session_id), HISTORY_LABELS)
+    # A carnival session holds thousands of registrations: the page shows the newest changes.
+    return console.render(request, "ep/staff_session.html", view=view, activity=activity,
+                          history=history[:HISTORY_SHOWN],
+                          kinds=KIND_TITLES, format_code=format_ticket_code,
+                          local=console._local)  # the history macro takes the filter as a function
+
+
+def _check_in_screen(request: Request, view: Any, activity: Any, *, outcome: str = "", detail: str = "",
+                     code: str = "", status: int = 200) -> HTMLResponse:
+    heading, tone = OUTCOMES.get(outcome, ("不能签到", "bad")) if outcome else ("", "")
+    return console.render(request, "ep/staff_checkin.html", status=status, view=view, activity=activity,
+                          heading=heading, tone=tone, detail=detail, code=code,
+                          headers={"Cache-Control": "no-store"})
+
+
+@router.get("/ui/sessions/{session_id}/check-in", include_in_schema=False, response_class=HTMLResponse)
+async def check_in_screen(request: Request, app: App, who: Reader, session_id: SessionId) -> Response:
+    found = await _session(app, session_id)
+    if found is None:
+        return _not_found(request)
+    done = request.query_params.get("done", "")[:20]
+    if not done:
+        return _check_in_screen(request, *found)
+    # After the redirect of a successful check-in: say so once the read model has the new count.
+    after = request.query_params.get("after", "")
+    if after.isdigit() and len(after) < 19:
+        await caught_up(app, int(after))
+        found = await _session(app, session_id) or found
+    return _check_in_screen(request, *found, outcome="ok", code=done)
+
+
+async def _ticket_elsewhere(app: EventsPublic, code: str) -> bool:
+    found = await app.runtime.pool.fetchval(
+        "SELECT 1 FROM ep_registrations WHERE ticket_code = $1 LIMIT 1", code)
+    return found is not None
+
+
+@router.post("/ui/sessions/{session_id}/check-in", include_in_schema=False, response_class=HTMLResponse)
+async def check_in(request: Request, app: App, who: Officer, session_id: SessionId) -> Response:
+    found = await _session(app, session_id)
+    if found is None:
+        return _not_found(request)
+    form = await request.form()
+    typed = str(form.get("ticket_code") or "")[:40]
+    scanned_session = str(form.get("scanned_session") or "")[:64]
+    try:
+        code = normalise_ticket_code(typed)
+    except DomainError as refused:
+        return _check_in_screen(request, *found, outcome="unknown", detail=refused.detail_zh, code=typed,
+                                status=404)
+    shown = format_ticket_code(code)
+    if scanned_session and scanned_session != session_id:
+        return _check_in_screen(request, *found, outcome="checkin.wrong_session", code=shown, status=409,
+                                detail="该票属于其他场次，请核对场次。")
+    try:
+        result = await app.session_command(
+            session_id, CheckIn(session_id=session_id, ticket_code=code, now=utcnow()))
+    except DomainError as refused:
+        outcome = refused.code
+        if outcome == "checkin.wrong_session" and not await _ticket_elsewhere(app, code):
+            outcome = "unknown"  # no session has it: say so rather than "another session"
+            return _check_in_screen(request, *found, outcome=outcome, code=shown, status=404,
+                                    detail="未找到此票号，请核对后重新输入。")
+        return _check_in_screen(request, *found, outcome=outcome, detail=refused.detail_zh, code=shown,
+                                status=refused.status if refused.status >= 400 else 409)
+    done = f"/ui/sessions/{quote(session_id)}/check-in?done={shown}&after={result.position}"
+    return console.redirect(request, done)
+
+
+@router.get("/dashboard", responses=response_schema(Dashboard),
+            summary="The service's figures for the park's dashboard")
+async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
+    now = datetime.now(UTC)
+    rows = await app.runtime.pool.fetch(_SESSIONS_SQL, now)
+    confirmed = sum(r["confirmed_seats"] for r in rows)
+    waiting = sum(r["waitlisted_parties"] for r in rows)
+    checked_in = sum(r["checked_in_seats"] for r in rows)
+    capacity = sum(r["capacity"] for r in rows)
+    fill = confirmed / capacity if capacity else None
+    shown = rows[:CHART_SESSIONS]
+    zone = console.zone
+    return MsgspecResponse(Dashboard(
+        service="events-public", title="公共活动", title_en="Public events",
+        tiles=[
+            Tile(key="upcoming_sessions", label="近期场次", label_en="Upcoming sessions", value=str(len(rows)),
+                 note=f"{sum(r['registrations'] for r in rows)} 份报名", href="/ui/"),
+            Tile(key="confirmed_seats", label="已确认人数", label_en="Seats confirmed", value=str(confirmed),
+                 note=f"容量 {capacity}" + (f"，{fill * 100:.0f}%" if fill is not None else ""), href="/ui/",
+                 tone="ok" if fill is not None and fill >= 0.5 else ""),
+            Tile(key="waitlisted", label="候补", label_en="Waiting list", value=str(waiting), note="份报名",
+                 href="/ui/", tone="warn" if waiting else ""),
+            Tile(key="checked_in", label="已签到人数", label_en="Checked in", value=str(checked_in), href="/ui/"),
+        ],
+        charts=[Chart(
+            key="registrations_per_session", title="近期场次报名数", title_en="Registrations per upcoming session",
+            kind="bar",
+            labels=[f"{r['starts_at'].astimezone(zone):%m-%d %H:%M} {r['title'] or r['activity_id']}"
+                    for r in shown],
+            series=[
+                Series(label="报名", label_en="Registrations", data=[float(r["registrations"]) for r in shown]),
+                Series(label="已签到人数", label_en="Checked in",
+                       data=[float(r["checked_in_seats"]) for r in shown]),
+            ],
+        )] if shown else [],
+    ))
