@@ -6,6 +6,7 @@ from redpark_platform.projections import Projection
 
 from .assessment_facts import AssessmentFactsProjection
 from .census import CensusLedgerProjection
+from .coverage_history import CoverageHistoryProjection
 from .development import DevelopmentProjection
 from .dues import DuesProjection
 from .facilities import FacilitiesProjection
@@ -20,4 +21,5 @@ ALL: tuple[Projection, ...] = (
     ParkProjection(), RostersProjection(), DuesProjection(), DevelopmentProjection(), CensusLedgerProjection(),
     GridProgressProjection(), AssessmentFactsProjection(), GovernanceProjection(),
     FollowupsProjection(), FOLLOWUP_OPENER, RecognitionProjection(), FacilitiesProjection(),
+    CoverageHistoryProjection(),
 )
