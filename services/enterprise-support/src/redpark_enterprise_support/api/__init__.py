@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..integrations.recruitment import INBOX as RECRUITMENT_INBOX
 from ..integrations.recruitment import mappings as recruitment_mappings_router
+from ..pages.staff import router as pages_router
+from .dashboard import router as dashboard_router
 from .enterprises import router as enterprises_router
 from .exports import router as exports_router
 from .needs import router as needs_router
@@ -13,4 +15,4 @@ from .quarterlies import router as quarterlies_router
 from .recruitment import router as recruitment_router
 
 ROUTERS = (enterprises_router, needs_router, platforms_router, policies_router, quarterlies_router, exports_router,
-           recruitment_router, recruitment_mappings_router, RECRUITMENT_INBOX.router)
+           recruitment_router, recruitment_mappings_router, RECRUITMENT_INBOX.router, dashboard_router, pages_router)
