@@ -33,6 +33,8 @@ async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[],
     monkeypatch.setattr(INBOX, "backoff_base", 0.1)
     monkeypatch.setattr(INBOX, "backoff_cap", 0.5)
     monkeypatch.setattr(INBOX, "poll_interval", 0.05)
+    # ...and patient ones: on a loaded machine the notice it waits for may come seconds later.
+    monkeypatch.setattr(INBOX, "max_attempts", 100)
     settings = Settings(service="organization", nats_url=nats_factory().url,
                         database_url=await anew_database("orgpm"), timezone="Asia/Shanghai", data_dir=tmp_path,
                         jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO",
@@ -43,7 +45,7 @@ async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[],
         yield c
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0) -> Any:
+async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         try:
@@ -190,16 +192,6 @@ async def test_the_simulator_s_demo_traffic_is_answered_as_a_real_sender_expects
         ok = first is not None and first["floor"] == 9 and second is not None and not second["in_park"]
         return ents if ok else None
     await eventually(final)
-
-
-def test_the_simulator_signs_as_standard_webhooks_do() -> None:
-    from standardwebhooks import Webhook
-
-    body = b'{"event_type": "tenant.checked_out"}'
-    stamp = 1_750_000_000
-    from datetime import UTC, datetime
-    assert sim.sign(HOOK_SECRET, "msg_1", stamp, body) == Webhook(HOOK_SECRET).sign(
-        "msg_1", datetime.fromtimestamp(stamp, UTC), body.decode())
 
 
 def test_the_simulator_reads_the_park_secrets_file_or_a_bare_secret(tmp_path: Path) -> None:

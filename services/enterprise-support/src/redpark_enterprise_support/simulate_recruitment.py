@@ -19,70 +19,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import json
 import sys
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import httpx
-from standardwebhooks import Webhook
+
+from redpark_platform.webhook_sender import Sent, SignedSender
+from redpark_platform.webhook_sender import read_secret as shared_read_secret
 
 SYSTEM = "recruitment"
 CST = timezone(timedelta(hours=8), "CST")  # the recruitment system writes China Standard Time
 
 
 def read_secret(path: Path) -> str:
-    text = path.read_text(encoding="utf-8").strip()
-    if text.startswith("{"):
-        secret = json.loads(text).get(SYSTEM)
-        if not isinstance(secret, str):
-            raise SystemExit(f"{path} has no {SYSTEM!r} secret")
-        return secret
-    return text
+    return shared_read_secret(path, SYSTEM)
 
 
-@dataclass(frozen=True)
-class Sent:
-    label: str
-    webhook_id: str
-    status: int
-    expected: int
-    body: Any
-
-    @property
-    def as_expected(self) -> bool:
-        return self.status == self.expected
-
-
-class RecruitmentSystem:
+class RecruitmentSystem(SignedSender):
     """Sends signed notices to `<url>/webhooks/recruitment`."""
 
-    def __init__(self, client: httpx.AsyncClient, url: str, secret: str) -> None:
-        self.client = client
-        self.endpoint = url.rstrip("/") + f"/webhooks/{SYSTEM}"
-        self.secret = secret
-        self.sent: list[Sent] = []
-
-    async def send(self, label: str, notice: dict[str, Any] | bytes, *, webhook_id: str | None = None,
-                   expected: int = 202, secret: str | None = None, sent_at: datetime | None = None) -> Sent:
-        body = notice if isinstance(notice, bytes) else json.dumps(notice, ensure_ascii=False).encode()
-        webhook_id = webhook_id or f"msg_{uuid.uuid4().hex}"
-        at = sent_at or datetime.now(UTC)
-        signature = Webhook(secret or self.secret).sign(webhook_id, at.astimezone(UTC), body.decode("utf-8"))
-        headers = {"content-type": "application/json", "webhook-id": webhook_id,
-                   "webhook-timestamp": str(int(at.timestamp())), "webhook-signature": signature}
-        response = await self.client.post(self.endpoint, content=body, headers=headers)
-        try:
-            answer: Any = response.json()
-        except ValueError:
-            answer = response.text
-        result = Sent(label, webhook_id, response.status_code, expected, answer)
-        self.sent.append(result)
-        return result
+    system = SYSTEM
 
 
 def _now_cst() -> datetime:

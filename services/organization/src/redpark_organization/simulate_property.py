@@ -17,78 +17,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import hashlib
-import hmac
-import json
 import sys
-import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from redpark_platform.webhook_sender import Sent, SignedSender
+from redpark_platform.webhook_sender import read_secret as shared_read_secret
+
 SYSTEM = "property"
 
 
-def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
-    """`v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`, keyed by the secret after `whsec_`."""
-    key = base64.b64decode(secret.removeprefix("whsec_") + "==")
-    digest = hmac.new(key, f"{webhook_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
-
-
 def read_secret(path: Path) -> str:
-    text = path.read_text(encoding="utf-8").strip()
-    if text.startswith("{"):
-        secret = json.loads(text).get(SYSTEM)
-        if not isinstance(secret, str):
-            raise SystemExit(f"{path} has no {SYSTEM!r} secret")
-        return secret
-    return text
+    return shared_read_secret(path, SYSTEM)
 
 
-@dataclass(frozen=True)
-class Sent:
-    label: str
-    webhook_id: str
-    status: int
-    expected: int
-    body: Any
-
-    @property
-    def as_expected(self) -> bool:
-        return self.status == self.expected
-
-
-class PropertySystem:
+class PropertySystem(SignedSender):
     """Sends signed notices to `<url>/webhooks/property`."""
 
-    def __init__(self, client: httpx.AsyncClient, url: str, secret: str) -> None:
-        self.client = client
-        self.endpoint = url.rstrip("/") + f"/webhooks/{SYSTEM}"
-        self.secret = secret
-        self.sent: list[Sent] = []
-
-    async def send(self, label: str, notice: dict[str, Any] | bytes, *, webhook_id: str | None = None,
-                   expected: int = 202, secret: str | None = None, sent_at: int | None = None) -> Sent:
-        body = notice if isinstance(notice, bytes) else json.dumps(notice, ensure_ascii=False).encode()
-        webhook_id = webhook_id or f"msg_{uuid.uuid4().hex}"
-        timestamp = sent_at if sent_at is not None else int(time.time())
-        headers = {"content-type": "application/json", "webhook-id": webhook_id,
-                   "webhook-timestamp": str(timestamp),
-                   "webhook-signature": sign(secret or self.secret, webhook_id, timestamp, body)}
-        response = await self.client.post(self.endpoint, content=body, headers=headers)
-        try:
-            answer: Any = response.json()
-        except ValueError:
-            answer = response.text
-        result = Sent(label, webhook_id, response.status_code, expected, answer)
-        self.sent.append(result)
-        return result
+    system = SYSTEM
 
 
 def _at(minutes_ago: float) -> str:
