@@ -25,6 +25,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
+
 from redpark_platform.accounts import AccountStore, generate_password
 from redpark_platform.inbox import ensure_secrets_file
 from redpark_platform.servers import LOOPBACK, NatsServer, PostgresServer, free_port
@@ -288,6 +290,39 @@ class Stack:
                 else:
                     marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
                 break
+        self._simulate_integrations({s.name: c.url for s, c in pairs}, markers / "integrations.loaded")
+
+    def _simulate_integrations(self, urls: dict[str, str], marker: Path) -> None:
+        """The property and recruitment systems' demo traffic, once, through their simulators: what a
+        real sender does (duplicates, out-of-order, malformed and unsigned deliveries included), so the
+        webhook ledgers and what follows from the deliveries are there to look at."""
+        wanted = ("organization", "enterprise-support")
+        if marker.exists() or not all(name in urls for name in wanted) or not all(
+                has_module(f"{pkg}.{sim}") for pkg, sim in (("redpark_organization", "simulate_property"),
+                                                            ("redpark_enterprise_support", "simulate_recruitment"))):
+            return
+        from redpark_enterprise_support import simulate_recruitment
+        from redpark_organization import simulate_property
+
+        secrets_file = self.data / "webhook-secrets.json"
+
+        async def send() -> list[bool]:
+            async with httpx.AsyncClient(timeout=30) as client:
+                sent = await simulate_property.run_scenario(
+                    client, urls["organization"], simulate_property.read_secret(secrets_file), "demo", prefix="DEMO")
+                sent += await simulate_recruitment.run_scenario(
+                    client, urls["enterprise-support"], simulate_recruitment.read_secret(secrets_file), "demo",
+                    employer_code="demo-e001", prefix="DEMO")
+            return [s.as_expected for s in sent]
+
+        say("sending the property and recruitment systems' demo traffic (their simulators)")
+        try:
+            answers = asyncio.run(send())
+        except Exception as error:  # noqa: BLE001 - demo traffic is optional; the platform keeps running
+            say(f"the simulators failed ({type(error).__name__}: {error}); they will run again on the next start")
+            return
+        say(f"simulators: {sum(answers)} of {len(answers)} deliveries answered as a real sender expects")
+        marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
 
     def _ensure_accounts(self, token: str) -> None:
         """The sign-in accounts, once per data folder, each with a random password written to
