@@ -100,6 +100,11 @@ class Runtime:
             return True  # a read model of other services' events never waits for this one's
         return await runner.wait_for(self.spec.name, position, timeout)
 
+    async def wait_for_all(self, projections: Sequence[str], position: int | None, timeout: float = 2.0) -> bool:
+        """`wait_for` on several read models at once, within one bound (not one bound each)."""
+        done = await asyncio.gather(*(self.wait_for(name, position, timeout) for name in projections))
+        return all(done)
+
     async def check_postgres(self) -> tuple[str, bool, str]:
         await self.pool.fetchval("SELECT 1")
         return ("postgresql", True, "ok")

@@ -47,8 +47,7 @@ KIND = {"branch": "党支部", "general_branch": "党总支", "department": "园
 
 async def _caught_up(app: Assessment, after: int | None) -> None:
     # A card reads the rosters and the park (who belongs where) as well as the facts.
-    for projection in (FACTS, ROSTERS, PARK):
-        await app.runtime.wait_for(projection, after)
+    await app.runtime.wait_for_all((FACTS, ROSTERS, PARK), after)
 
 
 def _own(who: Principal) -> str | None:

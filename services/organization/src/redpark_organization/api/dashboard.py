@@ -3,7 +3,6 @@ covered, members, transfers pending, this year's dues arrears and the developmen
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
@@ -168,7 +167,7 @@ def dashboard_of(f: Figures) -> Dashboard:
 
 async def fresh(org: Organization, after: int | None) -> None:
     """Read your own writes: wait (bounded) until every read model behind the figures applied `after`."""
-    await asyncio.gather(*(org.runtime.wait_for(name, after) for name in READ_MODELS))
+    await org.runtime.wait_for_all(READ_MODELS, after)
 
 
 @router.get("/dashboard", responses=response_schema(Dashboard),

@@ -64,8 +64,7 @@ DIRECTION = {"in": "转入", "out": "转出"}
 
 
 async def _caught_up(app: Governance, after: int | None, *projections: str) -> None:
-    for projection in (GOVERNANCE, ROSTERS, *projections):
-        await app.runtime.wait_for(projection, after)
+    await app.runtime.wait_for_all((GOVERNANCE, ROSTERS, *projections), after)
 
 
 def _reader_branch(who: Principal, branch_id: str) -> None:

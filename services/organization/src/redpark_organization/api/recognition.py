@@ -61,8 +61,7 @@ RATER_HEADERS = [RATER_ZH[r] for r in ("leadership", "employees", "branch")]
 
 
 async def _caught_up(app: Recognition, after: int | None) -> None:
-    for projection in (RECOGNITION, ROSTERS):
-        await app.runtime.wait_for(projection, after)
+    await app.runtime.wait_for_all((RECOGNITION, ROSTERS), after)
 
 
 async def _own_member(app: Recognition, who: Principal, member_id: str) -> None:
