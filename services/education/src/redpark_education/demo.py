@@ -92,6 +92,23 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
                 await c.post("/self-studies", json={"member_id": member_id, "month": month,
                                                     "studied_on": min(first + timedelta(days=9), today).isoformat(),
                                                     "content": "学习本月专题材料", "reflection": "深受教育，结合岗位抓落实"})
+        # weekly branch study after the enterprise's weekly meeting, for the last ten weeks; one branch
+        # in four missed a week, so the guarantees show who is behind
+        by_branch: dict[str, list[str]] = {}
+        for m in view["members"]["items"]:
+            if m.get("branch_id"):
+                by_branch.setdefault(m["branch_id"], []).append(m["member_id"])
+        monday = today - timedelta(days=today.weekday())
+        for n, (branch_id, members) in enumerate(sorted(by_branch.items())):
+            missed = rng.randrange(1, 10) if n % 4 == 3 else -1
+            for back in range(10):
+                held_on = monday - timedelta(weeks=back) + timedelta(days=1)
+                if back == missed or held_on > today:
+                    continue
+                present = [m for m in members if rng.random() < 0.9] or members[:1]
+                await c.post("/weekly-studies", json={"branch_id": branch_id, "held_on": held_on.isoformat(),
+                                                      "minutes": 30, "topic": "周例会后集中学习",
+                                                      "attendee_member_ids": present})
         await call("POST", "/forums", {"session_id": "demo-f1", "forum": "joint_conference",
                                        "title": "园区非公党建联席会", "held_on": (today - timedelta(days=30)).isoformat(),
                                        "participants": ["党总支书记", "企业经理代表", "科技英才代表"],
