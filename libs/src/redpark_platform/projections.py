@@ -66,6 +66,18 @@ class Projection(abc.ABC):
             await conn.execute(f"TRUNCATE {table}")
 
 
+class Reaction(Projection):
+    """A projection that answers events (usually another service's) with commands of its own
+    service, on its own streams, instead of writing a read model. The runtime attaches itself
+    before any consumer starts, so `handle` always has it. A reaction must decide nothing new on a
+    redelivery or a rebuild (its deciders see the commands' streams)."""
+
+    runtime: Any = None  # the service's Runtime, set by Runtime.start
+
+    def attach(self, runtime: Any) -> None:
+        self.runtime = runtime
+
+
 @dataclass
 class ProjectionStats:
     applied: int = 0

@@ -11,7 +11,8 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -19,7 +20,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from .db import create_pool, migrate
 from .decider import Decider, run_decider
 from .events import EventRegistry
-from .projections import Projection, ProjectionRunner
+from .projections import Projection, ProjectionRunner, Reaction
 from .relay import Relay
 from .settings import Settings
 from .store import AppendResult, EventStore
@@ -71,6 +72,9 @@ class Runtime:
         return cls(spec=spec, settings=settings, pool=pool, store=store, relay=relay, runners=runners)
 
     async def start(self) -> None:
+        for projection in self.spec.projections:
+            if isinstance(projection, Reaction):
+                projection.attach(self)
         self._relay_task = asyncio.create_task(self.relay.run(), name=f"relay-{self.spec.name}")
         for runner in self.runners.values():
             await runner.start()
@@ -92,6 +96,16 @@ class Runtime:
 
     async def execute(self, stream_id: str, decider: Decider[C, S, E], command: C) -> AppendResult:
         return await run_decider(self.store, stream_id, decider, command)
+
+    def now(self) -> datetime:
+        """The park's clock: this instant in the park's time zone (`Settings.timezone`). Commands
+        carry it as `now`, so the domain reads the park's date from the data it is given."""
+        return datetime.now(self.settings.zone)
+
+    async def state(self, stream_id: str, decider: Decider[Any, S, Any]) -> S:
+        """A stream's current state: its events folded by `decider` (strongly consistent)."""
+        read = await self.store.read_stream(stream_id)
+        return decider.fold([e.event for e in read.events])
 
     async def wait_for(self, projection: str, position: int | None, timeout: float = 2.0) -> bool:
         """Read-your-writes for the service's own events (bounded; False when it timed out)."""
@@ -119,6 +133,35 @@ class Runtime:
         lags = [await runner.lag() for runner in self.runners.values()]
         detail = "; ".join(f"{lag['projection']} pending={lag['pending']}" for lag in lags)
         return ("projections", True, detail or "none")
+
+
+@dataclass
+class ApplicationLayer:
+    """Base of a service's application layer (what its routes call), kept in
+    `runtime.extras[extras_key]` by `attach`: the clock, stream states and command execution every
+    layer needs, written once."""
+
+    runtime: Runtime
+    extras_key: ClassVar[str] = ""
+
+    @classmethod
+    def attach(cls, runtime: Runtime) -> Any:
+        app = cls(runtime=runtime)
+        runtime.extras[cls.extras_key] = app
+        return app
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.runtime.pool
+
+    def now(self) -> datetime:
+        return self.runtime.now()
+
+    async def _state(self, stream_id: str, decider: Decider[Any, Any, Any]) -> Any:
+        return await self.runtime.state(stream_id, decider)
+
+    async def _execute(self, stream_id: str, decider: Decider[Any, Any, Any], command: Any) -> AppendResult:
+        return await self.runtime.execute(stream_id, decider, command)
 
 
 async def get_runtime(request: Request) -> Runtime:

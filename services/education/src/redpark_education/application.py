@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from redpark_contracts.education import ForumKind, LecturerCategory, ThemeLinkKind
-from redpark_platform.decider import Decider
-from redpark_platform.runtime import Runtime
+from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from . import queries
@@ -29,34 +27,13 @@ def new_id() -> str:
 
 
 @dataclass
-class Education:
+class Education(ApplicationLayer):
     """What the routes use, kept in `runtime.extras["education"]`."""
 
-    runtime: Runtime
-
-    @classmethod
-    def attach(cls, runtime: Runtime) -> Education:
-        app = cls(runtime=runtime)
-        runtime.extras[EXTRA_KEY] = app
-        return app
-
-    @property
-    def pool(self) -> Any:
-        return self.runtime.pool
-
-    def now(self) -> datetime:
-        """Now, in the park's zone from the settings (the deciders read the calendar in it)."""
-        return datetime.now(self.runtime.settings.zone)
+    extras_key = EXTRA_KEY
 
     def today(self) -> date:
         return park_date(self.now())
-
-    async def _state(self, stream_id: str, decider: Decider[Any, Any, Any]) -> Any:
-        read = await self.runtime.store.read_stream(stream_id)
-        return decider.fold([e.event for e in read.events])
-
-    async def _execute(self, stream_id: str, decider: Decider[Any, Any, Any], command: Any) -> AppendResult:
-        return await self.runtime.execute(stream_id, decider, command)
 
     async def targets(self, year: int) -> plan.PlanTargets:
         state: plan.Plan = await self._state(plan.stream_id(year), plan.decider)

@@ -15,7 +15,7 @@ from .api import ROUTERS
 from .application import EnterpriseSupport
 from .integrations.outbound import OUTBOUND
 from .integrations.recruitment import INBOX as RECRUITMENT_INBOX
-from .projections import ALL, CONTACT_POINT_ENDS
+from .projections import ALL
 from .recruitment import attach as attach_recruitment
 
 SERVICE = "enterprise-support"
@@ -23,11 +23,6 @@ SERVICE = "enterprise-support"
 
 async def _attach(runtime: Runtime) -> None:
     EnterpriseSupport.attach(runtime)
-    CONTACT_POINT_ENDS.attach(runtime)
-
-
-async def _detach(runtime: Runtime) -> None:
-    CONTACT_POINT_ENDS.attach(None)
 
 
 async def _text_postgres_refuses(request: Request, exc: Exception) -> Response:
@@ -45,7 +40,7 @@ def spec() -> ServiceSpec:
         routers=(*ROUTERS, OUTBOUND.router),
         # The inbox worker last: its translator needs the recruitment layer attached.
         on_start=(_attach, attach_recruitment, RECRUITMENT_INBOX.start, OUTBOUND.start),
-        on_stop=(OUTBOUND.stop, _detach, RECRUITMENT_INBOX.stop),
+        on_stop=(OUTBOUND.stop, RECRUITMENT_INBOX.stop),
     )
 
 

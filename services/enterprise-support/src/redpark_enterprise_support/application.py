@@ -14,7 +14,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 from redpark_contracts.enterprise_support import (
     ActivityKind,
@@ -30,8 +29,7 @@ from redpark_contracts.enterprise_support import (
     QuarterlyKind,
     Urgency,
 )
-from redpark_platform.decider import Decider
-from redpark_platform.runtime import Runtime
+from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from . import queries
@@ -61,27 +59,10 @@ def new_id() -> str:
 
 
 @dataclass
-class EnterpriseSupport:
+class EnterpriseSupport(ApplicationLayer):
     """What the routes use, kept in `runtime.extras["enterprise_support"]`."""
 
-    runtime: Runtime
-
-    @classmethod
-    def attach(cls, runtime: Runtime) -> EnterpriseSupport:
-        app = cls(runtime=runtime)
-        runtime.extras[EXTRA_KEY] = app
-        return app
-
-    @property
-    def pool(self) -> Any:
-        return self.runtime.pool
-
-    async def _state(self, stream_id: str, decider: Decider[Any, Any, Any]) -> Any:
-        read = await self.runtime.store.read_stream(stream_id)
-        return decider.fold([e.event for e in read.events])
-
-    async def _execute(self, stream_id: str, decider: Decider[Any, Any, Any], command: Any) -> AppendResult:
-        return await self.runtime.execute(stream_id, decider, command)
+    extras_key = EXTRA_KEY
 
     async def _in_park(self, enterprise_id: str) -> bool:
         return await queries.in_park_since(self.pool, enterprise_id) is not None

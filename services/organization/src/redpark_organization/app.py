@@ -14,7 +14,6 @@ from .api import ROUTERS
 from .application import Organization
 from .assessment import attach as attach_assessment
 from .followups import attach as attach_followups
-from .followups import detach as detach_followups
 from .governance import attach as attach_governance
 from .facilities import attach as attach_facilities
 from .recognition import attach as attach_recognition
@@ -37,7 +36,7 @@ def spec() -> ServiceSpec:
         # The inbox worker last: its translator runs the organization's commands.
         on_start=(_attach, attach_assessment, attach_governance, attach_followups, attach_recognition, attach_facilities,
                   PROPERTY_INBOX.start, OUTBOUND.start),
-        on_stop=(OUTBOUND.stop, PROPERTY_INBOX.stop, detach_followups),
+        on_stop=(OUTBOUND.stop, PROPERTY_INBOX.stop),
     )
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from redpark_contracts.organization import BranchKind, DevelopmentStage, GridPlan
-from redpark_platform.decider import Decider, DomainError
-from redpark_platform.runtime import Runtime
+from redpark_platform.decider import DomainError
+from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from . import queries
@@ -33,31 +33,12 @@ def new_id() -> str:
 
 
 @dataclass
-class Organization:
+class Organization(ApplicationLayer):
     """What the routes use, kept in `runtime.extras["organization"]`."""
 
-    runtime: Runtime
-
-    @classmethod
-    def attach(cls, runtime: Runtime) -> Organization:
-        app = cls(runtime=runtime)
-        runtime.extras[EXTRA_KEY] = app
-        return app
-
-    def now(self) -> datetime:
-        """The park's clock: this instant in the park's time zone (`Settings.timezone`). Every
-        command carries it as `now`, so the domain reads the park's date from the data it is
-        given and never from a constant or the machine's clock."""
-        return datetime.now(self.runtime.settings.zone)
+    extras_key = EXTRA_KEY
 
     # --- plumbing ---------------------------------------------------------------------------
-
-    async def _state(self, stream_id: str, decider: Decider[Any, Any, Any]) -> Any:
-        read = await self.runtime.store.read_stream(stream_id)
-        return decider.fold([e.event for e in read.events])
-
-    async def _execute(self, stream_id: str, decider: Decider[Any, Any, Any], command: Any) -> AppendResult:
-        return await self.runtime.execute(stream_id, decider, command)
 
     async def _branch_active(self, branch_id: str) -> bool:
         return isinstance(await self._state(branch.stream_id(branch_id), branch.decider), branch.ActiveBranch)

@@ -8,7 +8,7 @@ what every read (and award eligibility) sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import msgspec
 
@@ -20,7 +20,7 @@ from redpark_contracts.organization_assessment import (
     VetoCondition,
 )
 from redpark_platform.decider import NotFound
-from redpark_platform.runtime import Runtime
+from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
 from . import assessment_queries as aq
@@ -41,17 +41,8 @@ class QuarterView(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @dataclass
-class Assessment:
-    runtime: Runtime
-
-    @classmethod
-    def attach(cls, runtime: Runtime) -> Assessment:
-        app = cls(runtime=runtime)
-        runtime.extras[EXTRA_KEY] = app
-        return app
-
-    def now(self) -> datetime:
-        return datetime.now(self.runtime.settings.zone)
+class Assessment(ApplicationLayer):
+    extras_key = EXTRA_KEY
 
     def current_quarter(self) -> str:
         return assessment.quarter_of(park_date(self.now()))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import msgspec
 
 from redpark_contracts.organization_facilities import SpendingFor, VenueGroup, VenueKind
-from redpark_platform.runtime import Runtime
+from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
 from .domain import branch, funds, venue
@@ -80,18 +79,10 @@ ORDER BY b.scope = 'park' DESC, b.scope
 
 
 @dataclass
-class Facilities:
-    runtime: Runtime
-
-    def now(self) -> datetime:
-        return datetime.now(self.runtime.settings.zone)
+class Facilities(ApplicationLayer):
 
     def today(self) -> date:
         return park_date(self.now())
-
-    @property
-    def pool(self) -> Any:
-        return self.runtime.pool
 
     # --- venues and bookings -----------------------------------------------------------------------
 

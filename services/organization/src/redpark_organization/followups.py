@@ -5,9 +5,9 @@ staff resolve (the person is now a member of the census) or dismiss it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from redpark_platform.runtime import Runtime
+from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
 from .domain import followup, member
@@ -16,11 +16,7 @@ EXTRA_KEY = "followups"
 
 
 @dataclass
-class Followups:
-    runtime: Runtime
-
-    def now(self) -> datetime:
-        return datetime.now(self.runtime.settings.zone)
+class Followups(ApplicationLayer):
 
     async def open(self, *, followup_id: str, enterprise_id: str, name: str, relationship_held_by: str,
                    since: date) -> AppendResult:
@@ -41,16 +37,7 @@ class Followups:
 
 
 async def attach(runtime: Runtime) -> None:
-    from .projections.followups import FOLLOWUP_OPENER  # the reaction runs this layer's commands
-
     runtime.extras[EXTRA_KEY] = Followups(runtime=runtime)
-    FOLLOWUP_OPENER.attach(runtime)
-
-
-async def detach(runtime: Runtime) -> None:
-    from .projections.followups import FOLLOWUP_OPENER
-
-    FOLLOWUP_OPENER.attach(None)
 
 
 def followups_of(runtime: Runtime) -> Followups:

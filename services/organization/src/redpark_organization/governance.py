@@ -10,14 +10,14 @@ model that trails the store. Lists read the read models.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 import msgspec
 
 from redpark_contracts.organization_governance import MeetingKind
-from redpark_platform.decider import Decider, InvalidCommand
-from redpark_platform.runtime import Runtime
+from redpark_platform.decider import InvalidCommand
+from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
 from .application import new_id
@@ -136,28 +136,11 @@ class DevelopmentBookLine(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @dataclass
-class Governance:
-    runtime: Runtime
-
-    @classmethod
-    def attach(cls, runtime: Runtime) -> Governance:
-        app = cls(runtime=runtime)
-        runtime.extras[EXTRA_KEY] = app
-        return app
-
-    def now(self) -> datetime:
-        return datetime.now(self.runtime.settings.zone)
+class Governance(ApplicationLayer):
+    extras_key = EXTRA_KEY
 
     def today(self) -> date:
         return park_date(self.now())
-
-    @property
-    def pool(self) -> Any:
-        return self.runtime.pool
-
-    async def _state(self, stream_id: str, decider: Decider[Any, Any, Any]) -> Any:
-        read = await self.runtime.store.read_stream(stream_id)
-        return decider.fold([e.event for e in read.events])
 
     async def _branch_active(self, branch_id: str) -> bool:
         return isinstance(await self._state(branch.stream_id(branch_id), branch.decider), branch.ActiveBranch)

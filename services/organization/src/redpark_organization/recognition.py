@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import msgspec
 
 from redpark_contracts.organization_recognition import AwardCategory, PostKind, Rater, Rating
-from redpark_platform.decider import Decider
-from redpark_platform.runtime import Runtime
+from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
 from .domain import awards, branch, member, posts, review
@@ -128,23 +127,11 @@ def _rows(cls: type[Any], records: list[Any]) -> list[Any]:
 
 
 @dataclass
-class Recognition:
-    runtime: Runtime
+class Recognition(ApplicationLayer):
     award_eligibility: AwardEligibility | None = _award_eligibility
-
-    def now(self) -> datetime:
-        return datetime.now(self.runtime.settings.zone)
 
     def today(self) -> date:
         return park_date(self.now())
-
-    @property
-    def pool(self) -> Any:
-        return self.runtime.pool
-
-    async def _state(self, stream_id: str, decider: Decider[Any, Any, Any]) -> Any:
-        read = await self.runtime.store.read_stream(stream_id)
-        return decider.fold([e.event for e in read.events])
 
     async def _member(self, member_id: str) -> member.InPark | None:
         state = await self._state(member.stream_id(member_id), member.decider)

@@ -8,7 +8,6 @@ Safe to run again (a redelivery, a rebuild): only a contact point assigned befor
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 from typing import ClassVar
@@ -16,7 +15,7 @@ from typing import ClassVar
 import asyncpg
 from redpark_contracts import organization as org
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Reaction
 from redpark_platform.runtime import Runtime
 
 from ..application import utcnow
@@ -24,8 +23,6 @@ from ..domain import contact_point
 
 NAME = "sup_contact_point_move_out"
 REASON = "enterprise moved out"
-# Runners start just before the service's on_start hooks attach the runtime; wait that long at most.
-ATTACH_TIMEOUT = 30.0
 
 
 def _recorded_after(recorded_at: datetime, moved_out_time: str) -> bool:
@@ -36,17 +33,10 @@ def _recorded_after(recorded_at: datetime, moved_out_time: str) -> bool:
     return recorded_at > moved_out_at
 
 
-class ContactPointEndsOnMoveOut(Projection):
+class ContactPointEndsOnMoveOut(Reaction):
     name = NAME
     sources = ("organization",)
     registries: ClassVar[Mapping[str, EventRegistry]] = {"organization": org.registry}
-
-    def __init__(self) -> None:
-        self._runtime: Runtime | None = None
-
-    def attach(self, runtime: Runtime | None) -> None:
-        """The service's runtime (its store) from on_start; None again on stop."""
-        self._runtime = runtime
 
     def wants(self, source: str, key: str) -> bool:
         return key == "enterprise.moved_out"
@@ -54,12 +44,7 @@ class ContactPointEndsOnMoveOut(Projection):
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         if not isinstance(event, org.EnterpriseMovedOut):
             return
-        deadline = asyncio.get_running_loop().time() + ATTACH_TIMEOUT
-        while self._runtime is None:
-            if asyncio.get_running_loop().time() > deadline:
-                raise RuntimeError("the service's runtime was never attached")  # redelivered later
-            await asyncio.sleep(0.05)
-        runtime = self._runtime
+        runtime: Runtime = self.runtime
         stream = contact_point.stream_id(event.enterprise_id)
         read = await runtime.store.read_stream(stream)
         state = contact_point.decider.fold([e.event for e in read.events])

@@ -10,7 +10,6 @@ closing as events. Safe to run again: opening an existing follow-up decides noth
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -23,27 +22,18 @@ from redpark_contracts.organization_followups import (
     TransferFollowupResolved,
 )
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection
-from redpark_platform.runtime import Runtime
+from redpark_platform.projections import Projection, Reaction
 
 from ..followups import Followups
 
 NAME = "org_followups"
 OPENER_NAME = "org_followup_opener"
-# Runners start just before the service's on_start hooks attach the runtime; wait that long at most.
-ATTACH_TIMEOUT = 30.0
 
 
-class OpenFollowupOnPartyMemberHire(Projection):
+class OpenFollowupOnPartyMemberHire(Reaction):
     name = OPENER_NAME
     sources = ("enterprise-support",)
     registries: ClassVar[Mapping[str, EventRegistry]] = {"enterprise-support": sup.registry}
-
-    def __init__(self) -> None:
-        self._runtime: Runtime | None = None
-
-    def attach(self, runtime: Runtime | None) -> None:
-        self._runtime = runtime
 
     def wants(self, source: str, key: str) -> bool:
         return key == "hire.party_member_declared" and super().wants(source, key)
@@ -51,13 +41,8 @@ class OpenFollowupOnPartyMemberHire(Projection):
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         if not isinstance(event, sup.PartyMemberHireDeclared):
             return
-        deadline = asyncio.get_running_loop().time() + ATTACH_TIMEOUT
-        while self._runtime is None:
-            if asyncio.get_running_loop().time() > deadline:
-                raise RuntimeError("the service's runtime was never attached")  # redelivered later
-            await asyncio.sleep(0.05)
         # The phone stays with enterprise-support: nobody here needs it to follow up.
-        await Followups(self._runtime).open(
+        await Followups(self.runtime).open(
             followup_id=event.hire_id, enterprise_id=event.enterprise_id, name=event.name,
             relationship_held_by=event.relationship_held_by, since=event.hired_on)
 
