@@ -81,7 +81,9 @@ add_phrases({
     "无法连接": "Unreachable",
     "尚无服务运行。": "No service is running.",
     "支部考核": "Branch scorecards",
-    "各支部的考核评分见组织工作页面。": "Branch scorecards are on the organization pages.",
+    "本季度各支部的得分与一票否决见上方“组织”卡片；每张考核表的逐项得分见组织服务的 /assessment/scorecards 接口。":
+        "This quarter's branch scores and vetoes are on the Organization card above; each card item by item is at"
+        " the organization service's /assessment/scorecards API.",
     "查看": "Open",
     "进入工作页面": "Open the work pages",
     "数据表": "Data table",

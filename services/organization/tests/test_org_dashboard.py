@@ -84,6 +84,7 @@ async def test_the_dashboard_figures_follow_coverage_members_dues_and_the_pipeli
     assert first["service"] == "organization"
     cov = first["tiles"]["coverage"]
     assert (cov["value"], cov["note"], cov["tone"], cov["href"]) == ("25.0%", "1 / 4 家企业", "bad", "/ui/grid")
+    assert first["tiles"]["assessment"]["value"] == "—" and first["charts"]["branch_scores"]["labels"] == []
     assert first["tiles"]["uncovered"]["value"] == "3"
     assert (first["tiles"]["members"]["value"], first["tiles"]["members"]["note"]) == ("2", "正式 1 / 预备 1")
     assert first["tiles"]["transfers_pending"]["value"] == "1"

@@ -92,6 +92,12 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
         assert rect["total"] == 1, rect
         cards = (await c.get("/assessment/scorecards")).json()["scorecards"]["items"]
         assert len(cards) >= len(branches) and any(card["score"] > 0 for card in cards), cards[:3]
+        board = (await c.get("/dashboard")).json()
+        scored = {card["name"]: card["score"] for card in cards if card["unit_kind"] == "branch"}
+        chart = next(ch for ch in board["charts"] if ch["key"] == "branch_scores")
+        assert dict(zip(chart["labels"], chart["series"][0]["data"], strict=True)) == scored
+        tile = next(t for t in board["tiles"] if t["key"] == "assessment")
+        assert tile["value"] == f"{sum(scored.values()) / len(scored):.1f}"
 
         # loaded once: the marker stops a second run before it writes anything
         assert await demo.load("http://org", TOKEN, transport=transport) is False

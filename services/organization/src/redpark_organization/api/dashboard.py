@@ -14,6 +14,8 @@ from redpark_platform.web import MsgspecResponse, Principal, require_roles, resp
 
 from .. import queries
 from ..application import Organization
+from ..assessment import EXTRA_KEY as ASSESSMENT
+from ..assessment import Assessment, QuarterView
 from ..domain.coverage import coverage
 from ..projections.coverage_history import NAME as COVERAGE_HISTORY
 from ..projections.development import NAME as DEVELOPMENT
@@ -130,8 +132,11 @@ async def figures(org: Organization, today: date | None = None) -> Figures:
         trend=await coverage_trend(org, today))
 
 
-def dashboard_of(f: Figures) -> Dashboard:
+def dashboard_of(f: Figures, cards: QuarterView | None = None) -> Dashboard:
+    """`cards`: this quarter's scorecards (the assessment), shown as a tile and a chart when given."""
     stage_names = dict(STAGES)
+    branches = [card for card in (cards.scorecards if cards else []) if card.unit_kind == "branch"]
+    vetoed = sum(card.vetoed for card in branches)
     in_pipeline = sum(n for _, n in f.pipeline)
     trend = [p for p in f.trend if p.rate is not None]
     return Dashboard(
@@ -151,6 +156,10 @@ def dashboard_of(f: Figures) -> Dashboard:
                  tone="ok" if f.arrears_members == 0 else "warn", href="/ui/#arrears"),
             Tile(key="pipeline", label="发展党员", label_en="Development pipeline", value=str(in_pipeline),
                  note=" · ".join(f"{stage_names[s]} {n}" for s, n in f.pipeline), href="/ui/"),
+            *([Tile(key="assessment", label="本季度支部考核（平均分）", label_en="Branch scorecards this quarter (mean)",
+                    value=f"{sum(c.score for c in branches) / len(branches):.1f}" if branches else "—",
+                    note=f"{cards.quarter} · {vetoed} 个支部一票否决", tone="bad" if vetoed else "ok")]
+              if cards else []),
         ],
         charts=[
             Chart(key="coverage_trend", title=f"组织覆盖率（近{TREND_DAYS}天）",
@@ -161,6 +170,10 @@ def dashboard_of(f: Figures) -> Dashboard:
             Chart(key="pipeline", title="发展党员各阶段人数", title_en="Development pipeline by stage", kind="bar",
                   labels=[stage_names[s] for s, _ in f.pipeline],
                   series=[Series(label="人数", label_en="People", data=[float(n) for _, n in f.pipeline])]),
+            *([Chart(key="branch_scores", title=f"{cards.quarter} 支部考核得分", title_en=f"Branch scores {cards.quarter}",
+                     kind="bar", labels=[c.name for c in branches],
+                     series=[Series(label="得分", label_en="Score", data=[c.score for c in branches])])]
+              if cards else []),
         ],
     )
 
@@ -174,4 +187,6 @@ async def fresh(org: Organization, after: int | None) -> None:
             summary="The organization's figures for the park's dashboard (coverage, members, dues, pipeline)")
 async def dashboard(org: Org, who: AnyStaff, after: After = None) -> MsgspecResponse:
     await fresh(org, after)
-    return MsgspecResponse(dashboard_of(await figures(org)))
+    assess: Assessment | None = org.runtime.extras.get(ASSESSMENT)
+    cards = await assess.quarter(assess.current_quarter()) if assess else None
+    return MsgspecResponse(dashboard_of(await figures(org), cards))
