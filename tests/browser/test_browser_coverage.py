@@ -11,6 +11,8 @@ import time
 import uuid
 from typing import Any
 
+import httpx
+
 COVERAGE = '.tile:has(.tile-label:text-is("组织覆盖率")) .tile-value'
 
 
@@ -31,11 +33,26 @@ def until_coverage(page: Any, url: str, check: Any, timeout: float = 60) -> floa
         time.sleep(1)
 
 
+def inbox_settled(platform: Any, timeout: float = 120) -> None:
+    """No property delivery pending: the demo's own traffic (a check-out waiting for its check-in)
+    must not move the figure while the test reads it."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=10, headers={"Authorization": f"Bearer {platform.token()}"}) as client:
+        while True:
+            pending = client.get(f"{platform.url}/organization/webhooks/deliveries",
+                                 params={"status": "pending", "system": "property"}).json()["total"]
+            if pending == 0:
+                return
+            assert time.monotonic() < deadline, f"{pending} property deliveries still pending"
+            time.sleep(1)
+
+
 def test_a_tenant_moving_in_lowers_coverage_until_a_liaison_instructor_is_assigned(
     platform: Any, new_page: Any, screenshot: Any, sign_in: Any,
 ) -> None:
     page = new_page("laptop")
     sign_in(page, roles=("park_admin",), next_path="/")
+    inbox_settled(platform)
     before = coverage_on_dashboard(page, f"{platform.url}/")
     assert 0 < before < 100
     screenshot(page, "coverage-1-dashboard-before")
