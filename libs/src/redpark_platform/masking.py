@@ -6,10 +6,11 @@ No framework and no database here, so domain code may use it too.
 from __future__ import annotations
 
 ERASED = "已删除"  # what an erased person's sealed fields read as (see personal.py)
+UNREADABLE = "无法读取"  # a stored value that is not a ciphertext of ours (see personal.py)
 
 
 def _mask(value: str, keep_head: int, keep_tail: int) -> str:
-    if not value or value == ERASED:
+    if not value or value in (ERASED, UNREADABLE):
         return value
     if len(value) <= keep_head + keep_tail:
         return "*" * len(value)

@@ -9,6 +9,7 @@ read and every replay. The bus only ever carries sealed values.
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 from collections.abc import Iterable
 
@@ -16,12 +17,16 @@ import asyncpg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .masking import ERASED
+from .masking import ERASED, UNREADABLE
 
 SEALED_PREFIX = "sealed:v1:"
+_NONCE = 12
+_TAG = 16
 
 
 def is_sealed(value: object) -> bool:
+    """Whether a stored value is in the sealed form. Only for reading: the store seals every
+    personal value it is given, whatever it looks like, since a person may type this prefix."""
     return isinstance(value, str) and value.startswith(SEALED_PREFIX)
 
 
@@ -32,13 +37,24 @@ def seal_with(key: bytes, subject_id: str, plaintext: str) -> str:
 
 
 def open_with(key: bytes | None, subject_id: str, sealed: str) -> str:
+    """The clear value, ERASED once the person's key is gone, or UNREADABLE for anything that
+    is not a ciphertext of ours. Never raises: one stored value must not make its whole stream
+    unreadable (every later command on the stream reads it)."""
     if key is None:
         return ERASED
-    raw = base64.b64decode(sealed[len(SEALED_PREFIX):])
     try:
-        return AESGCM(key).decrypt(raw[:12], raw[12:], subject_id.encode()).decode()
+        raw = base64.b64decode(sealed[len(SEALED_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        return UNREADABLE
+    if len(raw) < _NONCE + _TAG:
+        return UNREADABLE
+    try:
+        return AESGCM(key).decrypt(raw[:_NONCE], raw[_NONCE:], subject_id.encode()).decode()
     except InvalidTag:
-        return ERASED  # sealed under a key that no longer exists: the person was erased
+        # Sealed under another key (a re-created one after an erasure, or a foreign value).
+        return UNREADABLE
+    except UnicodeDecodeError:
+        return UNREADABLE
 
 
 class Vault:

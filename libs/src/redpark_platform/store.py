@@ -169,7 +169,7 @@ class EventStore:
                 changes = {
                     f: seal_with(keys[subject], subject, v)
                     for f in e.personal_fields
-                    if isinstance(v := getattr(e, f), str) and not is_sealed(v)
+                    if isinstance(v := getattr(e, f), str)  # sealed whatever it looks like
                 }
                 e = msgspec.structs.replace(e, **changes)
             data = self.registry.encode(e)
