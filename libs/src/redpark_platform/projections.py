@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import asyncpg
+import msgspec
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
@@ -174,21 +175,62 @@ class ProjectionRunner:
     # --- consuming --------------------------------------------------------------------------
 
     async def _subscribe(self, js: JetStreamContext, source: str) -> JetStreamContext.PullSubscription:
+        """A consumer that starts right after the checkpoint, made afresh each time.
+
+        A durable consumer left by a crashed process still holds the messages that process had
+        fetched and not acknowledged; JetStream would hand them back only after `ack_wait`,
+        behind newer ones, and the read model would apply events out of order. Re-creating the
+        consumer at the checkpoint makes the stream's own order the order of application.
+        """
+        stream = stream_name(source)
+        with contextlib.suppress(NotFoundError):
+            await js.delete_consumer(stream, self.durable)
+        start = await self._resume_point(js, source)
+        policy = {"deliver_policy": DeliverPolicy.ALL} if start is None else {
+            "deliver_policy": DeliverPolicy.BY_START_SEQUENCE, "opt_start_seq": start}
         return await js.pull_subscribe(
             f"{source}.>",
             durable=self.durable,
-            stream=stream_name(source),
+            stream=stream,
             config=ConsumerConfig(
                 durable_name=self.durable,
                 ack_policy=AckPolicy.EXPLICIT,
-                deliver_policy=DeliverPolicy.ALL,
                 ack_wait=self.ack_wait,
                 # Unlimited: the server would otherwise drop a message silently after N deliveries
                 # (e.g. all spent during a database outage); dead-lettering is decided in _failed.
                 max_deliver=-1,
                 max_ack_pending=max(self.batch_size * 4, 1024),
+                **policy,
             ),
         )
+
+    async def _resume_point(self, js: JetStreamContext, source: str) -> int | None:
+        """The stream sequence after the checkpoint, or None to read the stream from its start.
+
+        The checkpoint's stream sequence is trusted only while the stream still holds our event
+        there: a stream deleted and refilled from the store numbers its messages anew, and then
+        the whole stream is read again (what was applied is skipped as a duplicate)."""
+        try:
+            row = await self.pool.fetchrow(
+                "SELECT position, stream_sequence FROM projection_checkpoints"
+                " WHERE projection = $1 AND source = $2", self.durable, source)
+        except Exception as exc:
+            if _transient(exc):
+                raise DatabaseUnavailable(exc) from exc
+            raise
+        if row is None or row["stream_sequence"] is None:
+            return None
+        try:
+            there = await js.get_msg(stream_name(source), row["stream_sequence"])
+            if parse_cloudevent(there.data or b"").sequence == row["position"]:
+                return int(row["stream_sequence"]) + 1
+        except NotFoundError:
+            pass
+        except (ValueError, msgspec.MsgspecError):
+            pass
+        log.warning("projection %s/%s: the stream no longer holds position %d at its recorded place;"
+                    " reading it from the start", self.durable, source, row["position"])
+        return None
 
     async def _consume(self, source: str) -> None:
         sub: JetStreamContext.PullSubscription | None = None
@@ -218,15 +260,16 @@ class ProjectionRunner:
                     await self._process(source, msgs)
                 except asyncio.CancelledError:
                     raise
-                except DatabaseUnavailable as exc:
-                    # The prefetched batch goes back too, after the failed one, so that nothing
-                    # later is applied before it. Keep the subscription: tearing it down would
-                    # strand messages already on their way to it until ack_wait runs out.
-                    ahead = await _discard(ahead, delay=HAND_BACK_DELAY_S)
-                    log.warning("projection %s/%s: database unavailable (%s); backing off",
-                                self.durable, source, type(exc.__cause__).__name__)
+                except (DatabaseUnavailable, RetryFromCheckpoint) as exc:
+                    # Whatever was fetched after the event that could not be applied must not be
+                    # applied before it: drop the consumer and start again at the checkpoint.
+                    ahead = await _discard(ahead)
+                    sub = None
+                    if isinstance(exc, DatabaseUnavailable):
+                        log.warning("projection %s/%s: database unavailable (%s); backing off",
+                                    self.durable, source, type(exc.__cause__).__name__)
                     with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(self._stop.wait(), 1.0)
+                        await asyncio.wait_for(self._stop.wait(), exc.delay)
                 except Exception as exc:  # noqa: BLE001 - reconnect, re-create the subscription, go on
                     log.warning("projection %s/%s: %s: %s", self.durable, source, type(exc).__name__, exc)
                     ahead = await _discard(ahead)
@@ -246,37 +289,40 @@ class ProjectionRunner:
         return list(await sub.fetch(self.batch_size, timeout=self.fetch_timeout))
 
     async def _process(self, source: str, msgs: Sequence[Msg]) -> None:
-        parsed: list[tuple[Msg, IncomingEvent | None]] = []
+        """Apply a batch in stream order: an event is applied only after every one before it was
+        applied or dead-lettered."""
+        run: list[tuple[Msg, IncomingEvent]] = []
         for msg in msgs:
             try:
-                parsed.append((msg, parse_cloudevent(msg.data)))
-            except Exception:  # noqa: BLE001 - not an event we can read: dead-letter it at once
-                parsed.append((msg, None))
-        readable = [(m, ev) for m, ev in parsed if ev is not None]
+                run.append((msg, parse_cloudevent(msg.data)))
+            except Exception:  # noqa: BLE001 - not an event we can read: dead-letter it in its place
+                await self._apply_in_order(source, run)
+                run = []
+                await self._dead_letter(source, msg, None, "not a CloudEvents message")
+        await self._apply_in_order(source, run)
+
+    async def _apply_in_order(self, source: str, items: Sequence[tuple[Msg, IncomingEvent]]) -> None:
+        if not items:
+            return
         try:
-            await self._apply(source, readable)
+            await self._apply(source, items)
         except Exception as exc:  # noqa: BLE001 - sorted below: the database's fault or the event's
             if _transient(exc):
-                await _hand_back(readable)
                 raise DatabaseUnavailable(exc) from exc  # nothing here counts toward dead-lettering
             log.warning("projection %s: batch failed (%s); retrying one by one", self.durable, type(exc).__name__)
-            for i, (msg, ev) in enumerate(readable):
+            for msg, ev in items:
                 try:
                     await self._apply(source, [(msg, ev)])
                 except Exception as one:  # noqa: BLE001
                     if _transient(one):
-                        await _hand_back(readable[i:])  # keep the rest in order
                         raise DatabaseUnavailable(one) from one
-                    await self._failed(source, msg, ev, one)
+                    await self._failed(source, msg, ev, one)  # raises unless it was dead-lettered
                 else:
                     self._failures.pop((source, ev.sequence), None)
                     await msg.ack()
         else:
-            for msg, _ev in readable:
+            for msg, _ev in items:
                 await msg.ack()
-        for msg, ev in parsed:
-            if ev is None:
-                await self._dead_letter(source, msg, None, "not a CloudEvents message")
 
     async def _apply(self, source: str, items: Sequence[tuple[Msg, IncomingEvent]]) -> None:
         if not items:
@@ -307,16 +353,23 @@ class ProjectionRunner:
             ):
                 if todo:
                     await proj.handle_batch(conn, todo)
-            last = items[-1][1]
-            await conn.execute(
-                "INSERT INTO projection_checkpoints (projection, source, position, last_event_time, updated_at)"
-                " VALUES ($1, $2, $3, $4::text::timestamptz, now())"
-                " ON CONFLICT (projection, source) DO UPDATE SET"
-                "  position = greatest(projection_checkpoints.position, excluded.position),"
-                "  last_event_time = excluded.last_event_time, updated_at = now()",
-                self.durable, source, max(ev.sequence for _, ev in items), last.time)
+            await self._advance(conn, source, items[-1][0], items[-1][1])
         self.stats.applied += len(todo)
         self.stats.last_applied_at = time.time()
+
+    async def _advance(self, conn: asyncpg.Connection, source: str, msg: Msg, ev: IncomingEvent) -> None:
+        """Move the checkpoint to `ev` (the last of a batch in stream order), remembering where it
+        sits on the stream so a new consumer starts right after it."""
+        await conn.execute(
+            "INSERT INTO projection_checkpoints"
+            " (projection, source, position, stream_sequence, last_event_time, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5::text::timestamptz, now())"
+            " ON CONFLICT (projection, source) DO UPDATE SET"
+            "  position = greatest(projection_checkpoints.position, excluded.position),"
+            "  stream_sequence = CASE WHEN excluded.position >= projection_checkpoints.position"
+            "   THEN excluded.stream_sequence ELSE projection_checkpoints.stream_sequence END,"
+            "  last_event_time = excluded.last_event_time, updated_at = now()",
+            self.durable, source, ev.sequence, _stream_sequence(msg), ev.time)
 
     async def _failed(self, source: str, msg: Msg, ev: IncomingEvent, exc: Exception) -> None:
         # Counted here, not by JetStream's delivery count: naks during a database outage must
@@ -330,16 +383,26 @@ class ProjectionRunner:
             self._failures[key] = failures
             log.warning("projection %s: event %s failed (attempt %d): %s",
                         self.durable, ev.id, failures, type(exc).__name__)
-            await msg.nak(delay=min(0.2 * 2 ** failures, 5.0))
+            # Not a nak: JetStream would deliver later events while this one waits.
+            raise RetryFromCheckpoint(min(0.2 * 2 ** failures, 5.0))
 
     async def _dead_letter(self, source: str, msg: Msg, ev: IncomingEvent | None, error: str,
                            attempts: int = 1) -> None:
         # The table first: if it cannot be written the message stays un-acked and comes back.
-        await self.pool.execute(
-            "INSERT INTO projection_dead_letters (projection, source, position, event_id, type, error, deliveries, body)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            self.durable, source, ev.sequence if ev else None, ev.id if ev else None,
-            ev.key if ev else None, error[:2000], attempts, msg.data)
+        # A dead-lettered event counts as passed: the checkpoint moves over it, so a consumer
+        # re-created at the checkpoint does not bring it back.
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO projection_dead_letters"
+                " (projection, source, position, event_id, type, error, deliveries, body)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                self.durable, source, ev.sequence if ev else None, ev.id if ev else None,
+                ev.key if ev else None, error[:2000], attempts, msg.data)
+            if ev is not None:
+                await conn.execute(
+                    "INSERT INTO projection_processed (projection, source, position) VALUES ($1, $2, $3)"
+                    " ON CONFLICT DO NOTHING", self.durable, source, ev.sequence)
+                await self._advance(conn, source, msg, ev)
         try:
             nc = await self._connection()
             await nc.jetstream().publish(
@@ -402,6 +465,23 @@ async def _discard(ahead: asyncio.Task[list[Msg]] | None, delay: float | None = 
 class DatabaseUnavailable(Exception):
     """The read model's database failed, not the event: retry later without counting."""
 
+    delay = 1.0
+
+
+class RetryFromCheckpoint(Exception):
+    """An event failed and will be tried again after `delay`, before anything that follows it."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__(f"retry in {delay:.1f}s")
+        self.delay = delay
+
+
+def _stream_sequence(msg: Msg) -> int | None:
+    try:
+        return int(msg.metadata.sequence.stream)
+    except Exception:  # noqa: BLE001 - a message not from a JetStream consumer (tests hand some in)
+        return None
+
 
 # Failures of the database or the way to it, not of the event: retried without counting.
 _TRANSIENT = (
@@ -417,12 +497,3 @@ _TRANSIENT = (
 
 def _transient(exc: BaseException) -> bool:
     return isinstance(exc, _TRANSIENT)
-
-
-HAND_BACK_DELAY_S = 1.0
-
-
-async def _hand_back(items: Sequence[tuple[Msg, IncomingEvent]]) -> None:
-    for msg, _ev in items:
-        with contextlib.suppress(Exception):
-            await msg.nak(delay=HAND_BACK_DELAY_S)
