@@ -44,6 +44,20 @@ UPSTREAM_APP = textwrap.dedent('''
         response.set_cookie("b", "2")
         return {"body": (await request.body()).decode(), "type": request.headers.get("content-type")}
 
+    @app.get("/api/whoami")
+    def whoami(request: Request):
+        # What a service sees of its caller: uvicorn trusts X-Forwarded-For from loopback only.
+        return {"address": request.client.host, "forwarded": request.headers.getlist("x-forwarded-for")}
+
+    @app.get("/api/lang/{lang}")
+    def choose_lang(lang: str, response: Response):
+        response.set_cookie("redpark_lang", lang)
+        return {"lang": lang}
+
+    @app.get("/api/cookies")
+    def cookies(request: Request):
+        return dict(request.cookies)
+
     @app.get("/api/stream")
     def stream():
         return StreamingResponse((f"line {i}\\n" for i in range(1000)), media_type="text/plain")
@@ -168,3 +182,22 @@ def test_a_service_name_alone_redirects_to_its_root(gateway: str) -> None:
     response = httpx.get(gateway + "/stand-in")
     assert response.status_code == 307
     assert response.headers["location"] == "/stand-in/"
+
+
+def test_the_gateway_keeps_no_cookies_between_visitors(gateway: str) -> None:
+    """One visitor choosing English must not switch the site to English for the next one: the
+    gateway passes Set-Cookie on to its client and keeps none for itself."""
+    with httpx.Client(base_url=gateway) as first, httpx.Client(base_url=gateway) as second:
+        chose = first.get("/stand-in/api/lang/en")
+        assert chose.status_code == 200 and "redpark_lang=en" in chose.headers["set-cookie"]
+        assert first.get("/stand-in/api/cookies").json() == {"redpark_lang": "en"}  # the client's own jar
+        assert second.get("/stand-in/api/cookies").json() == {}
+
+
+def test_a_forged_x_forwarded_for_is_replaced_by_the_address_the_gateway_saw(gateway: str) -> None:
+    """Per-address rate limits key on the address a service sees; a client's own X-Forwarded-For
+    must not reach the service, or any client could pick a fresh address per request."""
+    seen = httpx.get(gateway + "/stand-in/api/whoami",
+                     headers={"X-Forwarded-For": "203.0.113.7", "Forwarded": "for=203.0.113.8"}).json()
+    assert seen["address"] == LOOPBACK
+    assert seen["forwarded"] == [LOOPBACK]

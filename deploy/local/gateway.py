@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.cookiejar
 import json
 import os
 import time
@@ -97,6 +98,21 @@ HOP_BY_HOP = frozenset({
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
     "te", "trailer", "transfer-encoding", "upgrade",
 })
+# What a client says about where it came from is not passed on: the services' per-address limits
+# trust the gateway's hop alone, which states the address it saw.
+CLIENT_CLAIMS = frozenset({"forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+                           "x-forwarded-prefix", "x-real-ip"})
+
+
+class NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """The gateway is shared by every visitor: a cookie an upstream sets belongs to the visitor
+    it answered (passed on in Set-Cookie), never to the gateway's own client."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
 
 
 @dataclass(frozen=True)
@@ -203,6 +219,7 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
     order = [name for name, _ in SECTIONS]
     ordered = sorted(upstreams, key=lambda u: order.index(u.name) if u.name in order else len(order))
     client = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=5.0), follow_redirects=False)
+    client.cookies.jar.set_policy(NoCookies())
     console = Console("", TEMPLATES)
     allowed = login_failures or int(os.environ.get("REDPARK_LOGIN_FAILURES") or DEFAULT_LOGIN_FAILURES)
     guard = LoginGuard(allowed)
@@ -335,7 +352,7 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         target = raw_path[len(upstream.name) + 1:] or b"/"
         query = request.scope.get("query_string", b"")
         url = httpx.URL(upstream.url).copy_with(raw_path=target + (b"?" + query if query else b""))
-        headers = [(k, v) for k, v in request.headers.items() if k not in HOP_BY_HOP]
+        headers = [(k, v) for k, v in request.headers.items() if k not in HOP_BY_HOP and k not in CLIENT_CLAIMS]
         client_host = request.client.host if request.client else ""
         headers += [
             ("x-forwarded-for", client_host),
@@ -390,8 +407,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Red Park gateway")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument(
+        "--trusted-proxies", default=os.environ.get("REDPARK_GATEWAY_TRUSTED_PROXIES", ""),
+        help="addresses of a reverse proxy in front whose X-Forwarded-For is believed (default: none; "
+             "the gateway is the edge and believes only the address it sees)")
     args = parser.parse_args()
-    uvicorn.run(create_app(upstreams_from_env()), host=args.host, port=args.port, log_level="warning")
+    trusted = args.trusted_proxies.strip()
+    uvicorn.run(create_app(upstreams_from_env()), host=args.host, port=args.port, log_level="warning",
+                proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)
 
 
 if __name__ == "__main__":
