@@ -83,3 +83,15 @@ def test_control_characters_in_free_text_are_dropped_not_a_crash() -> None:
     data = workbook_bytes([Sheet("记录", ["说明"], [["第一行\x07\x1b结束"]])])
     ws = load_workbook(io.BytesIO(data)).active
     assert ws["A2"].value == "第一行结束"
+
+
+@pytest.mark.parametrize("text", [
+    "=HYPERLINK(\"http://127.0.0.1/x\",\"点此\")", "=1+1", "+1+1", "-1+1", "@SUM(A1:A2)",
+    "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0",
+])
+def test_text_that_looks_like_a_formula_is_written_as_text(text: str) -> None:
+    """Staff open these ledgers in Excel: a string a person typed must never become a formula."""
+    data = workbook_bytes([Sheet("场地预约", ["用途"], [[text]])])
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws["A2"].data_type != "f"
+    assert ws["A2"].value == text.replace("\r", "\n")  # XML reads a bare CR back as a line feed

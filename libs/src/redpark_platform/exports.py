@@ -83,7 +83,11 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
             ws.append(values)
             widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=True)]
             for cell, value in zip(ws[ws.max_row], values, strict=True):
-                if isinstance(value, datetime):
+                if isinstance(value, str):
+                    # Text stays text: openpyxl would store "=..." as a formula, which Excel runs
+                    # when staff open the ledger (a booking purpose typed as =HYPERLINK(...)).
+                    cell.data_type = "s"
+                elif isinstance(value, datetime):
                     cell.number_format = "yyyy-mm-dd hh:mm"
                 elif isinstance(value, date):
                     cell.number_format = "yyyy-mm-dd"
