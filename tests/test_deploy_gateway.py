@@ -201,3 +201,18 @@ def test_a_forged_x_forwarded_for_is_replaced_by_the_address_the_gateway_saw(gat
                      headers={"X-Forwarded-For": "203.0.113.7", "Forwarded": "for=203.0.113.8"}).json()
     assert seen["address"] == LOOPBACK
     assert seen["forwarded"] == [LOOPBACK]
+
+
+def test_an_oversized_body_is_refused_before_it_reaches_a_service(gateway: str) -> None:
+    declared = httpx.post(gateway + "/stand-in/api/echo", content=b"x" * (300 * 1024),
+                          headers={"content-type": "application/json"})
+    assert declared.status_code == 413
+    assert declared.headers["content-type"].startswith("application/problem+json")
+
+    def chunks():  # no Content-Length: the gateway must stop reading at the bound
+        for _ in range(64):
+            yield b"y" * 16384
+
+    streamed = httpx.post(gateway + "/stand-in/api/echo", content=chunks(),
+                          headers={"content-type": "application/json"})
+    assert streamed.status_code == 413 and streamed.json()["errors"][0]["field"] == "body"

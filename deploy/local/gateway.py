@@ -34,6 +34,7 @@ import httpx
 import msgspec
 import uvicorn
 from redpark_platform.accounts import AccountStore, default_accounts_file
+from redpark_platform.web.limits import BodyLimitMiddleware
 from redpark_platform.console import SECTIONS, Console
 from redpark_platform.console.dashboard import Dashboard
 from redpark_platform.console.i18n import add_phrases
@@ -53,6 +54,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -391,6 +393,8 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
             Route("/{service}/{path:path}", proxy, methods=methods),
         ],
         lifespan=lifespan,
+        # The same bound as every service's, before the body is streamed on to one.
+        middleware=[Middleware(BodyLimitMiddleware)],
     )
     app.state.service = ""
     return app

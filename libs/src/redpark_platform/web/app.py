@@ -21,6 +21,7 @@ from .bodies import MsgspecResponse, install_openapi, response_schema
 from .idempotency import install_idempotency
 from .logs import configure_logging
 from .problems import ProblemResponse, ReadyCheck, install_problem_handlers, problem
+from .limits import BodyLimitMiddleware
 from .telemetry import TracingMiddleware, setup_tracing
 
 ReadyCheckFn = Callable[[], Awaitable[tuple[str, bool, str]]]
@@ -114,6 +115,8 @@ def create_app(
     app.state.jwt_secret = jwt_secret
     install_problem_handlers(app)
     install_idempotency(app)
+    # Outside idempotency and every route: no code of ours reads a body beyond the bound.
+    app.add_middleware(BodyLimitMiddleware)
     # Added last, so it is the outermost: its span covers everything else.
     app.add_middleware(TracingMiddleware)
     app.include_router(_health_router(service, ready_checks))
