@@ -108,3 +108,15 @@ def test_redaction_masks_mobiles_and_id_numbers_but_not_other_numbers() -> None:
     assert redact("tel 13812345678, id 110105194912310021") == "tel [mobile], id [id-number]"
     assert redact("order 12345678901 position 2024010112") == "order 12345678901 position 2024010112"
     assert redact("x138123456789") == "x138123456789"  # 12 digits: not a mobile number
+
+
+async def test_a_span_names_the_route_template_never_the_concrete_path(spans: InMemorySpanExporter) -> None:
+    """A public path carries a ticket code (/sessions/s1/tickets/ABCD-EFGH): it must not reach a
+    span, whose attributes go to whatever collector the park runs."""
+    async with client(make_app()) as c:
+        r = await c.get("/bookings/ABCD-EFGH-13800138000")
+    assert r.status_code == 404  # a lookup of someone's code, answered: the span still must not hold it
+    (span,) = [s for s in spans.get_finished_spans() if s.kind == SpanKind.SERVER]
+    assert span.attributes.get("http.route") == "/bookings/{booking_id}"
+    seen = [span.name, *(str(v) for v in span.attributes.values())]
+    assert not [v for v in seen if "ABCD" in v or "13800138000" in v], seen

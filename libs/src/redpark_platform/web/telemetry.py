@@ -102,7 +102,9 @@ class TracingMiddleware:
 
         with self.tracer.start_as_current_span(
             method, context=_w3c.extract(carrier), kind=SpanKind.SERVER,
-            attributes={"http.request.method": method, "url.path": scope.get("path", "")},
+            # No url.path: a concrete path may hold a ticket code, a phone or a name. The route
+            # template (http.route) is set once routing has found it.
+            attributes={"http.request.method": method},
             record_exception=False, set_status_on_exception=False,
         ) as span:
             try:
