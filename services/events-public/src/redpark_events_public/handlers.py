@@ -39,15 +39,9 @@ from .domain.open_base import (
 )
 from .domain.park_time import park_day
 from .domain.phone import normalise_phone
-from .domain.session import (
-    CancelRegistration,
-    Outcome,
-    Refused,
-    Register,
-    ScheduleSession,
-    Session,
-    SessionCommand,
-)
+from .domain.registration import Outcome, Refused
+from .domain.session_commands import CancelRegistration, Register, ScheduleSession, SessionCommand
+from .domain.session_state import Session
 from .domain.ticket import new_ticket_code, normalise_ticket_code
 from .domain.volunteer import VolunteerCommand, volunteer_decider, volunteer_stream
 from .phone_hashing import phone_hash

@@ -10,7 +10,7 @@ from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_sch
 from redpark_platform.web.ratelimit import RATE_LIMITED
 
 from .. import queries
-from ..domain.session import Confirmed, Waitlisted
+from ..domain.registration import Confirmed, Waitlisted
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
 from ..handlers import ticket_qr_png
 from .bodies import (

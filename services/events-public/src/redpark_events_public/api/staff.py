@@ -9,7 +9,7 @@ from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_sch
 
 from .. import queries
 from ..domain.catalogue import PublishActivity
-from ..domain.session import CheckIn, CountNoShows, ScheduleSession
+from ..domain.session_commands import CheckIn, CountNoShows, ScheduleSession
 from ..domain.ticket import normalise_ticket_code
 from ..handlers import utcnow
 from .bodies import CheckInRequest, Done, NewActivity, NewSession, SessionRegistrations

@@ -23,7 +23,7 @@ from .. import queries
 from ..api.bodies import SessionView
 from ..api.deps import App, caught_up
 from ..domain.phone import normalise_phone
-from ..domain.session import Confirmed, Waitlisted
+from ..domain.registration import Confirmed, Waitlisted
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
 from ..handlers import EventsPublic
 from . import KIND_TITLES, console

@@ -18,7 +18,8 @@ from starlette.responses import HTMLResponse, Response
 from .. import queries
 from ..api.bodies import SessionRegistrations
 from ..api.deps import App, caught_up
-from ..domain.session import CheckIn, session_stream
+from ..domain.session_commands import CheckIn
+from ..domain.session_state import session_stream
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
 from ..handlers import EventsPublic, utcnow
 from . import HISTORY_LABELS, KIND_TITLES, console
