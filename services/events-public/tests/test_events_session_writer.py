@@ -23,7 +23,7 @@ from redpark_events_public.domain.session_commands import (
     ScheduleSession,
 )
 from redpark_events_public.domain.session_state import Session
-from redpark_events_public.writer import SessionWriter, SessionWriters
+from redpark_events_public.application.session_writer import SessionWriter, SessionWriters
 from redpark_platform.decider import DomainError
 from redpark_platform.personal import ERASED
 from redpark_platform.store import EventStore
