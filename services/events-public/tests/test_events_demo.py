@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from redpark_events_public import demo
+from redpark_events_public.demo import season
 from redpark_events_public.app import create_app
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
@@ -42,10 +43,10 @@ async def app(
 
 def test_the_plan_puts_the_carnival_week_a_few_days_ahead_with_every_part_on_every_day() -> None:
     now = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
-    activities, sessions = demo.catalogue_plan(now)
+    activities, sessions = season.catalogue_plan(now)
     kinds = {a["kind"] for a in activities}
     assert {"science_carnival", "youth_science_course", "family_tech_tour"} <= kinds
-    parts = [a for a in activities if a.get("carnival_id") == demo.CARNIVAL]
+    parts = [a for a in activities if a.get("carnival_id") == season.CARNIVAL]
     assert {p["kind"] for p in parts} == {"tech_garden_tour", "achievement_exhibition", "science_experience",
                                           "knowledge_contest", "performance", "food_tasting"}
     for part in parts:
@@ -56,7 +57,7 @@ def test_the_plan_puts_the_carnival_week_a_few_days_ahead_with_every_part_on_eve
                < datetime.fromisoformat(s["registration_closes_at"]) for s in sessions)
     assert len({s["session_id"] for s in sessions}) == len(sessions)
     # Deterministic registrations, one phone at most once, each fitting its session's age limits.
-    one, two = demo.registrations_plan(sessions), demo.registrations_plan(sessions)
+    one, two = season.registrations_plan(sessions), season.registrations_plan(sessions)
     assert one == two and len({b["phone"] for _, b in one}) == len(one)
 
 
@@ -72,14 +73,14 @@ async def test_the_demo_season_is_loaded_once_and_a_person_can_register_for_the_
         catalogue = {a["activity_id"]: a for a in (await c.get("/catalogue")).json()["activities"]}
         today = datetime.now(PARK).date()
 
-        carnival = catalogue[demo.CARNIVAL]
+        carnival = catalogue[season.CARNIVAL]
         assert carnival["kind"] == "science_carnival" and carnival["daily_limit_per_phone"] == 3
-        parts = [a for a in catalogue.values() if a["carnival_id"] == demo.CARNIVAL]
+        parts = [a for a in catalogue.values() if a["carnival_id"] == season.CARNIVAL]
         assert len(parts) == 6
         for part in parts:
             days = sorted({datetime.fromisoformat(s["starts_at"]).astimezone(PARK).date()
                            for s in part["sessions"]})
-            assert days == [today + timedelta(days=demo.CARNIVAL_STARTS_IN_DAYS + d) for d in range(7)]
+            assert days == [today + timedelta(days=season.CARNIVAL_STARTS_IN_DAYS + d) for d in range(7)]
         courses = [a for a in catalogue.values() if a["kind"] == "youth_science_course"]
         assert len(courses) == 2 and all(len(a["sessions"]) == 4 for a in courses)
         assert all(s["max_age"] is not None and s["max_age"] < 18 for a in courses for s in a["sessions"])

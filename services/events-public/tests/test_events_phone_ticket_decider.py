@@ -11,7 +11,7 @@ from redpark_events_public.domain.ticket import (
     new_ticket_code,
     normalise_ticket_code,
 )
-from redpark_events_public.phone_hashing import phone_hash
+from redpark_events_public.application.phone_hashing import phone_hash
 from redpark_platform.decider import InvalidCommand
 
 

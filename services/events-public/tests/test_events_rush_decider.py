@@ -14,18 +14,10 @@ from redpark_contracts.events_public import (
     SessionEvent,
     SessionScheduled,
 )
-from redpark_events_public.domain.session import (
-    CancelRegistration,
-    Confirmed,
-    Refused,
-    Register,
-    RegisterBatch,
-    Session,
-    SessionState,
-    Waitlisted,
-    decide_registrations,
-    session_decider,
-)
+from redpark_events_public.domain.registration import Confirmed, Refused, Waitlisted, decide_registrations
+from redpark_events_public.domain.session import session_decider
+from redpark_events_public.domain.session_commands import CancelRegistration, Register, RegisterBatch
+from redpark_events_public.domain.session_state import Session, SessionState
 
 OPENS = datetime(2026, 5, 1, tzinfo=UTC)
 STARTS = datetime(2026, 5, 10, 1, tzinfo=UTC)

@@ -14,20 +14,17 @@ from redpark_contracts.events_public import (
     RegistrationWaitlisted,
     SessionScheduled,
 )
-from redpark_events_public.domain.session import (
+from redpark_events_public.domain.registration import Confirmed, Refused, Waitlisted, decide_registrations
+from redpark_events_public.domain.session import session_decider
+from redpark_events_public.domain.session_commands import (
     CancelRegistration,
     CheckIn,
-    Confirmed,
     CountNoShows,
-    Refused,
     Register,
     RegisterBatch,
     ScheduleSession,
-    Session,
-    Waitlisted,
-    decide_registrations,
-    session_decider,
 )
+from redpark_events_public.domain.session_state import Session
 from redpark_platform.decider import DomainError, InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 

@@ -14,18 +14,16 @@ from redpark_contracts.events_public import (
     RegistrationWaitlisted,
     registry,
 )
-from redpark_events_public.domain.session import (
+from redpark_events_public.domain.registration import Confirmed, Refused, Waitlisted
+from redpark_events_public.domain.session import session_decider
+from redpark_events_public.domain.session_commands import (
     CancelRegistration,
     CheckIn,
-    Confirmed,
-    Refused,
     Register,
     ScheduleSession,
-    Session,
-    Waitlisted,
-    session_decider,
 )
-from redpark_events_public.writer import SessionWriter, SessionWriters
+from redpark_events_public.domain.session_state import Session
+from redpark_events_public.application.session_writer import SessionWriter, SessionWriters
 from redpark_platform.decider import DomainError
 from redpark_platform.personal import ERASED
 from redpark_platform.store import EventStore

@@ -10,7 +10,7 @@ from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 
 from .api import open_base, public, staff, volunteer
-from .handlers import EventsPublic
+from .application import EventsPublic, events_public
 from .pages import public as public_pages
 from .pages import staff as staff_pages
 from .projections.catalogue import CatalogueProjection
@@ -25,9 +25,9 @@ async def _start(runtime: Runtime) -> None:
 
 
 async def _stop(runtime: Runtime) -> None:
-    app: EventsPublic | None = runtime.extras.get("events_public")
-    if app is not None:
-        await app.writers.close()
+    layer = events_public(runtime)
+    if layer is not None:
+        await layer.close()
 
 
 def service_spec() -> ServiceSpec:

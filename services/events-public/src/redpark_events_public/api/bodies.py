@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 from redpark_contracts.events_public import ActivityKind, RouteStop
 
+from ..queries.views import ActivityView
+
 Text = Annotated[str, msgspec.Meta(max_length=200)]
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
 
@@ -48,50 +50,6 @@ class CancellationAnswer(msgspec.Struct, frozen=True, kw_only=True):
     position: int
     registration_id: str
     promoted: int  # waiting parties that got the freed seats
-
-
-class TicketView(msgspec.Struct, frozen=True, kw_only=True):
-    """A ticket as its holder sees it: no name, no phone."""
-
-    session_id: str
-    ticket_code: str
-    status: Literal["confirmed", "waitlisted", "cancelled"]
-    seats: int
-    waitlist_position: int | None = None
-    checked_in: bool
-    starts_at: datetime
-    place: str
-
-
-class SessionView(msgspec.Struct, frozen=True, kw_only=True):
-    session_id: str
-    activity_id: str
-    activity_kind: str
-    carnival_id: str | None = None
-    starts_at: datetime
-    ends_at: datetime
-    place: str
-    capacity: int
-    free_seats: int
-    waitlisted_parties: int
-    min_age: int | None = None
-    max_age: int | None = None
-    registration_opens_at: datetime
-    registration_closes_at: datetime
-    max_party_size: int
-
-
-class ActivityView(msgspec.Struct, frozen=True, kw_only=True):
-    activity_id: str
-    kind: str
-    title: str
-    summary: str
-    place: str
-    organizer: str
-    carnival_id: str | None = None
-    route: list[RouteStop] = []
-    daily_limit_per_phone: int | None = None
-    sessions: list[SessionView] = []
 
 
 class Catalogue(msgspec.Struct, frozen=True, kw_only=True):
@@ -138,25 +96,6 @@ class Done(msgspec.Struct, frozen=True, kw_only=True):
     position: int
 
 
-class StaffRegistration(msgspec.Struct, frozen=True, kw_only=True):
-    registration_id: str
-    ticket_code: str
-    status: str
-    seats: int
-    adults: int
-    children: int
-    waitlist_position: int | None = None
-    registered_at: datetime
-    checked_in_at: datetime | None = None
-
-
-class SessionRegistrations(msgspec.Struct, frozen=True, kw_only=True):
-    session: SessionView
-    checked_in_seats: int
-    no_show_seats: int | None = None
-    registrations: list[StaffRegistration]
-
-
 # --- volunteer activities ----------------------------------------------------------------------
 
 
@@ -178,22 +117,6 @@ class VolunteerMember(msgspec.Struct, frozen=True, kw_only=True):
 class VolunteerHours(msgspec.Struct, frozen=True, kw_only=True):
     member_id: Id
     hours: Annotated[float, msgspec.Meta(gt=0, le=24)]
-
-
-class OrganizerCount(msgspec.Struct, frozen=True, kw_only=True):
-    organizer_branch_id: str
-    held: int
-    minimum: int
-    met: bool
-    volunteer_hours: float
-
-
-class VolunteerYearReport(msgspec.Struct, frozen=True, kw_only=True):
-    """Volunteer and tech-poverty-relief activities held per organizer in a year, against the minimum."""
-
-    year: int
-    minimum: int
-    organizers: list[OrganizerCount]
 
 
 # --- open-base visits --------------------------------------------------------------------------
@@ -221,17 +144,3 @@ class OpenBaseDecision(msgspec.Struct, frozen=True, kw_only=True):
     reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
-class OpenBaseVisitView(msgspec.Struct, frozen=True, kw_only=True):
-    booking_id: str
-    day: date
-    organization: str
-    group_size: int
-    status: str
-    reason: str | None = None
-
-
-class OpenBaseDayView(msgspec.Struct, frozen=True, kw_only=True):
-    day: date
-    daily_capacity: int
-    held: int  # requested + confirmed
-    visits: list[OpenBaseVisitView]

@@ -12,18 +12,24 @@ from redpark_platform.runtime import Runtime
 from redpark_platform.web import Principal, require_roles
 from redpark_platform.web.ratelimit import RateLimit, rate_limited
 
+from ..application import EventsPublic, events_public
 from ..domain.phone import normalise_phone
-from ..handlers import EventsPublic
 
 CATALOGUE = "events_public_catalogue"
+
+
+def layer_of(request: Request) -> EventsPublic:
+    runtime: Runtime = request.app.state.runtime
+    layer = events_public(runtime)
+    if layer is None:
+        raise RuntimeError("the events-public layer is not attached: the app has not started")
+    return layer
 
 
 async def _events_public(request: Request) -> EventsPublic:
     # async, and not through the sync RuntimeDep: FastAPI runs a sync dependency in a worker
     # thread, two thread hops per request that cost a rush a noticeable share of its CPU.
-    runtime: Runtime = request.app.state.runtime
-    app: EventsPublic = runtime.extras["events_public"]
-    return app
+    return layer_of(request)
 
 
 App = Annotated[EventsPublic, Depends(_events_public)]
@@ -46,11 +52,12 @@ async def caught_up(app: EventsPublic, after: int | None, projection: str = CATA
 # --- rate limits of the public routes ------------------------------------------------------------
 
 
-def _limits(group: str) -> Callable[[Request], RateLimit]:
+def rate_limit_of(group: str) -> Callable[[Request], RateLimit]:
+    """The limit of a group of public routes; the pages' posts share it with the API."""
+
     def configured(request: Request) -> RateLimit:
         # Read from the environment at startup (EventsPublic.attach), hence looked up per request.
-        limit: RateLimit = request.app.state.runtime.extras["events_public"].rate_limits[group]
-        return limit
+        return layer_of(request).rate_limits[group]
 
     return configured
 
@@ -63,11 +70,10 @@ async def _phone_key(request: Request) -> str | None:
         number = normalise_phone(body["phone"] if isinstance(body, dict) else "")
     except (msgspec.DecodeError, KeyError, TypeError, DomainError):
         return None
-    app: EventsPublic = request.app.state.runtime.extras["events_public"]
-    return app.hash_phone(number)
+    return layer_of(request).hash_phone(number)
 
 
 _PER_PHONE: dict[str, Any] = {"key": _phone_key, "key_field": "phone", "key_name": "this phone number", "key_name_zh": "该手机号"}
-RegistrationLimit = rate_limited(_limits("registration"), **_PER_PHONE)
-CancellationLimit = rate_limited(_limits("cancellation"), **_PER_PHONE)
-TicketLimit = rate_limited(_limits("ticket"))
+RegistrationLimit = rate_limited(rate_limit_of("registration"), **_PER_PHONE)
+CancellationLimit = rate_limited(rate_limit_of("cancellation"), **_PER_PHONE)
+TicketLimit = rate_limited(rate_limit_of("ticket"))

@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 
-from .. import queries
-from ..domain.open_base import ConfirmOpenBaseVisit, DeclineOpenBaseVisit
-from ..handlers import utcnow
-from .bodies import Done, NewOpenBaseVisit, OpenBaseDayView, OpenBaseDecision, OpenBaseVisitAnswer
+from ..queries import open_base as open_base_queries
+from ..queries.views import OpenBaseDayView
+from .bodies import Done, NewOpenBaseVisit, OpenBaseDecision, OpenBaseVisitAnswer
 from .deps import After, App, EventsReader, EventsStaff, caught_up
 
 public = APIRouter(prefix="/open-base", tags=["open base"])
@@ -43,7 +42,7 @@ DecisionBody = Annotated[OpenBaseDecision, Body(OpenBaseDecision)]
     summary="Request a group visit",
 )
 async def request_visit(app: App, body: NewVisitBody) -> MsgspecResponse:
-    booking_id, result = await app.request_open_base_visit(
+    booking_id, result = await app.open_base.request_visit(
         day=body.day,
         organization=body.organization,
         contact_name=body.contact_name,
@@ -57,23 +56,18 @@ async def request_visit(app: App, body: NewVisitBody) -> MsgspecResponse:
 
 @staff.post("/visits/{booking_id}/confirmation", responses=response_schema(Done), summary="Confirm a visit")
 async def confirm(app: App, who: EventsStaff, booking_id: BookingId, body: DecisionBody) -> MsgspecResponse:
-    result = await app.decide_open_base_visit(
-        ConfirmOpenBaseVisit(booking_id=booking_id, day=body.day, by=who.subject, now=utcnow())
-    )
+    result = await app.open_base.confirm(booking_id, day=body.day, by=who.subject)
     return MsgspecResponse(Done(position=result.position))
 
 
 @staff.post("/visits/{booking_id}/decline", responses=response_schema(Done), summary="Decline a visit")
 async def decline(app: App, who: EventsStaff, booking_id: BookingId, body: DecisionBody) -> MsgspecResponse:
-    result = await app.decide_open_base_visit(
-        DeclineOpenBaseVisit(
-            booking_id=booking_id, day=body.day, reason=body.reason, by=who.subject, now=utcnow()
-        )
-    )
+    result = await app.open_base.decline(booking_id, day=body.day, reason=body.reason, by=who.subject)
     return MsgspecResponse(Done(position=result.position))
 
 
 @staff.get("/days/{day}", responses=response_schema(OpenBaseDayView), summary="A day's bookings")
 async def day_view(app: App, who: EventsReader, day: date, after: After = None) -> MsgspecResponse:
     await caught_up(app, after, OPEN_BASE)
-    return MsgspecResponse(await queries.open_base_day(app.runtime.pool, day, app.open_base_capacity))
+    view = await open_base_queries.open_base_day(app.runtime.pool, day, app.open_base.daily_capacity)
+    return MsgspecResponse(view)

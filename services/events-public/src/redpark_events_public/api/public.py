@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, Request
+from fastapi import APIRouter, Path, Request, Response
 from redpark_contracts.events_public import RegistrationCancelled, RegistrationPromoted
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.ratelimit import RATE_LIMITED
 
-from .. import queries
-from ..domain.session import Confirmed, Waitlisted
+from ..domain.registration import Confirmed, Waitlisted
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
-from ..handlers import ticket_qr_png
+from ..queries import catalogue as catalogue_queries
+from ..queries import registrations as registration_queries
+from ..queries.views import SessionView, TicketView
 from .bodies import (
     Cancellation,
     CancellationAnswer,
     Catalogue,
     NewRegistration,
     RegistrationAnswer,
-    SessionView,
-    TicketView,
 )
 from .deps import After, App, CancellationLimit, RegistrationLimit, TicketLimit, caught_up
+from .ticket_qr import ticket_qr_png
 
 router = APIRouter(tags=["public"])
 
@@ -43,7 +43,7 @@ CancellationBody = Annotated[
 @router.get("/catalogue", responses=response_schema(Catalogue), summary="Activities and their sessions")
 async def catalogue(app: App, after: After = None) -> MsgspecResponse:
     await caught_up(app, after)
-    return MsgspecResponse(Catalogue(activities=await queries.catalogue(app.runtime.pool)))
+    return MsgspecResponse(Catalogue(activities=await catalogue_queries.catalogue(app.runtime.pool)))
 
 
 @router.get(
@@ -51,7 +51,7 @@ async def catalogue(app: App, after: After = None) -> MsgspecResponse:
 )
 async def session(app: App, session_id: SessionId, after: After = None) -> MsgspecResponse:
     await caught_up(app, after)
-    return MsgspecResponse(await queries.session(app.runtime.pool, session_id))
+    return MsgspecResponse(await catalogue_queries.session(app.runtime.pool, session_id))
 
 
 @router.post(
@@ -63,7 +63,7 @@ async def session(app: App, session_id: SessionId, after: After = None) -> Msgsp
     summary="Register (no login)",
 )
 async def register(app: App, session_id: SessionId, body: NewRegistrationBody, request: Request) -> MsgspecResponse:
-    result = await app.register(
+    result = await app.sessions.register(
         session_id,
         name=body.name,
         phone=body.phone,
@@ -96,7 +96,7 @@ async def register(app: App, session_id: SessionId, body: NewRegistrationBody, r
     summary="Cancel with the ticket code and phone number",
 )
 async def cancel(app: App, session_id: SessionId, body: CancellationBody) -> MsgspecResponse:
-    result = await app.cancel(session_id, ticket_code=body.ticket_code, phone=body.phone)
+    result = await app.sessions.cancel(session_id, ticket_code=body.ticket_code, phone=body.phone)
     cancelled = next(e for e in result.events if isinstance(e, RegistrationCancelled))
     promoted = sum(isinstance(e, RegistrationPromoted) for e in result.events)
     return MsgspecResponse(
@@ -117,7 +117,7 @@ async def ticket(
 ) -> MsgspecResponse:
     await caught_up(app, after)
     return MsgspecResponse(
-        await queries.ticket(app.runtime.pool, session_id, normalise_ticket_code(ticket_code))
+        await registration_queries.ticket(app.runtime.pool, session_id, normalise_ticket_code(ticket_code))
     )
 
 
@@ -132,7 +132,7 @@ async def ticket_qr(
     app: App, session_id: SessionId, ticket_code: TicketCode, after: After = None
 ) -> Response:
     await caught_up(app, after)
-    view = await queries.ticket(app.runtime.pool, session_id, normalise_ticket_code(ticket_code))
+    view = await registration_queries.ticket(app.runtime.pool, session_id, normalise_ticket_code(ticket_code))
     return Response(
         ticket_qr_png(session_id, view.ticket_code),
         media_type="image/png",

@@ -7,12 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 
-from .. import queries
-from ..domain.catalogue import PublishActivity
-from ..domain.session import CheckIn, CountNoShows, ScheduleSession
-from ..domain.ticket import normalise_ticket_code
-from ..handlers import utcnow
-from .bodies import CheckInRequest, Done, NewActivity, NewSession, SessionRegistrations
+from ..queries import registrations as registration_queries
+from ..queries.views import SessionRegistrations
+from .bodies import CheckInRequest, Done, NewActivity, NewSession
 from .deps import After, App, EventsReader, EventsStaff, caught_up
 
 router = APIRouter(prefix="/staff", tags=["staff"])
@@ -42,19 +39,16 @@ CheckInBody = Annotated[CheckInRequest, Body(CheckInRequest, example=CheckInRequ
     summary="Publish an activity in the catalogue",
 )
 async def publish_activity(app: App, who: EventsStaff, body: NewActivityBody) -> MsgspecResponse:
-    result = await app.publish(
-        PublishActivity(
-            activity_id=body.activity_id,
-            kind=body.kind,
-            title=body.title,
-            summary=body.summary,
-            place=body.place,
-            organizer=body.organizer,
-            carnival_id=body.carnival_id,
-            route=list(body.route),
-            daily_limit_per_phone=body.daily_limit_per_phone,
-            now=utcnow(),
-        )
+    result = await app.catalogue.publish(
+        activity_id=body.activity_id,
+        kind=body.kind,
+        title=body.title,
+        summary=body.summary,
+        place=body.place,
+        organizer=body.organizer,
+        carnival_id=body.carnival_id,
+        route=list(body.route),
+        daily_limit_per_phone=body.daily_limit_per_phone,
     )
     return MsgspecResponse(Done(position=result.position), status_code=201)
 
@@ -67,35 +61,26 @@ async def publish_activity(app: App, who: EventsStaff, body: NewActivityBody) ->
     summary="Schedule a session of an activity",
 )
 async def schedule_session(app: App, who: EventsStaff, body: NewSessionBody) -> MsgspecResponse:
-    activity = await app.open_activity(body.activity_id)
-    result = await app.schedule(
-        ScheduleSession(
-            session_id=body.session_id,
-            activity_id=body.activity_id,
-            activity_kind=activity.kind,
-            carnival_id=activity.carnival_id,
-            starts_at=body.starts_at,
-            ends_at=body.ends_at,
-            place=body.place,
-            capacity=body.capacity,
-            min_age=body.min_age,
-            max_age=body.max_age,
-            registration_opens_at=body.registration_opens_at,
-            registration_closes_at=body.registration_closes_at,
-            max_party_size=body.max_party_size,
-            waitlist_limit=body.waitlist_limit,
-            now=utcnow(),
-        )
+    result = await app.sessions.schedule(
+        session_id=body.session_id,
+        activity_id=body.activity_id,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        place=body.place,
+        capacity=body.capacity,
+        min_age=body.min_age,
+        max_age=body.max_age,
+        registration_opens_at=body.registration_opens_at,
+        registration_closes_at=body.registration_closes_at,
+        max_party_size=body.max_party_size,
+        waitlist_limit=body.waitlist_limit,
     )
     return MsgspecResponse(Done(position=result.position), status_code=201)
 
 
 @router.post("/sessions/{session_id}/check-ins", responses=response_schema(Done), summary="Check a ticket in")
 async def check_in(app: App, who: EventsStaff, session_id: SessionId, body: CheckInBody) -> MsgspecResponse:
-    result = await app.session_command(
-        session_id,
-        CheckIn(session_id=session_id, ticket_code=normalise_ticket_code(body.ticket_code), now=utcnow()),
-    )
+    result = await app.sessions.check_in(session_id, body.ticket_code)
     return MsgspecResponse(Done(position=result.position))
 
 
@@ -105,7 +90,7 @@ async def check_in(app: App, who: EventsStaff, session_id: SessionId, body: Chec
     summary="Count the no-shows once the session is over",
 )
 async def count_no_shows(app: App, who: EventsStaff, session_id: SessionId) -> MsgspecResponse:
-    result = await app.session_command(session_id, CountNoShows(session_id=session_id, now=utcnow()))
+    result = await app.sessions.count_no_shows(session_id)
     return MsgspecResponse(Done(position=result.position))
 
 
@@ -118,4 +103,4 @@ async def registrations(
     app: App, who: EventsReader, session_id: SessionId, after: After = None
 ) -> MsgspecResponse:
     await caught_up(app, after)
-    return MsgspecResponse(await queries.session_registrations(app.runtime.pool, session_id))
+    return MsgspecResponse(await registration_queries.session_registrations(app.runtime.pool, session_id))

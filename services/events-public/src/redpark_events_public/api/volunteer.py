@@ -19,18 +19,10 @@ from redpark_platform.web import (
     response_schema,
 )
 
-from .. import queries
-from ..domain.volunteer import (
-    RecordVolunteerHours,
-    ScheduleVolunteerActivity,
-    SignUpVolunteer,
-    VolunteerActivity,
-    WithdrawVolunteer,
-    volunteer_decider,
-    volunteer_stream,
-)
-from ..handlers import EventsPublic, utcnow
-from .bodies import Done, NewVolunteerActivity, VolunteerHours, VolunteerMember, VolunteerYearReport
+from ..application import EventsPublic
+from ..queries import volunteer as volunteer_queries
+from ..queries.views import VolunteerYearReport
+from .bodies import Done, NewVolunteerActivity, VolunteerHours, VolunteerMember
 from .deps import After, App, caught_up
 
 router = APIRouter(prefix="/staff/volunteer-activities", tags=["volunteer"])
@@ -47,10 +39,9 @@ VOLUNTEER = "events_public_volunteer"
 
 
 async def _check_organizer(app: EventsPublic, who: Principal, activity_id: str) -> None:
-    stored = await app.runtime.store.read_stream(volunteer_stream(activity_id))
-    state = volunteer_decider.fold([e.event for e in stored.events])
-    if isinstance(state, VolunteerActivity):
-        ensure_branch(who, state.plan.organizer_branch_id)
+    organizer = await app.volunteering.organizer_of(activity_id)
+    if organizer is not None:
+        ensure_branch(who, organizer)
 
 
 @router.post(
@@ -62,18 +53,15 @@ async def _check_organizer(app: EventsPublic, who: Principal, activity_id: str) 
 )
 async def schedule(app: App, who: Organizer, body: NewVolunteerActivityBody) -> MsgspecResponse:
     ensure_branch(who, body.organizer_branch_id)
-    result = await app.volunteer(
-        ScheduleVolunteerActivity(
-            activity_id=body.activity_id,
-            kind=body.kind,
-            title=body.title,
-            organizer_branch_id=body.organizer_branch_id,
-            place=body.place,
-            starts_at=body.starts_at,
-            ends_at=body.ends_at,
-            volunteer_slots=body.volunteer_slots,
-            now=utcnow(),
-        )
+    result = await app.volunteering.schedule(
+        activity_id=body.activity_id,
+        kind=body.kind,
+        title=body.title,
+        organizer_branch_id=body.organizer_branch_id,
+        place=body.place,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        volunteer_slots=body.volunteer_slots,
     )
     return MsgspecResponse(Done(position=result.position), status_code=201)
 
@@ -86,9 +74,7 @@ async def schedule(app: App, who: Organizer, body: NewVolunteerActivityBody) -> 
 )
 async def sign_up(app: App, who: Organizer, activity_id: ActivityId, body: MemberBody) -> MsgspecResponse:
     await _check_organizer(app, who, activity_id)
-    result = await app.volunteer(
-        SignUpVolunteer(activity_id=activity_id, member_id=body.member_id, now=utcnow())
-    )
+    result = await app.volunteering.sign_up(activity_id, body.member_id)
     return MsgspecResponse(Done(position=result.position), status_code=201)
 
 
@@ -97,9 +83,7 @@ async def sign_up(app: App, who: Organizer, activity_id: ActivityId, body: Membe
 )
 async def withdraw(app: App, who: Organizer, activity_id: ActivityId, body: MemberBody) -> MsgspecResponse:
     await _check_organizer(app, who, activity_id)
-    result = await app.volunteer(
-        WithdrawVolunteer(activity_id=activity_id, member_id=body.member_id, now=utcnow())
-    )
+    result = await app.volunteering.withdraw(activity_id, body.member_id)
     return MsgspecResponse(Done(position=result.position))
 
 
@@ -108,14 +92,8 @@ async def withdraw(app: App, who: Organizer, activity_id: ActivityId, body: Memb
 )
 async def record_hours(app: App, who: Organizer, activity_id: ActivityId, body: HoursBody) -> MsgspecResponse:
     await _check_organizer(app, who, activity_id)
-    result = await app.volunteer(
-        RecordVolunteerHours(
-            activity_id=activity_id,
-            member_id=body.member_id,
-            hours=body.hours,
-            recorded_by=who.subject,
-            now=utcnow(),
-        )
+    result = await app.volunteering.record_hours(
+        activity_id, body.member_id, hours=body.hours, by=who.subject
     )
     return MsgspecResponse(Done(position=result.position))
 
@@ -130,7 +108,10 @@ async def report(
 ) -> MsgspecResponse:
     await caught_up(app, after, VOLUNTEER)
     return MsgspecResponse(
-        await queries.volunteer_year_report(
-            app.runtime.pool, year=year, minimum=app.volunteer_minimum, tz=app.runtime.settings.timezone
+        await volunteer_queries.volunteer_year_report(
+            app.runtime.pool,
+            year=year,
+            minimum=app.volunteering.yearly_minimum,
+            tz=app.runtime.settings.timezone,
         )
     )

@@ -8,24 +8,24 @@ up). A refusal re-renders the form with the rule's Chinese message beside the fi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
 from redpark_contracts.events_public import RegistrationCancelled
 from redpark_platform.decider import DomainError
-from redpark_platform.web.ratelimit import RateLimit, TooManyRequests, rate_limited
+from redpark_platform.web.ratelimit import TooManyRequests, rate_limited
 from starlette.responses import HTMLResponse, Response
 
-from .. import queries
-from ..api.bodies import SessionView
-from ..api.deps import App, caught_up
+from ..api.deps import App, caught_up, layer_of, rate_limit_of
+from ..application import EventsPublic
 from ..domain.phone import normalise_phone
-from ..domain.session import Confirmed, Waitlisted
+from ..domain.registration import Confirmed, Waitlisted
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
-from ..handlers import EventsPublic
+from ..queries import catalogue as catalogue_queries
+from ..queries import registrations as registration_queries
+from ..queries.views import SessionView
 from . import KIND_TITLES, console
 
 router = APIRouter(include_in_schema=False)
@@ -39,14 +39,6 @@ MAX_CHILDREN = 20
 _AGE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
-def _group(name: str) -> Callable[[Request], RateLimit]:
-    def configured(request: Request) -> RateLimit:
-        limit: RateLimit = request.app.state.runtime.extras["events_public"].rate_limits[name]
-        return limit
-
-    return configured
-
-
 async def _form_phone_key(request: Request) -> str | None:
     """The form's phone as its keyed hash (as the API's limit keys it); None when not a number."""
     form = await request.form()
@@ -54,16 +46,15 @@ async def _form_phone_key(request: Request) -> str | None:
         number = normalise_phone(str(form.get("phone") or ""))
     except DomainError:
         return None
-    app: EventsPublic = request.app.state.runtime.extras["events_public"]
-    return app.hash_phone(number)
+    return layer_of(request).hash_phone(number)
 
 
 _PER_PHONE: dict[str, Any] = {"key": _form_phone_key, "key_field": "phone", "key_name": "this phone number",
                               "key_name_zh": "该手机号"}
 # The API's own limits, called from inside the handlers so a refusal can be shown on the page.
-registration_limit = rate_limited(_group("registration"), **_PER_PHONE).dependency
-cancellation_limit = rate_limited(_group("cancellation"), **_PER_PHONE).dependency
-ticket_limit = rate_limited(_group("ticket")).dependency
+registration_limit = rate_limited(rate_limit_of("registration"), **_PER_PHONE).dependency
+cancellation_limit = rate_limited(rate_limit_of("cancellation"), **_PER_PHONE).dependency
+ticket_limit = rate_limited(rate_limit_of("ticket")).dependency
 
 
 def _after(request: Request) -> int | None:
@@ -74,13 +65,6 @@ def _after(request: Request) -> int | None:
 def _message(request: Request, heading: str, message: str, status: int, **extra: Any) -> HTMLResponse:
     return console.render(request, "ep/public_message.html", status=status, heading=heading, message=message,
                           **extra)
-
-
-async def _activity(app: EventsPublic, activity_id: str) -> dict[str, Any] | None:
-    row = await app.runtime.pool.fetchrow(
-        "SELECT activity_id, kind, title, summary, place, organizer, carnival_id, daily_limit_per_phone"
-        " FROM ep_activities WHERE activity_id = $1 AND NOT withdrawn", activity_id)
-    return dict(row) if row else None
 
 
 def registration_state(session: SessionView, now: datetime) -> str:
@@ -94,9 +78,9 @@ def registration_state(session: SessionView, now: datetime) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 async def events(request: Request, app: App) -> HTMLResponse:
-    now = datetime.now(UTC)
+    now = app.now()
     listed = []
-    for activity in await queries.catalogue(app.runtime.pool):
+    for activity in await catalogue_queries.catalogue(app.runtime.pool):
         upcoming = [s for s in activity.sessions if s.ends_at > now]
         if upcoming:
             listed.append((activity, upcoming))
@@ -114,23 +98,24 @@ ActivityId = Annotated[str, Path(max_length=64)]
 
 @router.get("/ui/public/activities/{activity_id}", response_class=HTMLResponse)
 async def activity_page(request: Request, app: App, activity_id: ActivityId) -> Response:
-    listed = await queries.catalogue(app.runtime.pool)
+    listed = await catalogue_queries.catalogue(app.runtime.pool)
     activity = next((a for a in listed if a.activity_id == activity_id), None)
     if activity is None:
         return _message(request, "活动不存在", "活动不存在或已撤下。", 404)
-    now = datetime.now(UTC)
+    now = app.now()
     sessions = [(s, registration_state(s, now)) for s in activity.sessions if s.ends_at > now]
-    carnival = await _activity(app, activity.carnival_id) if activity.carnival_id else None
+    carnival = (await catalogue_queries.published_activity(app.runtime.pool, activity.carnival_id)
+                if activity.carnival_id else None)
     return console.render(request, "ep/public_activity.html", activity=activity, sessions=sessions,
                           kinds=KIND_TITLES, carnival=carnival)
 
 
 async def _session_page(app: EventsPublic, session_id: str) -> tuple[SessionView, dict[str, Any]] | None:
     try:
-        session = await queries.session(app.runtime.pool, session_id)
+        session = await catalogue_queries.session(app.runtime.pool, session_id)
     except DomainError:
         return None
-    activity = await _activity(app, session.activity_id)
+    activity = await catalogue_queries.published_activity(app.runtime.pool, session.activity_id)
     return session, activity or {"title": session.activity_id, "kind": "", "activity_id": session.activity_id}
 
 
@@ -145,13 +130,13 @@ def _shown(refused: DomainError, fields: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def _registration_form(request: Request, session: SessionView, activity: dict[str, Any], *,
+def _registration_form(request: Request, now: datetime, session: SessionView, activity: dict[str, Any], *,
                        values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
                        flash: str = "", status: int = 200,
                        headers: dict[str, str] | None = None) -> HTMLResponse:
     return console.render(
         request, "ep/public_register.html", status=status, headers=headers, session=session,
-        activity=activity, state=registration_state(session, datetime.now(UTC)),
+        activity=activity, state=registration_state(session, now),
         values=values or {"adults": "1"}, errors=errors or {}, flash=flash, flash_kind="bad",
         kinds=KIND_TITLES)
 
@@ -161,7 +146,7 @@ async def registration_form(request: Request, app: App, session_id: SessionId) -
     found = await _session_page(app, session_id)
     if found is None:
         return _message(request, "场次不存在", "场次不存在。", 404)
-    return _registration_form(request, *found)
+    return _registration_form(request, app.now(), *found)
 
 
 def _party(values: dict[str, str], errors: dict[str, str]) -> tuple[int, list[int]]:
@@ -199,16 +184,19 @@ async def register(request: Request, app: App, session_id: SessionId) -> Respons
     try:
         await registration_limit(request)
     except TooManyRequests as refused:
-        return _registration_form(request, *found, values=values, **_shown(refused, REGISTRATION_FIELDS))
+        return _registration_form(request, app.now(), *found, values=values,
+                                  **_shown(refused, REGISTRATION_FIELDS))
     errors: dict[str, str] = {}
     adults, ages = _party(values, errors)
     if errors:
-        return _registration_form(request, *found, values=values, errors=errors, status=422)
+        return _registration_form(request, app.now(), *found, values=values, errors=errors, status=422)
     try:
-        result = await app.register(session_id, name=values["name"], phone=values["phone"], adults=adults,
-                                    children_ages=ages, consent=values["consent"] == "yes")
+        result = await app.sessions.register(session_id, name=values["name"], phone=values["phone"],
+                                             adults=adults, children_ages=ages,
+                                             consent=values["consent"] == "yes")
     except DomainError as refused:
-        return _registration_form(request, *found, values=values, **_shown(refused, REGISTRATION_FIELDS))
+        return _registration_form(request, app.now(), *found, values=values,
+                                  **_shown(refused, REGISTRATION_FIELDS))
     assert isinstance(result.outcome, Confirmed | Waitlisted)
     return console.redirect(request, _ticket_path(session_id, result.outcome.ticket_code, result.position))
 
@@ -225,7 +213,7 @@ async def ticket_page(request: Request, app: App, session_id: SessionId, ticket_
     try:
         code = normalise_ticket_code(ticket_code)
         await caught_up(app, _after(request))
-        ticket = await queries.ticket(app.runtime.pool, session_id, code)
+        ticket = await registration_queries.ticket(app.runtime.pool, session_id, code)
     except DomainError as refused:
         return _message(request, "无此票", refused.detail_zh, 404)
     session, activity = found
@@ -261,7 +249,7 @@ async def cancel(request: Request, app: App, session_id: SessionId) -> Response:
     values = {name: str(form.get(name) or "")[:40] for name in CANCELLATION_FIELDS}
     try:
         await cancellation_limit(request)
-        result = await app.cancel(session_id, ticket_code=values["ticket_code"], phone=values["phone"])
+        result = await app.sessions.cancel(session_id, ticket_code=values["ticket_code"], phone=values["phone"])
     except DomainError as refused:  # a rate limit (429) too
         return _cancel_form(request, *found, values=values, **_shown(refused, CANCELLATION_FIELDS))
     cancelled = next(e for e in result.events if isinstance(e, RegistrationCancelled))

@@ -3,11 +3,10 @@ screen (camera or typed code), and the service's figures for the park's dashboar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import msgspec
 from fastapi import APIRouter, Path, Request
 from redpark_platform.console import page_roles, stream_history
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
@@ -15,12 +14,13 @@ from redpark_platform.decider import DomainError, NotFound
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 from starlette.responses import HTMLResponse, Response
 
-from .. import queries
-from ..api.bodies import SessionRegistrations
 from ..api.deps import App, caught_up
-from ..domain.session import CheckIn, session_stream
+from ..application import EventsPublic
+from ..domain.session_state import session_stream
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
-from ..handlers import EventsPublic, utcnow
+from ..queries import registrations as registration_queries
+from ..queries import staff_board
+from ..queries.views import SessionRegistrations
 from . import HISTORY_LABELS, KIND_TITLES, console
 
 router = APIRouter()
@@ -42,29 +42,6 @@ OUTCOMES = {
     "checkin.wrong_session": ("不是本场次", "bad"),
 }
 
-_SESSIONS_SQL = (
-    "SELECT s.session_id, s.activity_id, a.title, a.kind, s.starts_at, s.ends_at, s.place, s.capacity,"
-    " s.confirmed_seats, s.waitlisted_parties, s.checked_in_seats,"
-    " (SELECT count(*) FROM ep_registrations r WHERE r.session_id = s.session_id AND r.status <> 'cancelled')"
-    "   AS registrations"
-    " FROM ep_sessions s LEFT JOIN ep_activities a USING (activity_id)"
-    " WHERE s.ends_at > $1 ORDER BY s.starts_at, s.session_id"
-)
-
-
-class Counts(msgspec.Struct, frozen=True, kw_only=True):
-    session_id: str
-    capacity: int
-    confirmed: int  # seats
-    waitlisted: int  # parties
-    checked_in: int  # seats
-
-
-def _counts(row: Any) -> Counts:
-    return Counts(session_id=row["session_id"], capacity=row["capacity"], confirmed=row["confirmed_seats"],
-                  waitlisted=row["waitlisted_parties"], checked_in=row["checked_in_seats"])
-
-
 def _page(request: Request) -> int:
     raw = request.query_params.get("page", "1")
     return min(int(raw), 10_000) if raw.isdigit() and 0 < len(raw) < 6 and int(raw) > 0 else 1
@@ -73,8 +50,8 @@ def _page(request: Request) -> int:
 @router.get("/ui/", include_in_schema=False, response_class=HTMLResponse)
 async def sessions(request: Request, app: App, who: Reader) -> HTMLResponse:
     page = _page(request)
-    rows = await app.runtime.pool.fetch(
-        _SESSIONS_SQL + f" LIMIT {PAGE_SIZE + 1} OFFSET {(page - 1) * PAGE_SIZE}", datetime.now(UTC) - RECENT)
+    rows = await staff_board.sessions_ending_after(
+        app.runtime.pool, app.now() - RECENT, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     more = len(rows) > PAGE_SIZE
     return console.render(request, "ep/staff_sessions.html", rows=rows[:PAGE_SIZE], page=page,
                           next_page=str(page + 1) if more else None, kinds=KIND_TITLES)
@@ -84,22 +61,19 @@ async def sessions(request: Request, app: App, who: Reader) -> HTMLResponse:
 async def counts(request: Request, app: App, who: Reader) -> MsgspecResponse:
     """The live figures the sessions pages poll: seats confirmed and checked in, parties waiting."""
     wanted = request.query_params.get("session")
-    columns = ("SELECT session_id, capacity, confirmed_seats, waitlisted_parties, checked_in_seats"
-               " FROM ep_sessions")
     if wanted:
-        rows = await app.runtime.pool.fetch(columns + " WHERE session_id = $1", wanted[:64])
+        counts = await staff_board.counts_of_session(app.runtime.pool, wanted[:64])
     else:
-        rows = await app.runtime.pool.fetch(columns + " WHERE ends_at > $1", datetime.now(UTC) - RECENT)
-    return MsgspecResponse([_counts(r) for r in rows], headers={"Cache-Control": "no-store"})
+        counts = await staff_board.counts_ending_after(app.runtime.pool, app.now() - RECENT)
+    return MsgspecResponse(counts, headers={"Cache-Control": "no-store"})
 
 
 async def _session(app: EventsPublic, session_id: str) -> tuple[SessionRegistrations, Any] | None:
     try:
-        view = await queries.session_registrations(app.runtime.pool, session_id)
+        view = await registration_queries.session_registrations(app.runtime.pool, session_id)
     except NotFound:
         return None
-    activity = await app.runtime.pool.fetchrow(
-        "SELECT activity_id, title, kind FROM ep_activities WHERE activity_id = $1", view.session.activity_id)
+    activity = await staff_board.activity_heading(app.runtime.pool, view.session.activity_id)
     return view, activity
 
 
@@ -145,12 +119,6 @@ async def check_in_screen(request: Request, app: App, who: Reader, session_id: S
     return _check_in_screen(request, *found, outcome="ok", code=done)
 
 
-async def _ticket_elsewhere(app: EventsPublic, code: str) -> bool:
-    found = await app.runtime.pool.fetchval(
-        "SELECT 1 FROM ep_registrations WHERE ticket_code = $1 LIMIT 1", code)
-    return found is not None
-
-
 @router.post("/ui/sessions/{session_id}/check-in", include_in_schema=False, response_class=HTMLResponse)
 async def check_in(request: Request, app: App, who: Officer, session_id: SessionId) -> Response:
     found = await _session(app, session_id)
@@ -169,11 +137,10 @@ async def check_in(request: Request, app: App, who: Officer, session_id: Session
         return _check_in_screen(request, *found, outcome="checkin.wrong_session", code=shown, status=409,
                                 detail="该票属于其他场次，请核对场次。")
     try:
-        result = await app.session_command(
-            session_id, CheckIn(session_id=session_id, ticket_code=code, now=utcnow()))
+        result = await app.sessions.check_in(session_id, code)
     except DomainError as refused:
         outcome = refused.code
-        if outcome == "checkin.wrong_session" and not await _ticket_elsewhere(app, code):
+        if outcome == "checkin.wrong_session" and not await registration_queries.ticket_exists(app.runtime.pool, code):
             outcome = "unknown"  # no session has it: say so rather than "another session"
             return _check_in_screen(request, *found, outcome=outcome, code=shown, status=404,
                                     detail="未找到此票号，请核对后重新输入。")
@@ -186,8 +153,7 @@ async def check_in(request: Request, app: App, who: Officer, session_id: Session
 @router.get("/dashboard", responses=response_schema(Dashboard),
             summary="The service's figures for the park's dashboard")
 async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
-    now = datetime.now(UTC)
-    rows = await app.runtime.pool.fetch(_SESSIONS_SQL, now)
+    rows = await staff_board.sessions_ending_after(app.runtime.pool, app.now())
     confirmed = sum(r["confirmed_seats"] for r in rows)
     waiting = sum(r["waitlisted_parties"] for r in rows)
     checked_in = sum(r["checked_in_seats"] for r in rows)

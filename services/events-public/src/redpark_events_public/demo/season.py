@@ -1,7 +1,4 @@
-"""Demo data: a season of public events, created through the service's own HTTP API.
-
-    await load("http://127.0.0.1:8000", token)            # a park_admin token
-    await load("http://events", token, transport=httpx.ASGITransport(app=app))   # in tests
+"""The demo season, as request bodies of the service's own API: what `loader.load` sends.
 
 What a person finds: the science carnival week (科技嘉年华周) starting a few days from today,
 its six parts with sessions on each of its seven days, registration open now; youth science
@@ -10,15 +7,13 @@ tech-poverty-relief activities of branches of the organization demo (`demo-br-�
 group visits, some confirmed, one declined; and some registrations, so counts are not zero and
 one small session has a waiting list.
 
-Dates follow the real current date (park time), so the carnival is always ahead. Deterministic
-otherwise (seeded), and loaded once: if the carnival is already in the catalogue, `load`
-returns False without writing. Ids are fixed (`demo-…`), so a second run that raced the first is
-refused by the streams, never duplicated.
+Dates follow the `now` they are given (park time), so the carnival is always ahead. Deterministic
+otherwise (seeded). Ids are fixed (`demo-…`), so a second run that raced the first is refused by
+the streams, never duplicated.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,10 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
-
 SEED = 20260701
-CONCURRENCY = 8
 PARK_TZ = ZoneInfo("Asia/Shanghai")
 CARNIVAL = "demo-carnival"
 CARNIVAL_STARTS_IN_DAYS = 4
@@ -77,21 +69,6 @@ ROUTE = [
     {"name": "芯片实验室（参观通道）", "place": "B1 三层", "minutes": 30},
     {"name": "党建红色展厅", "place": "A1 二层", "minutes": 25},
 ]
-
-
-class _Api:
-    def __init__(self, client: httpx.AsyncClient, staff: dict[str, str]) -> None:
-        self.c = client
-        self.staff = staff
-        self.sem = asyncio.Semaphore(CONCURRENCY)
-
-    async def call(self, method: str, path: str, body: Any = None, *, public: bool = False,
-                   ok: Sequence[int] = (200, 201)) -> Any:
-        async with self.sem:
-            r = await self.c.request(method, path, json=body, headers=None if public else self.staff)
-        if r.status_code not in ok:
-            raise RuntimeError(f"demo: {method} {path} answered {r.status_code}: {r.text}")
-        return r.json()
 
 
 def _at(day: date, clock: time) -> datetime:
@@ -157,7 +134,8 @@ def catalogue_plan(now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, 
 
 
 def _people(rng: random.Random, count: int) -> list[tuple[str, str]]:
-    names, out = set[str](), []
+    names: set[str] = set()
+    out: list[tuple[str, str]] = []
     while len(out) < count:
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         if name in names:
@@ -227,35 +205,3 @@ def volunteer_plan(now: datetime) -> list[tuple[dict[str, Any], list[str]]]:
           "ends_at": _at(today + timedelta(days=17), time(18, 0)).isoformat(), "volunteer_slots": 8},
          ["demo-m020", "demo-m021", "demo-m022"]),
     ]
-
-
-async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None) -> bool:
-    """Create the demo season; False when it was there already (the carnival is in the catalogue)."""
-    async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60) as client:
-        api = _Api(client, {"Authorization": f"Bearer {token}"})
-        catalogue = await api.call("GET", "/catalogue", public=True)
-        if any(a["activity_id"] == CARNIVAL for a in catalogue["activities"]):
-            return False
-        now = datetime.now(PARK_TZ)
-        activities, sessions = catalogue_plan(now)
-        # The carnival first: its parts name it.
-        await api.call("POST", "/staff/activities", activities[0])
-        await asyncio.gather(*(api.call("POST", "/staff/activities", a) for a in activities[1:]))
-        await asyncio.gather(*(api.call("POST", "/staff/sessions", s) for s in sessions))
-        # In order, so the waiting list of the small tour is the order written here.
-        for session_id, body in registrations_plan(sessions):
-            await api.call("POST", f"/sessions/{session_id}/registrations", body, public=True)
-        for body, then in open_base_plan(now):
-            visit = await api.call("POST", "/open-base/visits", body, public=True)
-            if then != "requested":
-                action = "confirmation" if then == "confirm" else "decline"
-                reason = {"reason": "当日基地接待已满，建议改期"} if then == "decline" else {}
-                await api.call("POST", f"/staff/open-base/visits/{visit['booking_id']}/{action}",
-                               {"day": body["day"], **reason})
-        for body, members in volunteer_plan(now):
-            await api.call("POST", "/staff/volunteer-activities", body)
-            # One after another: sign-ups of one activity share its stream.
-            for member_id in members:
-                await api.call("POST", f"/staff/volunteer-activities/{body['activity_id']}/sign-ups",
-                               {"member_id": member_id})
-    return True

@@ -29,17 +29,10 @@ from redpark_platform.actor import acting_as, current_actor
 from redpark_platform.decider import DomainError, TooManyConflicts
 from redpark_platform.store import AppendResult, ConcurrencyConflict, EventStore
 
-from .domain.session import (
-    Outcome,
-    Register,
-    RegisterBatch,
-    SessionCommand,
-    SessionState,
-    decide,
-    decide_registrations,
-    session_decider,
-    session_stream,
-)
+from ..domain.registration import Outcome, decide_registrations
+from ..domain.session import decide, session_decider
+from ..domain.session_commands import Register, RegisterBatch, SessionCommand
+from ..domain.session_state import SessionState, session_stream
 
 log = logging.getLogger("redpark.events_public.writer")
 

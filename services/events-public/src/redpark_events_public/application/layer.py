@@ -1,0 +1,63 @@
+"""The layer the edges hold: the areas of the service over one runtime, built once at startup."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from redpark_platform.runtime import Runtime
+from redpark_platform.web.ratelimit import RateLimit
+
+from . import settings
+from .catalogue import Catalogue
+from .open_base import OpenBase
+from .session_writer import SessionWriters
+from .sessions import Sessions
+from .volunteer import Volunteering
+
+_EXTRAS_KEY = "events_public"
+
+
+@dataclass
+class EventsPublic:
+    runtime: Runtime
+    catalogue: Catalogue
+    sessions: Sessions
+    open_base: OpenBase
+    volunteering: Volunteering
+    rate_limits: dict[str, RateLimit] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def attach(cls, runtime: Runtime) -> EventsPublic:
+        catalogue = Catalogue(runtime)
+        layer = cls(
+            runtime=runtime,
+            catalogue=catalogue,
+            sessions=Sessions(
+                runtime,
+                SessionWriters(runtime.store),
+                catalogue,
+                settings.phone_secret(runtime.settings.data_dir),
+            ),
+            open_base=OpenBase(runtime, settings.open_base_capacity()),
+            volunteering=Volunteering(runtime, settings.volunteer_minimum()),
+            rate_limits=settings.rate_limits(),
+        )
+        runtime.extras[_EXTRAS_KEY] = layer
+        return layer
+
+    async def close(self) -> None:
+        await self.sessions.writers.close()
+
+    def now(self) -> datetime:
+        return self.runtime.now()
+
+    def hash_phone(self, normalised: str) -> str:
+        return self.sessions.hash_phone(normalised)
+
+
+def events_public(runtime: Runtime) -> EventsPublic | None:
+    """The layer `attach` built for this runtime (None before startup finished)."""
+    layer: EventsPublic | None = runtime.extras.get(_EXTRAS_KEY)
+    return layer

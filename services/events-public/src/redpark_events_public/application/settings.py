@@ -1,0 +1,66 @@
+"""The service's own settings, read from the environment once at startup."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from redpark_platform.settings import SettingsError
+from redpark_platform.web.auth import load_or_create_key
+from redpark_platform.web.ratelimit import RateLimit, limits_from_env, storage
+
+PHONE_SECRET_VARIABLE = "REDPARK_EVENTS_PUBLIC_PHONE_SECRET"
+OPEN_BASE_CAPACITY_VARIABLE = "REDPARK_EVENTS_PUBLIC_OPEN_BASE_CAPACITY"
+VOLUNTEER_MINIMUM_VARIABLE = "REDPARK_EVENTS_PUBLIC_VOLUNTEER_MINIMUM"
+# The plan leaves both numbers as "×": these are placeholders the park sets in its environment.
+DEFAULT_OPEN_BASE_CAPACITY = 100
+DEFAULT_VOLUNTEER_MINIMUM = 2
+PHONE_KEY_FILE = "events-public-phone.key"
+# Rate limits of the public routes (the `limits` notation, "10/minute;100/hour"; "" for none).
+# Per address generously (a school's or an estate's families share one address), per phone
+# tightly (one registration per phone per session; the carnival limit is per day).
+RATE_LIMIT_VARIABLES = {
+    ("registration", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_ADDRESS", "60/minute;600/hour"),
+    ("registration", "phone"): ("REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_PHONE", "10/minute;30/day"),
+    ("cancellation", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_ADDRESS", "30/minute;300/hour"),
+    ("cancellation", "phone"): ("REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_PHONE", "10/minute;30/day"),
+    ("ticket", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_TICKET_PER_ADDRESS", "120/minute"),
+}
+# memory:// counts per process; several processes need shared storage, e.g. redis://host:6379.
+RATE_LIMIT_STORAGE_VARIABLE = "REDPARK_EVENTS_PUBLIC_RATE_LIMIT_STORAGE"
+
+
+def phone_secret(data_dir: Path) -> bytes:
+    secret = os.environ.get(PHONE_SECRET_VARIABLE) or load_or_create_key(data_dir / PHONE_KEY_FILE)
+    return secret.encode()
+
+
+def open_base_capacity() -> int:
+    return _positive_int(OPEN_BASE_CAPACITY_VARIABLE, DEFAULT_OPEN_BASE_CAPACITY)
+
+
+def volunteer_minimum() -> int:
+    return _positive_int(VOLUNTEER_MINIMUM_VARIABLE, DEFAULT_VOLUNTEER_MINIMUM)
+
+
+def rate_limits() -> dict[str, RateLimit]:
+    counts = storage(os.environ.get(RATE_LIMIT_STORAGE_VARIABLE, "").strip() or "memory://")
+    groups = {group for group, _ in RATE_LIMIT_VARIABLES}
+    return {
+        group: RateLimit.configure(
+            f"events-public.{group}",
+            per_address=limits_from_env(*RATE_LIMIT_VARIABLES[group, "address"]),
+            per_key=limits_from_env(*RATE_LIMIT_VARIABLES.get((group, "phone"), ("", ""))),
+            counts=counts,
+        )
+        for group in groups
+    }
+
+
+def _positive_int(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{variable}={raw!r} is not a positive whole number")
+    return int(raw)

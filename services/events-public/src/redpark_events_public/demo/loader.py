@@ -1,0 +1,67 @@
+"""Loads the demo season through the service's own HTTP API, as a park_admin would.
+
+    await load("http://127.0.0.1:8000", token)            # a park_admin token
+    await load("http://events", token, transport=httpx.ASGITransport(app=app))   # in tests
+
+Loaded once: if the carnival is already in the catalogue, `load` returns False without writing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from .season import CARNIVAL, PARK_TZ, catalogue_plan, open_base_plan, registrations_plan, volunteer_plan
+
+CONCURRENCY = 8
+
+
+class _Api:
+    def __init__(self, client: httpx.AsyncClient, staff: dict[str, str]) -> None:
+        self.c = client
+        self.staff = staff
+        self.sem = asyncio.Semaphore(CONCURRENCY)
+
+    async def call(self, method: str, path: str, body: Any = None, *, public: bool = False,
+                   ok: Sequence[int] = (200, 201)) -> Any:
+        async with self.sem:
+            r = await self.c.request(method, path, json=body, headers=None if public else self.staff)
+        if r.status_code not in ok:
+            raise RuntimeError(f"demo: {method} {path} answered {r.status_code}: {r.text}")
+        return r.json()
+
+
+async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None) -> bool:
+    """Create the demo season; False when it was there already (the carnival is in the catalogue)."""
+    async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60) as client:
+        api = _Api(client, {"Authorization": f"Bearer {token}"})
+        catalogue = await api.call("GET", "/catalogue", public=True)
+        if any(a["activity_id"] == CARNIVAL for a in catalogue["activities"]):
+            return False
+        now = datetime.now(PARK_TZ)
+        activities, sessions = catalogue_plan(now)
+        # The carnival first: its parts name it.
+        await api.call("POST", "/staff/activities", activities[0])
+        await asyncio.gather(*(api.call("POST", "/staff/activities", a) for a in activities[1:]))
+        await asyncio.gather(*(api.call("POST", "/staff/sessions", s) for s in sessions))
+        # In order, so the waiting list of the small tour is the order written here.
+        for session_id, body in registrations_plan(sessions):
+            await api.call("POST", f"/sessions/{session_id}/registrations", body, public=True)
+        for body, then in open_base_plan(now):
+            visit = await api.call("POST", "/open-base/visits", body, public=True)
+            if then != "requested":
+                action = "confirmation" if then == "confirm" else "decline"
+                reason = {"reason": "当日基地接待已满，建议改期"} if then == "decline" else {}
+                await api.call("POST", f"/staff/open-base/visits/{visit['booking_id']}/{action}",
+                               {"day": body["day"], **reason})
+        for body, members in volunteer_plan(now):
+            await api.call("POST", "/staff/volunteer-activities", body)
+            # One after another: sign-ups of one activity share its stream.
+            for member_id in members:
+                await api.call("POST", f"/staff/volunteer-activities/{body['activity_id']}/sign-ups",
+                               {"member_id": member_id})
+    return True
