@@ -11,12 +11,12 @@ from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 
 from .api import ROUTERS
-from .application import Organization
-from .assessment import attach as attach_assessment
-from .followups import attach as attach_followups
-from .governance import attach as attach_governance
-from .facilities import attach as attach_facilities
-from .recognition import attach as attach_recognition
+from .application.organization import Organization
+from .application.assessment import attach as attach_assessment
+from .application.followups import attach as attach_followups
+from .application.governance import attach as attach_governance
+from .application.facilities import attach as attach_facilities
+from .application.recognition import attach as attach_recognition
 from .integrations.outbound import OUTBOUND
 from .integrations.property import INBOX as PROPERTY_INBOX
 from .projections import ALL

@@ -23,9 +23,9 @@ from redpark_platform.runtime import RuntimeDep
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from .. import assessment_queries as aq
-from ..application import new_id
-from ..assessment import EXTRA_KEY, Assessment
+from ..queries import assessment as aq
+from ..application.organization import new_id
+from ..application.assessment import EXTRA_KEY, Assessment
 from ..domain.assessment import normalize_quarter
 from ..projections.assessment_facts import NAME as FACTS
 from ..projections.park import NAME as PARK

@@ -12,10 +12,10 @@ from fastapi import APIRouter
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile, Tone
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 
-from .. import queries
-from ..application import Organization
-from ..assessment import EXTRA_KEY as ASSESSMENT
-from ..assessment import Assessment, QuarterView
+from ..queries import organization as queries
+from ..application.organization import Organization
+from ..application.assessment import EXTRA_KEY as ASSESSMENT
+from ..application.assessment import Assessment, QuarterView
 from ..domain.coverage import coverage
 from ..projections.coverage_history import NAME as COVERAGE_HISTORY
 from ..projections.development import NAME as DEVELOPMENT

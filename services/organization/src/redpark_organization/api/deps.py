@@ -12,7 +12,7 @@ from redpark_platform.runtime import RuntimeDep
 from redpark_platform.store import AppendResult
 from redpark_platform.web import MsgspecResponse, Principal, require_roles
 
-from ..application import EXTRA_KEY, Organization
+from ..application.organization import EXTRA_KEY, Organization
 
 
 def _organization(runtime: RuntimeDep) -> Organization:

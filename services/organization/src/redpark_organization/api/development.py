@@ -12,8 +12,8 @@ from redpark_contracts.organization import DevelopmentStage, PriorityGroup
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page_of
 
-from .. import queries
-from ..application import new_id
+from ..queries import organization as queries
+from ..application.organization import new_id
 from ..domain import development
 from ..projections.development import NAME as DEVELOPMENT
 from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up

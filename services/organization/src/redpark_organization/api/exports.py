@@ -11,11 +11,11 @@ from fastapi import APIRouter, Query, Response
 
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 
-from .. import queries
+from ..queries import organization as queries
 from ..domain.census import classify
 from ..domain.coverage import coverage
 from ..domain.park_calendar import park_date
-from ..personal_view import Personal, full_view
+from ..queries.personal import Personal, full_view
 from ..projections.census import NAME as CENSUS
 from ..projections.development import NAME as DEVELOPMENT
 from ..projections.dues import NAME as DUES

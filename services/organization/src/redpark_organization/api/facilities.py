@@ -19,9 +19,9 @@ from redpark_platform.runtime import RuntimeDep
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
 from redpark_platform.web.paging import Page, Paging, page_of
 
-from ..application import new_id
+from ..application.organization import new_id
 from ..domain.venue import KIND_ZH
-from ..facilities import EXTRA_KEY, BookingLine, BudgetLine, Facilities, SpendingLine, VenueLine
+from ..application.facilities import EXTRA_KEY, BookingLine, BudgetLine, Facilities, SpendingLine, VenueLine
 from ..projections.facilities import NAME as FACILITIES
 from ..projections.facilities import PARK
 from .deps import Accepted, Admin, After, BranchStaff, Reader, accepted

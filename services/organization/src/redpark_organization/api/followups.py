@@ -16,7 +16,7 @@ from redpark_platform.runtime import RuntimeDep
 from redpark_platform.web import Body, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, PageRequest, Paging, page
 
-from ..followups import followups_of
+from ..application.followups import followups_of
 from ..projections.followups import NAME as FOLLOWUPS
 from .deps import Accepted, Admin, After, Reader, accepted
 

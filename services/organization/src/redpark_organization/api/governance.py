@@ -17,10 +17,10 @@ from redpark_platform.runtime import RuntimeDep
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application import new_id
+from ..application.organization import new_id
 from ..domain.branch_meeting import KIND_ZH
 from ..domain.rulebook import GENERAL
-from ..governance import (
+from ..application.governance import (
     EXTRA_KEY,
     ActivityLine,
     DevelopmentBookLine,

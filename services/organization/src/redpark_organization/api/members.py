@@ -13,10 +13,10 @@ from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from .. import queries
-from ..application import Organization, new_id
+from ..queries import organization as queries
+from ..application.organization import Organization, new_id
 from ..domain import member
-from ..personal_view import Personal, full_view, member_contacts, shown
+from ..queries.personal import Personal, full_view, member_contacts, shown
 from ..projections.dues import NAME as DUES
 from ..projections.rosters import NAME as ROSTERS
 from .deps import Accepted, Admin, After, BranchStaff, Dated, Org, Reader, accepted, caught_up

@@ -13,8 +13,8 @@ from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page
 
-from .. import queries
-from ..application import new_id
+from ..queries import organization as queries
+from ..application.organization import new_id
 from ..domain.coverage import UpgradeReadiness, party_committee_readiness
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS

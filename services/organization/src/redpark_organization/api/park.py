@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page
 
-from .. import queries
+from ..queries import organization as queries
 from ..projections.park import NAME as PARK
 from .deps import Accepted, Admin, After, Dated, Org, Reader, accepted, caught_up
 

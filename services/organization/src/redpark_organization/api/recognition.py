@@ -22,13 +22,13 @@ from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, e
 from redpark_platform.web import response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application import new_id
+from ..application.organization import new_id
 from ..domain.awards import CATEGORY_ZH, INDIVIDUAL
 from ..domain.posts import KIND_ZH as POST_ZH
 from ..domain.review import RATER_ZH, RATING_ZH
 from ..projections.recognition import NAME as RECOGNITION
 from ..projections.rosters import NAME as ROSTERS
-from ..recognition import (
+from ..application.recognition import (
     EXTRA_KEY,
     NominationLine,
     PendingMember,

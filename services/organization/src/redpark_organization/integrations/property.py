@@ -30,7 +30,7 @@ from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejec
 from redpark_platform.runtime import Runtime, RuntimeDep
 from redpark_platform.web import Body, MsgspecResponse, require_roles, response_schema
 
-from ..application import EXTRA_KEY, Organization, new_id
+from ..application.organization import EXTRA_KEY, Organization, new_id
 from ..domain import building, enterprise
 
 SYSTEM = "property"

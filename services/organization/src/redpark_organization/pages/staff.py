@@ -15,13 +15,13 @@ from redpark_platform.console.history import HistoryEntry
 from redpark_platform.decider import DomainError
 from redpark_platform.web import Principal
 
-from .. import queries
+from ..queries import organization as queries
 from ..api.dashboard import dashboard_of, figures, fresh
 from ..api.deps import Org
-from ..application import Organization, new_id
+from ..application.organization import Organization, new_id
 from ..domain import branch, dues, enterprise, member
 from ..domain.coverage import coverage
-from ..personal_view import member_contacts, shown
+from ..queries.personal import member_contacts, shown
 from . import COVER, HISTORY_LABELS, KIND, REASON, RELATIONSHIP, STAGE, STATUS, console
 
 router = APIRouter()

@@ -24,7 +24,7 @@ from redpark_contracts.organization_followups import (
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection, Reaction
 
-from ..followups import Followups
+from ..application.followups import Followups
 
 NAME = "org_followups"
 OPENER_NAME = "org_followup_opener"

@@ -20,11 +20,11 @@ from redpark_platform.decider import InvalidCommand
 from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
-from .application import new_id
-from .domain import branch, general_branch, member
-from .domain import branch_meeting as meetings
-from .domain import inspection, meeting_cadence, rulebook
-from .domain.park_calendar import park_date
+from .organization import new_id
+from ..domain import branch, general_branch, member
+from ..domain import branch_meeting as meetings
+from ..domain import inspection, meeting_cadence, rulebook
+from ..domain.park_calendar import park_date
 
 EXTRA_KEY = "governance"
 

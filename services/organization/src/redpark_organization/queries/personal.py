@@ -21,7 +21,7 @@ from redpark_platform.store import EventStore
 from redpark_platform.web import Principal
 from redpark_platform.web.auth import Forbidden
 
-from .domain import member
+from ..domain import member
 
 PersonalView = Literal["masked", "full"]
 Personal = Annotated[PersonalView, Query(

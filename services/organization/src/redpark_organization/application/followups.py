@@ -10,7 +10,7 @@ from datetime import date
 from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
-from .domain import followup, member
+from ..domain import followup, member
 
 EXTRA_KEY = "followups"
 

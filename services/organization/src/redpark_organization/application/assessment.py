@@ -23,9 +23,9 @@ from redpark_platform.decider import NotFound
 from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
-from . import assessment_queries as aq
-from .domain import assessment, department
-from .domain.park_calendar import park_date
+from ..queries import assessment as aq
+from ..domain import assessment, department
+from ..domain.park_calendar import park_date
 
 EXTRA_KEY = "assessment"
 

@@ -24,13 +24,13 @@ from redpark_contracts.organization_recognition import AwardCategory, PostKind, 
 from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
-from .domain import awards, branch, member, posts, review
-from .domain.park_calendar import park_date
+from ..domain import awards, branch, member, posts, review
+from ..domain.park_calendar import park_date
 
 EXTRA_KEY = "recognition"
 
 try:  # the seam to the quarterly assessment (see the module docstring)
-    from .assessment_queries import award_eligibility as _award_eligibility
+    from ..queries.assessment import award_eligibility as _award_eligibility
 except ImportError:  # pragma: no cover - only when the assessment is absent
     _award_eligibility = None
 

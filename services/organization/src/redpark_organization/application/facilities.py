@@ -17,9 +17,9 @@ from redpark_contracts.organization_facilities import SpendingFor, VenueGroup, V
 from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
-from .domain import branch, funds, venue
-from .domain.park_calendar import park_date
-from .projections.facilities import PARK
+from ..domain import branch, funds, venue
+from ..domain.park_calendar import park_date
+from ..projections.facilities import PARK
 
 EXTRA_KEY = "facilities"
 
