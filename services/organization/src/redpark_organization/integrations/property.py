@@ -25,6 +25,7 @@ from typing import Annotated
 import asyncpg
 import msgspec
 from fastapi import APIRouter, Path
+
 from redpark_platform.decider import DomainError, NotFound
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime, RuntimeDep

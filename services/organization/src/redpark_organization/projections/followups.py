@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts import enterprise_support as sup
 from redpark_contracts.organization import registry as org_registry
 from redpark_contracts.organization_followups import (
