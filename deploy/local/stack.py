@@ -298,11 +298,11 @@ class Stack:
         webhook ledgers and what follows from the deliveries are there to look at."""
         wanted = ("organization", "enterprise-support")
         if marker.exists() or not all(name in urls for name in wanted) or not all(
-                has_module(f"{pkg}.{sim}") for pkg, sim in (("redpark_organization", "simulate_property"),
+                has_module(f"{pkg}.{sim}") for pkg, sim in (("redpark_organization", "demo.simulate_property"),
                                                             ("redpark_enterprise_support", "simulate_recruitment"))):
             return
         from redpark_enterprise_support import simulate_recruitment
-        from redpark_organization import simulate_property
+        from redpark_organization.demo import simulate_property
 
         secrets_file = self.data / "webhook-secrets.json"
 

@@ -62,7 +62,7 @@ def test_a_tenant_moving_in_lowers_coverage_until_a_liaison_instructor_is_assign
 
     # The simulator's own command line, as an operator would run it against the platform.
     sent = subprocess.run(
-        [sys.executable, "-m", "redpark_organization.simulate_property", "--url", f"{platform.url}/organization",
+        [sys.executable, "-m", "redpark_organization.demo.simulate_property", "--url", f"{platform.url}/organization",
          "--secret-file", str(platform.data / "webhook-secrets.json"), "--scenario", "move-in",
          "--tenant-code", f"T-{tag}", "--tenant-name", tenant, "--bldg-code", f"HX-{tag}", "--floor", "3"],
         capture_output=True, text=True, timeout=60)

@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 
 from redpark_organization.app import create_app
-from redpark_organization.assessment_queries import award_eligibility
+from redpark_organization.queries.assessment import award_eligibility
 from redpark_organization.domain.assessment import quarter_bounds, quarter_of
 from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings

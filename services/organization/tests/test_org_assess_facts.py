@@ -19,7 +19,7 @@ from redpark_contracts import education as edu
 from redpark_contracts import enterprise_support as sup
 from redpark_contracts import events_public as pub
 from redpark_contracts import organization as org
-from redpark_organization.assessment_queries import facts, live_scorecards
+from redpark_organization.queries.assessment import facts, live_scorecards
 from redpark_organization.projections.assessment_facts import AssessmentFactsProjection
 from redpark_organization.projections.park import ParkProjection
 from redpark_organization.projections.rosters import RostersProjection

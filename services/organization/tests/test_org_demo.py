@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from fastapi import FastAPI
 
-from redpark_organization import demo
+from redpark_organization.demo import park as demo
 from redpark_organization.app import create_app
 from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings

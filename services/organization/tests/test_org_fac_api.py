@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from redpark_organization.app import create_app
-from redpark_organization.demo_governance import load_venues
+from redpark_organization.demo.governance import load_venues
 from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token

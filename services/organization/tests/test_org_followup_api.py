@@ -13,7 +13,7 @@ import httpx
 import openpyxl
 import pytest
 from redpark_organization.app import create_app
-from redpark_organization.followups import followups_of
+from redpark_organization.application.followups import followups_of
 from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from redpark_organization.app import create_app
-from redpark_organization.personal_view import mask_id_number, mask_phone
+from redpark_organization.queries.personal import mask_id_number, mask_phone
 from redpark_platform.personal import ERASED
 from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings

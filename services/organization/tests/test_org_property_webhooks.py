@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from redpark_organization import simulate_property as sim
+from redpark_organization.demo import simulate_property as sim
 from redpark_organization.app import create_app
 from redpark_organization.integrations.property import INBOX
 from redpark_platform.servers import NatsServer

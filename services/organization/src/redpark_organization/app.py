@@ -1,4 +1,5 @@
-"""Composition root of the organization service: `create_app()` builds its ServiceSpec."""
+"""Composition root of the organization service: `create_app()` builds its ServiceSpec. The one
+place where the application layers are attached and the routers (API, pages, integrations) wired."""
 
 from __future__ import annotations
 
@@ -10,32 +11,35 @@ from redpark_contracts.organization import registry
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 
-from .api import ROUTERS
-from .application import Organization
-from .assessment import attach as attach_assessment
-from .followups import attach as attach_followups
-from .governance import attach as attach_governance
-from .facilities import attach as attach_facilities
-from .recognition import attach as attach_recognition
+from .api import ROUTERS as API_ROUTERS
+from .application.assessment import Assessment
+from .application.facilities import Facilities
+from .application.followups import Followups
+from .application.governance import Governance
+from .application.organization import Organization
+from .application.recognition import Recognition
 from .integrations.outbound import OUTBOUND
 from .integrations.property import INBOX as PROPERTY_INBOX
+from .integrations.property import mappings as property_mappings_router
+from .pages.staff import router as pages_router
 from .projections import ALL
 
 SERVICE = "organization"
+LAYERS = (Organization, Assessment, Governance, Followups, Recognition, Facilities)
 
 
-async def _attach(runtime: Runtime) -> None:
-    Organization.attach(runtime)
+async def _attach_layers(runtime: Runtime) -> None:
+    for layer in LAYERS:
+        layer.attach(runtime)
 
 
 def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — organization", registry=registry,
         migrations=Path(__file__).parent / "sql", projections=(*ALL, OUTBOUND.projection),
-        routers=(*ROUTERS, OUTBOUND.router),
+        routers=(*API_ROUTERS, PROPERTY_INBOX.router, property_mappings_router, pages_router, OUTBOUND.router),
         # The inbox worker last: its translator runs the organization's commands.
-        on_start=(_attach, attach_assessment, attach_governance, attach_followups, attach_recognition, attach_facilities,
-                  PROPERTY_INBOX.start, OUTBOUND.start),
+        on_start=(_attach_layers, PROPERTY_INBOX.start, OUTBOUND.start),
         on_stop=(OUTBOUND.stop, PROPERTY_INBOX.stop),
     )
 

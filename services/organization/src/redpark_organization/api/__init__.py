@@ -1,12 +1,9 @@
-"""Thin HTTP routes: parse, authorize, call the application layer, answer."""
+"""Thin HTTP routes: parse, authorize, call the application layer or a query, answer. The routers
+are wired in `app.py` (with the pages' and the integrations'), nowhere else."""
 
 from __future__ import annotations
 
-from ..integrations.property import INBOX as PROPERTY_INBOX
-from ..integrations.property import mappings as property_mappings_router
-from ..pages.staff import router as pages_router  # the staff console (HTML)
-from . import dashboard
-from . import facilities, recognition  # reviews, awards, venues, funds
+from . import dashboard, facilities, recognition  # the dashboard; reviews, awards, venues, funds
 from .assessment import router as assessment_router
 from .census import router as census_router
 from .development import router as development_router
@@ -18,5 +15,5 @@ from .organization import router as organization_router
 from .park import router as park_router
 
 ROUTERS = (park_router, organization_router, members_router, development_router, census_router, exports_router,
-           assessment_router, governance_router, PROPERTY_INBOX.router, property_mappings_router,
-           followups_router, recognition.router, facilities.router, dashboard.router, pages_router)
+           assessment_router, governance_router, followups_router, recognition.router, facilities.router,
+           dashboard.router)

@@ -19,35 +19,28 @@ from redpark_contracts.organization_assessment import (
     VetoCondition,
 )
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
-from redpark_platform.runtime import RuntimeDep
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from .. import assessment_queries as aq
-from ..application import new_id
-from ..assessment import EXTRA_KEY, Assessment
+from ..application.assessment import Assessment
+from ..application.organization import new_id
 from ..domain.assessment import normalize_quarter
 from ..projections.assessment_facts import NAME as FACTS
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
-from .deps import Accepted, Admin, After, Reader, accepted
+from ..queries import assessment as aq
+from .deps import Accepted, Admin, After, Reader, accepted, caught_up, layer
 
 router = APIRouter(tags=["assessment"])
 
 
-def _assessment(runtime: RuntimeDep) -> Assessment:
-    app: Assessment = runtime.extras[EXTRA_KEY]
-    return app
-
-
-Assess = Annotated[Assessment, Depends(_assessment)]
+Assess = Annotated[Assessment, Depends(layer(Assessment))]
 Quarter = Annotated[str, Query(description="YYYY-Qn; the current quarter when omitted")]
 KIND = {"branch": "党支部", "general_branch": "党总支", "department": "园区部门"}
 
 
-async def _caught_up(app: Assessment, after: int | None) -> None:
-    # A card reads the rosters and the park (who belongs where) as well as the facts.
-    await app.runtime.wait_for_all((FACTS, ROSTERS, PARK), after)
+# A card reads the rosters and the park (who belongs where) as well as the facts.
+READS = (FACTS, ROSTERS, PARK)
 
 
 def _own(who: Principal) -> str | None:
@@ -132,7 +125,7 @@ class Eligibility(msgspec.Struct, frozen=True, kw_only=True):
 @router.get("/assessment/rules/{year}", responses=response_schema(RulesView),
             summary="The scoring rules of a year (the documented defaults until the park sets its own)")
 async def get_rules(year: Annotated[int, Path(ge=2000, le=2100)], app: Assess, who: Reader, after: After = None) -> MsgspecResponse:
-    await _caught_up(app, after)
+    await caught_up(app, after, *READS)
     r = await app.rules(year)
     return MsgspecResponse(RulesView(year=year, is_default=r.is_default, items=r.items, veto=r.veto,
                                      department_items=r.department_items, award_threshold=r.award_threshold))
@@ -155,7 +148,7 @@ async def put_rules(year: Annotated[int, Path(ge=2000, le=2100)], body: Annotate
             summary="Every unit's score in a quarter: live until closed, the closed snapshot after")
 async def list_cards(app: Assess, who: Reader, paging: Paging, quarter: Quarter = "",
                      kind: UnitKind | None = None, after: After = None) -> MsgspecResponse:
-    await _caught_up(app, after)
+    await caught_up(app, after, *READS)
     view = await app.quarter(quarter or app.current_quarter())
     own = _own(who)
     rows = [CardRow(unit_kind=c.unit_kind, unit_id=c.unit_id, name=c.name, score=c.score, possible=c.possible,
@@ -172,7 +165,7 @@ async def one_card(unit_id: str, app: Assess, who: Reader, quarter: Quarter = ""
                    after: After = None) -> MsgspecResponse:
     if _own(who) is not None:
         ensure_branch(who, unit_id)
-    await _caught_up(app, after)
+    await caught_up(app, after, *READS)
     view, c = await app.card(quarter or app.current_quarter(), unit_id)
     return MsgspecResponse(CardView(quarter=view.quarter, status=view.status, closed_on=view.closed_on,
                                     unit_kind=c.unit_kind, unit_id=c.unit_id, name=c.name, score=c.score,
@@ -194,7 +187,7 @@ async def eligibility(unit_id: str, app: Assess, who: Reader, year: Annotated[in
                       after: After = None) -> MsgspecResponse:
     if _own(who) is not None:
         ensure_branch(who, unit_id)
-    await _caught_up(app, after)
+    await caught_up(app, after, *READS)
     ok, reason = await app.award_eligibility(unit_id, year)
     return MsgspecResponse(Eligibility(unit_id=unit_id, year=year, eligible=ok, reason=reason))
 
@@ -203,7 +196,7 @@ async def eligibility(unit_id: str, app: Assess, who: Reader, year: Annotated[in
             summary="A quarter's scorecards as a workbook",
             responses=xlsx_openapi("季度考核：汇总与明细（含一票否决）"))
 async def export(app: Assess, who: Reader, quarter: Quarter = "", after: After = None) -> Response:
-    await _caught_up(app, after)
+    await caught_up(app, after, *READS)
     view = await app.quarter(quarter or app.current_quarter())
     own = _own(who)
     cards = [c for c in view.scorecards if own in (None, c.unit_id)]
@@ -232,7 +225,7 @@ async def register_department(body: Annotated[NewDepartment, Body(NewDepartment,
 @router.get("/departments", responses=response_schema(Page[aq.DepartmentRow]),
             summary="The park's departments, by id, paged")
 async def list_departments(app: Assess, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await _caught_up(app, after)
+    await caught_up(app, after, *READS)
     pool = app.runtime.pool
     rows = await aq.departments(pool, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await aq.count_departments(pool), paging))

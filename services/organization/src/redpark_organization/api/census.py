@@ -13,18 +13,24 @@ from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from .. import queries
-from ..application import new_id
+from ..application.organization import new_id
 from ..domain import contact
 from ..domain.census import CensusFigures, census_figures
 from ..domain.coverage import (
-    BuildingCoverage, Rate, UncoveredEnterprise, UpgradeReadiness, ZoneCoverage, coverage, party_committee_readiness,
+    BuildingCoverage,
+    Rate,
+    UncoveredEnterprise,
+    UpgradeReadiness,
+    ZoneCoverage,
+    coverage,
+    party_committee_readiness,
 )
 from ..domain.grid import GridProposal
 from ..projections.census import NAME as CENSUS
 from ..projections.grid import NAME as GRID
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
+from ..queries import organization as queries
 from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
 
 router = APIRouter(tags=["census"])
@@ -67,21 +73,20 @@ async def register_contact(body: Annotated[NewContact, Body(NewContact, example=
 @router.get("/contacts", responses=response_schema(Page[queries.ContactRow]),
             summary="The census ledger of non-members by id, paged (no personal data)")
 async def list_contacts(org: Org, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(org, CENSUS, after)
+    await caught_up(org, after, CENSUS)
     rows = await queries.contacts(org.runtime.pool, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await queries.count_contacts(org.runtime.pool), paging))
 
 
 async def _fresh(org: Org, after: int | None) -> None:
-    await caught_up(org, PARK, after)
-    await caught_up(org, ROSTERS, after)
+    await caught_up(org, after, PARK, ROSTERS)
 
 
 @router.get("/census", responses=response_schema(CensusFigures),
             summary="The census's four baselines (四个底数): members, enterprises, talent, united-front contacts")
 async def census_baselines(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
     await _fresh(org, after)
-    await caught_up(org, CENSUS, after)
+    await caught_up(org, after, CENSUS)
     pool = org.runtime.pool
     return MsgspecResponse(census_figures(await queries.census_snapshot(pool),
                                           await queries.contact_categories(pool)))
@@ -139,7 +144,7 @@ class GridPlanProgress(msgspec.Struct, frozen=True, kw_only=True):
 @router.get("/grid/plans/{plan_id}/progress", responses=response_schema(GridPlanProgress),
             summary="Progress of an adopted grid plan: each item done or not yet")
 async def plan_progress(plan_id: str, org: Org, who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(org, GRID, after)
+    await caught_up(org, after, GRID)
     found = await queries.grid_plan(org.runtime.pool, plan_id)
     if found is None:
         raise NotFound("grid.plan_unknown", f"no grid plan {plan_id} was adopted", detail_zh="该网格方案不存在",

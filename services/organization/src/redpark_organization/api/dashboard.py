@@ -7,22 +7,22 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
 import msgspec
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile, Tone
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 
-from .. import queries
-from ..application import Organization
-from ..assessment import EXTRA_KEY as ASSESSMENT
-from ..assessment import Assessment, QuarterView
+from ..application.assessment import Assessment, QuarterView
+from ..application.organization import Organization
 from ..domain.coverage import coverage
 from ..projections.coverage_history import NAME as COVERAGE_HISTORY
 from ..projections.development import NAME as DEVELOPMENT
 from ..projections.dues import NAME as DUES
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
-from .deps import After, Org
+from ..queries import dashboard as dashboard_queries
+from ..queries import organization as queries
+from .deps import After, Org, caught_up, layer
 
 router = APIRouter(tags=["dashboard"])
 
@@ -79,10 +79,8 @@ async def coverage_trend(org: Organization, today: date, days: int = TREND_DAYS)
     first = today - timedelta(days=days - 1)
     start = datetime.combine(first, time(), zone)
     pool = org.runtime.pool
-    before = await pool.fetchrow("SELECT covered, total FROM org_coverage_history WHERE at < $1"
-                                 " ORDER BY position DESC LIMIT 1", start)
-    rows = await pool.fetch("SELECT at, covered, total FROM org_coverage_history WHERE at >= $1 ORDER BY position",
-                            start)
+    before = await dashboard_queries.coverage_before(pool, start)
+    rows = await dashboard_queries.coverage_since(pool, start)
     if before is None and {r["at"].astimezone(zone).date() for r in rows} == {today}:
         return [TrendPoint(label=r["at"].astimezone(zone).strftime("%m-%d %H:%M:%S"), covered=r["covered"],
                            total=r["total"], rate=r["covered"] / r["total"] if r["total"] else None)
@@ -118,11 +116,8 @@ async def figures(org: Organization, today: date | None = None) -> Figures:
     today = today or org.now().date()
     pool = org.runtime.pool
     cov = coverage(await queries.census_snapshot(pool))
-    members = await pool.fetchrow(
-        "SELECT count(*) FILTER (WHERE status = 'full') AS full, count(*) FILTER (WHERE status = 'probationary')"
-        " AS probationary, count(*) FILTER (WHERE relationship = 'elsewhere') AS elsewhere"
-        " FROM org_members WHERE in_park")
-    stages = dict(await pool.fetch("SELECT stage, count(*) FROM org_development GROUP BY stage"))
+    members = await dashboard_queries.member_counts(pool)
+    stages = await dashboard_queries.people_per_stage(pool)
     arrears_members, arrears_fen = await arrears_this_year(org, today)
     return Figures(
         year=today.year, covered=cov.overall.covered, enterprises=cov.overall.total, rate=cov.overall.rate,
@@ -180,13 +175,13 @@ def dashboard_of(f: Figures, cards: QuarterView | None = None) -> Dashboard:
 
 async def fresh(org: Organization, after: int | None) -> None:
     """Read your own writes: wait (bounded) until every read model behind the figures applied `after`."""
-    await org.runtime.wait_for_all(READ_MODELS, after)
+    await caught_up(org, after, *READ_MODELS)
 
 
 @router.get("/dashboard", responses=response_schema(Dashboard),
             summary="The organization's figures for the park's dashboard (coverage, members, dues, pipeline)")
-async def dashboard(org: Org, who: AnyStaff, after: After = None) -> MsgspecResponse:
+async def dashboard(org: Org, assess: Annotated[Assessment, Depends(layer(Assessment))], who: AnyStaff,
+                    after: After = None) -> MsgspecResponse:
     await fresh(org, after)
-    assess: Assessment | None = org.runtime.extras.get(ASSESSMENT)
-    cards = await assess.quarter(assess.current_quarter()) if assess else None
+    cards = await assess.quarter(assess.current_quarter())
     return MsgspecResponse(dashboard_of(await figures(org), cards))

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import msgspec
 from fastapi import Depends, Query
 
-from redpark_platform.runtime import RuntimeDep
+from redpark_platform.runtime import ApplicationLayer, Runtime, RuntimeDep
 from redpark_platform.store import AppendResult
 from redpark_platform.web import MsgspecResponse, Principal, require_roles
 
-from ..application import EXTRA_KEY, Organization
+from ..application.organization import Organization
+
+Layer = TypeVar("Layer", bound=ApplicationLayer)
 
 
-def _organization(runtime: RuntimeDep) -> Organization:
-    app: Organization = runtime.extras[EXTRA_KEY]
-    return app
+def layer(kind: type[Layer]) -> Callable[[Runtime], Awaitable[Layer]]:
+    """The dependency answering the runtime's `kind` layer (attached in `app.py`). Async on purpose:
+    FastAPI runs a plain `def` dependency in a worker thread, a hop per request."""
+
+    async def lookup(runtime: RuntimeDep) -> Layer:
+        found = runtime.extras[kind.extras_key]
+        if not isinstance(found, kind):
+            raise TypeError(f"runtime.extras[{kind.extras_key!r}] holds {type(found).__name__}, not {kind.__name__}")
+        return found
+
+    return lookup
 
 
-Org = Annotated[Organization, Depends(_organization)]
+Org = Annotated[Organization, Depends(layer(Organization))]
 Admin = Annotated[Principal, require_roles("park_admin")]
 # A branch secretary acts for its own branch only (checked in the route with `ensure_branch`).
 BranchStaff = Annotated[Principal, require_roles("park_admin", "branch_secretary")]
@@ -46,5 +57,7 @@ def accepted(result: AppendResult, id_: str, status: int = 200) -> MsgspecRespon
     return MsgspecResponse(Accepted(position=result.position, id=id_), status_code=status)
 
 
-async def caught_up(org: Organization, projection: str, after: int | None) -> None:
-    await org.runtime.wait_for(projection, after)
+async def caught_up(app: ApplicationLayer, after: int | None, *projections: str) -> None:
+    """Read your writes: wait (within one bound) until every read model a route reads has applied
+    `after`, the position a command answered."""
+    await app.runtime.wait_for_all(projections, after)

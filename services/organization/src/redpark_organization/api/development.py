@@ -12,10 +12,10 @@ from redpark_contracts.organization import DevelopmentStage, PriorityGroup
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page_of
 
-from .. import queries
-from ..application import new_id
+from ..application.organization import new_id
 from ..domain import development
 from ..projections.development import NAME as DEVELOPMENT
+from ..queries import organization as queries
 from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
 
 router = APIRouter(tags=["development"])
@@ -75,7 +75,7 @@ async def set_quota(year: Annotated[int, Path(ge=2000, le=2100)], body: Annotate
             summary="The pipeline and the year's admissions against the quota")
 async def pipeline(year: Annotated[int, Path(ge=2000, le=2100)], org: Org, who: Reader, paging: Paging,
                    after: After = None, stage: DevelopmentStage | None = None) -> MsgspecResponse:
-    await caught_up(org, DEVELOPMENT, after)
+    await caught_up(org, after, DEVELOPMENT)
     people = await queries.pipeline(org.runtime.pool)
     figures = development.year_figures(year, await queries.quota(org.runtime.pool, year),
                                        queries.as_pipeline_entries(people))

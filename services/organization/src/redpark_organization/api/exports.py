@@ -11,16 +11,16 @@ from fastapi import APIRouter, Query, Response
 
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 
-from .. import queries
 from ..domain.census import classify
 from ..domain.coverage import coverage
 from ..domain.park_calendar import park_date
-from ..personal_view import Personal, full_view
 from ..projections.census import NAME as CENSUS
 from ..projections.development import NAME as DEVELOPMENT
 from ..projections.dues import NAME as DUES
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
+from ..queries import organization as queries
+from ..queries.personal import Personal, full_view
 from .deps import After, Org, Reader, caught_up
 from .members import own_branch, roster_lines
 
@@ -59,8 +59,7 @@ async def _member_rows(org: Org, branch_id: str | None, full: bool, names: dict[
 async def census(org: Org, who: Reader, after: After = None, personal: Personal = "masked") -> Response:
     branch_id = own_branch(who, None)  # None for park-wide readers; a branch secretary's own branch
     full = full_view(who, personal)
-    for projection in (PARK, ROSTERS, CENSUS):
-        await caught_up(org, projection, after)
+    await caught_up(org, after, PARK, ROSTERS, CENSUS)
     pool = org.runtime.pool
     names = await queries.names(pool)
     snapshot = {e.enterprise_id: e for e in (await queries.census_snapshot(pool)).enterprises}
@@ -86,8 +85,7 @@ async def census(org: Org, who: Reader, after: After = None, personal: Personal 
 @router.get("/coverage.xlsx", response_class=Response, summary="Coverage by zone and building as a workbook",
             responses=xlsx_openapi("覆盖率：按分区、按楼栋、未覆盖企业"))
 async def coverage_export(org: Org, who: Reader, after: After = None) -> Response:
-    await caught_up(org, PARK, after)
-    await caught_up(org, ROSTERS, after)
+    await caught_up(org, after, PARK, ROSTERS)
     pool = org.runtime.pool
     names = await queries.names(pool)
     cov = coverage(await queries.census_snapshot(pool))
@@ -113,7 +111,7 @@ async def branch_rosters(org: Org, who: Reader, after: After = None, branch_id: 
                          personal: Personal = "masked") -> Response:
     branch_id = own_branch(who, branch_id)
     full = full_view(who, personal)
-    await caught_up(org, ROSTERS, after)
+    await caught_up(org, after, ROSTERS)
     pool = org.runtime.pool
     names = await queries.names(pool)
     branches = [b for b in await queries.branches(pool) if b.active and branch_id in (None, b.branch_id)]
@@ -139,8 +137,7 @@ async def arrears_export(org: Org, who: Reader,
                          = None, after: After = None, branch_id: str | None = None) -> Response:
     branch_id = own_branch(who, branch_id)
     through = month or park_date(org.now()).strftime("%Y-%m")
-    await caught_up(org, DUES, after)
-    await caught_up(org, ROSTERS, after)
+    await caught_up(org, after, DUES, ROSTERS)
     pool = org.runtime.pool
     names = await queries.names(pool)
     rows = [[names["branch"].get(b.branch_id or "", "未编入支部"), m.member_id, names["member"].get(m.member_id, ""),
@@ -154,7 +151,7 @@ async def arrears_export(org: Org, who: Reader,
 @router.get("/development-pipeline.xlsx", response_class=Response,
             summary="The development pipeline as a workbook", responses=xlsx_openapi("发展党员台账"))
 async def pipeline_export(org: Org, who: Reader, after: After = None) -> Response:
-    await caught_up(org, DEVELOPMENT, after)
+    await caught_up(org, after, DEVELOPMENT)
     pool = org.runtime.pool
     names = await queries.names(pool)
 

@@ -15,27 +15,23 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from redpark_contracts.organization_facilities import SpendingFor, VenueGroup, VenueKind
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
-from redpark_platform.runtime import RuntimeDep
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
 from redpark_platform.web.paging import Page, Paging, page_of
 
-from ..application import new_id
+from ..application.facilities import Facilities
+from ..application.organization import new_id
 from ..domain.venue import KIND_ZH
-from ..facilities import EXTRA_KEY, BookingLine, BudgetLine, Facilities, SpendingLine, VenueLine
 from ..projections.facilities import NAME as FACILITIES
 from ..projections.facilities import PARK
-from .deps import Accepted, Admin, After, BranchStaff, Reader, accepted
+from ..queries import facilities as fq
+from ..queries.facilities import BookingLine, BudgetLine, SpendingLine, VenueLine
+from .deps import Accepted, Admin, After, BranchStaff, Reader, accepted, caught_up, layer
 from .members import own_branch
 
 router = APIRouter(tags=["facilities"])
 
 
-def _facilities(runtime: RuntimeDep) -> Facilities:
-    app: Facilities = runtime.extras[EXTRA_KEY]
-    return app
-
-
-Fac = Annotated[Facilities, Depends(_facilities)]
+Fac = Annotated[Facilities, Depends(layer(Facilities))]
 Day = Annotated[date | None, Query(description="a calendar day of the park: bookings touching it")]
 Year = Annotated[int, Query(ge=2000, le=2100)]
 YearPath = Annotated[int, Path(ge=2000, le=2100, description="calendar year")]
@@ -43,10 +39,6 @@ CREATED = response_schema(Accepted, status=201)
 ACCEPTED = response_schema(Accepted)
 GROUP_ZH = {"institute": "一所", "platforms": "两平台", "corridors": "三长廊", "rooms": "四室", "other": "其他"}
 FOR_ZH = {"venue": "阵地", "activity": "活动", "branch": "支部"}
-
-
-async def _caught_up(app: Facilities, after: int | None) -> None:
-    await app.runtime.wait_for(FACILITIES, after)
 
 
 def _yuan(fen: int) -> float:
@@ -78,8 +70,8 @@ async def register_venue(body: Annotated[NewVenue, Body(NewVenue, example=NewVen
 @router.get("/venues", responses=response_schema(Page[VenueLine]), summary="The venue registry, paged")
 async def venues(app: Fac, who: Reader, paging: Paging, after: After = None, kind: VenueKind | None = None,
                  bookable: bool | None = None) -> MsgspecResponse:
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.venues(kind=kind, bookable=bookable), paging))
+    await caught_up(app, after, FACILITIES)
+    return MsgspecResponse(page_of(await fq.venues(app.pool, kind=kind, bookable=bookable), paging))
 
 
 class NewBooking(msgspec.Struct, frozen=True, kw_only=True):
@@ -117,17 +109,19 @@ async def cancel_booking(venue_id: str, booking_id: str, body: Annotated[Cancell
             summary="A venue's bookings by start, paged; day= keeps one day")
 async def venue_bookings(venue_id: str, app: Fac, who: Reader, paging: Paging, after: After = None, day: Day = None,
                          cancelled: bool = False) -> MsgspecResponse:
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.bookings(venue_id=venue_id, day=day, include_cancelled=cancelled),
-                                   paging))
+    await caught_up(app, after, FACILITIES)
+    listed = await fq.bookings(app.pool, app.runtime.settings.zone, venue_id=venue_id, day=day,
+                               include_cancelled=cancelled)
+    return MsgspecResponse(page_of(listed, paging))
 
 
 @router.get("/bookings", responses=response_schema(Page[BookingLine]),
             summary="Bookings of every venue by start, paged; day= keeps one day")
 async def bookings(app: Fac, who: Reader, paging: Paging, after: After = None, day: Day = None,
                    cancelled: bool = False) -> MsgspecResponse:
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.bookings(venue_id=None, day=day, include_cancelled=cancelled), paging))
+    await caught_up(app, after, FACILITIES)
+    listed = await fq.bookings(app.pool, app.runtime.settings.zone, venue_id=None, day=day, include_cancelled=cancelled)
+    return MsgspecResponse(page_of(listed, paging))
 
 
 # --- funds ---------------------------------------------------------------------------------------------
@@ -170,15 +164,15 @@ async def spend(year: YearPath, body: Annotated[NewSpending, Body(NewSpending, e
 async def budgets(year: Year, app: Fac, who: Reader, paging: Paging, after: After = None,
                   branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.budgets(year, branch_id, include_park=branch_id is None), paging))
+    await caught_up(app, after, FACILITIES)
+    return MsgspecResponse(page_of(await fq.budgets(app.pool, year, branch_id, include_park=branch_id is None), paging))
 
 
 @router.get("/funds/{year}/spending", responses=response_schema(Page[SpendingLine]),
             summary="The special fund's spending entries of the year by date, paged")
 async def spending(year: YearPath, app: Fac, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.spending(year), paging))
+    await caught_up(app, after, FACILITIES)
+    return MsgspecResponse(page_of(await fq.spending(app.pool, year), paging))
 
 
 @router.put("/branches/{branch_id}/funds/{year}/budget", responses=ACCEPTED,
@@ -205,8 +199,8 @@ async def branch_spend(branch_id: str, year: YearPath, body: Annotated[NewSpendi
 async def branch_spending(branch_id: str, year: YearPath, app: Fac, who: Reader, paging: Paging,
                           after: After = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id) or branch_id
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.spending(year, branch_id), paging))
+    await caught_up(app, after, FACILITIES)
+    return MsgspecResponse(page_of(await fq.spending(app.pool, year, branch_id), paging))
 
 
 # --- export ------------------------------------------------------------------------------------------
@@ -216,17 +210,18 @@ async def branch_spending(branch_id: str, year: YearPath, app: Fac, who: Reader,
             responses=xlsx_openapi("阵地、预约、经费预算、支出明细"))
 async def facilities_export(year: Year, app: Fac, who: Reader, after: After = None) -> Response:
     branch_id = own_branch(who, None)
-    await _caught_up(app, after)
-    budgets = await app.budgets(year, branch_id, include_park=branch_id is None)
-    entries = [s for b in budgets for s in await app.spending(year, b.scope)]
+    await caught_up(app, after, FACILITIES)
+    budgets = await fq.budgets(app.pool, year, branch_id, include_park=branch_id is None)
+    entries = [s for b in budgets for s in await fq.spending(app.pool, year, b.scope)]
     return xlsx_sheets_response([
         Sheet("阵地", ["编号", "名称", "类别", "分组", "位置", "可预约"],
               [[v.venue_id, v.name, KIND_ZH[v.kind], GROUP_ZH[v.group], v.location, "是" if v.bookable else "否"]
-               for v in await app.venues()]),
+               for v in await fq.venues(app.pool)]),
         Sheet("预约", ["预约编号", "阵地", "开始", "结束", "用途", "预约人", "已取消", "取消原因"],
               [[b.booking_id, b.venue_name, b.starts_at.replace(tzinfo=None), b.ends_at.replace(tzinfo=None),
                 b.purpose, b.booked_by, "是" if b.cancelled else "否", b.cancel_reason]
-               for b in await app.bookings(venue_id=None, day=None, include_cancelled=True)
+               for b in await fq.bookings(app.pool, app.runtime.settings.zone, venue_id=None, day=None,
+                                          include_cancelled=True)
                if b.starts_at.year == year]),
         Sheet(f"经费预算（{year}）", ["预算", "预算（元）", "已支出（元）", "余额（元）"],
               [[b.scope_name, _yuan(b.budget_fen), _yuan(b.spent_fen), _yuan(b.remaining_fen)] for b in budgets]),

@@ -13,20 +13,23 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from redpark_contracts.organization_governance import MeetingKind
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
-from redpark_platform.runtime import RuntimeDep
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application import new_id
+from ..application.governance import Governance
+from ..application.organization import new_id
 from ..domain.branch_meeting import KIND_ZH
 from ..domain.rulebook import GENERAL
-from ..governance import (
-    EXTRA_KEY,
+from ..projections.development import NAME as DEVELOPMENT
+from ..projections.dues import NAME as DUES
+from ..projections.governance import NAME as GOVERNANCE
+from ..projections.park import NAME as PARK
+from ..projections.rosters import NAME as ROSTERS
+from ..queries import governance as gq
+from ..queries.governance import (
     ActivityLine,
     DevelopmentBookLine,
     DuesBookLine,
-    TransferBookLine,
-    Governance,
     InspectionLine,
     MeetingLine,
     MissingLine,
@@ -35,24 +38,16 @@ from ..governance import (
     RectificationLine,
     RectificationStatus,
     RuleLine,
+    TransferBookLine,
 )
-from ..projections.development import NAME as DEVELOPMENT
-from ..projections.dues import NAME as DUES
-from ..projections.governance import NAME as GOVERNANCE
-from ..projections.park import NAME as PARK
-from ..projections.rosters import NAME as ROSTERS
-from .deps import Accepted, Admin, After, BranchStaff, Dated, Reader, accepted
+from .deps import Accepted, Admin, After, BranchStaff, Dated, Reader, accepted, caught_up, layer
 from .members import own_branch
 
 router = APIRouter(tags=["governance"])
+# Every governance list names branches and members: the rosters as well as its own read model.
+READS = (GOVERNANCE, ROSTERS)
 
-
-def _governance(runtime: RuntimeDep) -> Governance:
-    app: Governance = runtime.extras[EXTRA_KEY]
-    return app
-
-
-Gov = Annotated[Governance, Depends(_governance)]
+Gov = Annotated[Governance, Depends(layer(Governance))]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="calendar year; all years when omitted")]
 AsOf = Annotated[date | None, Query(description="the day to judge on; today in the park when omitted")]
 ACCEPTED = response_schema(Accepted)
@@ -61,10 +56,6 @@ OUTCOME = {"passed": "合格", "failed": "不合格", "rectification": "不合�
            "handling": "不合格（组织处理）"}
 REASON = {"half_year_missed": "上一个半年度未检查", "none_in_six_months": "近六个月未检查"}
 DIRECTION = {"in": "转入", "out": "转出"}
-
-
-async def _caught_up(app: Governance, after: int | None, *projections: str) -> None:
-    await app.runtime.wait_for_all((GOVERNANCE, ROSTERS, *projections), after)
 
 
 def _reader_branch(who: Principal, branch_id: str) -> None:
@@ -88,8 +79,8 @@ async def rulebook(app: Gov, who: Reader, paging: Paging, after: After = None,
                    holder_id: str | None = None) -> MsgspecResponse:
     if holder_id != GENERAL:
         holder_id = own_branch(who, holder_id)
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.rules(holder_id), paging))
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(page_of(await gq.rules(app.pool, holder_id), paging))
 
 
 @router.put("/rulebook/{holder_id}/{rule_key}", responses=ACCEPTED,
@@ -140,8 +131,8 @@ async def record_inspection(body: Annotated[NewInspection, Body(NewInspection, e
 async def inspections(app: Gov, who: Reader, paging: Paging, after: After = None, branch_id: str | None = None,
                       year: Year = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await _caught_up(app, after)
-    rows, total = await app.inspections(branch_id, year, limit=paging.limit, offset=paging.offset)
+    await caught_up(app, after, *READS)
+    rows, total = await gq.inspections(app.pool, branch_id, year, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
 
 
@@ -150,8 +141,8 @@ async def inspections(app: Gov, who: Reader, paging: Paging, after: After = None
 async def overdue_inspections(app: Gov, who: Reader, paging: Paging, after: After = None,
                               branch_id: str | None = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.overdue_inspections(as_of or app.today(), branch_id), paging))
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(page_of(await gq.overdue_inspections(app.pool, as_of or app.today(), branch_id), paging))
 
 
 @router.get("/rectifications", responses=response_schema(Page[RectificationLine]),
@@ -159,8 +150,8 @@ async def overdue_inspections(app: Gov, who: Reader, paging: Paging, after: Afte
 async def rectifications(app: Gov, who: Reader, paging: Paging, after: After = None, branch_id: str | None = None,
                          status: RectificationStatus | None = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.rectifications(branch_id, status, as_of or app.today()), paging))
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(page_of(await gq.rectifications(app.pool, branch_id, status, as_of or app.today()), paging))
 
 
 @router.post("/branches/{branch_id}/rectifications/{rectification_id}/completion", responses=ACCEPTED,
@@ -200,8 +191,8 @@ async def hold_meeting(branch_id: str, body: Annotated[NewMeeting, Body(NewMeeti
 async def branch_meetings(branch_id: str, app: Gov, who: Reader, paging: Paging, after: After = None,
                           kind: MeetingKind | None = None, year: Year = None) -> MsgspecResponse:
     _reader_branch(who, branch_id)
-    await _caught_up(app, after)
-    rows, total = await app.meetings(branch_id, kind, year, limit=paging.limit, offset=paging.offset)
+    await caught_up(app, after, *READS)
+    rows, total = await gq.meetings(app.pool, branch_id, kind, year, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
 
 
@@ -211,15 +202,15 @@ async def missing_meetings(app: Gov, who: Reader, paging: Paging, after: After =
                            branch_id: str | None = None, year: Year = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     day = as_of or app.today()
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.missing_meetings(year or day.year, day, branch_id), paging))
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(page_of(await gq.missing_meetings(app.pool, year or day.year, day, branch_id), paging))
 
 
 def _record_book_route(book: RecordBook, row: type, title: str) -> None:
     async def route(branch_id: str, app: Gov, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
         _reader_branch(who, branch_id)
-        await _caught_up(app, after, DUES, DEVELOPMENT, PARK)
-        return MsgspecResponse(page_of(await app.record_book(branch_id, book), paging))
+        await caught_up(app, after, *READS, DUES, DEVELOPMENT, PARK)
+        return MsgspecResponse(page_of(await gq.record_book(app.pool, branch_id, book), paging))
 
     route.__name__ = f"record_book_{book}"
     router.get(f"/branches/{{branch_id}}/record-books/{book}", responses=response_schema(Page[row]),  # type: ignore[valid-type]
@@ -249,10 +240,10 @@ async def governance_export(app: Gov, who: Reader, after: After = None, year: Ye
     branch_id = own_branch(who, None)
     day = as_of or app.today()
     year = year or day.year
-    await _caught_up(app, after)
-    rules = [r for r in await app.rules() if branch_id is None or r.holder_id in (branch_id, GENERAL)]
-    inspections, _ = await app.inspections(branch_id, year)
-    meetings, _ = await app.meetings(branch_id, None, year)
+    await caught_up(app, after, *READS)
+    rules = [r for r in await gq.rules(app.pool) if branch_id is None or r.holder_id in (branch_id, GENERAL)]
+    inspections, _ = await gq.inspections(app.pool, branch_id, year)
+    meetings, _ = await gq.meetings(app.pool, branch_id, None, year)
     return xlsx_sheets_response([
         Sheet("制度建设", ["组织", "制度", "已建立", "建立日期", "已上墙", "上墙日期", "制度内容"],
               [[r.holder_name, r.title, _yes(r.defined), r.defined_on, _yes(r.posted), r.posted_on, r.text]
@@ -262,17 +253,17 @@ async def governance_export(app: Gov, who: Reader, after: After = None, year: Ye
                for i in inspections]),
         Sheet("整改", ["整改编号", "支部", "检查编号", "开始日期", "整改期限", "完成日期", "已逾期"],
               [[r.rectification_id, r.branch_name, r.inspection_id, r.opened_on, r.deadline, r.completed_on,
-                _yes(r.overdue)] for r in await app.rectifications(branch_id, None, day)]),
+                _yes(r.overdue)] for r in await gq.rectifications(app.pool, branch_id, None, day)]),
         Sheet("检查逾期", ["支部编号", "支部", "成立日期", "最近检查日期", "本年检查次数", "原因"],
               [[o.branch_id, o.branch_name, o.established_on, o.last_inspected_on, o.inspections_this_year,
                 "、".join(REASON.get(x, x) for x in o.reasons)]
-               for o in await app.overdue_inspections(day, branch_id)]),
+               for o in await gq.overdue_inspections(app.pool, day, branch_id)]),
         Sheet(f"三会一课（{year}）", ["会议编号", "支部编号", "类型", "日期", "主题", "参会人数", "参会人员", "会议记录"],
               [[m.meeting_id, m.branch_id, KIND_ZH.get(m.kind, m.kind), m.held_on, m.topic, len(m.attendee_ids),
                 "、".join(m.attendee_names), m.minutes] for m in meetings]),
         Sheet(f"缺会情况（{year}）", ["支部编号", "支部", "会议类型", "期间", "期间截止"],
               [[m.branch_id, m.branch_name, KIND_ZH.get(m.kind, m.kind), m.period, m.period_ends_on]
-               for m in await app.missing_meetings(year, day, branch_id)]),
+               for m in await gq.missing_meetings(app.pool, year, day, branch_id)]),
     ], f"governance-{year}.xlsx")
 
 
@@ -281,8 +272,8 @@ async def governance_export(app: Gov, who: Reader, after: After = None, year: Ye
             responses=xlsx_openapi("学习记录本、党员活动记录本、党员转接记录本、党费收缴登记本、党员发展档案"))
 async def record_books_export(branch_id: str, app: Gov, who: Reader, after: After = None) -> Response:
     _reader_branch(who, branch_id)
-    await _caught_up(app, after, DUES, DEVELOPMENT, PARK)
-    books: dict[str, list[Any]] = {b: await app.record_book(branch_id, b)
+    await caught_up(app, after, *READS, DUES, DEVELOPMENT, PARK)
+    books: dict[str, list[Any]] = {b: await gq.record_book(app.pool, branch_id, b)
                                    for b in ("study", "activities", "transfers", "dues", "development")}
     return xlsx_sheets_response([
         Sheet("学习记录本", ["日期", "类型", "主题", "参会人员", "记录"],

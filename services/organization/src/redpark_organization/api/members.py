@@ -13,12 +13,12 @@ from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from .. import queries
-from ..application import Organization, new_id
+from ..application.organization import Organization, new_id
 from ..domain import member
-from ..personal_view import Personal, full_view, member_contacts, shown
 from ..projections.dues import NAME as DUES
 from ..projections.rosters import NAME as ROSTERS
+from ..queries import organization as queries
+from ..queries.personal import Personal, full_view, member_contacts, shown
 from .deps import Accepted, Admin, After, BranchStaff, Dated, Org, Reader, accepted, caught_up
 
 router = APIRouter(tags=["members"])
@@ -170,7 +170,7 @@ async def roster(org: Org, who: Reader, paging: Paging, after: After = None, bra
     # a branch secretary sees its own branch's roster only
     branch_id = own_branch(who, branch_id)
     full = full_view(who, personal)
-    await caught_up(org, ROSTERS, after)
+    await caught_up(org, after, ROSTERS)
     lines = await roster_lines(org, branch_id, full, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(lines, await queries.count_members(org.runtime.pool, branch_id), paging))
 
@@ -179,7 +179,7 @@ async def roster(org: Org, who: Reader, paging: Paging, after: After = None, bra
             summary="The member's transfer record, oldest first, paged")
 async def transfer_record(member_id: str, org: Org, who: Reader, paging: Paging,
                           after: After = None) -> MsgspecResponse:
-    await caught_up(org, ROSTERS, after)
+    await caught_up(org, after, ROSTERS)
     pool = org.runtime.pool
     rows = await queries.transfers(pool, member_id, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await queries.count_transfers(pool, member_id), paging))
@@ -200,7 +200,7 @@ async def dues_arrears(org: Org, who: Reader, paging: Paging,
                        month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
                        after: After = None, branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(org, DUES, after)
+    await caught_up(org, after, DUES)
     # Arrears are computed from every rate and payment, so the whole list is built and then cut.
     totals, lines = queries.arrears_lines(await queries.dues_arrears(org.runtime.pool, month, branch_id))
     return MsgspecResponse(ArrearsReport(through_month=month, branches=totals, members=page_of(lines, paging)))

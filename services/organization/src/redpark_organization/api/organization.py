@@ -13,11 +13,11 @@ from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page
 
-from .. import queries
-from ..application import new_id
+from ..application.organization import new_id
 from ..domain.coverage import UpgradeReadiness, party_committee_readiness
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
+from ..queries import organization as queries
 from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
 
 router = APIRouter(tags=["branches"])
@@ -72,7 +72,7 @@ async def dissolve(branch_id: str, body: Annotated[Dissolution, Body(Dissolution
 @router.get("/branches", responses=response_schema(Page[queries.BranchRow]),
             summary="Branches with their rosters' size, by id, paged")
 async def list_branches(org: Org, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(org, ROSTERS, after)
+    await caught_up(org, after, ROSTERS)
     rows = await queries.branches(org.runtime.pool, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await queries.count_branches(org.runtime.pool), paging))
 
@@ -123,8 +123,7 @@ async def elect_general_branch(body: Annotated[Election, Body(Election)], org: O
 @router.get("/general-branch", responses=response_schema(GeneralBranchView),
             summary="The general branch, its committee, its members and its readiness to become 党委")
 async def get_general_branch(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(org, ROSTERS, after)
-    await caught_up(org, PARK, after)
+    await caught_up(org, after, ROSTERS, PARK)
     row = await queries.general_branch(org.runtime.pool)
     if row is None:
         raise NotFound("general_branch.not_established", "the park has no general branch yet",

@@ -11,8 +11,8 @@ from fastapi import APIRouter
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging, page
 
-from .. import queries
 from ..projections.park import NAME as PARK
+from ..queries import organization as queries
 from .deps import Accepted, Admin, After, Dated, Org, Reader, accepted, caught_up
 
 router = APIRouter(tags=["park"])
@@ -139,7 +139,7 @@ async def assign_liaison(enterprise_id: str, body: Annotated[LiaisonAssignment, 
             summary="Enterprises and their cover, by id, paged")
 async def list_enterprises(org: Org, who: Reader, paging: Paging, after: After = None,
                            include_moved_out: bool = False) -> MsgspecResponse:
-    await caught_up(org, PARK, after)
+    await caught_up(org, after, PARK)
     pool, in_park_only = org.runtime.pool, not include_moved_out
     rows = await queries.enterprises(pool, in_park_only=in_park_only, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await queries.count_enterprises(pool, in_park_only=in_park_only), paging))

@@ -17,39 +17,41 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from redpark_contracts.organization_recognition import AwardCategory, PostKind, Rater, Rating
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
-from redpark_platform.runtime import RuntimeDep
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, require_roles
-from redpark_platform.web import response_schema
+from redpark_platform.web import (
+    Body,
+    Idempotent,
+    MsgspecResponse,
+    Principal,
+    ensure_branch,
+    require_roles,
+    response_schema,
+)
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application import new_id
+from ..application.organization import new_id
+from ..application.recognition import Recognition
 from ..domain.awards import CATEGORY_ZH, INDIVIDUAL
 from ..domain.posts import KIND_ZH as POST_ZH
 from ..domain.review import RATER_ZH, RATING_ZH
 from ..projections.recognition import NAME as RECOGNITION
 from ..projections.rosters import NAME as ROSTERS
-from ..recognition import (
-    EXTRA_KEY,
+from ..queries import recognition as rq
+from ..queries.recognition import (
     NominationLine,
     PendingMember,
     PostLine,
-    Recognition,
     ReviewCounts,
     ReviewLine,
     TalkLine,
 )
-from .deps import Accepted, Admin, After, BranchStaff, Reader, accepted
+from .deps import Accepted, Admin, After, BranchStaff, Reader, accepted, caught_up, layer
 from .members import own_branch
 
 router = APIRouter(tags=["recognition"])
+# Every recognition list names members and branches: the rosters as well as its own read model.
+READS = (RECOGNITION, ROSTERS)
 
-
-def _recognition(runtime: RuntimeDep) -> Recognition:
-    app: Recognition = runtime.extras[EXTRA_KEY]
-    return app
-
-
-Rec = Annotated[Recognition, Depends(_recognition)]
+Rec = Annotated[Recognition, Depends(layer(Recognition))]
 # Who may see individual ratings: not the auditor (counts only).
 RatingReader = Annotated[Principal, require_roles("park_admin", "branch_secretary")]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="calendar year; this year in the park when omitted")]
@@ -58,10 +60,6 @@ CREATED = response_schema(Accepted, status=201)
 ACCEPTED = response_schema(Accepted)
 STATUS_ZH = {"pending": "待决定", "approved": "通过", "rejected": "不予通过"}
 RATER_HEADERS = [RATER_ZH[r] for r in ("leadership", "employees", "branch")]
-
-
-async def _caught_up(app: Recognition, after: int | None) -> None:
-    await app.runtime.wait_for_all((RECOGNITION, ROSTERS), after)
 
 
 async def _own_member(app: Recognition, who: Principal, member_id: str) -> None:
@@ -115,8 +113,9 @@ async def record_talk(year: YearPath, member_id: str, body: Annotated[NewTalk, B
 async def reviews(app: Rec, who: RatingReader, paging: Paging, after: After = None, year: Year = None,
                   branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await _caught_up(app, after)
-    rows, total = await app.reviews(year or app.today().year, branch_id, limit=paging.limit, offset=paging.offset)
+    await caught_up(app, after, *READS)
+    rows, total = await rq.reviews(app.pool, year or app.today().year, branch_id, limit=paging.limit,
+                                   offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
 
 
@@ -125,8 +124,8 @@ async def reviews(app: Rec, who: RatingReader, paging: Paging, after: After = No
 async def review_summary(app: Rec, who: Reader, after: After = None, year: Year = None,
                          branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await _caught_up(app, after)
-    return MsgspecResponse(await app.review_counts(year or app.today().year, branch_id))
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(await rq.review_counts(app.pool, year or app.today().year, branch_id))
 
 
 @router.get("/reviews/warning-talks", responses=response_schema(Page[TalkLine]),
@@ -134,8 +133,8 @@ async def review_summary(app: Rec, who: Reader, after: After = None, year: Year 
 async def warning_talks(app: Rec, who: RatingReader, paging: Paging, after: After = None, year: Year = None,
                         branch_id: str | None = None, due: bool = False) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.talks(year or app.today().year, branch_id, due_only=due), paging))
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(page_of(await rq.talks(app.pool, year or app.today().year, branch_id, due_only=due), paging))
 
 
 @router.get("/reviews/unreviewed", responses=response_schema(Page[PendingMember]),
@@ -143,8 +142,8 @@ async def warning_talks(app: Rec, who: RatingReader, paging: Paging, after: Afte
 async def unreviewed(app: Rec, who: Reader, paging: Paging, after: After = None, year: Year = None,
                      branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.unreviewed(year or app.today().year, branch_id), paging))
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(page_of(await rq.unreviewed(app.pool, year or app.today().year, branch_id), paging))
 
 
 # --- posts ------------------------------------------------------------------------------------------
@@ -184,8 +183,8 @@ async def withdraw_post(member_id: str, post_id: str, body: Annotated[Withdrawal
 async def list_posts(app: Rec, who: Reader, paging: Paging, after: After = None, enterprise_id: str | None = None,
                      kind: PostKind | None = None, held: bool = True) -> MsgspecResponse:
     branch_id = own_branch(who, None)
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.posts(enterprise_id=enterprise_id, kind=kind, held_only=held,
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(page_of(await rq.posts(app.pool, enterprise_id=enterprise_id, kind=kind, held_only=held,
                                                    branch_id=branch_id), paging))
 
 
@@ -238,8 +237,8 @@ async def publish(year: YearPath, app: Rec, who: Admin) -> MsgspecResponse:
             summary="The year's nominations and their decisions, paged; published=true: the published list")
 async def nominations(year: YearPath, app: Rec, who: Reader, paging: Paging, after: After = None,
                       category: AwardCategory | None = None, published: bool = False) -> MsgspecResponse:
-    await _caught_up(app, after)
-    return MsgspecResponse(page_of(await app.nominations(year, category, published_only=published), paging))
+    await caught_up(app, after, *READS)
+    return MsgspecResponse(page_of(await rq.nominations(app.pool, year, category, published_only=published), paging))
 
 
 # --- export -----------------------------------------------------------------------------------------
@@ -250,30 +249,31 @@ async def nominations(year: YearPath, app: Rec, who: Reader, paging: Paging, aft
 async def recognition_export(app: Rec, who: Reader, after: After = None, year: Year = None) -> Response:
     branch_id = own_branch(who, None)
     year = year or app.today().year
-    await _caught_up(app, after)
-    counts = await app.review_counts(year, branch_id)
+    await caught_up(app, after, *READS)
+    counts = await rq.review_counts(app.pool, year, branch_id)
     sheets = [Sheet(f"三评议统计（{year}）", ["党员人数", "优秀", "合格", "基本合格", "不合格", "未完成评议", "待警示谈话"],
                     [[counts.members, counts.excellent, counts.good, counts.fair, counts.poor, counts.unreviewed,
                       counts.poor_without_talk]])]
     if {"park_admin", "branch_secretary"} & set(who.roles):
-        rows, _ = await app.reviews(year, branch_id)
+        rows, _ = await rq.reviews(app.pool, year, branch_id)
         sheets.append(Sheet(f"三评议（{year}）", ["党员编号", "姓名", "支部编号", *RATER_HEADERS, "综合评定", "警示谈话日期"],
                             [[r.member_id, r.member_name, r.branch_id, _zh(r.leadership), _zh(r.employees),
                               _zh(r.branch), _zh(r.overall), r.talked_on] for r in rows]))
         sheets.append(Sheet("警示谈话", ["党员编号", "姓名", "支部编号", "谈话日期", "谈话人", "谈话记录"],
                             [[t.member_id, t.member_name, t.branch_id, t.talked_on, t.talked_by, t.notes]
-                             for t in await app.talks(year, branch_id, due_only=False)]))
+                             for t in await rq.talks(app.pool, year, branch_id, due_only=False)]))
     sheets.append(Sheet("未完成评议", ["党员编号", "姓名", "支部编号", "企业编号", "已评议"],
                         [[p.member_id, p.member_name, p.branch_id, p.enterprise_id,
                           "、".join(RATER_ZH[r] for r in p.raters_done)]
-                         for p in await app.unreviewed(year, branch_id)]))
+                         for p in await rq.unreviewed(app.pool, year, branch_id)]))
     sheets.append(Sheet("先锋岗标兵岗", ["岗位编号", "类型", "岗位名称", "党员", "企业", "设岗日期", "撤岗日期"],
                         [[p.post_id, POST_ZH[p.kind], p.title, p.member_name, p.enterprise_name, p.assigned_on,
-                          p.withdrawn_on] for p in await app.posts(enterprise_id=None, kind=None, held_only=False,
-                                                                    branch_id=branch_id)]))
+                          p.withdrawn_on]
+                         for p in await rq.posts(app.pool, enterprise_id=None, kind=None, held_only=False,
+                                                 branch_id=branch_id)]))
     sheets.append(Sheet(f"争先创优（{year}）", ["推荐编号", "类别", "推荐对象", "推荐理由", "推荐日期", "结果", "说明",
                                             "公布日期"],
                         [[n.nomination_id, CATEGORY_ZH[n.category], n.nominee_name, n.reason, n.nominated_on,
                           STATUS_ZH[n.status], n.decision_reason, n.published_on]
-                         for n in await app.nominations(year, None)]))
+                         for n in await rq.nominations(app.pool, year, None)]))
     return xlsx_sheets_response(sheets, f"recognition-{year}.xlsx")

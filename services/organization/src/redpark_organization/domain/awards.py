@@ -7,7 +7,7 @@ Facts from elsewhere come with the command:
   - an individual (先进个人、典型党员) must not be rated poor overall this year nor have received a
     warning talk (from the member's review stream);
   - a branch (特色党支部、典型支部) must be eligible by the quarterly assessment; the application asks
-    `assessment_queries.award_eligibility` when that seam exists, and treats the branch as eligible
+    `queries.assessment.award_eligibility` when that seam exists, and treats the branch as eligible
     otherwise.
 """
 

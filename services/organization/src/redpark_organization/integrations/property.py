@@ -25,12 +25,13 @@ from typing import Annotated
 import asyncpg
 import msgspec
 from fastapi import APIRouter, Path
+
 from redpark_platform.decider import DomainError, NotFound
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime, RuntimeDep
 from redpark_platform.web import Body, MsgspecResponse, require_roles, response_schema
 
-from ..application import EXTRA_KEY, Organization, new_id
+from ..application.organization import EXTRA_KEY, Organization, new_id
 from ..domain import building, enterprise
 
 SYSTEM = "property"

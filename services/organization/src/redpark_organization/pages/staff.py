@@ -15,13 +15,14 @@ from redpark_platform.console.history import HistoryEntry
 from redpark_platform.decider import DomainError
 from redpark_platform.web import Principal
 
-from .. import queries
 from ..api.dashboard import dashboard_of, figures, fresh
 from ..api.deps import Org
-from ..application import Organization, new_id
+from ..application.organization import Organization, new_id
 from ..domain import branch, dues, enterprise, member
 from ..domain.coverage import coverage
-from ..personal_view import member_contacts, shown
+from ..queries import console as views
+from ..queries import organization as queries
+from ..queries.personal import member_contacts, shown
 from . import COVER, HISTORY_LABELS, KIND, REASON, RELATIONSHIP, STAGE, STATUS, console
 
 router = APIRouter()
@@ -69,15 +70,12 @@ async def home(request: Request, org: Org, who: Reader) -> HTMLResponse:
     pool = org.runtime.pool
     f = await figures(org)
     today = org.now().date()
-    pending = await pool.fetch("SELECT member_id, name, enterprise_id, relationship_held_by, branch_id"
-                               " FROM org_members WHERE in_park AND relationship = 'elsewhere'"
-                               " ORDER BY member_id LIMIT 200")
+    pending = await views.pending_transfers(pool, limit=200)
     owing = [m for b in await queries.dues_arrears(pool, f"{today.year:04d}-{today.month:02d}") for m in b.members
              if any(month.startswith(f"{today.year:04d}-") for month in m.months)]
     if not _park_wide(who):
         pending = [p for p in pending if p["branch_id"] == who.branch_id]
-        mine = {r["member_id"] for r in await pool.fetch(
-            "SELECT member_id FROM org_members WHERE branch_id = $1", who.branch_id or "")}
+        mine = await views.branch_member_ids(pool, who.branch_id or "")
         owing = [m for m in owing if m.member_id in mine]
     return _render(request, "org/home.html", board=dashboard_of(f), figures=f, pending=pending, owing=owing,
                    year=today.year, names=await queries.names(pool), park_wide=_park_wide(who))
@@ -89,8 +87,8 @@ async def home(request: Request, org: Org, who: Reader) -> HTMLResponse:
 async def _grid_page(request: Request, org: Organization, *, status: int = 200, errors: dict[str, str] | None = None,
                      chosen: dict[str, str] | None = None, plan_error: str = "", flash: str = "") -> HTMLResponse:
     pool = org.runtime.pool
-    zones = await pool.fetch("SELECT zone_id, name FROM org_zones ORDER BY zone_id")
-    buildings = await pool.fetch("SELECT * FROM org_buildings ORDER BY zone_id, sequence_in_zone, building_id")
+    zones = await views.zones(pool)
+    buildings = await views.buildings(pool)
     ents = await queries.enterprises(pool, in_park_only=True)
     cov = coverage(await queries.census_snapshot(pool))
     names = await queries.names(pool)
@@ -112,12 +110,8 @@ async def _grid_page(request: Request, org: Organization, *, status: int = 200, 
         proposal = await org.proposal()
     except DomainError:
         proposal = None
-    # Instructors offered: full members whose relationship the park holds, grouped by their branch.
-    members = await pool.fetch(
-        "SELECT m.member_id, m.name, coalesce(b.name, '未编入支部') AS branch FROM org_members m"
-        " LEFT JOIN org_branches b USING (branch_id) WHERE m.in_park AND m.relationship = 'in_park'"
-        f" AND m.status = 'full' ORDER BY b.name NULLS LAST, m.name, m.member_id LIMIT {LISTED}")
-    branches = await pool.fetch("SELECT branch_id, name FROM org_branches WHERE active ORDER BY branch_id")
+    members = await views.instructor_candidates(pool, limit=LISTED)
+    branches = await views.active_branches(pool)
     ent_names = {e.enterprise_id: e for e in ents}
     return _render(request, "org/grid.html", status=status, zones=zone_blocks, overall=cov.overall,
                    uncovered=cov.uncovered, ents=ent_names, names=names, members=members, branches=branches,
@@ -177,8 +171,7 @@ async def branches(request: Request, org: Org, who: Reader) -> Response:
         return console.redirect(request, f"/ui/branches/{who.branch_id or '-'}")
     pool = org.runtime.pool
     rows = await queries.branches(pool)
-    counts = dict(await pool.fetch("SELECT branch_id, count(*) FROM org_enterprises WHERE in_park"
-                                   " AND branch_id IS NOT NULL GROUP BY branch_id"))
+    counts = await views.organized_enterprise_counts(pool)
     return _render(request, "org/branches.html", rows=rows, enterprise_counts=counts, kinds=KIND,
                    names=await queries.names(pool))
 
@@ -195,11 +188,8 @@ async def branch_page(request: Request, org: Org, who: Reader, branch_id: Id) ->
     return _render(
         request, "org/branch.html", branch=row, kinds=KIND, statuses=STATUS, history=history,
         roster=await queries.members(pool, branch_id),
-        buildings=await pool.fetch("SELECT building_id, name, zone_id, instructor_id FROM org_buildings"
-                                   " WHERE branch_id = $1 ORDER BY building_id", branch_id),
-        enterprises=await pool.fetch(
-            "SELECT enterprise_id, name, building_id, branch_id, liaison_instructor_id FROM org_enterprises"
-            " WHERE in_park AND (branch_id = $1 OR liaison_sent_by = $1) ORDER BY enterprise_id", branch_id),
+        buildings=await views.branch_buildings(pool, branch_id),
+        enterprises=await views.branch_enterprises(pool, branch_id),
         names=await queries.names(pool))
 
 
@@ -209,15 +199,14 @@ async def branch_page(request: Request, org: Org, who: Reader, branch_id: Id) ->
 @router.get("/ui/members/{member_id}", include_in_schema=False, response_class=HTMLResponse)
 async def member_page(request: Request, org: Org, who: Reader, member_id: Id) -> HTMLResponse:
     pool = org.runtime.pool
-    row = await pool.fetchrow("SELECT * FROM org_members WHERE member_id = $1", member_id)
+    row = await views.member(pool, member_id)
     if row is None:
         return _not_found(request, "党员")
     _own(who, row["branch_id"])
     today = org.now().date()
     year = today.year
     contact = shown((await member_contacts(org.runtime.store, [member_id])).get(member_id), full=False)
-    paid = await pool.fetch("SELECT month, amount_fen, paid_on FROM org_dues_paid WHERE member_id = $1"
-                            " AND month LIKE $2 ORDER BY month", member_id, f"{year:04d}-%")
+    paid = await views.dues_paid_in_year(pool, member_id, year)
     owed = next((m for b in await queries.dues_arrears(pool, f"{today.year:04d}-{today.month:02d}")
                  for m in b.members if m.member_id == member_id), None)
     owed_months = [m for m in (owed.months if owed else []) if m.startswith(f"{year:04d}-")]
@@ -225,7 +214,7 @@ async def member_page(request: Request, org: Org, who: Reader, member_id: Id) ->
                    if m.member_id == member_id), None)
     # Arrears are additive by month: this year's = owed through this month - owed through last December.
     owed_fen = (owed.amount_fen if owed else 0) - (before.amount_fen if before else 0)
-    stage = await pool.fetchval("SELECT stage FROM org_development WHERE person_id = $1", member_id)
+    stage = await views.development_stage(pool, member_id)
     history = [*await stream_history(org.runtime.store, member.stream_id(member_id), HISTORY_LABELS),
                *await stream_history(org.runtime.store, dues.stream_id(member_id), HISTORY_LABELS)]
     history.sort(key=lambda e: e.at, reverse=True)
@@ -241,14 +230,11 @@ async def member_page(request: Request, org: Org, who: Reader, member_id: Id) ->
 @router.get("/ui/enterprises/{enterprise_id}", include_in_schema=False, response_class=HTMLResponse)
 async def enterprise_page(request: Request, org: Org, who: Reader, enterprise_id: Id) -> HTMLResponse:
     pool = org.runtime.pool
-    row = await pool.fetchrow("SELECT e.*, b.name AS building_name, b.zone_id, b.branch_id AS building_branch_id"
-                              " FROM org_enterprises e LEFT JOIN org_buildings b USING (building_id)"
-                              " WHERE e.enterprise_id = $1", enterprise_id)
+    row = await views.enterprise(pool, enterprise_id)
     if row is None:
         return _not_found(request, "企业")
     _own(who, row["branch_id"], row["liaison_sent_by"], row["building_branch_id"])
-    staff = await pool.fetch("SELECT member_id, name, status, branch_id FROM org_members WHERE in_park"
-                             " AND enterprise_id = $1 ORDER BY member_id", enterprise_id)
+    staff = await views.enterprise_staff(pool, enterprise_id)
     history = await stream_history(org.runtime.store, enterprise.stream_id(enterprise_id), HISTORY_LABELS)
     return _render(request, "org/enterprise.html", e=row, members=staff, statuses=STATUS, history=history,
                    covered=bool(row["branch_id"] or row["liaison_instructor_id"]), names=await queries.names(pool))

@@ -2,7 +2,7 @@
 records (rules per year, closed quarters, departments and their inspection scores).
 
 Facts are kept as their events name them (a member, an enterprise, a branch); which branch a member
-or an enterprise belongs to is read from the rosters when a card is computed (`assessment_queries`).
+or an enterprise belongs to is read from the rosters when a card is computed (`queries/assessment.py`).
 The governance events (rules posted, inspections, rectifications, organizational handling, branch
 meetings) are the organization's own; they are matched by their type key so this read model does not
 depend on their classes being present in every version of the contract.

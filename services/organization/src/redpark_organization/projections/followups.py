@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts import enterprise_support as sup
 from redpark_contracts.organization import registry as org_registry
 from redpark_contracts.organization_followups import (
@@ -24,7 +25,7 @@ from redpark_contracts.organization_followups import (
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection, Reaction
 
-from ..followups import Followups
+from ..application.followups import Followups
 
 NAME = "org_followups"
 OPENER_NAME = "org_followup_opener"

@@ -10,13 +10,14 @@ from datetime import date
 from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
-from .domain import followup, member
+from ..domain import followup, member
 
 EXTRA_KEY = "followups"
 
 
 @dataclass
 class Followups(ApplicationLayer):
+    extras_key = EXTRA_KEY
 
     async def open(self, *, followup_id: str, enterprise_id: str, name: str, relationship_held_by: str,
                    since: date) -> AppendResult:
@@ -35,9 +36,6 @@ class Followups(ApplicationLayer):
         return await self.runtime.execute(followup.stream_id(followup_id), followup.decider, followup.DismissFollowup(
             followup_id=followup_id, reason=reason, now=self.now(), effective_on=on))
 
-
-async def attach(runtime: Runtime) -> None:
-    runtime.extras[EXTRA_KEY] = Followups(runtime=runtime)
 
 
 def followups_of(runtime: Runtime) -> Followups:

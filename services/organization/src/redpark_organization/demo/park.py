@@ -23,8 +23,8 @@ import httpx
 
 from redpark_platform.settings import DEFAULT_TIMEZONE
 
-from .demo_branch_life import load_branch_life
-from .demo_governance import load_venues
+from .branch_life import load_branch_life
+from .governance import load_venues
 
 SEED = 20240701
 CONCURRENCY = 16

@@ -21,7 +21,7 @@ from redpark_contracts.organization_assessment import (
     UnitKind,
 )
 
-from .domain.assessment import (
+from ..domain.assessment import (
     Rules,
     default_rules,
     department_card,
@@ -31,7 +31,7 @@ from .domain.assessment import (
     rules_from_event,
     scorecard,
 )
-from .domain.assessment import award_eligibility as eligibility_from_cards
+from ..domain.assessment import award_eligibility as eligibility_from_cards
 
 _MEETING_METRIC = {"member_meeting": "member_meetings", "committee_meeting": "committee_meetings",
                    "group_meeting": "group_meetings", "party_lesson": "party_lessons",

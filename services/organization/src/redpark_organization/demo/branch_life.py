@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from .domain.rulebook import BRANCH_RULES, GENERAL, GENERAL_RULES
+from ..domain.rulebook import BRANCH_RULES, GENERAL, GENERAL_RULES
 
 Call = Callable[..., Awaitable[Any]]
 TOPICS = ("学习党章", "学习党的创新理论", "重温入党誓词", "学习园区精神：融合、创新、笃行、责任", "党史学习")

@@ -20,12 +20,12 @@ from redpark_contracts.organization_assessment import (
     VetoCondition,
 )
 from redpark_platform.decider import NotFound
-from redpark_platform.runtime import ApplicationLayer, Runtime
+from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
-from . import assessment_queries as aq
-from .domain import assessment, department
-from .domain.park_calendar import park_date
+from ..domain import assessment, department
+from ..domain.park_calendar import park_date
+from ..queries import assessment as aq
 
 EXTRA_KEY = "assessment"
 
@@ -110,6 +110,3 @@ class Assessment(ApplicationLayer):
     async def award_eligibility(self, unit_id: str, year: int) -> tuple[bool, str]:
         return await aq.award_eligibility(self.runtime.pool, unit_id, year)
 
-
-async def attach(runtime: Runtime) -> None:
-    Assessment.attach(runtime)

@@ -1,8 +1,8 @@
 """A stand-in for the park's property-management system: signed webhooks to a running organization service.
 
-    python -m redpark_organization.simulate_property --url http://127.0.0.1:8000/organization \\
+    python -m redpark_organization.demo.simulate_property --url http://127.0.0.1:8000/organization \\
         --secret-file .redpark/webhook-secrets.json [--scenario demo]
-    python -m redpark_organization.simulate_property --url ... --secret-file F \\
+    python -m redpark_organization.demo.simulate_property --url ... --secret-file F \\
         --scenario move-in --tenant-code T2025-0042 --tenant-name 某某科技 --bldg-code HX-A01 --floor 3
 
 `--secret-file` is either the park's `webhook-secrets.json` (its `property` entry is used) or a file

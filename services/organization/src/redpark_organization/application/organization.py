@@ -21,9 +21,9 @@ from redpark_platform.decider import DomainError
 from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
-from . import queries
-from .domain import branch, building, contact, development, dues, enterprise, general_branch, grid_plan, member, zone
-from .domain.grid import GridProposal, propose_grid
+from ..domain import branch, building, contact, development, dues, enterprise, general_branch, grid_plan, member, zone
+from ..domain.grid import GridProposal, propose_grid
+from ..queries import organization as queries
 
 EXTRA_KEY = "organization"
 

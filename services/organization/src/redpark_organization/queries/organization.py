@@ -9,9 +9,9 @@ from datetime import date, datetime
 import asyncpg
 import msgspec
 
-from .domain.census import BranchFacts, BuildingFacts, CensusSnapshot, EnterpriseFacts, ZoneFacts
-from .domain.development import PipelineEntry
-from .domain.dues import DuesAccount, Rate, arrears
+from ..domain.census import BranchFacts, BuildingFacts, CensusSnapshot, EnterpriseFacts, ZoneFacts
+from ..domain.development import PipelineEntry
+from ..domain.dues import DuesAccount, Rate, arrears
 
 Db = asyncpg.Pool | asyncpg.Connection
 

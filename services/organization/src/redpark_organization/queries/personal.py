@@ -16,12 +16,12 @@ from fastapi import Query
 
 from redpark_contracts.organization import MemberContactUpdated, MemberRegistered, registry
 from redpark_platform.events import RecordedEvent
-from redpark_platform.masking import ERASED, mask_id_number, mask_phone
+from redpark_platform.masking import mask_id_number, mask_phone
 from redpark_platform.store import EventStore
 from redpark_platform.web import Principal
 from redpark_platform.web.auth import Forbidden
 
-from .domain import member
+from ..domain import member
 
 PersonalView = Literal["masked", "full"]
 Personal = Annotated[PersonalView, Query(
