@@ -46,8 +46,8 @@ def receiver(webhook_receiver: Receiver) -> Receiver:
 
 
 @pytest.fixture
-async def hall(pg_dsn: str, nats_factory: Any, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
-    settings = Settings(service="hall", nats_url=nats_factory().url, database_url=pg_dsn, timezone="Asia/Shanghai",
+async def hall(pg_dsn: str, nats_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
+    settings = Settings(service="hall", nats_url=nats_url, database_url=pg_dsn, timezone="Asia/Shanghai",
                         data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
     spec = ServiceSpec(name="hall", title="Hall", registry=registry, projections=[OUTBOUND.projection],
                        routers=[OUTBOUND.router], on_start=(OUTBOUND.start,), on_stop=(OUTBOUND.stop,))

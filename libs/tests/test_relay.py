@@ -1,6 +1,7 @@
 """The relay: every stored event reaches JetStream once, whatever NATS or the relay go through.
 
-Each test has its own NATS server, so no stream is shared between tests."""
+Each test has its own stream on the session's NATS (its bus prefix); the one that stops NATS has a
+server of its own."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from cloudevents.http import from_json
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
+from redpark_platform.bus import stream_name, subject
 from redpark_platform.relay import Relay
 from redpark_platform.store import EventStore
 
@@ -45,7 +47,7 @@ async def wait_until(predicate, timeout: float = 20.0) -> None:  # type: ignore[
 async def stream_count(url: str) -> int:
     nc = await nats.connect(url)
     try:
-        return (await nc.jetstream().stream_info("RELAYTEST")).state.messages
+        return (await nc.jetstream().stream_info(stream_name("relaytest"))).state.messages
     except Exception:  # noqa: BLE001 - the stream may not exist yet
         return -1
     finally:
@@ -53,9 +55,8 @@ async def stream_count(url: str) -> int:
 
 
 async def test_published_messages_are_cloudevents_that_the_official_sdk_parses(
-    pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory
-) -> None:  # type: ignore[no-untyped-def]
-    nats_url = nats_factory().url
+    pg_pool: asyncpg.Pool, pg_dsn: str, nats_url: str, bus_prefix: str
+) -> None:
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         trace.set_tracer_provider(TracerProvider())
     store = EventStore(pg_pool, registry)
@@ -66,7 +67,7 @@ async def test_published_messages_are_cloudevents_that_the_official_sdk_parses(
             res = await store.append("thing-1", [ThingHappened(thing_id="1", n=42)])
             trace_id = format(span.get_span_context().trace_id, "032x")
         nc = await nats.connect(nats_url)
-        sub = await nc.jetstream().pull_subscribe("relaytest.>", stream="RELAYTEST")
+        sub = await nc.jetstream().pull_subscribe(subject("relaytest.>"), stream=stream_name("relaytest"))
         msg = (await sub.fetch(1, timeout=10))[0]
         await nc.close()
     finally:
@@ -81,7 +82,8 @@ async def test_published_messages_are_cloudevents_that_the_official_sdk_parses(
     assert event["sequence"] == str(res.position).zfill(20)
     assert event["datacontenttype"] == "application/json"
     assert event.data == {"thing_id": "1", "n": 42}
-    assert msg.subject == "relaytest.thing.happened"
+    # On the bus under the test's prefix; the envelope (type, source) never carries it.
+    assert msg.subject == f"{bus_prefix}.relaytest.thing.happened"
     assert msg.headers["Nats-Msg-Id"] == str(res.event_ids[0])
     # The publish span continues the trace of the command that appended the event.
     assert msg.headers["traceparent"].split("-")[1] == trace_id
@@ -113,15 +115,14 @@ async def test_commands_succeed_while_nats_is_down_and_the_backlog_is_delivered_
 
 
 async def test_a_relay_killed_mid_batch_and_restarted_loses_nothing_and_duplicates_nothing(
-    pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
-    nats_url = nats_factory().url
+    pg_pool: asyncpg.Pool, pg_dsn: str, nats_url: str, bus_prefix: str, tmp_path: Path
+) -> None:
     store = EventStore(pg_pool, registry)
     expected = await append_many(store, 3000, "k")
 
     def start() -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [sys.executable, str(HERE / "relay_process.py"), pg_dsn, nats_url, str(HERE)],
+            [sys.executable, str(HERE / "relay_process.py"), pg_dsn, nats_url, str(HERE), bus_prefix],
             stdout=subprocess.DEVNULL, stderr=open(tmp_path / "relay.err", "ab"))
 
     proc = start()
@@ -144,9 +145,8 @@ async def test_a_relay_killed_mid_batch_and_restarted_loses_nothing_and_duplicat
 
 
 async def test_a_stream_that_lost_its_tail_is_refilled_from_the_store(
-    pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory
-) -> None:  # type: ignore[no-untyped-def]
-    nats_url = nats_factory().url
+    pg_pool: asyncpg.Pool, pg_dsn: str, nats_url: str
+) -> None:
     store = EventStore(pg_pool, registry)
     expected = await append_many(store, 40, "r")
     relay = Relay(store, nats_url, dsn=pg_dsn)
@@ -155,7 +155,7 @@ async def test_a_stream_that_lost_its_tail_is_refilled_from_the_store(
     relay.stop()
     await task
     nc = await nats.connect(nats_url)
-    await nc.jetstream().delete_stream("RELAYTEST")  # a re-created, empty stream
+    await nc.jetstream().delete_stream(stream_name("relaytest"))  # a re-created, empty stream
     await nc.close()
     relay = Relay(store, nats_url, dsn=pg_dsn)
     task = asyncio.create_task(relay.run())

@@ -100,12 +100,12 @@ async def read(tally_id: str, runtime: RuntimeDep, after: int = 0) -> MsgspecRes
 
 
 @pytest.fixture
-async def client(pg_dsn: str, nats_factory, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+async def client(pg_dsn: str, nats_url: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     migrations = tmp_path / "sql"
     migrations.mkdir()
     (migrations / "0001_totals.sql").write_text(
         "CREATE TABLE tally_totals (tally_id text PRIMARY KEY, total bigint NOT NULL);")
-    settings = Settings(service="tally", nats_url=nats_factory().url, database_url=pg_dsn,
+    settings = Settings(service="tally", nats_url=nats_url, database_url=pg_dsn,
                         timezone="Asia/Shanghai", data_dir=tmp_path,
                         jwt=JwtSource(secret="s" * 32, key_file=tmp_path / "k"), log_level="INFO")
     spec = ServiceSpec(name="tally", title="Tally", registry=registry, migrations=migrations,

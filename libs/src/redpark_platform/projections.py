@@ -28,7 +28,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import trace
 from opentelemetry.propagate import extract
 
-from .bus import connect_with_retry, dead_letter_subject, ensure_dead_letter_stream, stream_name
+from .bus import connect_with_retry, dead_letter_subject, ensure_dead_letter_stream, service_subjects, stream_name
 from .events import Event, EventRegistry, IncomingEvent, UnknownEventType, parse_cloudevent
 
 log = logging.getLogger("redpark.projections")
@@ -175,7 +175,7 @@ class ProjectionRunner:
 
     async def _subscribe(self, js: JetStreamContext, source: str) -> JetStreamContext.PullSubscription:
         return await js.pull_subscribe(
-            f"{source}.>",
+            service_subjects(source),
             durable=self.durable,
             stream=stream_name(source),
             config=ConsumerConfig(

@@ -22,7 +22,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import trace
 from opentelemetry.propagate import extract, inject
 
-from .bus import connect_with_retry, ensure_stream, stream_name
+from .bus import connect_with_retry, ensure_stream, stream_name, subject
 from .events import RecordedEvent, parse_cloudevent, subject_for, to_cloudevent
 from .store import NOTIFY_CHANNEL, EventStore
 
@@ -157,7 +157,7 @@ class Relay:
                 ):
                     inject(headers)
                 futures.append(await js.publish_async(
-                    subject_for(self.registry, rec), to_cloudevent(self.registry, rec), headers=headers))
+                    subject(subject_for(self.registry, rec)), to_cloudevent(self.registry, rec), headers=headers))
         except Exception as exc:  # noqa: BLE001 - the rest of the batch waits for the next round
             log.warning("relay %s: publish stopped at %d of %d: %s", self.service,
                         len(futures), len(batch), type(exc).__name__)

@@ -17,6 +17,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
 
+from .bus import use_prefix
 from .db import create_pool, migrate
 from .decider import Decider, run_decider
 from .events import EventRegistry
@@ -57,6 +58,8 @@ class Runtime:
 
     @classmethod
     async def open(cls, spec: ServiceSpec, settings: Settings) -> Runtime:
+        if settings.bus_prefix is not None:
+            use_prefix(settings.bus_prefix)
         pool = await create_pool(settings.database_url, max_size=20)
         try:
             folders = [spec.migrations] if spec.migrations else []
