@@ -61,7 +61,7 @@ import msgspec
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from standardwebhooks import Webhook
 
-from .decider import DomainError, NotFound
+from .errors import DomainError, NotFound
 from .exports import xlsx_openapi, xlsx_response
 from .web.auth import require_roles
 from .web.bodies import (

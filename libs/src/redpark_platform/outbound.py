@@ -48,7 +48,7 @@ import msgspec
 from fastapi import APIRouter, Path, Query, Request, Response
 from standardwebhooks import Webhook
 
-from .decider import DomainError, InvalidCommand, NotFound
+from .errors import DomainError, InvalidCommand, NotFound
 from .events import CloudEvent, Event, EventRegistry, IncomingEvent, format_sequence
 from .projections import Projection
 from .web.auth import require_roles

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..decider import Decider, DomainError
+from ..decider import Decider
+from ..errors import DomainError
 
 C = TypeVar("C")
 S = TypeVar("S")

@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from ..decider import DomainError
+from ..errors import DomainError
 from .routes import allowed_methods
 
 PROBLEM_JSON = "application/problem+json"
@@ -73,6 +73,18 @@ class BadRequestBody(Exception):
         self.detail = detail
         self.detail_zh = detail_zh
         self.errors = errors
+
+
+# The edge's reading of a refusal's kind (see redpark_platform.errors): the rules never name a status.
+STATUS_OF_KIND: dict[str, int] = {
+    "conflict": 409, "not_found": 404, "invalid": 422, "forbidden": 403, "unauthenticated": 401,
+    "too_large": 413, "rate_limited": 429, "unavailable": 503,
+}
+
+
+def http_status(exc: DomainError) -> int:
+    """An explicit status (kept for errors written before kinds) or the status of the error's kind."""
+    return exc.status if exc.status is not None else STATUS_OF_KIND[exc.kind]
 
 
 def _phrase(status: int) -> str:
@@ -202,7 +214,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     errors = None
     if exc.field:
         errors = [FieldError(field=exc.field, message=exc.detail, message_zh=exc.detail_zh)]
-    body = problem(request, exc.status, exc.detail, detail_zh=exc.detail_zh, code=exc.code, errors=errors)
+    body = problem(request, http_status(exc), exc.detail, detail_zh=exc.detail_zh, code=exc.code, errors=errors)
     return ProblemResponse(body, headers=getattr(exc, "headers", None))
 
 

@@ -35,7 +35,7 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
-from ..decider import DomainError
+from ..errors import DomainError
 from ..settings import SettingsError
 from .bodies import _SCHEMAS_KEY, schema_for
 from .problems import PROBLEM_JSON, Problem
