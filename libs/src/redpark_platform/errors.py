@@ -96,7 +96,7 @@ class ErrorEntry:
 
 class ErrorCatalogue:
     """A service's refusals: code -> (kind, English, Chinese). Sentences may hold `{name}`
-    placeholders, filled from the keywords of `error`."""
+    placeholders, filled from the keywords of `error` (and `{field}`, the field at fault)."""
 
     def __init__(self, entries: Mapping[str, tuple[str, str, str] | ErrorEntry]) -> None:
         self._entries: dict[str, ErrorEntry] = {}
@@ -129,7 +129,8 @@ class ErrorCatalogue:
         """The error to raise: `raise ERRORS.error("member.not_found", field="member_id", member_id=m)`."""
         entry = self.entry(code)
         cls = _CLASS_OF_KIND.get(entry.kind, DomainError)
-        return cls(code, entry.english.format(**values), detail_zh=entry.chinese.format(**values), field=field,
+        words = {"field": field, **values}  # a sentence may name the field at fault too
+        return cls(code, entry.english.format(**words), detail_zh=entry.chinese.format(**words), field=field,
                    kind=entry.kind)
 
     def merged(self, other: ErrorCatalogue) -> ErrorCatalogue:

@@ -10,14 +10,16 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from datetime import datetime
 from typing import Annotated, Any, ClassVar, TypeVar
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from .bus import use_prefix
+from .calendar import park_date
+from .clock import Clock, SystemClock
 from .db import create_pool, migrate
 from .decider import Decider, run_decider
 from .events import EventRegistry
@@ -54,10 +56,12 @@ class Runtime:
     relay: Relay
     runners: dict[str, ProjectionRunner]
     extras: dict[str, Any] = field(default_factory=dict)
+    # What "now" is: the system's, or a test's FrozenClock (see redpark_platform.clock).
+    clock: Clock = field(default_factory=SystemClock)
     _relay_task: asyncio.Task[None] | None = None
 
     @classmethod
-    async def open(cls, spec: ServiceSpec, settings: Settings) -> Runtime:
+    async def open(cls, spec: ServiceSpec, settings: Settings, clock: Clock | None = None) -> Runtime:
         if settings.bus_prefix is not None:
             use_prefix(settings.bus_prefix)
         pool = await create_pool(settings.database_url, max_size=20)
@@ -72,7 +76,8 @@ class Runtime:
         runners = {
             p.name: ProjectionRunner(p, pool, settings.nats_url, service=spec.name) for p in spec.projections
         }
-        return cls(spec=spec, settings=settings, pool=pool, store=store, relay=relay, runners=runners)
+        return cls(spec=spec, settings=settings, pool=pool, store=store, relay=relay, runners=runners,
+                   clock=clock or SystemClock())
 
     async def start(self) -> None:
         for projection in self.spec.projections:
@@ -101,9 +106,13 @@ class Runtime:
         return await run_decider(self.store, stream_id, decider, command)
 
     def now(self) -> datetime:
-        """The park's clock: this instant in the park's time zone (`Settings.timezone`). Commands
-        carry it as `now`, so the domain reads the park's date from the data it is given."""
-        return datetime.now(self.settings.zone)
+        """The park's clock: this instant (from `clock`) in the park's time zone (`Settings.timezone`).
+        Commands carry it as `now`, so the domain reads the park's date from the data it is given."""
+        return self.clock.now().astimezone(self.settings.zone)
+
+    def today(self) -> date:
+        """Today in the park."""
+        return park_date(self.now())
 
     async def state(self, stream_id: str, decider: Decider[Any, S, Any]) -> S:
         """A stream's current state: its events folded by `decider` (strongly consistent)."""
@@ -160,6 +169,9 @@ class ApplicationLayer:
     def now(self) -> datetime:
         return self.runtime.now()
 
+    def today(self) -> date:
+        return self.runtime.today()
+
     async def _state(self, stream_id: str, decider: Decider[Any, Any, Any]) -> Any:
         return await self.runtime.state(stream_id, decider)
 
@@ -183,7 +195,8 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = await Runtime.open(spec, cfg)
+        # A test may set `app.state.clock` before the app starts (the test kit's service_client does).
+        runtime = await Runtime.open(spec, cfg, getattr(app.state, "clock", None))
         app.state.runtime = runtime
         app.state.pool = runtime.pool
         app.state.settings = cfg

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from .. import bus
+from ..clock import Clock
 from ..servers import NatsServer, PostgresServer
 from ..settings import Settings
 from .services import ServiceClient, run_service, service_name_of, test_settings
@@ -141,15 +142,16 @@ async def service_client(settings_for: Callable[..., Awaitable[Settings]]
     """`c = await service_client(create_app, roles=("park_admin",))`: the service's app with its
     lifespan started (stopped after the test) and a client with a token of `roles`. Pass
     `settings=` to start a second app on the same database, or `service=` when the app's package
-    is not `redpark_<service>`."""
+    is not `redpark_<service>`, `clock=FrozenClock(...)` to set the runtime's now."""
     async with contextlib.AsyncExitStack() as stack:
 
         async def make(create_app: Callable[[Settings], Any], *, roles: Sequence[str] = (),
                        branch_id: str | None = None, service: str | None = None,
-                       settings: Settings | None = None, **overrides: Any) -> ServiceClient:
+                       settings: Settings | None = None, clock: Clock | None = None,
+                       **overrides: Any) -> ServiceClient:
             if settings is None:
                 settings = await settings_for(service or service_name_of(create_app), **overrides)
-            return await stack.enter_async_context(run_service(create_app, settings, roles, branch_id))
+            return await stack.enter_async_context(run_service(create_app, settings, roles, branch_id, clock))
 
         yield make
 

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from ..clock import Clock
 from ..settings import DEFAULT_TIMEZONE, JwtSource, Settings
 from ..web.auth import mint_token
 
@@ -70,11 +71,14 @@ class ServiceClient(httpx.AsyncClient):
 @contextlib.asynccontextmanager
 async def run_service(
     create_app: Callable[[Settings], FastAPI], settings: Settings, roles: Sequence[str] = (),
-    branch_id: str | None = None,
+    branch_id: str | None = None, clock: Clock | None = None,
 ) -> AsyncIterator[ServiceClient]:
     """The app with its lifespan started (runtime, relay, projections) and a client of `roles`
-    (no token when `roles` is empty)."""
+    (no token when `roles` is empty). With `clock` (a `FrozenClock`) the runtime's "now" is the
+    test's to set."""
     app = create_app(settings)
+    if clock is not None:
+        app.state.clock = clock
     async with app.router.lifespan_context(app):
         async with ServiceClient(app, settings, {}) as client:
             if roles:
