@@ -31,6 +31,12 @@ from .store import AppendResult, EventStore
 C = TypeVar("C")
 S = TypeVar("S")
 E = TypeVar("E")
+L = TypeVar("L")
+
+
+class CannotWait(LookupError):
+    """Read-your-writes asked of a read model that can never show this service's writes (it does
+    not read this service's events): waiting would prove nothing, so it is a wiring mistake."""
 
 
 @dataclass
@@ -56,6 +62,8 @@ class Runtime:
     relay: Relay
     runners: dict[str, ProjectionRunner]
     extras: dict[str, Any] = field(default_factory=dict)
+    # The service's application layers by type (see `layer`): what the routes call.
+    layers: dict[type, Any] = field(default_factory=dict)
     # What "now" is: the system's, or a test's FrozenClock (see redpark_platform.clock).
     clock: Clock = field(default_factory=SystemClock)
     _relay_task: asyncio.Task[None] | None = None
@@ -119,17 +127,42 @@ class Runtime:
         read = await self.store.read_stream(stream_id)
         return decider.fold([e.event for e in read.events])
 
-    async def wait_for(self, projection: str, position: int | None, timeout: float = 2.0) -> bool:
-        """Read-your-writes for the service's own events (bounded; False when it timed out)."""
-        runner = self.runners[projection]
-        if not position or self.spec.name not in runner.projection.sources:
-            return True  # a read model of other services' events never waits for this one's
+    async def wait_for(self, projection: str, position: int | None, timeout: float = 2.0, *,
+                       strict: bool = False) -> bool:
+        """Read-your-writes for the service's own events (bounded; False when it timed out).
+
+        A read model of other services' events can never show this one's writes: with `strict`
+        that raises `CannotWait`; without, it answers True at once (kept for the services'
+        migration; new code passes strict=True, as `web.edge.ReadYourWrites` does)."""
+        runner = self.runners.get(projection)
+        if runner is None:
+            raise CannotWait(f"{self.spec.name} has no projection {projection!r}")
+        if self.spec.name not in runner.projection.sources:
+            if strict:
+                raise CannotWait(f"projection {projection!r} does not read {self.spec.name}'s events, so it cannot "
+                                 "show a write of this service; wait for a position of its sources instead")
+            return True
+        if not position:
+            return True
         return await runner.wait_for(self.spec.name, position, timeout)
 
-    async def wait_for_all(self, projections: Sequence[str], position: int | None, timeout: float = 2.0) -> bool:
+    async def wait_for_all(self, projections: Sequence[str], position: int | None, timeout: float = 2.0, *,
+                           strict: bool = False) -> bool:
         """`wait_for` on several read models at once, within one bound (not one bound each)."""
-        done = await asyncio.gather(*(self.wait_for(name, position, timeout) for name in projections))
+        done = await asyncio.gather(*(self.wait_for(name, position, timeout, strict=strict) for name in projections))
         return all(done)
+
+    def add_layer(self, layer: object) -> None:
+        self.layers[type(layer)] = layer
+
+    def layer(self, kind: type[L]) -> L:
+        """The application layer of type `kind` (or a subclass of it), as attached at start."""
+        found = self.layers.get(kind)
+        if found is None:
+            found = next((layer for layer in self.layers.values() if isinstance(layer, kind)), None)
+        if found is None:
+            raise LookupError(f"no {kind.__name__} attached to the {self.spec.name} runtime; attach it in on_start")
+        return found  # type: ignore[no-any-return]
 
     async def check_postgres(self) -> tuple[str, bool, str]:
         await self.pool.fetchval("SELECT 1")
@@ -149,9 +182,10 @@ class Runtime:
 
 @dataclass
 class ApplicationLayer:
-    """Base of a service's application layer (what its routes call), kept in
-    `runtime.extras[extras_key]` by `attach`: the clock, stream states and command execution every
-    layer needs, written once."""
+    """Base of a service's application layer (what its routes call), kept on the runtime by
+    `attach` (found with `runtime.layer(cls)`, or `web.edge.layer_of(cls)` in a route; also in
+    `runtime.extras[extras_key]` while services migrate): the clock, stream states and command
+    execution every layer needs, written once."""
 
     runtime: Runtime
     extras_key: ClassVar[str] = ""
@@ -159,7 +193,9 @@ class ApplicationLayer:
     @classmethod
     def attach(cls, runtime: Runtime) -> Any:
         app = cls(runtime=runtime)
-        runtime.extras[cls.extras_key] = app
+        runtime.add_layer(app)
+        if cls.extras_key:
+            runtime.extras[cls.extras_key] = app
         return app
 
     @property
