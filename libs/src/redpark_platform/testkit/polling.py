@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT_S = 15.0
+DEFAULT_TIMEOUT_S = 30.0  # a bound for failing, not a wait: generous for a loaded 2-core machine
 DEFAULT_INTERVAL_S = 0.05
 
 
