@@ -15,6 +15,7 @@ from redpark_platform.events import Event, EventRegistry
 from redpark_platform.outbound import Outbound, Topic
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import eventually
 from redpark_platform.testkit.webhooks import Receiver
 from redpark_platform.web import mint_token
 
@@ -57,17 +58,6 @@ async def hall(pg_dsn: str, nats_url: str, tmp_path: Path) -> AsyncIterator[tupl
             yield c, app.state.runtime
 
 
-async def until(predicate: Any, timeout: float = 15.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await predicate()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.05)
-
-
 async def subscribe(c: httpx.AsyncClient, receiver: Receiver) -> dict[str, Any]:
     r = await c.post("/webhooks/outbound/subscriptions",
                      json={"system": "property", "url": receiver.url, "topics": ["bookings"]})
@@ -89,16 +79,18 @@ async def test_a_matching_event_is_delivered_signed_as_the_cloudevent_of_the_bus
         hall: tuple[httpx.AsyncClient, Runtime], receiver: Receiver) -> None:
     c, runtime = hall
     await subscribe(c, receiver)
-    await runtime.store.append("room-1", [RoomSwept(room_id="1"), RoomBooked(room_id="1", purpose="private"),
-                                          RoomBooked(room_id="1", purpose="党课")])
-    done = await until(lambda: _delivered(c))
+    res = await runtime.store.append("room-1", [RoomSwept(room_id="1"), RoomBooked(room_id="1", purpose="private"),
+                                                RoomBooked(room_id="1", purpose="党课")])
+    done = await eventually(lambda: _delivered(c))
     assert len(done) == 1 and done[0]["event_type"] == "room.booked" and done[0]["attempts"] == 1
     headers, body = receiver.seen[0]
     assert headers["webhook-id"] == done[0]["delivery_id"]
     event = from_json(body)
     assert event["type"] == "redpark.hall.room.booked.v1" and event.data["purpose"] == "党课"
-    await asyncio.sleep(0.3)  # the swept and the private booking never go out
-    assert len(receiver.seen) == 1 and len(await deliveries(c)) == 1
+    # The swept room and the private booking never go out: once the outbound read model has passed
+    # all three events it holds the one delivery, already made.
+    assert await runtime.wait_for(OUTBOUND.projection.name, res.position, timeout=10)
+    assert len(await deliveries(c)) == 1 and len(receiver.seen) == 1
 
 
 async def _delivered(c: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -111,7 +103,7 @@ async def test_failures_are_retried_with_every_attempt_visible(
     receiver.fail_first = 2
     await subscribe(c, receiver)
     await runtime.store.append("room-2", [RoomBooked(room_id="2", purpose="会议")])
-    done = await until(lambda: _delivered(c))
+    done = await eventually(lambda: _delivered(c))
     one = (await c.get(f"/webhooks/outbound/deliveries/{done[0]['delivery_id']}")).json()
     assert [a["status_code"] for a in one["attempt_log"]] == [503, 503, 204]
     assert len({h["webhook-id"] for h, _ in receiver.seen}) == 1  # the same id on every try
@@ -123,11 +115,11 @@ async def test_after_the_last_attempt_it_fails_and_an_operator_resends_it(
     receiver.fail_first = 3
     await subscribe(c, receiver)
     await runtime.store.append("room-3", [RoomBooked(room_id="3", purpose="学习")])
-    failed = await until(lambda: deliveries(c, status="failed"))
+    failed = await eventually(lambda: deliveries(c, status="failed"))
     assert failed[0]["attempts"] == 3 and failed[0]["last_status"] == 503
     r = await c.post(f"/webhooks/outbound/deliveries/{failed[0]['delivery_id']}/resend")
     assert r.status_code == 200, r.text
-    done = await until(lambda: _delivered(c))
+    done = await eventually(lambda: _delivered(c))
     assert done[0]["attempts"] == 4 and len(receiver.seen) == 4
 
 

@@ -17,6 +17,7 @@ from redpark_platform.events import Event, IncomingEvent, RecordedEvent, to_clou
 from redpark_platform.projections import Projection, ProjectionRunner
 from redpark_platform.relay import Relay
 from redpark_platform.store import EventStore
+from redpark_platform.testkit import eventually
 
 sys.path.insert(0, str(Path(__file__).parent))
 from relay_support import ThingHappened, registry  # noqa: E402
@@ -47,13 +48,6 @@ async def setup(pool: asyncpg.Pool) -> None:
 
 async def totals(pool: asyncpg.Pool) -> dict[str, tuple[int, int]]:
     return {r["thing_id"]: (r["total"], r["count"]) for r in await pool.fetch("SELECT * FROM thing_totals")}
-
-
-async def wait_until(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 @contextlib.asynccontextmanager
@@ -142,7 +136,7 @@ async def test_a_poison_message_is_dead_lettered_after_n_tries_and_the_rest_flow
         for i in range(1, 31):
             last = await store.append("c-1", [ThingHappened(thing_id="c", n=i)])
         assert await proj.wait_for("relaytest", last.position, timeout=20)
-        await wait_until(lambda: _dead(pg_pool), timeout=20)
+        await eventually(lambda: _dead(pg_pool), timeout=20)
     finally:
         Totals.poison = set()
     assert (await totals(pg_pool))["c"] == (sum(range(1, 31)) - 13, 29)
@@ -198,7 +192,7 @@ async def test_a_database_outage_longer_than_the_retries_dead_letters_nothing_an
         for i in range(1, 21):
             last = await store.append("f-1", [ThingHappened(thing_id="f", n=i)])
         nc = await nats.connect(nats_url)
-        await wait_until(lambda: _stream_has(nc, 20))
+        await eventually(lambda: _stream_has(nc, 20))
         relay.stop()
         await relay_task
         pg.stop()  # the database goes away with 20 events waiting on the stream

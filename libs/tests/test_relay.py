@@ -22,6 +22,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from redpark_platform.bus import stream_name, subject
 from redpark_platform.relay import Relay
 from redpark_platform.store import EventStore
+from redpark_platform.testkit import eventually
 
 sys.path.insert(0, str(Path(__file__).parent))
 from relay_support import ThingHappened, registry, stream_contents  # noqa: E402
@@ -35,13 +36,6 @@ async def append_many(store: EventStore, n: int, prefix: str = "t") -> list[int]
         res = await store.append(f"{prefix}-{i % 7}", [ThingHappened(thing_id=f"{prefix}{i}", n=i)])
         positions.append(res.position)
     return positions
-
-
-async def wait_until(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
 
 
 async def stream_count(url: str) -> int:
@@ -98,12 +92,12 @@ async def test_commands_succeed_while_nats_is_down_and_the_backlog_is_delivered_
     task = asyncio.create_task(relay.run())
     try:
         first = await append_many(store, 50, "a")
-        await wait_until(lambda: _eq(stream_count(server.url), 50))
+        await eventually(lambda: stream_count(server.url), lambda n: n == 50)
         server.stop()
         during = await append_many(store, 300, "b")  # every append succeeds with NATS down
         await asyncio.sleep(1.5)  # the relay tries, fails, backs off
         server.start()  # same port and data folder
-        await wait_until(lambda: _eq(stream_count(server.url), 350), timeout=30)
+        await eventually(lambda: stream_count(server.url), lambda n: n == 350, timeout=30)
     finally:
         relay.stop()
         await task
@@ -128,13 +122,13 @@ async def test_a_relay_killed_mid_batch_and_restarted_loses_nothing_and_duplicat
     proc = start()
     try:
         # Kill it with part of the backlog published, mid-way through its batches.
-        await wait_until(lambda: _gt(stream_count(nats_url), 300), timeout=30)
+        await eventually(lambda: stream_count(nats_url), lambda n: n > 300, timeout=30)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         partial = await stream_count(nats_url)
         assert 0 < partial < 3000, partial
         proc = start()
-        await wait_until(lambda: _eq(stream_count(nats_url), 3000), timeout=60)
+        await eventually(lambda: stream_count(nats_url), lambda n: n == 3000, timeout=60)
         await asyncio.sleep(1.0)  # anything extra would have arrived by now
     finally:
         proc.send_signal(signal.SIGKILL)
@@ -151,7 +145,7 @@ async def test_a_stream_that_lost_its_tail_is_refilled_from_the_store(
     expected = await append_many(store, 40, "r")
     relay = Relay(store, nats_url, dsn=pg_dsn)
     task = asyncio.create_task(relay.run())
-    await wait_until(lambda: _eq(stream_count(nats_url), 40))
+    await eventually(lambda: stream_count(nats_url), lambda n: n == 40)
     relay.stop()
     await task
     nc = await nats.connect(nats_url)
@@ -160,16 +154,8 @@ async def test_a_stream_that_lost_its_tail_is_refilled_from_the_store(
     relay = Relay(store, nats_url, dsn=pg_dsn)
     task = asyncio.create_task(relay.run())
     try:
-        await wait_until(lambda: _eq(stream_count(nats_url), 40))
+        await eventually(lambda: stream_count(nats_url), lambda n: n == 40)
     finally:
         relay.stop()
         await task
     assert [p for p, _, _ in await stream_contents(nats_url)] == expected
-
-
-async def _eq(coro, n: int) -> bool:  # type: ignore[no-untyped-def]
-    return await coro == n
-
-
-async def _gt(coro, n: int) -> bool:  # type: ignore[no-untyped-def]
-    return await coro > n
