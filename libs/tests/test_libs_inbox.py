@@ -20,12 +20,13 @@ import httpx
 import msgspec
 import pytest
 from fastapi import FastAPI
+from standardwebhooks import Webhook
+
 from redpark_platform.events import EventRegistry
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import JwtSource, Settings, webhook_secrets_from_env
 from redpark_platform.web import mint_token
-from standardwebhooks import Webhook
 
 JWT = "j" * 32
 HOOK_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()

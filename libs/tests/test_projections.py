@@ -152,7 +152,8 @@ async def _dead(pool: asyncpg.Pool) -> bool:
     return bool(await pool.fetchval("SELECT count(*) FROM projection_dead_letters"))
 
 
-async def test_after_a_nats_restart_and_a_runner_restart_the_read_model_equals_its_rebuild(world_with_own_nats, pg_pool) -> None:  # type: ignore[no-untyped-def]
+async def test_after_a_nats_restart_and_a_runner_restart_the_read_model_equals_its_rebuild(  # type: ignore[no-untyped-def]
+        world_with_own_nats, pg_pool) -> None:
     store, server, runner = world_with_own_nats
     proj = runner(batch_size=50)
     await proj.start()

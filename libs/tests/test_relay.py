@@ -15,7 +15,6 @@ from pathlib import Path
 import asyncpg
 import nats
 from cloudevents.http import from_json
-
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 

@@ -31,7 +31,8 @@ def use_prefix(prefix: str) -> None:
     """Put this process's streams and subjects under `prefix` ("" for none)."""
     global _prefix
     if prefix and not set(prefix) <= _PREFIX_ALPHABET:
-        raise ValueError(f"bus prefix {prefix!r}: only a-z, 0-9 and '_' (it is a subject token and part of stream names)")
+        raise ValueError(f"bus prefix {prefix!r}: only a-z, 0-9 and '_' "
+                         "(it is a subject token and part of stream names)")
     _prefix = prefix
 
 

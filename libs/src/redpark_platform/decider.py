@@ -24,12 +24,16 @@ R = TypeVar("R", covariant=True)
 
 
 class _Recorded(Protocol):
-    event: Any
+    @property
+    def event(self) -> Any: ...
 
 
 class _Stream(Protocol):
-    version: int
-    events: Sequence[_Recorded]
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def events(self) -> Sequence[_Recorded]: ...
 
 
 class StreamStore(Protocol[R]):
@@ -37,8 +41,7 @@ class StreamStore(Protocol[R]):
 
     async def read_stream(self, stream_id: str) -> _Stream: ...
 
-    async def append(self, stream_id: str, events: Sequence[Any], *, expected_version: int | None,
-                     **kwargs: Any) -> R: ...
+    async def append(self, stream_id: str, events: Sequence[Any], *, expected_version: int | None = ...) -> R: ...
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Decider(Generic[C, S, E]):
 
     def initial_state(self) -> S:
         init = self.initial
-        return init() if callable(init) else init  # type: ignore[return-value]
+        return init() if callable(init) else init
 
     def fold(self, events: Sequence[E], state: S | None = None) -> S:
         st = self.initial_state() if state is None else state

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from nats.aio.client import Client as NATS
@@ -146,7 +147,7 @@ class Relay:
 
     async def publish(self, js: JetStreamContext, batch: Sequence[RecordedEvent]) -> list[RecordedEvent]:
         """Publish with a window of un-awaited acks; return the acknowledged prefix, in order."""
-        futures: list[asyncio.Future[object]] = []
+        futures: list[asyncio.Future[Any]] = []
         try:
             for rec in batch:
                 headers = {"Nats-Msg-Id": str(rec.id)}
@@ -167,7 +168,8 @@ class Relay:
         for fut in pending:
             fut.cancel()
         acked: list[RecordedEvent] = []
-        for rec, fut in zip(batch, futures):
+        # Not strict: `futures` is a prefix of `batch` when publishing stopped part-way.
+        for rec, fut in zip(batch, futures, strict=False):
             if fut in done and not fut.cancelled() and fut.exception() is None:
                 acked.append(rec)
             else:

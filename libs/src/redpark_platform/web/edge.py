@@ -68,7 +68,7 @@ def layer_of(kind: type[L]) -> Any:
         return (await runtime_of(request)).layer(kind)
 
     layer.__name__ = f"layer_{kind.__name__}"
-    return Annotated[kind, Depends(layer)]  # type: ignore[valid-type]
+    return Annotated[kind, Depends(layer)]
 
 
 def ReadYourWrites(*projections: str, timeout: float = READ_YOUR_WRITES_TIMEOUT_S) -> Any:  # noqa: N802 - reads as a marker
