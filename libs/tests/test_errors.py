@@ -26,12 +26,13 @@ ERRORS = ErrorCatalogue({
 })
 
 
-def test_a_catalogue_error_carries_its_code_both_languages_and_kind_but_no_status() -> None:
+def test_a_catalogue_error_carries_its_code_both_languages_and_kind_and_no_status_of_its_own() -> None:
     err = ERRORS.error("dues.already_paid", field="month", month="2025-03")
     assert (err.code, err.kind, err.field) == ("dues.already_paid", "conflict", "month")
     assert err.detail == "dues for 2025-03 are already paid"
     assert err.detail_zh == "2025-03 的党费已缴纳"
-    assert err.status is None  # the rule never says HTTP
+    assert err._status is None  # the rule never says HTTP: the status is the kind's
+    assert err.status == 409
 
 
 def test_kinds_keep_the_classes_callers_catch() -> None:
@@ -66,6 +67,9 @@ def test_the_edge_maps_kinds_to_statuses_and_an_explicit_status_still_wins() -> 
         status = 503  # written before kinds: still honoured
 
     assert http_status(Closed("a.b", "c")) == 503
+    assert http_status(Closed("a.b", "c", status=418)) == 418
+    # Pages of the services read `.status` and compare it: it stays an int for every error.
+    assert NotFound("a.b", "c").status == 404 and InvalidCommand("a.b", "c").status == 422
     assert set(STATUS_OF_KIND) == set(redpark_platform.errors.KINDS)
 
 

@@ -32,6 +32,14 @@ ErrorKind = Literal[
 ]
 KINDS: tuple[str, ...] = get_args(ErrorKind)
 
+# How the HTTP edge reads each kind (web.problems answers with it). Rules never name a status; the
+# table sits here only so that `DomainError.status`, which the services' pages read today, keeps
+# answering while they migrate.
+STATUS_OF_KIND: dict[str, int] = {
+    "conflict": 409, "not_found": 404, "invalid": 422, "forbidden": 403, "unauthenticated": 401,
+    "too_large": 413, "rate_limited": 429, "unavailable": 503,
+}
+
 
 class DomainError(Exception):
     """A command refused by a rule. `code` is stable and machine-readable (e.g.
@@ -39,8 +47,17 @@ class DomainError(Exception):
     English, `detail_zh` Chinese; `kind` says what sort of refusal it is."""
 
     kind: ClassVar[ErrorKind] = "conflict"
-    # Kept for code written before kinds: None leaves the status to the kind (see the module doc).
-    status: int | None = None
+    _status: int | None = None
+
+    @property
+    def status(self) -> int:
+        """Kept for code written before kinds: an explicit status, else the kind's (see the module doc).
+        A subclass's `status = 503` class attribute still overrides it, as before."""
+        return self._status if self._status is not None else STATUS_OF_KIND[self.kind]
+
+    @status.setter
+    def status(self, value: int) -> None:
+        self._status = value
 
     def __init__(
         self, code: str, detail: str, *, detail_zh: str = "", field: str | None = None,

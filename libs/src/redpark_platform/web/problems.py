@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from ..errors import STATUS_OF_KIND as STATUS_OF_KIND  # the edge's table of kind -> status, re-exported
 from ..errors import DomainError
 from .routes import allowed_methods
 
@@ -75,16 +76,9 @@ class BadRequestBody(Exception):
         self.errors = errors
 
 
-# The edge's reading of a refusal's kind (see redpark_platform.errors): the rules never name a status.
-STATUS_OF_KIND: dict[str, int] = {
-    "conflict": 409, "not_found": 404, "invalid": 422, "forbidden": 403, "unauthenticated": 401,
-    "too_large": 413, "rate_limited": 429, "unavailable": 503,
-}
-
-
 def http_status(exc: DomainError) -> int:
-    """An explicit status (kept for errors written before kinds) or the status of the error's kind."""
-    return exc.status if exc.status is not None else STATUS_OF_KIND[exc.kind]
+    """The status of the error's kind (`STATUS_OF_KIND`), or an explicit one kept from before kinds."""
+    return exc.status
 
 
 def _phrase(status: int) -> str:
