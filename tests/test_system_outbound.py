@@ -16,6 +16,7 @@ from redpark_organization.app import create_app as create_org_app
 from redpark_platform.testkit import ServiceClient, eventually
 from redpark_platform.testkit.webhooks import Receiver
 
+
 @pytest.fixture
 async def park(service_client: Callable[..., Awaitable[ServiceClient]]) -> tuple[ServiceClient, ServiceClient]:
     return (await service_client(create_org_app, roles=("park_admin",)),

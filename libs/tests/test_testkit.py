@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 import nats
 import pytest
@@ -15,7 +16,8 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from redpark_platform import bus
 from redpark_platform.clock import FrozenClock
-from redpark_platform.events import Event, EventRegistry
+from redpark_platform.events import Event, EventRegistry, IncomingEvent
+from redpark_platform.projections import Projection
 from redpark_platform.runtime import RuntimeDep, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 from redpark_platform.testkit import eventually
@@ -54,8 +56,32 @@ async def tick(tick_id: str, runtime: RuntimeDep) -> MsgspecResponse:
     return MsgspecResponse({"position": res.position}, status_code=201)
 
 
+# Another service, known here only by its contract: it publishes arrivals the kit service counts.
+elsewhere = EventRegistry("kitsource")
+
+
+@elsewhere.register("visitor", "arrived", personal=("name",), subject="visitor_id")
+class VisitorArrived(Event, frozen=True, kw_only=True):
+    visitor_id: str
+    name: str
+
+
+class Arrivals(Projection):
+    name = "kit_arrivals"
+    sources = ("kitsource",)
+    registries = {"kitsource": elsewhere}
+    tables = ("kit_arrivals",)
+
+    async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
+        assert isinstance(event, VisitorArrived)
+        await conn.execute("CREATE TABLE IF NOT EXISTS kit_arrivals (visitor_id text PRIMARY KEY, name text)")
+        await conn.execute("INSERT INTO kit_arrivals VALUES ($1, $2) ON CONFLICT DO NOTHING", event.visitor_id,
+                           event.name)
+
+
 def create_app(settings: Settings) -> FastAPI:
-    return create_service_app(ServiceSpec(name="kittest", title="Kit", registry=registry, routers=[router]), settings)
+    spec = ServiceSpec(name="kittest", title="Kit", registry=registry, routers=[router], projections=[Arrivals()])
+    return create_service_app(spec, settings)
 
 
 async def test_a_service_client_starts_the_app_with_a_token_of_its_roles_and_the_tests_clock(
@@ -153,3 +179,15 @@ async def test_eventually_returns_the_first_value_that_holds_and_fails_with_the_
     with pytest.raises(AssertionError):
         await eventually(lambda: False, timeout=0.2, interval=0.05)
     assert asyncio.get_running_loop().time() - started < 1.0  # bounded
+
+
+async def test_a_contract_feed_stands_in_for_another_service_on_the_tests_bus(
+        service_client: Callable[..., Any], contract_feed: Callable[..., Any]) -> None:
+    c = await service_client(create_app, service="kittest", roles=("park_admin",))
+    feed = await contract_feed(elsewhere)
+    await feed.append("visitor-v1", [VisitorArrived(visitor_id="v1", name="王芳")])
+    last = await feed.append("visitor-v2", [VisitorArrived(visitor_id="v2", name="李明")])
+    assert await c.runtime.runners["kit_arrivals"].wait_for("kitsource", last.position, timeout=30)
+    rows = await c.runtime.pool.fetch("SELECT visitor_id, name FROM kit_arrivals ORDER BY visitor_id")
+    assert [r["visitor_id"] for r in rows] == ["v1", "v2"]
+    assert feed.service == "kitsource" and last.position > 1

@@ -23,8 +23,10 @@ import pytest
 
 from .. import bus
 from ..clock import Clock
+from ..events import EventRegistry
 from ..servers import NatsServer, PostgresServer
 from ..settings import Settings
+from .contracts import ContractFeed, open_feed
 from .services import ServiceClient, run_service, service_name_of, test_settings
 
 
@@ -154,6 +156,23 @@ async def service_client(settings_for: Callable[..., Awaitable[Settings]]
             return await stack.enter_async_context(run_service(create_app, settings, roles, branch_id, clock))
 
         yield make
+
+
+@pytest.fixture
+async def contract_feed(anew_database: Callable[[str], Awaitable[str]], nats_url: str
+                        ) -> AsyncIterator[Callable[[EventRegistry], Awaitable[ContractFeed]]]:
+    """`feed = await contract_feed(other.registry)`: another service's events on the test's bus,
+    from its published contract alone (see `redpark_platform.testkit.contracts`)."""
+    feeds: list[ContractFeed] = []
+
+    async def make(registry: EventRegistry) -> ContractFeed:
+        feed = await open_feed(registry, await anew_database(registry.service.replace("-", "_") + "_feed"), nats_url)
+        feeds.append(feed)
+        return feed
+
+    yield make
+    for feed in reversed(feeds):
+        await feed.close()
 
 
 # Browser tests (Playwright driving the machine's Chromium); playwright is imported only when used.
