@@ -42,6 +42,16 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float, log
     raise TimeoutError(f"server did not listen on {port} within {timeout}s:\n{_tail(log)}")
 
 
+# Another program may take a port between `free_port` and the server binding it (five people run
+# test suites on one machine): a server that could not bind a port it did not insist on tries a new one.
+PORT_ATTEMPTS = 3
+_PORT_TAKEN = ("address already in use", "could not bind")
+
+
+def _lost_the_port(error: RuntimeError, log: Path) -> bool:
+    return "exited" in str(error) and any(m in _tail(log, 40).lower() for m in _PORT_TAKEN)
+
+
 def _tail(log: Path, lines: int = 20) -> str:
     try:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
@@ -85,6 +95,17 @@ class NatsServer:
         return f"nats://{LOOPBACK}:{self.port}"
 
     def start(self, timeout: float = 20) -> NatsServer:
+        chosen = not self.port
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                return self._start(timeout)
+            except RuntimeError as exc:
+                if not chosen or attempt == PORT_ATTEMPTS or not _lost_the_port(exc, self.folder / "nats.log"):
+                    raise
+                self.port = 0
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> NatsServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         if not self.port:
             self.port = free_port()
@@ -161,6 +182,17 @@ class PostgresServer:
         return f"postgresql://postgres@{LOOPBACK}:{self.port}/{database}"
 
     def start(self, timeout: float = 60) -> PostgresServer:
+        chosen = not self.port
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                return self._start(timeout)
+            except RuntimeError as exc:
+                if not chosen or attempt == PORT_ATTEMPTS or not _lost_the_port(exc, self.folder / "postgres.log"):
+                    raise
+                self.port = 0
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> PostgresServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         run_as = _as_postgres_user()
         if run_as:
