@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 from cloudevents.http import from_json
+from fastapi import FastAPI
 
 from redpark_platform.events import Event, EventRegistry
 from redpark_platform.outbound import Outbound, Topic
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.testkit import eventually
+from redpark_platform.settings import Settings
+from redpark_platform.testkit import ServiceClient, eventually
 from redpark_platform.testkit.webhooks import Receiver
-from redpark_platform.web import mint_token
 
 registry = EventRegistry("hall")
-SECRET = "s" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin', ['park_admin'], None)}"}
 
 
 @registry.register("room", "booked")
@@ -46,15 +43,14 @@ def receiver(webhook_receiver: Receiver) -> Receiver:
 
 
 @pytest.fixture
-async def hall(pg_dsn: str, nats_url: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Runtime]]:
-    settings = Settings(service="hall", nats_url=nats_url, database_url=pg_dsn, timezone="Asia/Shanghai",
-                        data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    spec = ServiceSpec(name="hall", title="Hall", registry=registry, projections=[OUTBOUND.projection],
-                       routers=[OUTBOUND.router], on_start=(OUTBOUND.start,), on_stop=(OUTBOUND.stop,))
-    app = create_service_app(spec, settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://h", headers=ADMIN) as c:
-            yield c, app.state.runtime
+async def hall(service_client: Callable[..., Awaitable[ServiceClient]]) -> tuple[httpx.AsyncClient, Runtime]:
+    def create_app(settings: Settings) -> FastAPI:
+        spec = ServiceSpec(name="hall", title="Hall", registry=registry, projections=[OUTBOUND.projection],
+                           routers=[OUTBOUND.router], on_start=(OUTBOUND.start,), on_stop=(OUTBOUND.stop,))
+        return create_service_app(spec, settings)
+
+    c = await service_client(create_app, service="hall", roles=("park_admin",))
+    return c, c.runtime
 
 
 async def subscribe(c: httpx.AsyncClient, receiver: Receiver) -> dict[str, Any]:
