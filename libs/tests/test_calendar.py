@@ -41,6 +41,10 @@ def test_a_zone_carried_by_now_is_the_one_read_and_a_naive_now_is_refused() -> N
     tokyo = datetime(2025, 1, 1, 0, 30, tzinfo=ZoneInfo("Asia/Tokyo"))  # still 31 Dec in Shanghai
     assert cal.park_date(tokyo) == date(2025, 1, 1)
     assert cal.park_date(tokyo, SHANGHAI) == date(2024, 12, 31)
+    # A park configured in UTC: the runtime's now carries ZoneInfo("UTC"), and that zone is read.
+    late = datetime(2025, 3, 31, 20, 0, tzinfo=ZoneInfo("UTC"))
+    assert cal.park_date(late) == date(2025, 3, 31)
+    assert cal.park_date(late.replace(tzinfo=UTC)) == date(2025, 4, 1)  # a fixed offset: the park's zone
     with pytest.raises(InvalidCommand) as refused:
         cal.park_date(datetime(2025, 1, 1, 12, 0))
     assert refused.value.code == "time.naive" and refused.value.field == "now"

@@ -3,8 +3,9 @@ time zone, and the periods the rules count in.
 
 Instants are stored and sent in UTC; calendar rules use the park's zone (`Settings.timezone`,
 Asia/Shanghai by default). The zone rides on `now`: `Runtime.now()` gives the instant in the park's
-zone, and `park_date` reads a date in the zone `now` carries; a plain-UTC instant is read in the
-zone given, else Asia/Shanghai. Pure functions with no I/O: deciders may use them.
+zone, and `park_date` reads a date in the zone `now` carries; an instant with a fixed offset
+(`datetime.UTC`, as stored and decoded instants come) is read in the zone given, else
+Asia/Shanghai. Pure functions with no I/O: deciders may use them.
 
 Spellings, one each: month `YYYY-MM`, quarter `YYYY-Qn`, ISO week `YYYY-Www`. The compact quarter
 `YYYYQn` of older contracts is read with `quarter_from_compact` and written with `compact_quarter`.
@@ -48,14 +49,17 @@ def _zone_of(now: datetime, tz: tzinfo | str | None) -> tzinfo:
     if tz is not None:
         return ZoneInfo(tz) if isinstance(tz, str) else tz
     carried = now.tzinfo
-    if isinstance(carried, ZoneInfo) and carried.key not in ("UTC", "Etc/UTC"):
+    # A ZoneInfo was chosen (the runtime's `now` carries the park's configured zone, UTC included);
+    # a fixed offset such as `datetime.UTC` is how stored and decoded instants arrive, not a choice.
+    if isinstance(carried, ZoneInfo):
         return carried
     return PARK_TZ
 
 
 def park_date(now: datetime, tz: tzinfo | str | None = None) -> date:
     """The park's calendar date at instant `now`: in `tz` when given, else in the zone `now`
-    carries, else (plain UTC) in Asia/Shanghai. A naive `now` is refused."""
+    carries if that is a ZoneInfo (UTC too: a park may be configured in UTC), else (a fixed offset
+    such as `datetime.UTC`) in Asia/Shanghai. A naive `now` is refused."""
     if now.tzinfo is None:
         # A naive instant could be read in any zone; refusing it keeps dates from shifting by a day.
         raise ERRORS.error("time.naive", field="now")
