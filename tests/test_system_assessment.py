@@ -8,9 +8,8 @@ building is the veto: the card stays vetoed until the branch records its party l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,41 +20,24 @@ from redpark_education.app import create_app as create_education
 from redpark_enterprise_support.app import create_app as create_support
 from redpark_events_public.app import create_app as create_events
 from redpark_organization.app import create_app as create_organization
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
 from redpark_platform.web import mint_token
 
-SECRET = "y" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin-1', ['park_admin'])}"}
-EDU_OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'edu-1', ['education_officer'])}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'admin-1', ['park_admin'])}"}
+EDU_OFFICER = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'edu-1', ['education_officer'])}"}
 TZ = ZoneInfo("Asia/Shanghai")
-
-
-def settings(service: str, nats_url: str, dsn: str, folder: Path) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats_url, database_url=dsn, timezone="Asia/Shanghai",
-                    data_dir=folder, jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="WARNING")
-
 
 Apps = dict[str, FastAPI]
 
 
 @pytest.fixture
-async def apps(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-               tmp_path: Path) -> AsyncIterator[Apps]:
-    nats_url = nats_factory().url
-    made = {
-        "org": create_organization(settings("organization", nats_url, await anew_database("sysorg"), tmp_path / "o")),
-        "edu": create_education(settings("education", nats_url, await anew_database("sysedu"), tmp_path / "e")),
-        "sup": create_support(settings("enterprise-support", nats_url, await anew_database("syssup"),
-                                       tmp_path / "s")),
-        "pub": create_events(settings("events-public", nats_url, await anew_database("syspub"), tmp_path / "p")),
-    }
-    async with made["org"].router.lifespan_context(made["org"]), \
-            made["edu"].router.lifespan_context(made["edu"]), \
-            made["sup"].router.lifespan_context(made["sup"]), \
-            made["pub"].router.lifespan_context(made["pub"]):
-        yield made
+async def apps(service_client: Callable[..., Awaitable[ServiceClient]]) -> Apps:
+    """The four services, started (and stopped after the test) on the session's NATS."""
+    made: Apps = {}
+    for key, create_app in (("org", create_organization), ("edu", create_education), ("sup", create_support),
+                            ("pub", create_events)):
+        made[key] = (await service_client(create_app, log_level="WARNING")).app
+    return made
 
 
 def client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
@@ -67,17 +49,6 @@ async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
     r = await response
     assert r.status_code == status, r.text
     return r.json()
-
-
-async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 30) -> Any:
-    """Another service's events reach the organization asynchronously: poll, bounded."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await read()
-        if check(value):
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"never became true; last: {value!r}"
-        await asyncio.sleep(0.1)
 
 
 def item(card: dict[str, Any], key: str) -> dict[str, Any]:

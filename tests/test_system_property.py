@@ -5,11 +5,9 @@ out, it leaves the coverage figures and its contact point ends (`contact_point.r
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -20,56 +18,27 @@ from redpark_enterprise_support.app import create_app as create_support
 from redpark_organization.demo import simulate_property as sim
 from redpark_organization.app import create_app as create_organization
 from redpark_organization.integrations.property import INBOX
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
+from redpark_platform.testkit import ServiceClient, eventually
 
-SECRET = "p" * 32
 HOOK_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin-1', ['park_admin'])}"}
-OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['support_officer'])}"}
+HOOKS = {"property": HOOK_SECRET}
 
-
-def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
-                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="INFO",
-                    webhook_secrets={"property": HOOK_SECRET})
-
-
-Park = tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI]
+Park = tuple[ServiceClient, ServiceClient, FastAPI]
 
 
 @pytest.fixture
-async def park(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer], tmp_path: Path,
-               monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Park]:
+async def park(monkeypatch: pytest.MonkeyPatch, service_client: Callable[..., Awaitable[ServiceClient]]) -> Park:
     monkeypatch.setattr(INBOX, "backoff_base", 0.1)
     monkeypatch.setattr(INBOX, "poll_interval", 0.05)
-    nats = nats_factory().url
-    org_app = create_organization(_settings("organization", nats, await anew_database("orgpms"), tmp_path / "org"))
-    sup_app = create_support(_settings("enterprise-support", nats, await anew_database("suppms"), tmp_path / "sup"))
-    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
-                              headers=ADMIN) as org, \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
-                              headers=OFFICER) as sup:
-        yield org, sup, sup_app
+    org = await service_client(create_organization, roles=("park_admin",), webhook_secrets=HOOKS)
+    sup = await service_client(create_support, roles=("support_officer",), webhook_secrets=HOOKS)
+    return org, sup, sup.app
 
 
 async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
     r = await response
     assert r.status_code == status, r.text
     return r.json()
-
-
-async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 20) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await read()
-        if check(value):
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"never became true; last: {value!r}"
-        await asyncio.sleep(0.1)
 
 
 async def test_a_tenant_moving_in_through_the_property_system_is_uncovered_and_owed_its_briefings(

@@ -7,11 +7,9 @@ they registered."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -20,45 +18,24 @@ from redpark_enterprise_support import simulate_recruitment as sim
 from redpark_enterprise_support.app import create_app as create_support
 from redpark_enterprise_support.integrations.recruitment import INBOX, derived_id
 from redpark_organization.app import create_app as create_organization
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
+from redpark_platform.testkit import ServiceClient, eventually
 
-SECRET = "r" * 32
 HOOK_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin-1', ['park_admin'])}"}
-OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['support_officer'])}"}
+HOOKS = {"recruitment": HOOK_SECRET}
 USCC = "91410300MA44X7Y12K"
 
-
-def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
-                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="INFO",
-                    webhook_secrets={"recruitment": HOOK_SECRET})
-
-
-Park = tuple[httpx.AsyncClient, httpx.AsyncClient]
+Park = tuple[ServiceClient, ServiceClient]
 
 
 @pytest.fixture
-async def park(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer], tmp_path: Path,
-               monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Park]:
+async def park(monkeypatch: pytest.MonkeyPatch, service_client: Callable[..., Awaitable[ServiceClient]]) -> Park:
     monkeypatch.setattr(INBOX, "backoff_base", 0.1)
     monkeypatch.setattr(INBOX, "backoff_cap", 0.3)
     monkeypatch.setattr(INBOX, "poll_interval", 0.05)
     monkeypatch.setattr(INBOX, "max_attempts", 1000)  # the late employer below must not be parked meanwhile
-    nats = nats_factory().url
-    org_app = create_organization(_settings("organization", nats, await anew_database("orgrs"), tmp_path / "org"))
-    sup_app = create_support(_settings("enterprise-support", nats, await anew_database("suprs"), tmp_path / "sup"))
-    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
-                              headers=ADMIN) as org, \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
-                              headers=OFFICER) as sup:
-        org.app = org_app  # type: ignore[attr-defined]
-        sup.app = sup_app  # type: ignore[attr-defined]
-        yield org, sup
+    org = await service_client(create_organization, roles=("park_admin",), webhook_secrets=HOOKS)
+    sup = await service_client(create_support, roles=("support_officer",), webhook_secrets=HOOKS)
+    return org, sup
 
 
 async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
@@ -70,16 +47,6 @@ async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
 async def items(c: httpx.AsyncClient, path: str, **params: Any) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = (await ok(c.get(path, params={"limit": 500, **params})))["items"]
     return found
-
-
-async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 30) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await read()
-        if check(value):
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"never became true; last: {value!r}"
-        await asyncio.sleep(0.1)
 
 
 async def move_in(org: httpx.AsyncClient, enterprise_id: str, name: str) -> None:
@@ -141,12 +108,15 @@ async def test_a_party_member_hired_through_the_recruitment_system_becomes_a_pen
     # opens no follow-up twice.
     everything = await items(org, "/followups/transfers-in", status="all")
     hires = await items(sup, "/hires")
-    org_runtime, sup_runtime = org.app.state.runtime, sup.app.state.runtime  # type: ignore[attr-defined]
+    org_runtime, sup_runtime = org.runtime, sup.runtime
     for name in ("org_followups", "org_followup_opener"):
         await org_runtime.runners[name].rebuild()
     await sup_runtime.runners["sup_recruitment"].rebuild()
     await eventually(lambda: items(org, "/followups/transfers-in", status="all"), lambda r: r == everything)
     await eventually(lambda: items(sup, "/hires"), lambda r: r == hires)
-    await asyncio.sleep(1)  # time for the reaction to have heard the three hires again
+    # The reaction has heard every hire again once its checkpoint passes enterprise-support's last
+    # event: it appends before it records the checkpoint.
+    last_sup = await sup_runtime.pool.fetchval("SELECT max(position) FROM events")
+    assert await org_runtime.runners["org_followup_opener"].wait_for("enterprise-support", last_sup, timeout=30)
     opened = await org_runtime.pool.fetchval("SELECT count(*) FROM events WHERE type = 'transfer_followup.opened'")
     assert opened == 3

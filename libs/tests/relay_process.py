@@ -1,8 +1,10 @@
-"""Runs one relay until killed (the tests SIGKILL it mid-batch)."""
+"""Runs one relay until killed (the tests SIGKILL it mid-batch). Arguments: DSN, NATS URL, the
+folder of relay_support.py, the test's bus prefix."""
 
 import asyncio
 import sys
 
+from redpark_platform.bus import use_prefix
 from redpark_platform.db import create_pool
 from redpark_platform.relay import Relay
 from redpark_platform.store import EventStore
@@ -17,4 +19,5 @@ async def main(dsn: str, nats_url: str) -> None:
     await relay.run()
 
 
+use_prefix(sys.argv[4])
 asyncio.run(main(sys.argv[1], sys.argv[2]))

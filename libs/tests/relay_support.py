@@ -5,6 +5,7 @@ from __future__ import annotations
 import nats
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
+from redpark_platform.bus import stream_name, subject
 from redpark_platform.events import Event, EventRegistry, parse_cloudevent
 
 registry = EventRegistry("relaytest")
@@ -16,8 +17,9 @@ class ThingHappened(Event, frozen=True, kw_only=True):
     n: int
 
 
-async def stream_contents(nats_url: str, stream: str = "RELAYTEST") -> list[tuple[int, str, dict[str, str]]]:
+async def stream_contents(nats_url: str) -> list[tuple[int, str, dict[str, str]]]:
     """(position, event id, headers) of every message on the stream, in stream order."""
+    stream = stream_name("relaytest")
     nc = await nats.connect(nats_url)
     try:
         js = nc.jetstream()
@@ -26,7 +28,7 @@ async def stream_contents(nats_url: str, stream: str = "RELAYTEST") -> list[tupl
         out: list[tuple[int, str, dict[str, str]]] = []
         if not total:
             return out
-        sub = await js.pull_subscribe("relaytest.>", stream=stream,
+        sub = await js.pull_subscribe(subject("relaytest.>"), stream=stream,
                                       config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL))
         while len(out) < total:
             for msg in await sub.fetch(min(500, total - len(out)), timeout=5):

@@ -10,8 +10,8 @@ import msgspec
 import pytest
 
 from redpark_platform.events import Event, EventRegistry
-from redpark_platform.store import ConcurrencyConflict, EventStore
 from redpark_platform.personal import ERASED
+from redpark_platform.store import ConcurrencyConflict, EventStore
 
 registry = EventRegistry("testsvc")
 

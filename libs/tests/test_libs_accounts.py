@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from redpark_platform.accounts import Account, AccountError, AccountStore, accounts_cli
 
 

@@ -10,7 +10,7 @@ import dataclasses
 import json
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,13 +20,14 @@ import httpx
 import msgspec
 import pytest
 from fastapi import FastAPI
+from standardwebhooks import Webhook
+
 from redpark_platform.events import EventRegistry
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings, webhook_secrets_from_env
+from redpark_platform.settings import Settings, webhook_secrets_from_env
+from redpark_platform.testkit import ServiceClient
 from redpark_platform.web import mint_token
-from standardwebhooks import Webhook
 
 JWT = "j" * 32
 HOOK_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
@@ -82,22 +83,22 @@ INBOX = Inbox(
 
 
 @pytest.fixture
-async def app(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-              tmp_path: Path) -> AsyncIterator[FastAPI]:
+async def app(service_client: Callable[..., Awaitable[ServiceClient]], tmp_path: Path) -> FastAPI:
     sql = tmp_path / "sql"
     sql.mkdir()
     (sql / "0001_effects.sql").write_text(
         "CREATE TABLE hook_effects (webhook_id text PRIMARY KEY, account text NOT NULL, amount int NOT NULL);")
     LedgerTranslator.opened = set()
     LedgerTranslator.gate = LedgerTranslator.entered = None
-    spec = ServiceSpec(name="hooks", title="hooks", registry=EventRegistry("hooks"), migrations=sql,
-                       routers=[INBOX.router], on_start=(INBOX.start,), on_stop=(INBOX.stop,))
-    settings = Settings(service="hooks", nats_url=nats_factory().url, database_url=await anew_database("hooks"),
-                        timezone="Asia/Shanghai", data_dir=tmp_path, jwt=JwtSource(secret=JWT, key_file=tmp_path / "k"),
-                        log_level="INFO", webhook_secrets={"ledger": HOOK_SECRET})
-    application = create_service_app(spec, settings)
-    async with application.router.lifespan_context(application):
-        yield application
+
+    def create_app(settings: Settings) -> FastAPI:
+        spec = ServiceSpec(name="hooks", title="hooks", registry=EventRegistry("hooks"), migrations=sql,
+                           routers=[INBOX.router], on_start=(INBOX.start,), on_stop=(INBOX.stop,))
+        return create_service_app(spec, settings)
+
+    started = await service_client(create_app, service="hooks", jwt_secret=JWT,
+                                   webhook_secrets={"ledger": HOOK_SECRET})
+    return started.app
 
 
 @pytest.fixture
@@ -290,7 +291,7 @@ def test_a_local_park_gets_its_webhook_secrets_file_once(tmp_path: Path) -> None
     Webhook(first["property"])  # a secret the standard library of the format accepts
 
 
-def test_the_webhook_routes_hold_up_under_schemathesis(pg_dsn: str, nats_factory: Callable[[], NatsServer],
+def test_the_webhook_routes_hold_up_under_schemathesis(pg_dsn: str, nats_url: str,
                                                         tmp_path: Path) -> None:
     from redpark_platform.testkit.fuzz import fuzz_openapi, fuzz_settings, running
 
@@ -300,7 +301,7 @@ def test_the_webhook_routes_hold_up_under_schemathesis(pg_dsn: str, nats_factory
                                           " amount int);")
     spec = ServiceSpec(name="hooks", title="hooks", registry=EventRegistry("hooks"), migrations=sql,
                        routers=[INBOX.router], on_start=(INBOX.start,), on_stop=(INBOX.stop,))
-    base = fuzz_settings("hooks", pg_dsn, nats_factory().url, tmp_path, JWT)
+    base = fuzz_settings("hooks", pg_dsn, nats_url, tmp_path, JWT)
     app = create_service_app(spec, dataclasses.replace(base, webhook_secrets={"ledger": HOOK_SECRET}))
     with running(app, "hooks") as url:
         fuzzed = fuzz_openapi(url, min_operations=5, max_examples=15,

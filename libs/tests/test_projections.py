@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import asyncpg
 import nats
 import pytest
 
+from redpark_platform.bus import dead_letter_stream_name, stream_name, subject
 from redpark_platform.events import Event, IncomingEvent, RecordedEvent, to_cloudevent
 from redpark_platform.projections import Projection, ProjectionRunner
 from redpark_platform.relay import Relay
 from redpark_platform.store import EventStore
+from redpark_platform.testkit import eventually
 
 sys.path.insert(0, str(Path(__file__).parent))
 from relay_support import ThingHappened, registry  # noqa: E402
@@ -46,32 +50,42 @@ async def totals(pool: asyncpg.Pool) -> dict[str, tuple[int, int]]:
     return {r["thing_id"]: (r["total"], r["count"]) for r in await pool.fetch("SELECT * FROM thing_totals")}
 
 
-async def wait_until(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-async def world(pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory):  # type: ignore[no-untyped-def]
-    server = nats_factory()
+@contextlib.asynccontextmanager
+async def running_world(pg_pool: asyncpg.Pool, pg_dsn: str, nats_url: str
+                        ) -> AsyncIterator[tuple[EventStore, Callable[..., ProjectionRunner]]]:
     await setup(pg_pool)
     store = EventStore(pg_pool, registry)
-    relay = Relay(store, server.url, dsn=pg_dsn)
+    relay = Relay(store, nats_url, dsn=pg_dsn)
     relay_task = asyncio.create_task(relay.run())
     runners: list[ProjectionRunner] = []
 
     def runner(**kw: object) -> ProjectionRunner:
-        r = ProjectionRunner(Totals(), pg_pool, server.url, service="relaytest", **kw)  # type: ignore[arg-type]
+        r = ProjectionRunner(Totals(), pg_pool, nats_url, service="relaytest", **kw)  # type: ignore[arg-type]
         runners.append(r)
         return r
 
-    yield store, server, runner
-    for r in runners:
-        await r.stop()
-    relay.stop()
-    await relay_task
+    try:
+        yield store, runner
+    finally:
+        for r in runners:
+            await r.stop()
+        relay.stop()
+        await relay_task
+
+
+@pytest.fixture
+async def world(pg_pool: asyncpg.Pool, pg_dsn: str, nats_url: str):  # type: ignore[no-untyped-def]
+    """On the session's NATS under the test's bus prefix."""
+    async with running_world(pg_pool, pg_dsn, nats_url) as (store, runner):
+        yield store, nats_url, runner
+
+
+@pytest.fixture
+async def world_with_own_nats(pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory):  # type: ignore[no-untyped-def]
+    """For the test that kills NATS: a server of its own."""
+    server = nats_factory()
+    async with running_world(pg_pool, pg_dsn, server.url) as (store, runner):
+        yield store, server, runner
 
 
 async def test_events_flow_into_the_read_model_and_read_your_writes_waits_for_them(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +105,7 @@ async def test_events_flow_into_the_read_model_and_read_your_writes_waits_for_th
 
 
 async def test_a_re_sent_event_outside_the_duplicate_window_changes_nothing(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
-    store, server, runner = world
+    store, url, runner = world
     proj = runner()
     await proj.start()
     res = await store.append("b-1", [ThingHappened(thing_id="b", n=7)])
@@ -101,9 +115,9 @@ async def test_a_re_sent_event_outside_the_duplicate_window_changes_nothing(worl
     rec = RecordedEvent(id=stored["id"], stream_id=stored["stream_id"], version=stored["version"],
                         position=stored["position"], type=stored["type"], type_version=stored["type_version"],
                         data=stored["data"].encode(), recorded_at=stored["recorded_at"])
-    nc = await nats.connect(server.url)
+    nc = await nats.connect(url)
     for k in range(3):
-        await nc.jetstream().publish("relaytest.thing.happened", to_cloudevent(registry, rec),
+        await nc.jetstream().publish(subject("relaytest.thing.happened"), to_cloudevent(registry, rec),
                                      headers={"Nats-Msg-Id": f"resend-{k}"})
     await nc.close()
     res2 = await store.append("b-1", [ThingHappened(thing_id="b", n=1)])
@@ -114,7 +128,7 @@ async def test_a_re_sent_event_outside_the_duplicate_window_changes_nothing(worl
 
 
 async def test_a_poison_message_is_dead_lettered_after_n_tries_and_the_rest_flow_on(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
-    store, server, runner = world
+    store, url, runner = world
     Totals.poison = {13}
     try:
         proj = runner(max_deliver=3, batch_size=10)
@@ -122,14 +136,14 @@ async def test_a_poison_message_is_dead_lettered_after_n_tries_and_the_rest_flow
         for i in range(1, 31):
             last = await store.append("c-1", [ThingHappened(thing_id="c", n=i)])
         assert await proj.wait_for("relaytest", last.position, timeout=20)
-        await wait_until(lambda: _dead(pg_pool), timeout=20)
+        await eventually(lambda: _dead(pg_pool), timeout=20)
     finally:
         Totals.poison = set()
     assert (await totals(pg_pool))["c"] == (sum(range(1, 31)) - 13, 29)
     row = await pg_pool.fetchrow("SELECT * FROM projection_dead_letters")
     assert row["deliveries"] == 3 and "n=13" in row["error"] and row["type"] == "thing.happened"
-    nc = await nats.connect(server.url)
-    info = await nc.jetstream().stream_info("DEADLETTER")
+    nc = await nats.connect(url)
+    info = await nc.jetstream().stream_info(dead_letter_stream_name())
     await nc.close()
     assert info.state.messages == 1
 
@@ -138,8 +152,9 @@ async def _dead(pool: asyncpg.Pool) -> bool:
     return bool(await pool.fetchval("SELECT count(*) FROM projection_dead_letters"))
 
 
-async def test_after_a_nats_restart_and_a_runner_restart_the_read_model_equals_its_rebuild(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
-    store, server, runner = world
+async def test_after_a_nats_restart_and_a_runner_restart_the_read_model_equals_its_rebuild(  # type: ignore[no-untyped-def]
+        world_with_own_nats, pg_pool) -> None:
+    store, server, runner = world_with_own_nats
     proj = runner(batch_size=50)
     await proj.start()
     for i in range(200):
@@ -161,29 +176,28 @@ async def test_after_a_nats_restart_and_a_runner_restart_the_read_model_equals_i
 
 
 async def test_a_database_outage_longer_than_the_retries_dead_letters_nothing_and_loses_nothing(
-    nats_factory, tmp_path  # type: ignore[no-untyped-def]
+    nats_url: str, tmp_path: Path
 ) -> None:
     """Failures of the database are not the event's fault: they never count toward dead-lettering."""
     from redpark_platform.db import create_pool, migrate
     from redpark_platform.servers import PostgresServer
 
     pg = PostgresServer(tmp_path / "own-pg", durable=False).start()
-    server = nats_factory()
     try:
         pool = await create_pool(pg.dsn(), max_size=5)
         await migrate(pool)
         await setup(pool)
         store = EventStore(pool, registry)
-        relay = Relay(store, server.url, dsn=pg.dsn())
+        relay = Relay(store, nats_url, dsn=pg.dsn())
         relay_task = asyncio.create_task(relay.run())
         for i in range(1, 21):
             last = await store.append("f-1", [ThingHappened(thing_id="f", n=i)])
-        nc = await nats.connect(server.url)
-        await wait_until(lambda: _stream_has(nc, 20))
+        nc = await nats.connect(nats_url)
+        await eventually(lambda: _stream_has(nc, 20))
         relay.stop()
         await relay_task
         pg.stop()  # the database goes away with 20 events waiting on the stream
-        runner = ProjectionRunner(Totals(), pool, server.url, service="relaytest", max_deliver=3)
+        runner = ProjectionRunner(Totals(), pool, nats_url, service="relaytest", max_deliver=3)
         await runner.start()
         await asyncio.sleep(6)  # many more naks than max_deliver
         pg.start()
@@ -200,6 +214,6 @@ async def test_a_database_outage_longer_than_the_retries_dead_letters_nothing_an
 
 async def _stream_has(nc, n: int) -> bool:  # type: ignore[no-untyped-def]
     try:
-        return (await nc.jetstream().stream_info("RELAYTEST")).state.messages >= n
+        return (await nc.jetstream().stream_info(stream_name("relaytest"))).state.messages >= n
     except Exception:  # noqa: BLE001 - not created yet
         return False

@@ -1,6 +1,7 @@
 """The relay: every stored event reaches JetStream once, whatever NATS or the relay go through.
 
-Each test has its own NATS server, so no stream is shared between tests."""
+Each test has its own stream on the session's NATS (its bus prefix); the one that stops NATS has a
+server of its own."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from pathlib import Path
 import asyncpg
 import nats
 from cloudevents.http import from_json
-
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
+from redpark_platform.bus import stream_name, subject
 from redpark_platform.relay import Relay
 from redpark_platform.store import EventStore
+from redpark_platform.testkit import eventually
 
 sys.path.insert(0, str(Path(__file__).parent))
 from relay_support import ThingHappened, registry, stream_contents  # noqa: E402
@@ -35,17 +37,10 @@ async def append_many(store: EventStore, n: int, prefix: str = "t") -> list[int]
     return positions
 
 
-async def wait_until(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await predicate():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
 async def stream_count(url: str) -> int:
     nc = await nats.connect(url)
     try:
-        return (await nc.jetstream().stream_info("RELAYTEST")).state.messages
+        return (await nc.jetstream().stream_info(stream_name("relaytest"))).state.messages
     except Exception:  # noqa: BLE001 - the stream may not exist yet
         return -1
     finally:
@@ -53,9 +48,8 @@ async def stream_count(url: str) -> int:
 
 
 async def test_published_messages_are_cloudevents_that_the_official_sdk_parses(
-    pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory
-) -> None:  # type: ignore[no-untyped-def]
-    nats_url = nats_factory().url
+    pg_pool: asyncpg.Pool, pg_dsn: str, nats_url: str, bus_prefix: str
+) -> None:
     if not isinstance(trace.get_tracer_provider(), TracerProvider):
         trace.set_tracer_provider(TracerProvider())
     store = EventStore(pg_pool, registry)
@@ -66,7 +60,7 @@ async def test_published_messages_are_cloudevents_that_the_official_sdk_parses(
             res = await store.append("thing-1", [ThingHappened(thing_id="1", n=42)])
             trace_id = format(span.get_span_context().trace_id, "032x")
         nc = await nats.connect(nats_url)
-        sub = await nc.jetstream().pull_subscribe("relaytest.>", stream="RELAYTEST")
+        sub = await nc.jetstream().pull_subscribe(subject("relaytest.>"), stream=stream_name("relaytest"))
         msg = (await sub.fetch(1, timeout=10))[0]
         await nc.close()
     finally:
@@ -81,7 +75,8 @@ async def test_published_messages_are_cloudevents_that_the_official_sdk_parses(
     assert event["sequence"] == str(res.position).zfill(20)
     assert event["datacontenttype"] == "application/json"
     assert event.data == {"thing_id": "1", "n": 42}
-    assert msg.subject == "relaytest.thing.happened"
+    # On the bus under the test's prefix; the envelope (type, source) never carries it.
+    assert msg.subject == f"{bus_prefix}.relaytest.thing.happened"
     assert msg.headers["Nats-Msg-Id"] == str(res.event_ids[0])
     # The publish span continues the trace of the command that appended the event.
     assert msg.headers["traceparent"].split("-")[1] == trace_id
@@ -96,12 +91,12 @@ async def test_commands_succeed_while_nats_is_down_and_the_backlog_is_delivered_
     task = asyncio.create_task(relay.run())
     try:
         first = await append_many(store, 50, "a")
-        await wait_until(lambda: _eq(stream_count(server.url), 50))
+        await eventually(lambda: stream_count(server.url), lambda n: n == 50)
         server.stop()
         during = await append_many(store, 300, "b")  # every append succeeds with NATS down
         await asyncio.sleep(1.5)  # the relay tries, fails, backs off
         server.start()  # same port and data folder
-        await wait_until(lambda: _eq(stream_count(server.url), 350), timeout=30)
+        await eventually(lambda: stream_count(server.url), lambda n: n == 350, timeout=30)
     finally:
         relay.stop()
         await task
@@ -113,27 +108,26 @@ async def test_commands_succeed_while_nats_is_down_and_the_backlog_is_delivered_
 
 
 async def test_a_relay_killed_mid_batch_and_restarted_loses_nothing_and_duplicates_nothing(
-    pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
-    nats_url = nats_factory().url
+    pg_pool: asyncpg.Pool, pg_dsn: str, nats_url: str, bus_prefix: str, tmp_path: Path
+) -> None:
     store = EventStore(pg_pool, registry)
     expected = await append_many(store, 3000, "k")
 
     def start() -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [sys.executable, str(HERE / "relay_process.py"), pg_dsn, nats_url, str(HERE)],
+            [sys.executable, str(HERE / "relay_process.py"), pg_dsn, nats_url, str(HERE), bus_prefix],
             stdout=subprocess.DEVNULL, stderr=open(tmp_path / "relay.err", "ab"))
 
     proc = start()
     try:
         # Kill it with part of the backlog published, mid-way through its batches.
-        await wait_until(lambda: _gt(stream_count(nats_url), 300), timeout=30)
+        await eventually(lambda: stream_count(nats_url), lambda n: n > 300, timeout=30)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         partial = await stream_count(nats_url)
         assert 0 < partial < 3000, partial
         proc = start()
-        await wait_until(lambda: _eq(stream_count(nats_url), 3000), timeout=60)
+        await eventually(lambda: stream_count(nats_url), lambda n: n == 3000, timeout=60)
         await asyncio.sleep(1.0)  # anything extra would have arrived by now
     finally:
         proc.send_signal(signal.SIGKILL)
@@ -144,32 +138,23 @@ async def test_a_relay_killed_mid_batch_and_restarted_loses_nothing_and_duplicat
 
 
 async def test_a_stream_that_lost_its_tail_is_refilled_from_the_store(
-    pg_pool: asyncpg.Pool, pg_dsn: str, nats_factory
-) -> None:  # type: ignore[no-untyped-def]
-    nats_url = nats_factory().url
+    pg_pool: asyncpg.Pool, pg_dsn: str, nats_url: str
+) -> None:
     store = EventStore(pg_pool, registry)
     expected = await append_many(store, 40, "r")
     relay = Relay(store, nats_url, dsn=pg_dsn)
     task = asyncio.create_task(relay.run())
-    await wait_until(lambda: _eq(stream_count(nats_url), 40))
+    await eventually(lambda: stream_count(nats_url), lambda n: n == 40)
     relay.stop()
     await task
     nc = await nats.connect(nats_url)
-    await nc.jetstream().delete_stream("RELAYTEST")  # a re-created, empty stream
+    await nc.jetstream().delete_stream(stream_name("relaytest"))  # a re-created, empty stream
     await nc.close()
     relay = Relay(store, nats_url, dsn=pg_dsn)
     task = asyncio.create_task(relay.run())
     try:
-        await wait_until(lambda: _eq(stream_count(nats_url), 40))
+        await eventually(lambda: stream_count(nats_url), lambda n: n == 40)
     finally:
         relay.stop()
         await task
     assert [p for p, _, _ in await stream_contents(nats_url)] == expected
-
-
-async def _eq(coro, n: int) -> bool:  # type: ignore[no-untyped-def]
-    return await coro == n
-
-
-async def _gt(coro, n: int) -> bool:  # type: ignore[no-untyped-def]
-    return await coro > n

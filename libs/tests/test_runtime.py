@@ -3,7 +3,7 @@ with read-your-writes and one trace from the HTTP request to the projection."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +12,7 @@ import asyncpg
 import httpx
 import msgspec
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -22,7 +22,8 @@ from redpark_platform.decider import Decider, DomainError
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection
 from redpark_platform.runtime import RuntimeDep, ServiceSpec, create_service_app
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.settings import Settings
+from redpark_platform.testkit import ServiceClient
 from redpark_platform.web.bodies import Body, MsgspecResponse, response_schema
 
 registry = EventRegistry("tally")
@@ -100,20 +101,18 @@ async def read(tally_id: str, runtime: RuntimeDep, after: int = 0) -> MsgspecRes
 
 
 @pytest.fixture
-async def client(pg_dsn: str, nats_factory, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+async def client(service_client: Callable[..., Awaitable[ServiceClient]], tmp_path: Path) -> ServiceClient:
     migrations = tmp_path / "sql"
     migrations.mkdir()
     (migrations / "0001_totals.sql").write_text(
         "CREATE TABLE tally_totals (tally_id text PRIMARY KEY, total bigint NOT NULL);")
-    settings = Settings(service="tally", nats_url=nats_factory().url, database_url=pg_dsn,
-                        timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret="s" * 32, key_file=tmp_path / "k"), log_level="INFO")
-    spec = ServiceSpec(name="tally", title="Tally", registry=registry, migrations=migrations,
-                       projections=[Totals()], routers=[router])
-    app = create_service_app(spec, settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
-            yield c
+
+    def create_app(settings: Settings) -> FastAPI:
+        spec = ServiceSpec(name="tally", title="Tally", registry=registry, migrations=migrations,
+                           projections=[Totals()], routers=[router])
+        return create_service_app(spec, settings)
+
+    return await service_client(create_app, service="tally")
 
 
 async def test_a_command_returns_its_position_and_a_query_after_it_sees_the_write(client: httpx.AsyncClient) -> None:

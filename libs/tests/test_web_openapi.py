@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 sys.path.insert(0, str(Path(__file__).parent))
 from web_support import SECRET, Orders, client, make_app, public, staff  # noqa: E402

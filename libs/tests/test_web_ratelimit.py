@@ -14,6 +14,8 @@ import pytest
 from fastapi import APIRouter, FastAPI, Request
 
 sys.path.insert(0, str(Path(__file__).parent))
+from web_support import make_app
+
 from redpark_platform.settings import SettingsError
 from redpark_platform.web import Body, MsgspecResponse, response_schema
 from redpark_platform.web.ratelimit import (
@@ -24,7 +26,6 @@ from redpark_platform.web.ratelimit import (
     rate_limited,
     storage,
 )
-from web_support import make_app
 
 
 class Signup(msgspec.Struct, frozen=True, kw_only=True):

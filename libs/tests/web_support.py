@@ -11,7 +11,14 @@ from fastapi import APIRouter, FastAPI, Query, Response
 
 from redpark_platform.decider import DomainError, NotFound
 from redpark_platform.web import (
-    Body, Idempotent, MsgspecResponse, Principal, create_app, ensure_branch, require_roles, response_schema,
+    Body,
+    Idempotent,
+    MsgspecResponse,
+    Principal,
+    create_app,
+    ensure_branch,
+    require_roles,
+    response_schema,
 )
 
 SECRET = "test-secret-for-the-web-tests-only-0123456789"

@@ -18,13 +18,52 @@ DEAD_LETTER_STREAM = "DEADLETTER"
 DUPLICATE_WINDOW_S = 120.0
 
 
+# The bus prefix puts every stream and subject of this process under its own name on a shared
+# server, so that tests (one prefix each) share one NATS instead of starting one each. Empty in
+# production: names are then exactly the service's. Set by the runtime from `Settings.bus_prefix`
+# and by the test kit's `bus_prefix` fixture; every name below goes through `subject` and
+# `stream_name`, the one place the prefix is applied.
+_prefix = ""
+_PREFIX_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def use_prefix(prefix: str) -> None:
+    """Put this process's streams and subjects under `prefix` ("" for none)."""
+    global _prefix
+    if prefix and not set(prefix) <= _PREFIX_ALPHABET:
+        raise ValueError(f"bus prefix {prefix!r}: only a-z, 0-9 and '_' "
+                         "(it is a subject token and part of stream names)")
+    _prefix = prefix
+
+
+def current_prefix() -> str:
+    return _prefix
+
+
+def subject(name: str) -> str:
+    """A subject as it is on the bus: `organization.member.registered` or, with prefix `t1`,
+    `t1.organization.member.registered`."""
+    return f"{_prefix}.{name}" if _prefix else name
+
+
 def stream_name(service: str) -> str:
-    """Stream names cannot hold '.', '-' is replaced too for readability: events-public -> EVENTS_PUBLIC."""
-    return service.upper().replace("-", "_").replace(".", "_")
+    """Stream names cannot hold '.', '-' is replaced too for readability: events-public -> EVENTS_PUBLIC
+    (`T1_EVENTS_PUBLIC` under prefix `t1`)."""
+    name = service.upper().replace("-", "_").replace(".", "_")
+    return f"{_prefix.upper()}_{name}" if _prefix else name
+
+
+def service_subjects(service: str) -> str:
+    """The subject filter of everything `service` publishes."""
+    return subject(f"{service}.>")
+
+
+def dead_letter_stream_name() -> str:
+    return stream_name(DEAD_LETTER_STREAM)
 
 
 def dead_letter_subject(service: str, projection: str) -> str:
-    return f"deadletter.{service}.{projection}"
+    return subject(f"deadletter.{service}.{projection}")
 
 
 async def connect(
@@ -71,7 +110,7 @@ async def ensure_stream(js: JetStreamContext, service: str) -> str:
     name = stream_name(service)
     config = StreamConfig(
         name=name,
-        subjects=[f"{service}.>"],
+        subjects=[service_subjects(service)],
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
         discard=DiscardPolicy.OLD,
@@ -83,12 +122,13 @@ async def ensure_stream(js: JetStreamContext, service: str) -> str:
 
 
 async def ensure_dead_letter_stream(js: JetStreamContext) -> str:
+    name = dead_letter_stream_name()
     config = StreamConfig(
-        name=DEAD_LETTER_STREAM, subjects=["deadletter.>"], retention=RetentionPolicy.LIMITS,
+        name=name, subjects=[subject("deadletter.>")], retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE, max_age=0,
     )
     await _add_or_update(js, config)
-    return DEAD_LETTER_STREAM
+    return name
 
 
 async def _add_or_update(js: JetStreamContext, config: StreamConfig) -> None:

@@ -10,46 +10,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from .store import AppendResult, EventStore
+# Kept here for the services' migration: the errors live in redpark_platform.errors.
+from .errors import ConcurrencyConflict, DomainError, InvalidCommand, NotFound, TooManyConflicts
+
+__all__ = ["Decider", "DomainError", "InvalidCommand", "NotFound", "TooManyConflicts", "run_decider"]
 
 C = TypeVar("C")
 S = TypeVar("S")
 E = TypeVar("E")
+R = TypeVar("R", covariant=True)
 
 
-class DomainError(Exception):
-    """A command refused by a rule. Carries what the HTTP edge needs for problem+json.
-
-    `code` is stable and machine-readable (e.g. "dues.already_paid"); `field` names the input
-    field at fault when there is one; `detail` is English, `detail_zh` Chinese.
-    """
-
-    status = 409
-
-    def __init__(
-        self, code: str, detail: str, *, detail_zh: str = "", field: str | None = None,
-        status: int | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.detail_zh = detail_zh or detail
-        self.field = field
-        if status is not None:
-            self.status = status
+class _Recorded(Protocol):
+    @property
+    def event(self) -> Any: ...
 
 
-class NotFound(DomainError):
-    status = 404
+class _Stream(Protocol):
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def events(self) -> Sequence[_Recorded]: ...
 
 
-class InvalidCommand(DomainError):
-    """The command is well-formed but its values break a rule about the input itself."""
+class StreamStore(Protocol[R]):
+    """What the runner needs of a store (an `EventStore`), so this module does not import it."""
 
-    status = 422
+    async def read_stream(self, stream_id: str) -> _Stream: ...
+
+    async def append(self, stream_id: str, events: Sequence[Any], *, expected_version: int | None = ...) -> R: ...
 
 
 @dataclass(frozen=True)
@@ -60,7 +52,7 @@ class Decider(Generic[C, S, E]):
 
     def initial_state(self) -> S:
         init = self.initial
-        return init() if callable(init) else init  # type: ignore[return-value]
+        return init() if callable(init) else init
 
     def fold(self, events: Sequence[E], state: S | None = None) -> S:
         st = self.initial_state() if state is None else state
@@ -69,28 +61,22 @@ class Decider(Generic[C, S, E]):
         return st
 
 
-class TooManyConflicts(DomainError):
-    status = 503
-
-
 async def run_decider(
-    store: EventStore,
+    store: StreamStore[R],
     stream_id: str,
     decider: Decider[C, S, E],
     command: C,
     *,
     max_attempts: int = 5,
-    **append_kwargs: object,
-) -> AppendResult:
+    **append_kwargs: Any,
+) -> R:
     """Load, decide, append; on a version conflict re-read and re-decide, at most `max_attempts`."""
-    from .store import ConcurrencyConflict
-
     for _attempt in range(max_attempts):
         stored = await store.read_stream(stream_id)
-        state = decider.fold([r.event for r in stored.events])  # type: ignore[misc]
+        state = decider.fold([r.event for r in stored.events])
         events = list(decider.decide(command, state))
         try:
-            return await store.append(stream_id, events, expected_version=stored.version, **append_kwargs)  # type: ignore[arg-type]
+            return await store.append(stream_id, events, expected_version=stored.version, **append_kwargs)
         except ConcurrencyConflict:
             continue
     raise TooManyConflicts(

@@ -136,8 +136,10 @@ class EventRegistry:
         et = self.by_key(key)
         if version == et.version:
             if isinstance(data, (bytes, bytearray, memoryview, str)):
-                return self._decoders[et.cls].decode(data)
-            return msgspec.convert(data, et.cls)
+                decoded: Event = self._decoders[et.cls].decode(data)
+                return decoded
+            converted: Event = msgspec.convert(data, et.cls)
+            return converted
         if version > et.version:
             raise UnknownEventType(f"{key} v{version} is newer than this code (v{et.version})")
         obj = msgspec.json.decode(data) if isinstance(data, (bytes, str)) else dict(data)

@@ -61,7 +61,7 @@ import msgspec
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from standardwebhooks import Webhook
 
-from .decider import DomainError, NotFound
+from .errors import DomainError, NotFound
 from .exports import xlsx_openapi, xlsx_response
 from .web.auth import require_roles
 from .web.bodies import (
@@ -268,7 +268,8 @@ def _row(record: asyncpg.Record) -> DeliveryRow:
     return DeliveryRow(**dict(record))
 
 
-async def receive(pool: asyncpg.Pool, system: str, webhook_id: str, payload: Any, body: bytes) -> tuple[DeliveryAccepted, bool]:
+async def receive(pool: asyncpg.Pool, system: str, webhook_id: str, payload: Any,
+                  body: bytes) -> tuple[DeliveryAccepted, bool]:
     """Store a verified delivery; (answer, True) when it was new, (the first answer, False) on a repeat."""
     async with pool.acquire() as conn, conn.transaction():
         new_id = await conn.fetchval(
@@ -284,7 +285,9 @@ async def receive(pool: asyncpg.Pool, system: str, webhook_id: str, payload: Any
 async def find(pool: asyncpg.Pool, system: str, webhook_id: str) -> DeliveryAccepted | None:
     delivery_id = await pool.fetchval(
         "SELECT delivery_id FROM webhook_inbox WHERE system = $1 AND webhook_id = $2", system, webhook_id)
-    return None if delivery_id is None else DeliveryAccepted(delivery_id=delivery_id, system=system, webhook_id=webhook_id)
+    if delivery_id is None:
+        return None
+    return DeliveryAccepted(delivery_id=delivery_id, system=system, webhook_id=webhook_id)
 
 
 async def deliveries(pool: asyncpg.Pool, *, status: str | None, system: str | None, limit: int | None,
@@ -444,7 +447,7 @@ class _SignedBody(BodyReader[Any]):
                 name: {"value": msgspec.to_builtins(value)} for name, value in self.examples.items()}
         return body, components
 
-    async def __call__(self, request: Request) -> bytes:  # type: ignore[override]
+    async def __call__(self, request: Request) -> bytes:
         raw = await request.body()
         if len(raw) > MAX_BODY_BYTES:
             raise BadRequestBody(413, f"the request body is over {MAX_BODY_BYTES} bytes", "请求内容过长",
@@ -459,7 +462,8 @@ def _headers_doc() -> list[dict[str, Any]]:
         {"name": "webhook-timestamp", "in": "header", "required": True, "schema": {"type": "string"},
          "description": "Unix seconds when it was sent; more than five minutes off is refused."},
         {"name": "webhook-signature", "in": "header", "required": True, "schema": {"type": "string"},
-         "description": "`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` (space-separated list)."},
+         "description": "`v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` "
+                        "(space-separated list)."},
     ]
 
 
@@ -545,7 +549,8 @@ class Inbox:
                 return None if at is None else at.astimezone(zone).replace(tzinfo=None)
 
             return xlsx_response(
-                "外部系统推送记录", ["编号", "来源系统", "推送ID", "类型", "状态", "尝试次数", "原因", "接收时间", "应用时间"],
+                "外部系统推送记录",
+                ["编号", "来源系统", "推送ID", "类型", "状态", "尝试次数", "原因", "接收时间", "应用时间"],
                 ([r.delivery_id, r.system, r.webhook_id, r.kind, r.status, r.attempts, r.last_error,
                   local(r.received_at), local(r.applied_at)] for r in rows), "webhook-deliveries.xlsx")
 

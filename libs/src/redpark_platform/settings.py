@@ -90,6 +90,10 @@ class Settings:
     log_level: str
     # Inbound webhook secrets per sending system (see `redpark_platform.inbox`); never logged.
     webhook_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # Streams and subjects under this name on a shared NATS (`REDPARK_BUS_PREFIX`, see
+    # `redpark_platform.bus.use_prefix`); None leaves the process's prefix as it is, which is how a
+    # test's `bus_prefix` fixture reaches a Settings built without one.
+    bus_prefix: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -118,6 +122,7 @@ class Settings:
             jwt=JwtSource.from_env(env),
             log_level=log_level,
             webhook_secrets=webhook_secrets_from_env(env),
+            bus_prefix=env.get("REDPARK_BUS_PREFIX", "").strip(),
         )
 
     @property

@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import asyncpg
 import msgspec
@@ -20,9 +20,10 @@ from opentelemetry import trace
 from opentelemetry.propagate import inject
 
 from .actor import current_actor
-from .decider import DomainError
+from .errors import ConcurrencyConflict, DomainError, ErrorKind
 from .events import Event, EventRegistry, RecordedEvent, new_event_id
-from .personal import ERASED, Vault, is_sealed, open_with, seal_with
+from .masking import ERASED
+from .personal import Vault, is_sealed, open_with, seal_with
 
 log = logging.getLogger("redpark.store")
 
@@ -38,16 +39,7 @@ MAX_EVENT_BYTES = 256 * 1024
 
 
 class EventTooLarge(DomainError):
-    status = 413
-
-
-class ConcurrencyConflict(Exception):
-    """The stream was not at the expected version: someone else appended first."""
-
-    def __init__(self, stream_id: str, expected: int | None) -> None:
-        super().__init__(f"stream {stream_id!r} is not at version {expected}")
-        self.stream_id = stream_id
-        self.expected = expected
+    kind: ClassVar[ErrorKind] = "too_large"
 
 
 class AppendResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -267,7 +259,7 @@ class EventStore:
         return [_record(r) for r in rows]
 
     async def last_position(self) -> int:
-        return await self.pool.fetchval("SELECT coalesce(max(position), 0) FROM events")
+        return int(await self.pool.fetchval("SELECT coalesce(max(position), 0) FROM events"))
 
     async def forget_person(self, subject_id: str) -> None:
         await self.vault.forget(self.pool, subject_id)

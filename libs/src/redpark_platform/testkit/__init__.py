@@ -1,6 +1,9 @@
-"""Test kit shared by every service: Given/When/Then for deciders, and pytest fixtures
-that start real NATS and PostgreSQL (see `redpark_platform.testkit.fixtures`)."""
+"""Test kit shared by every service: Given/When/Then for deciders, a bounded `eventually`, a
+service under test (`test_settings`, `run_service`), and pytest fixtures that start real NATS and
+PostgreSQL (see `redpark_platform.testkit.fixtures`)."""
 
 from .gwt import DeciderSpec
+from .polling import eventually
+from .services import TEST_JWT_SECRET, ServiceClient, run_service, test_settings
 
-__all__ = ["DeciderSpec"]
+__all__ = ["TEST_JWT_SECRET", "DeciderSpec", "ServiceClient", "eventually", "run_service", "test_settings"]

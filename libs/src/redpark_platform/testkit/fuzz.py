@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import schemathesis
 import uvicorn
@@ -67,7 +67,8 @@ def fuzz_openapi(
 ) -> int:
     """Fuzz every operation of the running service; returns how many operations were fuzzed."""
     schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # An operation the document cannot describe (Err) has no ok(): that fails the test, as it should.
+    operations = [cast(Any, result).ok() for result in schema.get_all_operations()]
     assert len(operations) >= min_operations, f"only {len(operations)} operations in the document"
     for operation in operations:
         headers = headers_for(operation.path)

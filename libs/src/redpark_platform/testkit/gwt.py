@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..decider import Decider, DomainError
+from ..decider import Decider
+from ..errors import DomainError
 
 C = TypeVar("C")
 S = TypeVar("S")
@@ -55,10 +56,11 @@ class _When(Generic[C, S, E]):
         try:
             produced = self._run()
         except error as exc:
+            got_code, got_field = getattr(exc, "code", None), getattr(exc, "field", None)
             if code is not None:
-                assert getattr(exc, "code", None) == code, f"expected code {code!r}, got {getattr(exc, 'code', None)!r}"
+                assert got_code == code, f"expected code {code!r}, got {got_code!r}"
             if field is not None:
-                assert getattr(exc, "field", None) == field, f"expected field {field!r}, got {getattr(exc, 'field', None)!r}"
+                assert got_field == field, f"expected field {field!r}, got {got_field!r}"
             return exc
         raise AssertionError(f"expected {error.__name__}, but the command produced {produced!r}")
 

@@ -27,7 +27,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..actor import set_actor
-from ..decider import DomainError
+from ..errors import DomainError
 from ..settings import JwtSource
 
 ROLES = (

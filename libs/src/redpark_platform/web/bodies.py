@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import msgspec
 from fastapi import Depends, FastAPI, Request
@@ -26,8 +26,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
-from .routes import api_routes
 from .problems import PROBLEM_JSON, BadRequestBody, FieldError, Problem, body_error
+from .routes import api_routes
 
 T = TypeVar("T")
 
@@ -57,7 +57,7 @@ class BodyReader(Generic[T]):
     def __init__(self, type_: type[T], example: T | None = None) -> None:
         self.type = type_
         self.example = example
-        self.decoder = decoder_for(type_)
+        self.decoder = decoder_for(cast(Any, type_))  # a type is hashable, whatever its declared type says
 
     async def __call__(self, request: Request) -> T:
         raw = await request.body()

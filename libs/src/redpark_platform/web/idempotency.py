@@ -28,7 +28,7 @@ from fastapi import Depends, FastAPI, Header, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..decider import DomainError
+from ..errors import DomainError
 from .auth import Principal, optional_principal
 
 REPLAYED_HEADER = "Idempotent-Replayed"

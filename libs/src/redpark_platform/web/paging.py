@@ -39,7 +39,8 @@ class PageRequest:
 def _page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (default {DEFAULT_LIMIT}, "
                                 f"at most {MAX_LIMIT})")] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0, le=1_000_000_000, description="Rows to skip: the previous page's `next_offset`")] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000,
+                                 description="Rows to skip: the previous page's `next_offset`")] = 0,
 ) -> PageRequest:
     return PageRequest(limit=limit, offset=offset)
 

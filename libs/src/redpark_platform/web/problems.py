@@ -19,7 +19,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from ..decider import DomainError
+from ..errors import STATUS_OF_KIND as STATUS_OF_KIND  # the edge's table of kind -> status, re-exported
+from ..errors import DomainError
 from .routes import allowed_methods
 
 PROBLEM_JSON = "application/problem+json"
@@ -73,6 +74,11 @@ class BadRequestBody(Exception):
         self.detail = detail
         self.detail_zh = detail_zh
         self.errors = errors
+
+
+def http_status(exc: DomainError) -> int:
+    """The status of the error's kind (`STATUS_OF_KIND`), or an explicit one kept from before kinds."""
+    return exc.status
 
 
 def _phrase(status: int) -> str:
@@ -202,7 +208,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     errors = None
     if exc.field:
         errors = [FieldError(field=exc.field, message=exc.detail, message_zh=exc.detail_zh)]
-    body = problem(request, exc.status, exc.detail, detail_zh=exc.detail_zh, code=exc.code, errors=errors)
+    body = problem(request, http_status(exc), exc.detail, detail_zh=exc.detail_zh, code=exc.code, errors=errors)
     return ProblemResponse(body, headers=getattr(exc, "headers", None))
 
 

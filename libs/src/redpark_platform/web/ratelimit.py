@@ -35,7 +35,7 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
-from ..decider import DomainError
+from ..errors import DomainError
 from ..settings import SettingsError
 from .bodies import _SCHEMAS_KEY, schema_for
 from .problems import PROBLEM_JSON, Problem
@@ -77,7 +77,9 @@ def storage(uri: str = DEFAULT_STORAGE) -> Storage:
     """A `limits` async storage; a plain `memory://` or `redis://` is taken as its async variant."""
     if not uri.startswith("async+"):
         uri = "async+" + uri
-    return storage_from_string(uri)
+    found = storage_from_string(uri)
+    assert isinstance(found, Storage), f"{uri} is not an async storage"
+    return found
 
 
 @dataclass(frozen=True)
