@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
+from relay_support import ThingHappened, registry
 
 from redpark_platform.events import Event, IncomingEvent
 from redpark_platform.projections import Projection
-
-from relay_support import ThingHappened, registry
 
 TABLES_SQL = """
 CREATE TABLE IF NOT EXISTS thing_latest (thing_id text PRIMARY KEY, n int NOT NULL, applied int NOT NULL);

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from redpark_platform.events import Event, EventRegistry
-from redpark_platform.personal import SEALED_PREFIX, is_sealed, open_with, seal_with
 from redpark_platform.masking import UNREADABLE
+from redpark_platform.personal import SEALED_PREFIX, is_sealed, open_with, seal_with
 from redpark_platform.store import EventStore
 
 registry = EventRegistry("sealtest")

@@ -19,9 +19,9 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from ..settings import LOG_LEVELS
 from .bodies import MsgspecResponse, install_openapi, response_schema
 from .idempotency import install_idempotency
+from .limits import BodyLimitMiddleware
 from .logs import configure_logging
 from .problems import ProblemResponse, ReadyCheck, install_problem_handlers, problem
-from .limits import BodyLimitMiddleware
 from .telemetry import TracingMiddleware, setup_tracing
 
 ReadyCheckFn = Callable[[], Awaitable[tuple[str, bool, str]]]
