@@ -4,9 +4,9 @@ attendance sheet. Branch secretaries see their own branch only; auditors read.""
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
