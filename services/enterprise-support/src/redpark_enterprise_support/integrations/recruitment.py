@@ -36,9 +36,9 @@ from redpark_platform.web import Body, MsgspecResponse, require_roles, response_
 
 from .. import queries
 from ..application import utcnow
+from ..application.recruitment import Recruitment, recruitment_of
 from ..domain.park_calendar import park_date
 from ..domain.recruitment import PoliticalStatus
-from ..recruitment import Recruitment, recruitment_of
 
 SYSTEM = "recruitment"
 _CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
