@@ -10,17 +10,20 @@ from .programme import (
     ThemeRow,
     attendance,
     forums,
+    lecturer_name,
     lecturers,
+    lesson,
     lesson_quarter,
     lesson_year,
     lessons,
     themes,
 )
-from .roster import branch_active_on, branch_names, member_branch_on, roster_on
+from .roster import branch_active_on, branch_names, member_branch_on, roster_on, roster_sheet
 from .study import ReminderRow, TopicRow, WeeklyRow, reminders, topics, weekly
 
 __all__ = [
     "ForumRow", "LecturerRow", "LessonRow", "ReminderRow", "ThemeLink", "ThemeRow", "TopicRow", "WeeklyRow",
     "attendance", "branch_active_on", "branch_names", "facts", "forums", "lecturers", "lesson_quarter",
-    "lesson_year", "lessons", "member_branch_on", "reminders", "roster_on", "themes", "topics", "weekly",
+    "lecturer_name", "lesson", "lesson_year", "lessons", "member_branch_on", "reminders", "roster_on",
+    "roster_sheet", "themes", "topics", "weekly",
 ]

@@ -60,6 +60,17 @@ async def lecturers(pool: asyncpg.Pool) -> list[LecturerRow]:
     return [LecturerRow(**dict(r)) for r in rows]
 
 
+async def lesson(pool: asyncpg.Pool, lesson_id: str) -> asyncpg.Record | None:
+    """The lesson's row as the attendance sheet shows it; None when there is no such lesson."""
+    row: asyncpg.Record | None = await pool.fetchrow("SELECT * FROM edu_lessons WHERE lesson_id = $1", lesson_id)
+    return row
+
+
+async def lecturer_name(pool: asyncpg.Pool, lecturer_id: str) -> str | None:
+    name: str | None = await pool.fetchval("SELECT name FROM edu_lecturers WHERE lecturer_id = $1", lecturer_id)
+    return name
+
+
 async def lessons(pool: asyncpg.Pool, year: int) -> list[LessonRow]:
     return [LessonRow(**dict(r)) for r in await pool.fetch(
         "SELECT l.*, count(a.member_id) FILTER (WHERE a.makeup_on IS NULL) AS attended,"

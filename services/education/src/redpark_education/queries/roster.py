@@ -16,6 +16,17 @@ async def roster_on(pool: asyncpg.Pool, day: date, branch_id: str | None = None)
     return frozenset(r["member_id"] for r in rows)
 
 
+async def roster_sheet(pool: asyncpg.Pool, day: date) -> list[asyncpg.Record]:
+    """Everyone in a branch on `day` with their name and branch's name, by branch: a lesson's sheet."""
+    rows: list[asyncpg.Record] = await pool.fetch(
+        "SELECT s.member_id, coalesce(m.name, s.member_id) AS name, coalesce(b.name, s.branch_id) AS branch"
+        " FROM edu_roster_memberships s LEFT JOIN edu_roster_members m USING (member_id)"
+        " LEFT JOIN edu_roster_branches b USING (branch_id)"
+        " WHERE s.joined_on <= $1 AND (s.left_on IS NULL OR s.left_on > $1)"
+        " ORDER BY s.branch_id, s.member_id", day)
+    return rows
+
+
 async def branch_active_on(pool: asyncpg.Pool, branch_id: str, day: date) -> bool:
     return bool(await pool.fetchval(
         "SELECT true FROM edu_roster_branches WHERE branch_id = $1 AND established_on <= $2"
