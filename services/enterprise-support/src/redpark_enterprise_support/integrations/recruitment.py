@@ -246,9 +246,7 @@ async def employer_codes(runtime: RuntimeDep) -> MsgspecResponse:
               summary="Map a recruitment system employer code to an enterprise")
 async def map_employer(employer_code: EmployerCode, body: Annotated[MapEmployer, Body(
         MapEmployer, example=MapEmployer(enterprise_id="e1"))], runtime: RuntimeDep) -> MsgspecResponse:
-    known = await runtime.pool.fetchval("SELECT true FROM sup_enterprises WHERE enterprise_id = $1",
-                                        body.enterprise_id)
-    if not known:
+    if not await queries.enterprise_known(runtime.pool, body.enterprise_id):
         raise NotFound("enterprise.unknown", f"enterprise {body.enterprise_id} is not known here",
                        detail_zh="企业不存在", field="enterprise_id")
     await recruitment_of(runtime).map_employer(employer_code, body.enterprise_id)

@@ -4,6 +4,7 @@ and briefings, the four `quarterlies`, `recruitment`. The facts commands need an
 see are both here; the application layer and the edges call them by these names."""
 
 from .contacts import HelpPlanRow, NotVisitedRow, VisitRow, help_plans, not_visited, visits, visits_in_year
+from .dashboard import DashboardCounts, dashboard_counts
 from .needs import NeedRow, needs
 from .paging import paged
 from .park import (
@@ -11,6 +12,7 @@ from .park import (
     EnterpriseRow,
     branch_active,
     branches,
+    enterprise_known,
     enterprise_names,
     enterprises,
     in_park_among,
@@ -30,12 +32,14 @@ from .platforms import (
     services,
 )
 from .policies import BriefingRow, PolicyRow, briefing_owed, briefings, policies
-from .quarterlies import QuarterlyRow, QuarterReport, quarter
+from .quarterlies import QuarterlyRow, QuarterReport, quarter, quarterlies_of_year
 
 __all__ = [
-    "ActivityRow", "ApplicationRow", "BranchRow", "BriefingRow", "EnterpriseRow", "HelpPlanRow", "InternshipBaseRow",
-    "NeedRow", "NotVisitedRow", "PolicyRow", "QuarterReport", "QuarterlyRow", "RequestRow", "ServiceRow", "VisitRow",
-    "activities", "applications", "branch_active", "branches", "briefing_owed", "briefings", "enterprise_names",
-    "enterprises", "help_plans", "in_park_among", "in_park_since", "internship_bases", "needs", "not_visited",
-    "open_request_exists", "paged", "policies", "quarter", "requests", "services", "visits", "visits_in_year",
+    "ActivityRow", "ApplicationRow", "BranchRow", "BriefingRow", "DashboardCounts", "EnterpriseRow",
+    "HelpPlanRow", "InternshipBaseRow", "NeedRow", "NotVisitedRow", "PolicyRow", "QuarterReport",
+    "QuarterlyRow", "RequestRow", "ServiceRow", "VisitRow", "activities", "applications", "branch_active",
+    "branches", "briefing_owed", "briefings", "dashboard_counts", "enterprise_known", "enterprise_names",
+    "enterprises", "help_plans", "in_park_among", "in_park_since", "internship_bases", "needs",
+    "not_visited", "open_request_exists", "paged", "policies", "quarter", "quarterlies_of_year",
+    "requests", "services", "visits", "visits_in_year",
 ]

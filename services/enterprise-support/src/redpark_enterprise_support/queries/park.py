@@ -19,6 +19,11 @@ async def in_park_since(pool: asyncpg.Pool, enterprise_id: str) -> date | None:
     return on
 
 
+async def enterprise_known(pool: asyncpg.Pool, enterprise_id: str) -> bool:
+    """Whether the organization's events ever named the enterprise (in the park now or not)."""
+    return bool(await pool.fetchval("SELECT true FROM sup_enterprises WHERE enterprise_id = $1", enterprise_id))
+
+
 async def branch_active(pool: asyncpg.Pool, branch_id: str) -> bool:
     return bool(await pool.fetchval("SELECT active FROM sup_branches WHERE branch_id = $1", branch_id))
 

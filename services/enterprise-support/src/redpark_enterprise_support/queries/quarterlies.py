@@ -33,3 +33,10 @@ async def quarter(pool: asyncpg.Pool, quarter_: str) -> QuarterReport:
             for r in await pool.fetch("SELECT * FROM sup_quarterlies WHERE quarter = $1 ORDER BY kind", quarter_)]
     return QuarterReport(quarter=quarter_, quarterlies=rows,
                          missing=missing_quarterlies({r.kind for r in rows if r.status == "held"}))
+
+
+async def quarterlies_of_year(pool: asyncpg.Pool, year: int) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await pool.fetch(
+        "SELECT kind, quarter, title, status, planned_on, held_on, participant_enterprise_ids"
+        " FROM sup_quarterlies WHERE quarter LIKE $1", f"{year:04d}Q%")
+    return rows

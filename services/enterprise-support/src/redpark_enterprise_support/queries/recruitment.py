@@ -85,5 +85,6 @@ async def enterprise_for(pool: asyncpg.Pool, employer_code: str) -> str | None:
 
 
 async def employers(pool: asyncpg.Pool) -> list[tuple[str, str]]:
-    rows = await pool.fetch("SELECT employer_code, enterprise_id FROM sup_recruitment_employers ORDER BY employer_code")
+    rows = await pool.fetch(
+        "SELECT employer_code, enterprise_id FROM sup_recruitment_employers ORDER BY employer_code")
     return [(r["employer_code"], r["enterprise_id"]) for r in rows]
