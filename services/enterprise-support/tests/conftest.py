@@ -23,8 +23,9 @@ class Organization:
     async def move_in(self, enterprise_id: str, on: date, *, name: str | None = None, tech: bool = True,
                       headcount: int = 30, floor: int = 1, building_id: str = "a1") -> int:
         return await self.feed.publish(f"enterprise-{enterprise_id}", org.EnterpriseMovedIn(
-            enterprise_id=enterprise_id, name=name or f"企业{enterprise_id}", building_id=building_id, floor=floor,
-            headcount=headcount, is_tech_enterprise=tech, legal_representative="张三", moved_in_on=on))
+            enterprise_id=enterprise_id, name=name or f"企业{enterprise_id}", building_id=building_id,
+            floor=floor, headcount=headcount, is_tech_enterprise=tech, legal_representative="张三",
+            moved_in_on=on))
 
     async def move_out(self, enterprise_id: str, on: date) -> int:
         return await self.feed.publish(f"enterprise-{enterprise_id}",
@@ -36,8 +37,8 @@ class Organization:
             full_members_at_founding=3, established_on=on))
 
     async def dissolve(self, branch_id: str, on: date, reason: str) -> int:
-        return await self.feed.publish(f"branch-{branch_id}",
-                                       org.BranchDissolved(branch_id=branch_id, dissolved_on=on, reason=reason))
+        return await self.feed.publish(
+            f"branch-{branch_id}", org.BranchDissolved(branch_id=branch_id, dissolved_on=on, reason=reason))
 
 
 @pytest.fixture
