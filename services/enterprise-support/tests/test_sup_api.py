@@ -277,10 +277,16 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(sup: httpx.Async
                                            "amount_requested_fen": 10_000_000}), 201)
     last = await ok(c.post("/policies/p1/briefings/e3", json={"channel": "wechat"}))
     runtime = c.app.state.runtime  # type: ignore[attr-defined]
-    # sup_park follows only the organization's stream: it has no position of this service to wait for
     own = [name for name, runner in runtime.runners.items() if "enterprise-support" in runner.projection.sources]
-    for name in own:
-        assert await runtime.wait_for(name, last["position"], timeout=10), name
+    # sup_park follows only the organization's stream: it waits for the last organization event fed
+    fed = [runner for runner in runtime.runners.values() if "organization" in runner.projection.sources]
+
+    async def caught_up() -> None:
+        for name in own:
+            assert await runtime.wait_for(name, last["position"], timeout=10), name
+        for runner in fed:
+            assert await runner.wait_for("organization", c.org.feed.position, timeout=10), runner.projection.name
+    await caught_up()
 
     async def dump() -> dict[str, list[str]]:
         return {t: [r["row"] for r in await runtime.pool.fetch(f"SELECT t::text AS row FROM {t} t ORDER BY 1")]
@@ -290,6 +296,5 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(sup: httpx.Async
     assert len(live["sup_briefings"]) == 2 and live["sup_contact_points"] and live["sup_enterprises"]
     for runner in runtime.runners.values():
         await runner.rebuild()
-    for name in own:
-        assert await runtime.wait_for(name, last["position"], timeout=10), name
+    await caught_up()
     await eventually(dump, lambda now: now == live)
