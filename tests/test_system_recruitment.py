@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from redpark_enterprise_support import simulate_recruitment as sim
 from redpark_enterprise_support.app import create_app as create_support
+from redpark_enterprise_support.demo import simulate_recruitment as sim
 from redpark_enterprise_support.integrations.recruitment import INBOX, derived_id
 from redpark_organization.app import create_app as create_organization
 from redpark_platform.testkit import ServiceClient, eventually

@@ -297,11 +297,11 @@ class Stack:
         real sender does (duplicates, out-of-order, malformed and unsigned deliveries included), so the
         webhook ledgers and what follows from the deliveries are there to look at."""
         wanted = ("organization", "enterprise-support")
-        if marker.exists() or not all(name in urls for name in wanted) or not all(
-                has_module(f"{pkg}.{sim}") for pkg, sim in (("redpark_organization", "demo.simulate_property"),
-                                                            ("redpark_enterprise_support", "simulate_recruitment"))):
+        simulators = ("redpark_organization.demo.simulate_property",
+                      "redpark_enterprise_support.demo.simulate_recruitment")
+        if marker.exists() or not all(name in urls for name in wanted) or not all(map(has_module, simulators)):
             return
-        from redpark_enterprise_support import simulate_recruitment
+        from redpark_enterprise_support.demo import simulate_recruitment
         from redpark_organization.demo import simulate_property
 
         secrets_file = self.data / "webhook-secrets.json"

@@ -1,4 +1,4 @@
-"""The study routes over HTTP, with the roster built from a running organization service: self-study
+"""The study routes over HTTP, with the roster built from the organization's published events: self-study
 filing (and the second record of a month refused), weekly study, closing a quarter, reminders, the
 `Idempotency-Key` replay, paged lists, and a branch secretary kept to its own branch."""
 
@@ -14,13 +14,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from redpark_education.app import create_app as create_education
-from redpark_organization.app import create_app as create_organization
-from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
 
 SECRET = "a" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
 OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['education_officer'])}"}
 SECRETARY_BR1 = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-1', ['branch_secretary'], branch_id='br1')}"}
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
@@ -50,34 +47,12 @@ async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def edu_app(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+async def edu_app(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
                   tmp_path: Path) -> AsyncIterator[FastAPI]:
     """Two branches a year old (br1 with m1 to m3, br2 with m4 to m6), the roster caught up."""
-    nats_url = nats_factory().url
-    org_app = create_organization(settings("organization", nats_url, await anew_database("orgapi"), tmp_path))
-    edu = create_education(settings("education", nats_url, await anew_database("eduapi"), tmp_path))
-    async with org_app.router.lifespan_context(org_app), edu.router.lifespan_context(edu):
-        async with client(org_app, ADMIN) as org:
-            await ok(await org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
-            await ok(await org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼",
-                                                        "floors": 12, "sequence_in_zone": 1}), 201)
-            for e, name in (("e1", "爱科技"), ("e2", "云智能")):
-                await ok(await org.post("/enterprises", json={
-                    "enterprise_id": e, "name": name, "building_id": "a1", "floor": 3, "headcount": 40,
-                    "is_tech_enterprise": True, "legal_representative": "张三", "effective_on": SINCE}), 201)
-            for m, e in (("m1", "e1"), ("m2", "e1"), ("m3", "e1"), ("m4", "e2"), ("m5", "e2"), ("m6", "e2")):
-                await ok(await org.post("/members", json={
-                    "member_id": m, "name": f"党员{m}", "enterprise_id": e, "status": "full",
-                    "joined_party_on": "2010-07-01", "relationship": "in_park", "effective_on": SINCE, "phone": "13800000000",
-                    "id_number": "11010519491231002X"}), 201)
-            # the branch counts full members from the organization's own read model: wait for it
-            await org.get("/members", params={"after": await org_app.state.runtime.store.last_position()})
-            for b, e in (("br1", "e1"), ("br2", "e2")):
-                await ok(await org.post("/branches", json={"branch_id": b, "name": f"{b}党支部", "kind": "enterprise",
-                                                           "enterprise_ids": [e], "effective_on": SINCE}), 201)
-            for m, b in (("m1", "br1"), ("m2", "br1"), ("m3", "br1"), ("m4", "br2"), ("m5", "br2"), ("m6", "br2")):
-                await ok(await org.put(f"/members/{m}/branch", json={"branch_id": b, "effective_on": SINCE}))
-        last = await org_app.state.runtime.store.last_position()
+    edu = create_education(settings("education", park_nats, await anew_database("eduapi"), tmp_path))
+    async with edu.router.lifespan_context(edu):
+        last = await organization.two_branches(date.fromisoformat(SINCE))
         assert await edu.state.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
         yield edu
 

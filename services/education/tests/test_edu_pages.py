@@ -1,5 +1,5 @@
 """The education console over HTTP with a session cookie, against real PostgreSQL and NATS (the
-roster comes from a running organization service): each page for its roles, sign-in and refusal,
+roster comes from the organization's published events): each page for its roles, sign-in and refusal,
 attendance taking with its Chinese refusals, and the dashboard's figures for a known data set."""
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import pytest
 from fastapi import FastAPI
 from redpark_education.app import create_app as create_education
 from redpark_education.domain.park_calendar import quarter_bounds, quarter_of, weeks_between
-from redpark_organization.app import create_app as create_organization
-from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
 from redpark_platform.web.auth import SESSION_COOKIE
@@ -49,35 +47,13 @@ def signed_in(app: FastAPI, role: str | None, branch_id: str | None = None) -> h
 
 
 @pytest.fixture
-async def edu_app(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+async def edu_app(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
                   tmp_path: Path) -> AsyncIterator[FastAPI]:
     """br1 (m1–m3) and br2 (m4–m6) a year old; lesson L1 held today; the plan asks for 4 lessons;
     this month's topic with m1's self-study filed; br1 held its weekly study every week of the quarter."""
-    nats_url = nats_factory().url
-    org_app = create_organization(settings("organization", nats_url, await anew_database("orgpages"), tmp_path))
-    edu = create_education(settings("education", nats_url, await anew_database("edupages"), tmp_path))
-    async with org_app.router.lifespan_context(org_app), edu.router.lifespan_context(edu):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
-                                     headers=ADMIN) as org:
-            await ok(await org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
-            await ok(await org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼",
-                                                        "floors": 12, "sequence_in_zone": 1}), 201)
-            for e, name in (("e1", "爱科技"), ("e2", "云智能")):
-                await ok(await org.post("/enterprises", json={
-                    "enterprise_id": e, "name": name, "building_id": "a1", "floor": 3, "headcount": 40,
-                    "is_tech_enterprise": True, "legal_representative": "张三", "effective_on": SINCE}), 201)
-            for m, e in (("m1", "e1"), ("m2", "e1"), ("m3", "e1"), ("m4", "e2"), ("m5", "e2"), ("m6", "e2")):
-                await ok(await org.post("/members", json={
-                    "member_id": m, "name": f"党员{m}", "enterprise_id": e, "status": "full",
-                    "joined_party_on": "2010-07-01", "relationship": "in_park", "effective_on": SINCE,
-                    "phone": "13800000000", "id_number": "11010519491231002X"}), 201)
-            await org.get("/members", params={"after": await org_app.state.runtime.store.last_position()})
-            for b, e in (("br1", "e1"), ("br2", "e2")):
-                await ok(await org.post("/branches", json={"branch_id": b, "name": f"{b}党支部", "kind": "enterprise",
-                                                           "enterprise_ids": [e], "effective_on": SINCE}), 201)
-            for m, b in (("m1", "br1"), ("m2", "br1"), ("m3", "br1"), ("m4", "br2"), ("m5", "br2"), ("m6", "br2")):
-                await ok(await org.put(f"/members/{m}/branch", json={"branch_id": b, "effective_on": SINCE}))
-        last = await org_app.state.runtime.store.last_position()
+    edu = create_education(settings("education", park_nats, await anew_database("edupages"), tmp_path))
+    async with edu.router.lifespan_context(edu):
+        last = await organization.two_branches(date.fromisoformat(SINCE))
         assert await edu.state.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edu), base_url="http://svc",
                                      headers=ADMIN) as api:

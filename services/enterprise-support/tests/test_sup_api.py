@@ -1,6 +1,6 @@
 """The enterprise-support API against real PostgreSQL and NATS: command → event → relay →
 projection → query, refusals as problem+json, roles, personal data, XLSX, rebuild. Enterprises
-come in through the organization service (its own app on the same dedicated NATS)."""
+and branches come in as the organization's published events (contract fixtures, see conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ import openpyxl
 import pytest
 from redpark_enterprise_support.app import create_app as create_support_app
 from redpark_enterprise_support.domain.park_calendar import park_date, quarter_of
-from redpark_organization.app import create_app as create_org_app
-from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
 
@@ -45,31 +43,21 @@ def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
 
 
 @pytest.fixture
-async def sup(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+async def sup(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
               tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """The support service with three enterprises in the park (e1 tech, e2, e3), moved in through
-    the organization service (its client is `c.org`)."""
-    nats = nats_factory().url
-    org_app = create_org_app(_settings("organization", nats, await anew_database("orgapi"), tmp_path / "org"))
-    sup_app = create_support_app(_settings("enterprise-support", nats, await anew_database("supapi"),
+    """The support service with three enterprises in the park (e1 tech, e2, e3), moved in by the
+    organization's events (`c.org` publishes more of them)."""
+    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("supapi"),
                                            tmp_path / "sup"))
-    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
-                                     headers=ADMIN) as org, \
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
-                                  headers=OFFICER) as c:
-            await ok(org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
-            await ok(org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
-                                                  "sequence_in_zone": 1}), 201)
-            for eid, tech in (("e1", True), ("e2", False), ("e3", True)):
-                await ok(org.post("/enterprises", json={
-                    "enterprise_id": eid, "name": f"企业{eid}", "building_id": "a1", "floor": 1, "headcount": 30,
-                    "is_tech_enterprise": tech, "legal_representative": "张三",
-                    "effective_on": (today() - timedelta(days=60)).isoformat()}), 201)
-            await eventually(lambda: rows(c.get("/enterprises")), lambda e: len(e) == 3)
-            c.app = sup_app  # type: ignore[attr-defined]
-            c.org = org  # type: ignore[attr-defined]
-            yield c
+    async with sup_app.router.lifespan_context(sup_app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
+                              headers=OFFICER) as c:
+        for eid, tech in (("e1", True), ("e2", False), ("e3", True)):
+            await organization.move_in(eid, today() - timedelta(days=60), tech=tech)
+        await eventually(lambda: rows(c.get("/enterprises")), lambda e: len(e) == 3)
+        c.app = sup_app  # type: ignore[attr-defined]
+        c.org = organization  # type: ignore[attr-defined]
+        yield c
 
 
 async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
@@ -129,15 +117,7 @@ async def test_a_branch_known_from_the_organization_becomes_a_contact_point_and_
         sup: httpx.AsyncClient) -> None:
     c, org = sup, sup.org  # type: ignore[attr-defined]
     for branch_id, enterprise_id in (("b1", "e1"), ("b3", "e3")):
-        for n in range(3):  # an enterprise branch needs three full members
-            await ok(org.post("/members", json={
-                "member_id": f"{enterprise_id}-m{n}", "name": f"党员{n}", "enterprise_id": enterprise_id,
-                "status": "full", "joined_party_on": "2010-07-01", "relationship": "in_park",
-                "phone": f"1380013800{n}", "id_number": f"11010519491231002{n}"}), 201)
-        # the organization counts members from its read model, which trails its commands
-        branch = {"branch_id": branch_id, "name": f"企业{enterprise_id}党支部", "kind": "enterprise",
-                  "enterprise_ids": [enterprise_id]}
-        await eventually(lambda body=branch: org.post("/branches", json=body), lambda r: r.status_code == 201)
+        await org.establish(branch_id, f"企业{enterprise_id}党支部", [enterprise_id], today())
     known = await eventually(lambda: rows(c.get("/branches")), lambda b: len(b) == 2)
     assert known == [{"branch_id": "b1", "name": "企业e1党支部", "active": True},
                      {"branch_id": "b3", "name": "企业e3党支部", "active": True}]
@@ -153,10 +133,9 @@ async def test_a_branch_known_from_the_organization_becomes_a_contact_point_and_
     assert listed["e2"] == ("branch", "b1", "企业e1党支部")
     assert [e["enterprise_id"] for e in await rows(c.get("/enterprises/without-contact-point"))] == ["e1", "e3"]
 
-    # b3 may dissolve once its only enterprise has left (the organization's read model trails its command)
-    await ok(org.post("/enterprises/e3/move-out", json={}))
-    await eventually(lambda: org.post("/branches/b3/dissolution", json={"reason": "企业迁出"}),
-                     lambda r: r.status_code == 200)
+    # b3 dissolves once its only enterprise has left
+    await org.move_out("e3", today())
+    await org.dissolve("b3", today(), "企业迁出")
     active = await eventually(lambda: rows(c.get("/branches", params={"active": True})), lambda b: len(b) == 1)
     assert [b["branch_id"] for b in active] == ["b1"]
     assert [b["active"] for b in await rows(c.get("/branches"))] == [True, False]
@@ -298,10 +277,16 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(sup: httpx.Async
                                            "amount_requested_fen": 10_000_000}), 201)
     last = await ok(c.post("/policies/p1/briefings/e3", json={"channel": "wechat"}))
     runtime = c.app.state.runtime  # type: ignore[attr-defined]
-    # sup_park follows only the organization's stream: it has no position of this service to wait for
     own = [name for name, runner in runtime.runners.items() if "enterprise-support" in runner.projection.sources]
-    for name in own:
-        assert await runtime.wait_for(name, last["position"], timeout=10), name
+    # sup_park follows only the organization's stream: it waits for the last organization event fed
+    fed = [runner for runner in runtime.runners.values() if "organization" in runner.projection.sources]
+
+    async def caught_up() -> None:
+        for name in own:
+            assert await runtime.wait_for(name, last["position"], timeout=10), name
+        for runner in fed:
+            assert await runner.wait_for("organization", c.org.feed.position, timeout=10), runner.projection.name
+    await caught_up()
 
     async def dump() -> dict[str, list[str]]:
         return {t: [r["row"] for r in await runtime.pool.fetch(f"SELECT t::text AS row FROM {t} t ORDER BY 1")]
@@ -311,6 +296,5 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(sup: httpx.Async
     assert len(live["sup_briefings"]) == 2 and live["sup_contact_points"] and live["sup_enterprises"]
     for runner in runtime.runners.values():
         await runner.rebuild()
-    for name in own:
-        assert await runtime.wait_for(name, last["position"], timeout=10), name
+    await caught_up()
     await eventually(dump, lambda now: now == live)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +15,14 @@ import pytest
 from fastapi import FastAPI
 from redpark_contracts.enterprise_support import ContactPointAssigned, ContactPointReleased
 from redpark_enterprise_support.app import create_app as create_support_app
+from redpark_enterprise_support.domain.park_calendar import park_date
 from redpark_enterprise_support.projections import CONTACT_POINT_ENDS
 from redpark_enterprise_support.projections.move_out import ContactPointEndsOnMoveOut
-from redpark_organization.app import create_app as create_org_app
 from redpark_platform.events import IncomingEvent
-from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
 
 SECRET = "c" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin-1', ['park_admin'])}"}
 OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['support_officer'])}"}
 
 
@@ -34,17 +33,14 @@ def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
 
 
 @pytest.fixture
-async def park(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-               tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI]]:
-    nats = nats_factory().url
-    org_app = create_org_app(_settings("organization", nats, await anew_database("orgcp"), tmp_path / "org"))
-    sup_app = create_support_app(_settings("enterprise-support", nats, await anew_database("supcp"), tmp_path / "s"))
-    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
-                              headers=ADMIN) as org, \
+async def park(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
+               tmp_path: Path) -> AsyncIterator[tuple[Any, httpx.AsyncClient, FastAPI]]:
+    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("supcp"),
+                                           tmp_path / "s"))
+    async with sup_app.router.lifespan_context(sup_app), \
             httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
                               headers=OFFICER) as sup:
-        yield org, sup, sup_app
+        yield organization, sup, sup_app
 
 
 async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 15) -> Any:
@@ -58,14 +54,11 @@ async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], 
 
 
 async def test_moving_out_releases_the_contact_point_once_and_a_new_stay_keeps_its_own(
-        park: tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI]) -> None:
+        park: tuple[Any, httpx.AsyncClient, FastAPI]) -> None:
     org, sup, sup_app = park
-    assert (await org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1})).status_code == 201
-    assert (await org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
-                                               "sequence_in_zone": 1})).status_code == 201
-    profile = {"name": "企业e1", "building_id": "a1", "floor": 2, "headcount": 20, "is_tech_enterprise": True,
-               "legal_representative": "张三"}
-    assert (await org.post("/enterprises", json={"enterprise_id": "e1", **profile})).status_code == 201
+    today = park_date(datetime.now(UTC))
+    await org.move_in("e1", today, floor=2, headcount=20)
+    reaction = sup_app.state.runtime.runners[CONTACT_POINT_ENDS.name]
 
     async def assign(contact_id: str) -> None:
         async def try_assign() -> int:
@@ -78,16 +71,17 @@ async def test_moving_out_releases_the_contact_point_once_and_a_new_stay_keeps_i
     async def history() -> list[Any]:
         read = await sup_app.state.runtime.store.read_stream("contact-point-e1")
         return [e.event for e in read.events]
-    assert (await org.post("/enterprises/e1/move-out", json={})).status_code == 200
+    await org.move_out("e1", today)
     events = await eventually(history, lambda h: isinstance(h[-1], ContactPointReleased))
     released_at = (await sup_app.state.runtime.store.read_stream("contact-point-e1")).events[-1].record.recorded_at
     assert [type(e) for e in events] == [ContactPointAssigned, ContactPointReleased]
     assert events[-1].contact_id == "cm-1" and events[-1].reason == "enterprise moved out"
 
     # Back in the park later: its new contact point is not ended by the earlier move-out.
-    assert (await org.post("/enterprises", json={"enterprise_id": "e1", **profile})).status_code == 201
+    await org.move_in("e1", today, floor=2, headcount=20)
     await assign("cm-2")
-    await asyncio.sleep(0.5)
+    # the reaction has seen every organization event there is: a wrong release would be recorded by now
+    assert await reaction.wait_for("organization", org.feed.position, timeout=15)
     events = await history()
     assert [type(e) for e in events] == [ContactPointAssigned, ContactPointReleased, ContactPointAssigned]
 

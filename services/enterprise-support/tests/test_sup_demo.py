@@ -1,9 +1,8 @@
-"""The demo year, loaded through the service's own HTTP API on enterprises moved in through the
-organization service, then read back through the lists and the XLSX ledger."""
+"""The demo year, loaded through the service's own HTTP API on enterprises moved in by the
+organization's published events, then read back through the lists and the XLSX ledger."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -16,8 +15,6 @@ import pytest
 from redpark_enterprise_support import demo
 from redpark_enterprise_support.app import create_app as create_support_app
 from redpark_enterprise_support.domain.park_calendar import park_date
-from redpark_organization.app import create_app as create_org_app
-from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
 
@@ -33,39 +30,27 @@ def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
 
 
 @pytest.fixture
-async def apps(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-               tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
-    nats = nats_factory().url
-    org_app = create_org_app(_settings("organization", nats, await anew_database("orgdemo"), tmp_path / "org"))
-    sup_app = create_support_app(_settings("enterprise-support", nats, await anew_database("supdemo"),
+async def apps(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
+               tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
+    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("supdemo"),
                                            tmp_path / "sup"))
-    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
-                                     headers=HEADERS) as org:
-            yield org, sup_app
+    async with sup_app.router.lifespan_context(sup_app):
+        yield organization, sup_app
 
 
-async def test_the_demo_waits_for_the_park_then_loads_a_year_once(apps: tuple[httpx.AsyncClient, Any]) -> None:
+async def test_the_demo_waits_for_the_park_then_loads_a_year_once(apps: tuple[Any, Any]) -> None:
     org, sup_app = apps
     transport = httpx.ASGITransport(app=sup_app)
     with pytest.raises(RuntimeError, match="organization"):
         await demo.load("http://sup", TOKEN, transport=transport)
 
     today = park_date(datetime.now(UTC))
-    await org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1})
-    await org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 20,
-                                       "sequence_in_zone": 1})
     for n in range(24):
-        r = await org.post("/enterprises", json={
-            "enterprise_id": f"e{n:02d}", "name": f"企业{n:02d}", "building_id": "a1", "floor": 1 + n % 20,
-            "headcount": 10 + 13 * n, "is_tech_enterprise": n % 3 != 0, "legal_representative": "张三",
-            "effective_on": (today - timedelta(days=500)).isoformat()})
-        assert r.status_code == 201, r.text
+        last = await org.move_in(f"e{n:02d}", today - timedelta(days=500), name=f"企业{n:02d}", floor=1 + n % 20,
+                                 headcount=10 + 13 * n, tech=n % 3 != 0)
+    assert await sup_app.state.runtime.runners["sup_park"].wait_for("organization", last, timeout=15)
     async with httpx.AsyncClient(transport=transport, base_url="http://sup", headers=HEADERS) as c:
-        for _ in range(300):
-            if len((await c.get("/enterprises", params={"limit": 500})).json()["items"]) == 24:
-                break
-            await asyncio.sleep(0.05)
+        assert len((await c.get("/enterprises", params={"limit": 500})).json()["items"]) == 24
         assert await demo.load("http://sup", TOKEN, transport=transport) is True
         assert await demo.load("http://sup", TOKEN, transport=transport) is False
 

@@ -1,5 +1,5 @@
 """The enterprise-support console over HTTP with a session cookie, against real PostgreSQL and
-NATS (enterprises move in through a running organization service): each page for its roles,
+NATS (enterprises move in by the organization's published events): each page for its roles,
 sign-in and refusal, moving a need on the board with its Chinese refusals, and the dashboard's
 figures for a known data set."""
 
@@ -16,8 +16,6 @@ import pytest
 from fastapi import FastAPI
 from redpark_enterprise_support.app import create_app as create_support_app
 from redpark_enterprise_support.domain.park_calendar import park_date, quarter_of
-from redpark_organization.app import create_app as create_org_app
-from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
 from redpark_platform.web.auth import SESSION_COOKIE
@@ -56,28 +54,18 @@ async def caught_up(app: FastAPI) -> None:
 
 
 @pytest.fixture
-async def sup_app(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
+async def sup_app(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
                   tmp_path: Path) -> AsyncIterator[FastAPI]:
     """e1–e3 in the park; e1 has a contact point and a visit today. Needs: n1 raised 20 days ago
     (high: overdue), n2 raised today, n3 accepted and worked, n4 resolved. Applications: e1's seed
     fund decided, e2's government fund pending. This quarter: the symposium held, the negotiation planned."""
-    nats = nats_factory().url
-    org_app = create_org_app(_settings("organization", nats, await anew_database("orgpages"), tmp_path / "org"))
-    sup_app = create_support_app(_settings("enterprise-support", nats, await anew_database("suppages"),
+    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("suppages"),
                                            tmp_path / "sup"))
-    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
-                              headers=ADMIN) as org, \
+    async with sup_app.router.lifespan_context(sup_app), \
             httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
                               headers=ADMIN) as c:
-        await ok(org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
-        await ok(org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
-                                              "sequence_in_zone": 1}), 201)
         for eid, tech in (("e1", True), ("e2", False), ("e3", True)):
-            await ok(org.post("/enterprises", json={
-                "enterprise_id": eid, "name": f"企业{eid}", "building_id": "a1", "floor": 1, "headcount": 30,
-                "is_tech_enterprise": tech, "legal_representative": "张三",
-                "effective_on": (today() - timedelta(days=60)).isoformat()}), 201)
+            await organization.move_in(eid, today() - timedelta(days=60), tech=tech)
         deadline = asyncio.get_running_loop().time() + 20
         while (await ok(c.get("/enterprises")))["total"] < 3:
             assert asyncio.get_running_loop().time() < deadline, "the enterprises never arrived"

@@ -16,12 +16,10 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
-from redpark_enterprise_support import simulate_recruitment as sim
 from redpark_enterprise_support.app import create_app as create_support_app
+from redpark_enterprise_support.demo import simulate_recruitment as sim
 from redpark_enterprise_support.domain.park_calendar import park_date
 from redpark_enterprise_support.integrations.recruitment import INBOX, derived_id
-from redpark_organization.app import create_app as create_org_app
-from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
 from redpark_platform.web import mint_token
 
@@ -67,30 +65,21 @@ async def items(c: httpx.AsyncClient, path: str, **params: Any) -> list[dict[str
 
 
 @pytest.fixture
-async def sup(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer], tmp_path: Path,
+async def sup(anew_database: Callable[[str], Any], park_nats: str, organization: Any, tmp_path: Path,
               monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
-    """enterprise-support with e1 and e2 in the park (moved in through the organization service), the
+    """enterprise-support with e1 and e2 in the park (moved in by the organization's events), the
     recruitment secret configured and quick retries; `c.app` is its app."""
     monkeypatch.setattr(INBOX, "backoff_base", 0.1)
     monkeypatch.setattr(INBOX, "backoff_cap", 0.3)
     monkeypatch.setattr(INBOX, "poll_interval", 0.05)
     monkeypatch.setattr(INBOX, "max_attempts", 4)
-    nats = nats_factory().url
-    org_app = create_org_app(_settings("organization", nats, await anew_database("orgrec"), tmp_path / "org"))
-    sup_app = create_support_app(_settings("enterprise-support", nats, await anew_database("suprec"),
+    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("suprec"),
                                            tmp_path / "sup", {"recruitment": HOOK_SECRET}))
-    async with org_app.router.lifespan_context(org_app), sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=org_app), base_url="http://org",
-                              headers=ADMIN) as org, \
+    async with sup_app.router.lifespan_context(sup_app), \
             httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
                               headers=OFFICER) as c:
-        await ok(org.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
-        await ok(org.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
-                                              "sequence_in_zone": 1}), 201)
         for eid in ("e1", "e2"):
-            await ok(org.post("/enterprises", json={
-                "enterprise_id": eid, "name": f"企业{eid}", "building_id": "a1", "floor": 1, "headcount": 30,
-                "is_tech_enterprise": True, "legal_representative": "张三"}), 201)
+            await organization.move_in(eid, park_date(datetime.now(UTC)))
         await eventually(lambda: items(c, "/enterprises"), lambda e: len(e) == 2)
         c.app = sup_app  # type: ignore[attr-defined]
         yield c

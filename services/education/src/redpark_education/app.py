@@ -11,6 +11,7 @@ from redpark_platform.settings import Settings
 
 from .api import ROUTERS
 from .application import Education
+from .pages.staff import router as pages_router
 from .projections import ALL
 
 SERVICE = "education"
@@ -23,7 +24,8 @@ async def _attach(runtime: Runtime) -> None:
 def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — education", registry=registry,
-        migrations=Path(__file__).parent / "sql", projections=ALL, routers=ROUTERS, on_start=(_attach,),
+        migrations=Path(__file__).parent / "sql", projections=ALL, routers=(*ROUTERS, pages_router),
+        on_start=(_attach,),
     )
 
 

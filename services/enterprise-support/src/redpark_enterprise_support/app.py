@@ -13,16 +13,19 @@ from redpark_platform.web.problems import ProblemResponse, problem
 
 from .api import ROUTERS
 from .application import EnterpriseSupport
+from .application.recruitment import Recruitment
 from .integrations.outbound import OUTBOUND
 from .integrations.recruitment import INBOX as RECRUITMENT_INBOX
+from .integrations.recruitment import mappings as recruitment_mappings_router
+from .pages.staff import router as pages_router
 from .projections import ALL
-from .recruitment import attach as attach_recruitment
 
 SERVICE = "enterprise-support"
 
 
 async def _attach(runtime: Runtime) -> None:
     EnterpriseSupport.attach(runtime)
+    Recruitment.attach(runtime)
 
 
 async def _text_postgres_refuses(request: Request, exc: Exception) -> Response:
@@ -37,9 +40,9 @@ def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — enterprise support", registry=registry,
         migrations=Path(__file__).parent / "sql", projections=(*ALL, OUTBOUND.projection),
-        routers=(*ROUTERS, OUTBOUND.router),
+        routers=(*ROUTERS, recruitment_mappings_router, RECRUITMENT_INBOX.router, pages_router, OUTBOUND.router),
         # The inbox worker last: its translator needs the recruitment layer attached.
-        on_start=(_attach, attach_recruitment, RECRUITMENT_INBOX.start, OUTBOUND.start),
+        on_start=(_attach, RECRUITMENT_INBOX.start, OUTBOUND.start),
         on_stop=(OUTBOUND.stop, RECRUITMENT_INBOX.stop),
     )
 

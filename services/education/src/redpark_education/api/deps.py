@@ -14,7 +14,8 @@ from ..application import EXTRA_KEY, Education
 from ..domain.park_calendar import PERIOD_PATTERN
 
 
-def _education(runtime: RuntimeDep) -> Education:
+async def _education(runtime: RuntimeDep) -> Education:
+    # async: FastAPI runs a plain def dependency in a worker thread, a hop per request
     app: Education = runtime.extras[EXTRA_KEY]
     return app
 

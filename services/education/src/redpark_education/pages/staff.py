@@ -4,9 +4,9 @@ attendance sheet. Branch secretaries see their own branch only; auditors read.""
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
@@ -147,23 +147,17 @@ async def lessons(request: Request, edu: Edu, who: Reader) -> HTMLResponse:
 
 async def _lesson_page(request: Request, edu: Edu, who: Principal, lesson_id: str, *, status: int = 200,
                        error: str = "", flash: str = "", checked: frozenset[str] = frozenset()) -> Response:
-    row = await edu.pool.fetchrow("SELECT * FROM edu_lessons WHERE lesson_id = $1", lesson_id)
+    row = await queries.lesson(edu.pool, lesson_id)
     if row is None:
         return console.render(request, "console/message.html", status=404, heading="大党课不存在",
                               message="大党课不存在。")
     day = row["held_on"] or row["scheduled_on"]
-    roster = await edu.pool.fetch(
-        "SELECT s.member_id, coalesce(m.name, s.member_id) AS name, coalesce(b.name, s.branch_id) AS branch"
-        " FROM edu_roster_memberships s LEFT JOIN edu_roster_members m USING (member_id)"
-        " LEFT JOIN edu_roster_branches b USING (branch_id)"
-        " WHERE s.joined_on <= $1 AND (s.left_on IS NULL OR s.left_on > $1)"
-        " ORDER BY s.branch_id, s.member_id", day)
+    roster = await queries.roster_sheet(edu.pool, day)
     if not _park_wide(who):
         mine = await queries.roster_on(edu.pool, day, who.branch_id or "")
         roster = [r for r in roster if r["member_id"] in mine]
     present = dict(await queries.attendance(edu.pool, lesson_id))
-    lecturer = await edu.pool.fetchval("SELECT name FROM edu_lecturers WHERE lecturer_id = $1",
-                                       row["lecturer_id"])
+    lecturer = await queries.lecturer_name(edu.pool, row["lecturer_id"])
     history = await stream_history(edu.runtime.store, lesson.stream_id(lesson_id), HISTORY_LABELS)
     return console.render(request, "edu/lesson.html", status=status, lesson=row, lecturer=lecturer,
                           roster=roster, present=present, checked=checked, error=error, flash=flash, history=history,

@@ -1,10 +1,8 @@
-"""Thin HTTP routes: parse, authorize, call the application layer, answer."""
+"""Thin HTTP routes: parse, authorize, call the application layer, answer. `app.py` wires these
+routers with the pages' and the integrations' own."""
 
 from __future__ import annotations
 
-from ..integrations.recruitment import INBOX as RECRUITMENT_INBOX
-from ..integrations.recruitment import mappings as recruitment_mappings_router
-from ..pages.staff import router as pages_router
 from .dashboard import router as dashboard_router
 from .enterprises import router as enterprises_router
 from .exports import router as exports_router
@@ -15,4 +13,4 @@ from .quarterlies import router as quarterlies_router
 from .recruitment import router as recruitment_router
 
 ROUTERS = (enterprises_router, needs_router, platforms_router, policies_router, quarterlies_router, exports_router,
-           recruitment_router, recruitment_mappings_router, RECRUITMENT_INBOX.router, dashboard_router, pages_router)
+           recruitment_router, dashboard_router)

@@ -47,30 +47,15 @@ async def figures(support: EnterpriseSupport, day: date | None = None) -> Figure
     quarter = quarter_of(day)
     first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     report = await queries.quarter(support.pool, quarter)
-    async with support.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        needs = await conn.fetchrow(
-            "SELECT count(*) FILTER (WHERE status IN ('raised', 'accepted')) AS open,"
-            " count(*) FILTER (WHERE status IN ('raised', 'accepted') AND $1::date > due_on) AS overdue,"
-            " count(*) FILTER (WHERE status = 'raised') AS raised,"
-            " count(*) FILTER (WHERE status = 'accepted' AND last_note IS NULL) AS accepted,"
-            " count(*) FILTER (WHERE status = 'accepted' AND last_note IS NOT NULL) AS in_work,"
-            " count(*) FILTER (WHERE status = 'resolved') AS resolved,"
-            " count(*) FILTER (WHERE status = 'closed') AS closed FROM sup_needs", day)
-        in_park = await conn.fetchval("SELECT count(*) FROM sup_enterprises WHERE in_park")
-        visits = await conn.fetchrow(
-            "SELECT count(*) AS visits, count(DISTINCT v.enterprise_id) FILTER (WHERE e.in_park) AS visited"
-            " FROM sup_visits v LEFT JOIN sup_enterprises e USING (enterprise_id)"
-            " WHERE v.visited_on BETWEEN $1 AND $2", first, day)
-        pending = await conn.fetchval(
-            "SELECT count(*) FROM sup_applications WHERE status IN ('submitted', 'reviewed')")
+    counts = await queries.dashboard_counts(support.pool, first, day)
     without = (await queries.enterprises(support.pool, without_contact_point=True,
                                          paging=PageRequest(limit=1))).total
     return Figures(
         quarter=quarter, quarterlies_held=sum(r.status == "held" for r in report.quarterlies),
-        quarterlies_missing=list(report.missing), needs_open=needs["open"], needs_overdue=needs["overdue"],
-        enterprises=in_park, without_contact_point=without, visits=visits["visits"],
-        enterprises_visited=visits["visited"], applications_pending=pending,
-        needs_by_status={key: needs[key] for key, _, _ in NEED_STATUSES})
+        quarterlies_missing=list(report.missing), needs_open=counts.needs["open"],
+        needs_overdue=counts.needs["overdue"], enterprises=counts.in_park, without_contact_point=without,
+        visits=counts.visits, enterprises_visited=counts.visited, applications_pending=counts.applications_pending,
+        needs_by_status={key: counts.needs[key] for key, _, _ in NEED_STATUSES})
 
 
 def dashboard_of(f: Figures) -> Dashboard:

@@ -15,7 +15,8 @@ from ..application import EXTRA_KEY, EnterpriseSupport, utcnow
 from ..domain.park_calendar import park_date
 
 
-def _support(runtime: RuntimeDep) -> EnterpriseSupport:
+async def _support(runtime: RuntimeDep) -> EnterpriseSupport:
+    # async: FastAPI runs a plain def dependency in a worker thread, a hop per request
     app: EnterpriseSupport = runtime.extras[EXTRA_KEY]
     return app
 

@@ -5,78 +5,28 @@ whether the organization was told of a party member (`member_followup`)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-import asyncpg
-import msgspec
 from fastapi import APIRouter, Query, Response
 from redpark_platform.exports import xlsx_openapi, xlsx_response
 from redpark_platform.web import MsgspecResponse, response_schema
-from redpark_platform.web.paging import Page, PageRequest, Paging
+from redpark_platform.web.paging import Page, Paging
 
-from .. import queries
 from ..projections.recruitment import NAME as RECRUITMENT
+from ..queries.recruitment import (
+    FairParticipationRow,
+    HireRow,
+    PlacementRow,
+    hires,
+    participations,
+    placements,
+)
 from .deps import After, Reader, Support, caught_up
 
 router = APIRouter(tags=["recruitment"])
 
 EnterpriseFilter = Annotated[str | None, Query(max_length=100, description="only this enterprise")]
 BaseFilter = Annotated[str | None, Query(max_length=100, description="only this internship base")]
-
-
-class HireRow(msgspec.Struct, frozen=True, kw_only=True):
-    hire_id: str
-    enterprise_id: str
-    enterprise_name: str | None
-    position: str
-    hired_on: date
-    member_followup: bool
-
-
-class FairParticipationRow(msgspec.Struct, frozen=True, kw_only=True):
-    participation_id: str
-    enterprise_id: str
-    enterprise_name: str | None
-    fair_name: str
-    fair_on: date
-    positions_offered: int
-    resumes_received: int
-
-
-class PlacementRow(msgspec.Struct, frozen=True, kw_only=True):
-    placement_id: str
-    base_id: str
-    host_enterprise_id: str | None
-    student_name: str
-    university: str
-    major: str
-    starts_on: date
-    ends_on: date | None
-
-
-async def hires(pool: asyncpg.Pool, enterprise_id: str | None, paging: PageRequest | None) -> Page[HireRow]:
-    return await queries._paged(
-        pool, "SELECT h.hire_id, h.enterprise_id, e.name AS enterprise_name, h.position, h.hired_on,"
-        " h.member_followup FROM sup_hires h LEFT JOIN sup_enterprises e USING (enterprise_id)"
-        " WHERE ($1::text IS NULL OR h.enterprise_id = $1) ORDER BY h.hired_on DESC, h.hire_id",
-        (enterprise_id,), paging, lambda r: HireRow(**dict(r)))
-
-
-async def participations(pool: asyncpg.Pool, enterprise_id: str | None,
-                         paging: PageRequest | None) -> Page[FairParticipationRow]:
-    return await queries._paged(
-        pool, "SELECT p.participation_id, p.enterprise_id, e.name AS enterprise_name, p.fair_name, p.fair_on,"
-        " p.positions_offered, p.resumes_received FROM sup_fair_participations p"
-        " LEFT JOIN sup_enterprises e USING (enterprise_id)"
-        " WHERE ($1::text IS NULL OR p.enterprise_id = $1) ORDER BY p.fair_on DESC, p.participation_id",
-        (enterprise_id,), paging, lambda r: FairParticipationRow(**dict(r)))
-
-
-async def placements(pool: asyncpg.Pool, base_id: str | None, paging: PageRequest | None) -> Page[PlacementRow]:
-    return await queries._paged(
-        pool, "SELECT * FROM sup_internship_placements WHERE ($1::text IS NULL OR base_id = $1)"
-        " ORDER BY starts_on DESC, placement_id", (base_id,), paging, lambda r: PlacementRow(**dict(r)))
 
 
 @router.get("/hires", responses=response_schema(Page[HireRow]), summary="Hires made by enterprises of the park")

@@ -36,9 +36,9 @@ from redpark_platform.web import Body, MsgspecResponse, require_roles, response_
 
 from .. import queries
 from ..application import utcnow
+from ..application.recruitment import Recruitment, recruitment_of
 from ..domain.park_calendar import park_date
 from ..domain.recruitment import PoliticalStatus
-from ..recruitment import Recruitment, recruitment_of
 
 SYSTEM = "recruitment"
 _CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -246,9 +246,7 @@ async def employer_codes(runtime: RuntimeDep) -> MsgspecResponse:
               summary="Map a recruitment system employer code to an enterprise")
 async def map_employer(employer_code: EmployerCode, body: Annotated[MapEmployer, Body(
         MapEmployer, example=MapEmployer(enterprise_id="e1"))], runtime: RuntimeDep) -> MsgspecResponse:
-    known = await runtime.pool.fetchval("SELECT true FROM sup_enterprises WHERE enterprise_id = $1",
-                                        body.enterprise_id)
-    if not known:
+    if not await queries.enterprise_known(runtime.pool, body.enterprise_id):
         raise NotFound("enterprise.unknown", f"enterprise {body.enterprise_id} is not known here",
                        detail_zh="企业不存在", field="enterprise_id")
     await recruitment_of(runtime).map_employer(employer_code, body.enterprise_id)

@@ -150,9 +150,7 @@ async def quarterlies(request: Request, support: Support, who: Reader) -> HTMLRe
     year = _year(request)
     now = today()
     current = f"{now.year:04d}Q{(now.month - 1) // 3 + 1}"
-    records = await support.pool.fetch(
-        "SELECT kind, quarter, title, status, planned_on, held_on, participant_enterprise_ids"
-        " FROM sup_quarterlies WHERE quarter LIKE $1", f"{year:04d}Q%")
+    records = await queries.quarterlies_of_year(support.pool, year)
     by_key: dict[tuple[str, str], Any] = {(r["quarter"], r["kind"]): r for r in records}
     grid = []
     for q in range(1, 5):

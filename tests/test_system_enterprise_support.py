@@ -1,6 +1,8 @@
 """End to end: an enterprise moves in through the organization service (its own app, database
 and store, on the same dedicated NATS), and this service sees it through the organization's
-published events only: the briefings it is owed and its missing contact point appear here."""
+published events only: the briefings it is owed and its missing contact point appear here.
+The same story fed the organization's events without the service runs in
+`services/enterprise-support/tests/test_sup_organization_events.py`."""
 
 from __future__ import annotations
 

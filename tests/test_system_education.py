@@ -1,7 +1,8 @@
 """End to end: the organization service and the education service run side by side on one NATS
 (each with its own database). Organization events build the education roster; a park lesson and
 its attendance change the compliance view; a member who leaves stops being expected; rebuilding
-the roster from the organization stream gives the same rows."""
+the roster from the organization stream gives the same rows. The same story fed the organization's
+events without the service runs in `services/education/tests/test_edu_roster_from_organization.py`."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from .domain.park_calendar import park_date, quarter_bounds, quarter_of
+from ..domain.park_calendar import park_date, quarter_bounds, quarter_of
 
 SEED = 20250301
 CONCURRENCY = 12

@@ -1,8 +1,8 @@
 """A stand-in for the park's recruitment system: signed webhooks to a running enterprise-support service.
 
-    python -m redpark_enterprise_support.simulate_recruitment --url http://127.0.0.1:8000/enterprise-support \\
+    python -m redpark_enterprise_support.demo.simulate_recruitment --url http://127.0.0.1:8000/enterprise-support \\
         --secret-file .redpark/webhook-secrets.json --employer-code 91410300MA44X7Y12K [--scenario demo]
-    python -m redpark_enterprise_support.simulate_recruitment --url ... --secret-file F --scenario hire \\
+    python -m redpark_enterprise_support.demo.simulate_recruitment --url ... --secret-file F --scenario hire \\
         --employer-code e1 --name 李明 --pol-status 01 --party-org 洛阳理工学院学生党支部
 
 `--secret-file` is either the park's `webhook-secrets.json` (its `recruitment` entry is used) or a
@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from redpark_platform.webhook_sender import Sent, SignedSender
 from redpark_platform.webhook_sender import read_secret as shared_read_secret
 

@@ -1,6 +1,6 @@
 """The application layer of recruitment (`runtime.extras["recruitment"]`): gathers each command's facts,
 runs the decider, stores the events; and the staff-kept map from the recruitment system's employer
-codes to our enterprises.
+codes to our enterprises (a table of this service's own, written here; not a read model).
 
 Whether an enterprise is in the park comes from the read model of the organization's events, so
 a hire for an enterprise that moved in a moment ago may be refused once; the webhook inbox retries.
@@ -10,26 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from redpark_contracts.enterprise_support import InternshipBaseEstablished
-from redpark_platform.runtime import Runtime
+from redpark_platform.runtime import ApplicationLayer, Runtime
 from redpark_platform.store import AppendResult
 
-from . import queries
-from .application import utcnow
-from .domain import recruitment, talent
+from ..domain import recruitment, talent
+from ..queries import in_park_since
+from ..queries import recruitment as recruitment_queries
+from .layer import utcnow
 
 EXTRA_KEY = "recruitment"
 
 
 @dataclass
-class Recruitment:
-    runtime: Runtime
-
-    @property
-    def pool(self) -> Any:
-        return self.runtime.pool
+class Recruitment(ApplicationLayer):
+    extras_key = EXTRA_KEY
 
     async def hire_recorded(self, hire_id: str) -> bool:
         read = await self.runtime.store.read_stream(recruitment.hire_stream_id(hire_id))
@@ -44,7 +40,7 @@ class Recruitment:
                                               hired_on=hired_on, person_name=person_name,
                                               political_status=political_status,
                                               relationship_held_by=relationship_held_by, phone=phone,
-                                              enterprise_in_park=await queries.in_park_since(
+                                              enterprise_in_park=await in_park_since(
                                                   self.pool, enterprise_id) is not None,
                                               now=utcnow()))
 
@@ -59,7 +55,7 @@ class Recruitment:
             recruitment.RecordParticipation(
                 participation_id=participation_id, enterprise_id=enterprise_id, fair_name=fair_name, fair_on=fair_on,
                 positions_offered=positions_offered, resumes_received=resumes_received,
-                enterprise_in_park=await queries.in_park_since(self.pool, enterprise_id) is not None, now=utcnow()))
+                enterprise_in_park=await in_park_since(self.pool, enterprise_id) is not None, now=utcnow()))
 
     async def placement_recorded(self, placement_id: str) -> bool:
         read = await self.runtime.store.read_stream(recruitment.placement_stream_id(placement_id))
@@ -71,8 +67,7 @@ class Recruitment:
         events = [e.event for e in read.events]
         established = next((e for e in events if isinstance(e, InternshipBaseEstablished)), None)
         is_open = isinstance(talent.decider.fold(events), talent.OpenBase)
-        placed = await self.pool.fetchval("SELECT count(*) FROM sup_internship_placements WHERE base_id = $1",
-                                          base_id)
+        placed = await recruitment_queries.placed_at_base(self.pool, base_id)
         return await self.runtime.execute(
             recruitment.placement_stream_id(placement_id), recruitment.placement_decider, recruitment.PlaceIntern(
                 placement_id=placement_id, base_id=base_id, student_name=student_name, university=university,
@@ -84,15 +79,7 @@ class Recruitment:
     # --- the recruitment system's employer codes ------------------------------------------------
 
     async def enterprise_for(self, employer_code: str) -> str | None:
-        """Our enterprise for their employer code: the staff's mapping, else an enterprise whose id is
-        that code (parks that register enterprises under their USCC); None when neither is known."""
-        mapped: str | None = await self.pool.fetchval(
-            "SELECT enterprise_id FROM sup_recruitment_employers WHERE employer_code = $1", employer_code)
-        if mapped is not None:
-            return mapped
-        same: str | None = await self.pool.fetchval(
-            "SELECT enterprise_id FROM sup_enterprises WHERE enterprise_id = $1", employer_code)
-        return same
+        return await recruitment_queries.enterprise_for(self.pool, employer_code)
 
     async def map_employer(self, employer_code: str, enterprise_id: str) -> None:
         await self.pool.execute(
@@ -101,13 +88,7 @@ class Recruitment:
             employer_code, enterprise_id)
 
     async def employers(self) -> list[tuple[str, str]]:
-        rows = await self.pool.fetch(
-            "SELECT employer_code, enterprise_id FROM sup_recruitment_employers ORDER BY employer_code")
-        return [(r["employer_code"], r["enterprise_id"]) for r in rows]
-
-
-async def attach(runtime: Runtime) -> None:
-    runtime.extras[EXTRA_KEY] = Recruitment(runtime=runtime)
+        return await recruitment_queries.employers(self.pool)
 
 
 def recruitment_of(runtime: Runtime) -> Recruitment:

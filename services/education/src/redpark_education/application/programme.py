@@ -1,46 +1,19 @@
-"""The application layer: gather the facts a command needs (the roster from the read model, the
-state of other streams), run the decider, store the events.
-
-The roster trails the organization's store by the time its events take to arrive: a member placed
-in a branch a moment ago may not be on it yet, and is refused as not on the roster until then.
-"""
+"""Commands of the programme: the year's plan, lecturers, park lessons and their attendance,
+annual themes and forums."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from datetime import date
 
 from redpark_contracts.education import ForumKind, LecturerCategory, ThemeLinkKind
-from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
-from . import queries
-from .domain import forum, guarantees, lecturer, lesson, plan, self_study, theme, topic, weekly_study
-from .domain.park_calendar import park_date, quarter_bounds
-
-EXTRA_KEY = "education"
+from .. import queries
+from ..domain import forum, lecturer, lesson, plan, theme, topic
+from .layer import EducationLayer
 
 
-def new_id() -> str:
-    return uuid.uuid4().hex[:16]
-
-
-@dataclass
-class Education(ApplicationLayer):
-    """What the routes use, kept in `runtime.extras["education"]`."""
-
-    extras_key = EXTRA_KEY
-
-    def today(self) -> date:
-        return park_date(self.now())
-
-    async def targets(self, year: int) -> plan.PlanTargets:
-        state: plan.Plan = await self._state(plan.stream_id(year), plan.decider)
-        return state.targets
-
-    # --- plan and lecturers -----------------------------------------------------------------
-
+class ProgrammeCommands(EducationLayer):
     async def set_plan(self, year: int, lecturers_min: int, lessons_min: int, minutes: int) -> AppendResult:
         return await self._execute(plan.stream_id(year), plan.decider, plan.SetPlan(
             year=year, lecturer_corps_minimum=lecturers_min, park_lessons_minimum=lessons_min,
@@ -87,31 +60,6 @@ class Education(ApplicationLayer):
         return await self._execute(lesson.stream_id(lesson_id), lesson.decider,
                                    lesson.CancelLesson(lesson_id=lesson_id, reason=reason, now=self.now()))
 
-    # --- topics, self-study, weekly study -------------------------------------------------------
-
-    async def publish_topic(self, month: str, title: str, material: str) -> AppendResult:
-        return await self._execute(topic.stream_id(month), topic.decider, topic.PublishTopic(
-            month=month, title=title, material=material, now=self.now()))
-
-    async def file_self_study(self, *, member_id: str, month: str, studied_on: date, content: str,
-                              reflection: str) -> AppendResult:
-        published = (await self._state(topic.stream_id(month), topic.decider)).published
-        branch_id = await queries.member_branch_on(self.pool, member_id, self.today())
-        return await self._execute(self_study.stream_id(member_id), self_study.decider, self_study.FileSelfStudy(
-            member_id=member_id, month=month, studied_on=studied_on, content=content, reflection=reflection,
-            branch_id=branch_id, topic_published=published, now=self.now()))
-
-    async def record_weekly_study(self, *, branch_id: str, held_on: date, minutes: int, topic_: str,
-                                  attendee_member_ids: list[str]) -> AppendResult:
-        active = await queries.branch_active_on(self.pool, branch_id, held_on)
-        members = await queries.roster_on(self.pool, held_on, branch_id) if active else None
-        targets = await self.targets(held_on.year)
-        return await self._execute(weekly_study.stream_id(branch_id), weekly_study.decider,
-                                   weekly_study.RecordWeeklyStudy(
-                                       branch_id=branch_id, held_on=held_on, minutes=minutes, topic=topic_,
-                                       attendee_member_ids=attendee_member_ids, branch_members=members,
-                                       minimum_minutes=targets.weekly_study_minutes, now=self.now()))
-
     # --- themes and forums --------------------------------------------------------------------
 
     async def define_theme(self, year: int, theme_id: str, title: str, description: str) -> AppendResult:
@@ -138,20 +86,3 @@ class Education(ApplicationLayer):
         return await self.forum_command(session_id, forum.RecordSession(
             session_id=session_id, forum=kind, title=title, held_on=held_on, participants=participants,
             outcomes=outcomes, now=self.now()))
-
-    # --- three guarantees ---------------------------------------------------------------------
-
-    async def compliance(self, period: str, branch_id: str | None = None,
-                         as_of: date | None = None) -> guarantees.Compliance:
-        return guarantees.compliance(period, as_of or self.today(), await queries.facts(self.pool, branch_id))
-
-    async def close_quarter(self, quarter: str) -> AppendResult:
-        _, last = quarter_bounds(quarter)
-        result = await self.compliance(quarter, as_of=last)
-        return await self._execute(guarantees.quarter_stream_id(quarter), guarantees.close_decider,
-                                   guarantees.CloseQuarter(quarter=quarter, result=result, now=self.now()))
-
-    async def issue_reminders(self, period: str) -> AppendResult:
-        missing = guarantees.missing_of(await self.compliance(period))
-        return await self._execute(guarantees.reminders_stream_id(period), guarantees.reminders_decider,
-                                   guarantees.IssueReminders(period=period, missing=missing, now=self.now()))
