@@ -130,3 +130,16 @@ async def test_bad_subscriptions_are_refused_naming_the_field(hall: tuple[httpx.
     assert r.json()[0]["subjects"] == ["hall.room.booked"]
     listed = (await c.get("/webhooks/outbound/subscriptions")).json()
     assert listed == []
+
+
+async def test_a_retried_subscription_with_the_same_idempotency_key_subscribes_once(
+    hall: tuple[httpx.AsyncClient, Runtime], receiver: Receiver
+) -> None:
+    c, _runtime = hall
+    body = {"system": "property", "url": receiver.url, "topics": ["bookings"]}
+    key = {"Idempotency-Key": "subscribe-property-1"}
+    first = await c.post("/webhooks/outbound/subscriptions", json=body, headers=key)
+    again = await c.post("/webhooks/outbound/subscriptions", json=body, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.json() == first.json()
+    assert len((await c.get("/webhooks/outbound/subscriptions")).json()) == 1

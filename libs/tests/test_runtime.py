@@ -18,6 +18,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from redpark_platform.clock import FrozenClock
 from redpark_platform.decider import Decider, DomainError
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection
@@ -25,6 +26,7 @@ from redpark_platform.runtime import RuntimeDep, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 from redpark_platform.testkit import ServiceClient
 from redpark_platform.web.bodies import Body, MsgspecResponse, response_schema
+from redpark_platform.web.idempotency import Idempotent
 
 registry = EventRegistry("tally")
 
@@ -178,3 +180,44 @@ async def test_one_trace_runs_from_the_http_request_through_append_publish_and_p
     assert spans["eventstore.append"] == trace_id
     assert spans["relay.publish"] == trace_id
     assert spans["projection.tally_totals"] == trace_id
+
+
+async def test_idempotency_keys_are_kept_a_day_then_purged_by_the_runtimes_housekeeping(
+    service_client: Callable[..., Awaitable[ServiceClient]], tmp_path: Path
+) -> None:
+    """A retry within a day replays the first answer; after a day the key is gone from the table
+    (it used to be kept for ever) and the same key acts afresh."""
+    migrations = tmp_path / "sql"
+    migrations.mkdir()
+    (migrations / "0001_totals.sql").write_text(
+        "CREATE TABLE tally_totals (tally_id text PRIMARY KEY, total bigint NOT NULL);")
+
+    def create_app(settings: Settings) -> FastAPI:
+        spec = ServiceSpec(name="tally", title="Tally", registry=registry, migrations=migrations,
+                           projections=[Totals()], routers=[idempotent_router])
+        return create_service_app(spec, settings)
+
+    clock = FrozenClock(datetime.now(UTC))
+    client = await service_client(create_app, service="tally", clock=clock)
+    runtime = client.runtime
+    key = {"Idempotency-Key": "count-once"}
+    first = await client.post("/tallies/y/counts", json={"by": 2}, headers=key)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+
+    clock.advance(hours=23)
+    await runtime.housekeep()
+    assert await runtime.pool.fetchval("SELECT count(*) FROM idempotency_keys") == 1
+    retried = await client.post("/tallies/y/counts", json={"by": 2}, headers=key)
+    assert retried.headers.get("Idempotent-Replayed") == "true" and retried.json() == first.json()
+
+    clock.advance(hours=2)
+    await runtime.housekeep()
+    assert await runtime.pool.fetchval("SELECT count(*) FROM idempotency_keys") == 0
+    again = await client.post("/tallies/y/counts", json={"by": 2}, headers=key)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert again.json()["position"] > first.json()["position"]
+
+
+idempotent_router = APIRouter()
+idempotent_router.add_api_route("/tallies/{tally_id}/counts", count, methods=["POST"], status_code=201,
+                                dependencies=[Idempotent], responses=response_schema(Accepted, status=201))

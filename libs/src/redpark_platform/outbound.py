@@ -53,6 +53,7 @@ from .events import CloudEvent, Event, EventRegistry, IncomingEvent, format_sequ
 from .projections import Projection
 from .web.auth import require_roles
 from .web.bodies import Body, MsgspecResponse, response_schema
+from .web.idempotency import Idempotent
 from .web.paging import Page, Paging, page
 
 if TYPE_CHECKING:
@@ -374,7 +375,8 @@ class Outbound:
             return MsgspecResponse(self.topic_infos())
 
         @router.post("/subscriptions", status_code=201, responses=response_schema(Subscription, status=201),
-                     dependencies=[require_roles(*roles)], summary="Subscribe a system to topics (secret shown once)")
+                     dependencies=[require_roles(*roles), Idempotent],
+                     summary="Subscribe a system to topics (secret shown once)")
         # A default, not Annotated: the postponed annotation could not see the local `example`.
         async def subscribe(request: Request,
                             body: NewSubscription = Body(NewSubscription, example=example)) -> Response:  # noqa: B008

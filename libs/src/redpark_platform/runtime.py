@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +28,11 @@ from .projections import Projection, ProjectionRunner, Reaction
 from .relay import Relay
 from .settings import Settings
 from .store import AppendResult, EventStore
+from .web.idempotency import purge_expired
+
+log = logging.getLogger("redpark.runtime")
+# Housekeeping is about days-old rows: every ten minutes is plenty and costs nothing.
+HOUSEKEEPING_INTERVAL_S = 600.0
 
 C = TypeVar("C")
 S = TypeVar("S")
@@ -67,6 +73,7 @@ class Runtime:
     # What "now" is: the system's, or a test's FrozenClock (see redpark_platform.clock).
     clock: Clock = field(default_factory=SystemClock)
     _relay_task: asyncio.Task[None] | None = None
+    _housekeeping_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, spec: ServiceSpec, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -96,8 +103,28 @@ class Runtime:
             await runner.start()
         for hook in self.spec.on_start:
             await hook(self)
+        self._housekeeping_task = asyncio.create_task(self._housekeeping(), name=f"housekeeping-{self.spec.name}")
+
+    async def housekeep(self) -> None:
+        """Periodic chores that keep tables from growing without bound; by the runtime's clock, so a
+        test that advances its clock sees what a day later looks like."""
+        await purge_expired(self.pool, self.clock.now())
+
+    async def _housekeeping(self) -> None:
+        while True:
+            try:
+                await self.housekeep()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a chore that fails now is tried again next round
+                log.warning("housekeeping failed: %s", type(exc).__name__)
+            await asyncio.sleep(HOUSEKEEPING_INTERVAL_S)
 
     async def close(self) -> None:
+        if self._housekeeping_task is not None:
+            self._housekeeping_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._housekeeping_task
         for hook in self.spec.on_stop:
             with contextlib.suppress(Exception):
                 await hook(self)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import asyncpg
@@ -77,6 +77,13 @@ UPDATE idempotency_keys SET status = $4, headers = $5::jsonb, body = $6, complet
  WHERE key = $1 AND scope = $2 AND endpoint = $3
 """
 _RELEASE = "DELETE FROM idempotency_keys WHERE key = $1 AND scope = $2 AND endpoint = $3 AND status IS NULL"
+
+
+async def purge_expired(db: asyncpg.Pool | asyncpg.Connection, now: datetime) -> int:
+    """Forget keys older than RETENTION (the runtime's housekeeping calls this with its clock), so
+    the table holds a day of keys rather than every key ever sent. Returns how many went."""
+    done = await db.execute("DELETE FROM idempotency_keys WHERE claimed_at < $1", now - RETENTION)
+    return int(done.split()[-1])
 
 
 def _caller(request: Request, principal: Principal | None) -> str:
