@@ -221,3 +221,13 @@ async def test_idempotency_keys_are_kept_a_day_then_purged_by_the_runtimes_house
 idempotent_router = APIRouter()
 idempotent_router.add_api_route("/tallies/{tally_id}/counts", count, methods=["POST"], status_code=201,
                                 dependencies=[Idempotent], responses=response_schema(Accepted, status=201))
+
+
+async def test_an_after_beyond_the_stores_last_position_is_a_400_at_once(client: httpx.AsyncClient) -> None:
+    """`after=10^15` used to make each read poll for the whole bound through the pool commands need."""
+    r = await client.post("/tallies/z/counts", json={"by": 1})
+    position = r.json()["position"]
+    assert (await client.get("/tallies/z", params={"after": position})).json()["fresh"] is True
+    far = await client.get("/tallies/z", params={"after": 10**15})
+    assert far.status_code == 400, far.text
+    assert far.json()["code"] == "read.after_in_future" and far.json()["errors"][0]["field"] == "after"

@@ -23,6 +23,7 @@ from .calendar import park_date
 from .clock import Clock, SystemClock
 from .db import create_pool, migrate
 from .decider import Decider, run_decider
+from .errors import DomainError
 from .events import EventRegistry
 from .projections import Projection, ProjectionRunner, Reaction
 from .relay import Relay
@@ -171,6 +172,14 @@ class Runtime:
             return True
         if not position:
             return True
+        if await runner.position(self.spec.name) >= position:
+            return True
+        if position > await self.store.position_ceiling():
+            # Waiting for a position the store never handed out would hold a pooled connection
+            # polling for the whole bound: a client's typo, or a way to tie the pool up.
+            raise DomainError("read.after_in_future", f"after={position} is beyond the last position this "
+                              "service has handed out", detail_zh="参数 after 超出了已有的位置", field="after",
+                              status=400)
         return await runner.wait_for(self.spec.name, position, timeout)
 
     async def wait_for_all(self, projections: Sequence[str], position: int | None, timeout: float = 2.0, *,

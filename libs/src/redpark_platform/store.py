@@ -258,6 +258,12 @@ class EventStore:
             "ORDER BY position LIMIT $3", after, horizon, limit)
         return [_record(r) for r in rows]
 
+    async def position_ceiling(self) -> int:
+        """No event has a position above this, now or in flight: the sequence's last value (one
+        row, no scan). A position beyond it is one this store has not handed out."""
+        row = await self.pool.fetchrow("SELECT last_value, is_called FROM event_position_seq")
+        return int(row["last_value"]) if row["is_called"] else 0
+
     async def last_position(self) -> int:
         return int(await self.pool.fetchval("SELECT coalesce(max(position), 0) FROM events"))
 
