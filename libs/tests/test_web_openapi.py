@@ -4,6 +4,7 @@ document holds up under schemathesis: no 500, every response as documented."""
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,17 @@ def test_the_api_conforms_to_its_openapi_document(case: Any) -> None:
     # is a correct answer, so only the other checks (no 500, responses match the schema) apply.
     case.call_and_validate(headers=ADMIN if case.path.startswith(("/branches", "/notes")) else None,
                            excluded_checks=[positive_data_acceptance])
+
+
+async def test_the_docs_page_loads_swagger_ui_from_the_service_not_a_cdn() -> None:
+    """A park's intranet often cannot reach a CDN: /docs must work with the platform alone."""
+    async with client(make_app(public)) as c:
+        page = await c.get("/docs")
+        assert page.status_code == 200
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert sources and not [s for s in sources if "//" in s and not s.startswith("data:")], sources
+        for asset in sources:
+            if asset.startswith("data:"):
+                continue
+            got = await c.get(asset)
+            assert got.status_code == 200 and len(got.content) > 1000, asset

@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi_offline import FastAPIOffline
 
 from ..settings import LOG_LEVELS
 from .bodies import MsgspecResponse, install_openapi, response_schema
@@ -109,8 +110,11 @@ def create_app(
         # FastAPI's own telemetry would record rejected input values; TracingMiddleware replaces it.
         options["telemetry"] = {"tracing": False, "metrics": False, "logs": False,
                                 "operation_spans": False, "auto_configure": False}
-    app = FastAPI(title=title, version=version, description=description, lifespan=wrapped_lifespan,
-                  docs_url="/docs", redoc_url=None, **options)
+    # Swagger UI's script and styles from the platform itself: a park's intranet (or this machine)
+    # often cannot reach a CDN, and /docs was then a blank page.
+    app = FastAPIOffline(title=title, version=version, description=description, lifespan=wrapped_lifespan,
+                         docs_url="/docs", redoc_url=None, static_url="/docs-assets",
+                         favicon_url="data:,", **options)
     app.state.service = service
     app.state.jwt_secret = jwt_secret
     install_problem_handlers(app)
