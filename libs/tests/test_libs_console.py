@@ -101,3 +101,28 @@ async def test_the_store_records_who_acted_and_history_shows_it_without_personal
     assert [(e.actor, e.label) for e in entries] == [("系统", "命名"), ("admin", "命名")]
     assert ("name", "乙") in entries[0].details
     assert all(k != "phone" for e in entries for k, _ in e.details)
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+async def test_a_browser_following_a_dead_link_gets_a_chinese_page_and_a_client_gets_a_problem() -> None:
+    app, _ = make_app()
+    async with client(app) as c:
+        page = await c.get("/exports/expired-link.xlsx", headers=BROWSER)
+        api = await c.get("/exports/expired-link.xlsx", headers={"Accept": "application/json"})
+        bare = await c.get("/exports/expired-link.xlsx")
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="zh-CN">' in page.text and "没有这个页面" in page.text
+    assert api.status_code == bare.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
+    assert bare.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_pages_are_never_kept_by_the_browser_so_back_after_sign_out_shows_nothing() -> None:
+    app, _ = make_app()
+    token = mint_token(SECRET, "admin", ["park_admin"], None, name="王书记")
+    async with client(app) as c:
+        c.cookies.set(SESSION_COOKIE, token)
+        page = await c.get("/ui/")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"

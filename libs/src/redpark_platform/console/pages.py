@@ -24,10 +24,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from ..errors import DomainError
 from ..masking import mask_phone
 from ..web.auth import ROLES, Forbidden, Principal, Unauthenticated, current_principal, request_token
+from ..web.problems import HTTP_ZH
 from .i18n import LANG_COOKIE, language, translator
 
 STATIC_PATH = "/static/console"
@@ -110,7 +113,9 @@ class Console:
     def render(self, request: Request, template: str, *, status: int = 200,
                headers: Mapping[str, str] | None = None, **values: Any) -> HTMLResponse:
         page = self.env.get_template(template).render(self.context(request, **values))
-        response = HTMLResponse(page, status_code=status, headers=dict(headers or {}))
+        # Pages show people's names and phones: never kept by the browser or a proxy, so Back
+        # after signing out shows nothing (a page may still say otherwise in `headers`).
+        response = HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store", **(headers or {})})
         if "lang" in request.query_params and request.query_params["lang"] == language(request):
             response.set_cookie(LANG_COOKIE, language(request), max_age=365 * 86400, samesite="lax")
         return response
@@ -172,6 +177,35 @@ def install_console(app: Any) -> None:
 
     app.add_exception_handler(SignInRequired, sign_in)
     app.add_exception_handler(PageForbidden, forbidden)
+
+    # A browser that follows a stale link (an unknown path, an expired export, a refused page)
+    # gets a page in Chinese with a way back; an API client keeps getting problem+json.
+    for kind in (StarletteHTTPException, DomainError):
+        as_problem = app.exception_handlers[kind]
+
+        async def problem_or_page(request: Request, exc: Exception, as_problem: Any = as_problem) -> Response:
+            answer: Response = await as_problem(request, exc)
+            if not wants_html(request) or answer.status_code < 400:
+                return answer
+            detail = getattr(exc, "detail_zh", None) or PAGE_MESSAGES.get(answer.status_code) or "请求无法完成。"
+            kept = {k: v for k, v in answer.headers.items() if k.lower() in ("allow", "retry-after")}
+            return shared.render(request, "console/message.html", status=answer.status_code,
+                                 heading=HTTP_ZH.get(answer.status_code, "请求无法完成"), message=detail,
+                                 headers=kept)
+
+        app.add_exception_handler(kind, problem_or_page)
+
+
+PAGE_MESSAGES = {
+    404: "没有这个页面：链接可能有误，或已经过期。",
+    405: "这个页面不能这样打开。",
+}
+
+
+def wants_html(request: Request) -> bool:
+    """A browser navigating (it asks for text/html first); API clients ask for JSON or anything."""
+    accept = request.headers.get("accept", "")
+    return request.method in ("GET", "HEAD") and "text/html" in accept.split(",", 1)[0]
 
 
 FormErrors = dict[str, str]  # field name → the message shown beside it (Chinese)

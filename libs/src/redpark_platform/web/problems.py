@@ -231,7 +231,7 @@ async def _bad_body(request: Request, exc: Exception) -> Response:
                                    code=code, errors=exc.errors))
 
 
-_HTTP_ZH = {
+HTTP_ZH = {
     400: "请求有误", 401: "需要登录", 403: "没有权限", 404: "未找到", 405: "不支持该请求方法",
     406: "无法提供所需的格式", 409: "请求冲突", 413: "请求内容过大", 415: "不支持的内容类型",
     422: "请求内容有误", 429: "请求过于频繁", 503: "服务暂不可用",
@@ -249,7 +249,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else _phrase(status)
     if status == 404 and detail == "Not Found":
         detail = f"no such resource: {request.url.path}"
-    body = problem(request, status, detail, detail_zh=_HTTP_ZH.get(status, _phrase(status)))
+    body = problem(request, status, detail, detail_zh=HTTP_ZH.get(status, _phrase(status)))
     headers = dict(exc.headers or {})
     if status == 405:
         allowed = allowed_methods(request.app, request.url.path)
