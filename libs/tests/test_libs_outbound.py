@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 from cloudevents.http import from_json
 from fastapi import FastAPI
@@ -143,3 +144,29 @@ async def test_a_retried_subscription_with_the_same_idempotency_key_subscribes_o
     assert first.status_code == again.status_code == 201
     assert again.headers.get("Idempotent-Replayed") == "true" and again.json() == first.json()
     assert len((await c.get("/webhooks/outbound/subscriptions")).json()) == 1
+
+
+class _Ping(msgspec.Struct, frozen=True, kw_only=True):
+    n: int
+
+
+async def test_inbound_and_outbound_deliveries_are_two_schemas_in_one_service_document() -> None:
+    """Both used to be called DeliveryRow, so a service with both documented its inbound list with
+    the outbound shape (schemathesis found responses that broke their own schema)."""
+    from redpark_platform.inbox import InboundSystem, Inbox
+    from redpark_platform.web.app import create_app as create_web_app
+
+    inbox = Inbox([InboundSystem(name="ping", payload_type=_Ping, translator=lambda runtime: None)])
+    app = create_web_app(service="hall", title="Hall", routers=[inbox.router, OUTBOUND.router], jwt_secret="x" * 40)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://hall.test") as c:
+        doc = (await c.get("/openapi.json")).json()
+
+    def item_schema(path: str) -> str:
+        page = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        items = doc["components"]["schemas"][page.rsplit("/", 1)[1]]["properties"]["items"]["items"]["$ref"]
+        return str(items.rsplit("/", 1)[1])
+
+    inbound, outbound = item_schema("/webhooks/deliveries"), item_schema("/webhooks/outbound/deliveries")
+    assert inbound != outbound
+    assert "webhook_id" in doc["components"]["schemas"][inbound]["properties"]
+    assert "attempt_log" in doc["components"]["schemas"][outbound]["properties"]

@@ -142,7 +142,7 @@ class DeliveryAccepted(msgspec.Struct, frozen=True, kw_only=True):
     status: Literal["accepted"] = "accepted"
 
 
-class DeliveryRow(msgspec.Struct, frozen=True, kw_only=True):
+class InboundDelivery(msgspec.Struct, frozen=True, kw_only=True):
     """One inbound delivery as staff see it (never its body)."""
 
     delivery_id: int
@@ -264,8 +264,8 @@ _ROW_COLUMNS = ("delivery_id, system, webhook_id, kind, status, attempts, last_e
                 " CASE WHEN status = 'pending' THEN next_attempt_at END AS next_attempt_at, applied_at")
 
 
-def _row(record: asyncpg.Record) -> DeliveryRow:
-    return DeliveryRow(**dict(record))
+def _row(record: asyncpg.Record) -> InboundDelivery:
+    return InboundDelivery(**dict(record))
 
 
 async def receive(pool: asyncpg.Pool, system: str, webhook_id: str, payload: Any,
@@ -291,7 +291,7 @@ async def find(pool: asyncpg.Pool, system: str, webhook_id: str) -> DeliveryAcce
 
 
 async def deliveries(pool: asyncpg.Pool, *, status: str | None, system: str | None, limit: int | None,
-                     offset: int = 0) -> tuple[list[DeliveryRow], int]:
+                     offset: int = 0) -> tuple[list[InboundDelivery], int]:
     where = "($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR system = $2)"
     rows = await pool.fetch(
         f"SELECT {_ROW_COLUMNS} FROM webhook_inbox WHERE {where} ORDER BY delivery_id LIMIT $3 OFFSET $4",
@@ -300,12 +300,12 @@ async def deliveries(pool: asyncpg.Pool, *, status: str | None, system: str | No
     return [_row(r) for r in rows], int(total)
 
 
-async def delivery(pool: asyncpg.Pool, delivery_id: int) -> DeliveryRow | None:
+async def delivery(pool: asyncpg.Pool, delivery_id: int) -> InboundDelivery | None:
     record = await pool.fetchrow(f"SELECT {_ROW_COLUMNS} FROM webhook_inbox WHERE delivery_id = $1", delivery_id)
     return None if record is None else _row(record)
 
 
-async def replay(pool: asyncpg.Pool, delivery_id: int) -> DeliveryRow:
+async def replay(pool: asyncpg.Pool, delivery_id: int) -> InboundDelivery:
     """A parked or rejected delivery goes back to pending, due now, with its attempts counted afresh."""
     record = await pool.fetchrow(
         "UPDATE webhook_inbox SET status = 'pending', attempts = 0, next_attempt_at = now()"
@@ -523,7 +523,7 @@ class Inbox:
             verify(system, {}, b"", request.headers)  # no secret: always refuses
             raise AssertionError("unreachable")
 
-        @router.get("/webhooks/deliveries", responses=response_schema(Page[DeliveryRow]),
+        @router.get("/webhooks/deliveries", responses=response_schema(Page[InboundDelivery]),
                     dependencies=[require_roles(*list_roles)], summary="Inbound webhook deliveries")
         async def list_deliveries(
             request: Request, paging: Paging,
@@ -554,7 +554,7 @@ class Inbox:
                 ([r.delivery_id, r.system, r.webhook_id, r.kind, r.status, r.attempts, r.last_error,
                   local(r.received_at), local(r.applied_at)] for r in rows), "webhook-deliveries.xlsx")
 
-        @router.post("/webhooks/deliveries/{delivery_id}/replay", responses=response_schema(DeliveryRow),
+        @router.post("/webhooks/deliveries/{delivery_id}/replay", responses=response_schema(InboundDelivery),
                      dependencies=[require_roles(*replay_roles)], summary="Replay a parked or rejected delivery")
         async def replay_delivery(
             request: Request, delivery_id: Annotated[int, Path(ge=1, le=2**62)],

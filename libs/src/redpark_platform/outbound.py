@@ -119,7 +119,7 @@ class Attempt(msgspec.Struct, frozen=True, kw_only=True):
     duration_ms: int
 
 
-class DeliveryRow(msgspec.Struct, frozen=True, kw_only=True):
+class OutboundDelivery(msgspec.Struct, frozen=True, kw_only=True):
     delivery_id: str
     subscription_id: str
     system: str
@@ -168,8 +168,8 @@ def _subscription(r: asyncpg.Record, secret: str | None = None) -> Subscription:
                         topics=list(r["topics"]), active=r["active"], created_at=r["created_at"], secret=secret)
 
 
-def _delivery(r: asyncpg.Record, attempts: Sequence[asyncpg.Record] = ()) -> DeliveryRow:
-    return DeliveryRow(**{k: r[k] for k in (
+def _delivery(r: asyncpg.Record, attempts: Sequence[asyncpg.Record] = ()) -> OutboundDelivery:
+    return OutboundDelivery(**{k: r[k] for k in (
         "delivery_id", "subscription_id", "system", "topic", "event_type", "event_id", "status", "attempts",
         "last_status", "last_error", "created_at", "next_attempt_at", "delivered_at")},
         attempt_log=[Attempt(attempt=a["attempt"], at=a["at"], status_code=a["status_code"], error=a["error"],
@@ -412,7 +412,7 @@ class Outbound:
                                detail_zh="订阅不存在", field="subscription_id")
             return MsgspecResponse(_subscription(row))
 
-        @router.get("/deliveries", responses=response_schema(Page[DeliveryRow]),
+        @router.get("/deliveries", responses=response_schema(Page[OutboundDelivery]),
                     dependencies=[require_roles(*read_roles)], summary="Outbound deliveries, newest first")
         async def deliveries(
             request: Request, paging: Paging,
@@ -429,7 +429,7 @@ class Outbound:
                                         status, subscription_id)
             return MsgspecResponse(page([_delivery(r) for r in rows], int(total), paging))
 
-        async def one(pool: asyncpg.Pool, delivery_id: str) -> DeliveryRow:
+        async def one(pool: asyncpg.Pool, delivery_id: str) -> OutboundDelivery:
             row = await pool.fetchrow(
                 f"SELECT {_DELIVERY_COLUMNS} FROM outbound_deliveries d JOIN outbound_subscriptions s USING"
                 " (subscription_id) WHERE d.delivery_id = $1", delivery_id)
@@ -440,12 +440,12 @@ class Outbound:
                 "SELECT * FROM outbound_attempts WHERE delivery_id = $1 ORDER BY attempt", delivery_id)
             return _delivery(row, attempts)
 
-        @router.get("/deliveries/{delivery_id}", responses=response_schema(DeliveryRow),
+        @router.get("/deliveries/{delivery_id}", responses=response_schema(OutboundDelivery),
                     dependencies=[require_roles(*read_roles)], summary="One delivery with every attempt")
         async def delivery(request: Request, delivery_id: Annotated[str, Path(max_length=80)]) -> Response:
             return MsgspecResponse(await one(request.app.state.pool, delivery_id))
 
-        @router.post("/deliveries/{delivery_id}/resend", responses=response_schema(DeliveryRow),
+        @router.post("/deliveries/{delivery_id}/resend", responses=response_schema(OutboundDelivery),
                      dependencies=[require_roles(*roles)], summary="Send a delivery again now (same webhook-id)")
         async def resend(request: Request, delivery_id: Annotated[str, Path(max_length=80)]) -> Response:
             pool = request.app.state.pool
