@@ -126,3 +126,18 @@ async def test_pages_are_never_kept_by_the_browser_so_back_after_sign_out_shows_
         c.cookies.set(SESSION_COOKIE, token)
         page = await c.get("/ui/")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+
+
+async def test_a_nul_in_a_form_field_is_a_422_naming_the_field_before_any_page_runs() -> None:
+    """PostgreSQL text cannot hold NUL: a page's command used to fail at the store with a 500."""
+    app, _ = make_app()
+    token = mint_token(SECRET, "admin", ["park_admin"], None, name="王书记")
+    async with client(app) as c:
+        c.cookies.set(SESSION_COOKIE, token)
+        r = await c.post("/things", data={"action": "accept", "text": "李\x00四"})
+        raw = await c.post("/things", content=b"action=accept&note=a\x00b",
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+        fine = await c.post("/things", data={"action": "accept", "text": "李四"}, headers={"origin": "http://park.test"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "text"
+    assert raw.status_code == 422 and raw.json()["errors"][0]["field"] == "note"
+    assert fine.status_code == 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from .bodies import MAX_BODY_BYTES
 from .problems import FieldError, ProblemResponse, problem
@@ -54,6 +55,14 @@ class BodyLimitMiddleware:
             if not message.get("more_body", False):
                 break
 
+        if (_header(scope, b"content-type") or "").startswith("application/x-www-form-urlencoded"):
+            field = _form_field_with_nul(b"".join(m.get("body", b"") for m in buffered))
+            if field is not None:
+                # PostgreSQL text cannot hold NUL: the page's command would fail at the store (500).
+                await self._refuse(scope, receive, send, 422, "a form field contains the NUL character",
+                                   "文本中包含非法的空字符", field=field)
+                return
+
         async def replay() -> Message:
             return buffered.pop(0) if buffered else await receive()
 
@@ -64,13 +73,23 @@ class BodyLimitMiddleware:
                            "请求内容过长")
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int, detail: str,
-                      detail_zh: str) -> None:
-        body = problem(None, status, detail, detail_zh=detail_zh, code="request.body_too_large"
-                       if status == 413 else "request.bad_content_length",
-                       errors=[FieldError(field="body" if status == 413 else "Content-Length",
-                                          message=detail, message_zh=detail_zh)])
+                      detail_zh: str, *, field: str | None = None) -> None:
+        code = {413: "request.body_too_large", 400: "request.bad_content_length"}.get(status, "request.invalid")
+        named = field or ("body" if status == 413 else "Content-Length")
+        body = problem(None, status, detail, detail_zh=detail_zh, code=code,
+                       errors=[FieldError(field=named, message=detail, message_zh=detail_zh)])
         # Connection: close, since the rest of an unread body would otherwise be taken as the next request.
         await ProblemResponse(body, headers={"Connection": "close"})(scope, receive, send)
+
+
+def _form_field_with_nul(body: bytes) -> str | None:
+    """The name of the first form field whose name or value holds NUL (sent as %00 or raw)."""
+    if b"%00" not in body and b"\x00" not in body:
+        return None
+    for name, value in parse_qsl(body.decode("latin-1"), keep_blank_values=True, encoding="utf-8", errors="replace"):
+        if "\x00" in name or "\x00" in value:
+            return name.replace("\x00", "") or "body"
+    return None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
