@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
+
 from redpark_contracts.events_public import ActivityKind, RouteStop
 
 from ..queries.views import ActivityView

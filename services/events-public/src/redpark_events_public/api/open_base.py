@@ -6,18 +6,18 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 
 from ..queries import open_base as open_base_queries
 from ..queries.views import OpenBaseDayView
 from .bodies import Done, NewOpenBaseVisit, OpenBaseDecision, OpenBaseVisitAnswer
-from .deps import After, App, EventsReader, EventsStaff, caught_up
+from .deps import OPEN_BASE, App, EventsReader, EventsStaff, OpenBaseFresh, read_model_answer
 
 public = APIRouter(prefix="/open-base", tags=["open base"])
 staff = APIRouter(prefix="/staff/open-base", tags=["open base"])
 
 BookingId = Annotated[str, Path(max_length=64)]
-OPEN_BASE = "events_public_open_base"
 NewVisitBody = Annotated[
     NewOpenBaseVisit,
     Body(
@@ -67,7 +67,6 @@ async def decline(app: App, who: EventsStaff, booking_id: BookingId, body: Decis
 
 
 @staff.get("/days/{day}", responses=response_schema(OpenBaseDayView), summary="A day's bookings")
-async def day_view(app: App, who: EventsReader, day: date, after: After = None) -> MsgspecResponse:
-    await caught_up(app, after, OPEN_BASE)
-    view = await open_base_queries.open_base_day(app.runtime.pool, day, app.open_base.daily_capacity)
-    return MsgspecResponse(view)
+async def day_view(app: App, who: EventsReader, day: date, fresh: OpenBaseFresh) -> MsgspecResponse:
+    view = open_base_queries.open_base_day(app.runtime.pool, day, app.open_base.daily_capacity)
+    return await read_model_answer(app.runtime, OPEN_BASE, view)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 
 from ..queries import registrations as registration_queries
 from ..queries.views import SessionRegistrations
 from .bodies import CheckInRequest, Done, NewActivity, NewSession
-from .deps import After, App, EventsReader, EventsStaff, caught_up
+from .deps import CATALOGUE, App, CatalogueFresh, EventsReader, EventsStaff, read_model_answer
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
@@ -99,8 +100,6 @@ async def count_no_shows(app: App, who: EventsStaff, session_id: SessionId) -> M
     responses=response_schema(SessionRegistrations),
     summary="A session's registrations (no names or phones)",
 )
-async def registrations(
-    app: App, who: EventsReader, session_id: SessionId, after: After = None
-) -> MsgspecResponse:
-    await caught_up(app, after)
-    return MsgspecResponse(await registration_queries.session_registrations(app.runtime.pool, session_id))
+async def registrations(app: App, who: EventsReader, session_id: SessionId, fresh: CatalogueFresh) -> MsgspecResponse:
+    listing = registration_queries.session_registrations(app.runtime.pool, session_id)
+    return await read_model_answer(app.runtime, CATALOGUE, listing)

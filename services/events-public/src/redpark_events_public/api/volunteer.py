@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+
 from redpark_platform.web import (
     Body,
     Idempotent,
@@ -23,7 +24,7 @@ from ..application import EventsPublic
 from ..queries import volunteer as volunteer_queries
 from ..queries.views import VolunteerYearReport
 from .bodies import Done, NewVolunteerActivity, VolunteerHours, VolunteerMember
-from .deps import After, App, caught_up
+from .deps import VOLUNTEER, App, VolunteerFresh, read_model_answer
 
 router = APIRouter(prefix="/staff/volunteer-activities", tags=["volunteer"])
 
@@ -35,7 +36,6 @@ MemberBody = Annotated[VolunteerMember, Body(VolunteerMember, example=VolunteerM
 HoursBody = Annotated[
     VolunteerHours, Body(VolunteerHours, example=VolunteerHours(member_id="m-1024", hours=3.5))
 ]
-VOLUNTEER = "events_public_volunteer"
 
 
 async def _check_organizer(app: EventsPublic, who: Principal, activity_id: str) -> None:
@@ -104,14 +104,9 @@ async def record_hours(app: App, who: Organizer, activity_id: ActivityId, body: 
     summary="The year's activities per organizer against the plan's minimum",
 )
 async def report(
-    app: App, who: Reader, year: Annotated[int, Query(ge=2000, le=2100)], after: After = None
+    app: App, who: Reader, year: Annotated[int, Query(ge=2000, le=2100)], fresh: VolunteerFresh
 ) -> MsgspecResponse:
-    await caught_up(app, after, VOLUNTEER)
-    return MsgspecResponse(
-        await volunteer_queries.volunteer_year_report(
-            app.runtime.pool,
-            year=year,
-            minimum=app.volunteering.yearly_minimum,
-            tz=app.runtime.settings.timezone,
-        )
+    report = volunteer_queries.volunteer_year_report(
+        app.runtime.pool, year=year, minimum=app.volunteering.yearly_minimum, tz=app.runtime.settings.timezone
     )
+    return await read_model_answer(app.runtime, VOLUNTEER, report)

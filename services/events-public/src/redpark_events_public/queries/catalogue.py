@@ -6,6 +6,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+
 from redpark_contracts.events_public import RouteStop
 from redpark_platform.decider import NotFound
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+
 from redpark_platform.decider import NotFound
 
 from .catalogue import SESSION_COLUMNS, session_not_found, session_view
