@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from redpark_contracts.events_public import ActivityPublished, ActivityWithdrawn, RouteStop
 from redpark_events_public.domain.catalogue import PublishActivity, WithdrawActivity, activity_decider
 from redpark_platform.decider import DomainError, InvalidCommand, NotFound
