@@ -11,7 +11,7 @@ from redpark_events_public.domain.carnival_quota import (
     carnival_quota_decider,
 )
 from redpark_platform.calendar import park_date
-from redpark_platform.decider import DomainError
+from redpark_platform.errors import DomainError
 from redpark_platform.testkit import DeciderSpec
 
 spec = DeciderSpec(carnival_quota_decider)

@@ -13,7 +13,7 @@ from redpark_events_public.domain.ticket import (
     new_ticket_code,
     normalise_ticket_code,
 )
-from redpark_platform.decider import InvalidCommand
+from redpark_platform.errors import InvalidCommand
 
 
 @pytest.mark.parametrize(

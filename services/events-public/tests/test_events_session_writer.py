@@ -25,7 +25,7 @@ from redpark_events_public.domain.session_commands import (
     ScheduleSession,
 )
 from redpark_events_public.domain.session_state import Session
-from redpark_platform.decider import DomainError
+from redpark_platform.errors import DomainError
 from redpark_platform.personal import ERASED
 from redpark_platform.store import EventStore
 

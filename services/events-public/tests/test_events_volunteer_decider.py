@@ -21,7 +21,7 @@ from redpark_events_public.domain.volunteer import (
     volunteer_decider,
     volunteer_year,
 )
-from redpark_platform.decider import DomainError, InvalidCommand, NotFound
+from redpark_platform.errors import DomainError, InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 spec = DeciderSpec(volunteer_decider)

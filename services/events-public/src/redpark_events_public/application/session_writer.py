@@ -26,7 +26,7 @@ from typing import Any
 
 from redpark_contracts.events_public import SessionEvent
 from redpark_platform.actor import acting_as, current_actor
-from redpark_platform.decider import DomainError, TooManyConflicts
+from redpark_platform.errors import DomainError, TooManyConflicts
 from redpark_platform.store import AppendResult, ConcurrencyConflict, EventStore
 
 from ..domain.registration import Outcome, decide_registrations

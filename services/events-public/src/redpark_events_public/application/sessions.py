@@ -14,7 +14,6 @@ from datetime import datetime
 
 from redpark_contracts.events_public import RegistrationCancelled
 from redpark_platform.calendar import park_date
-from redpark_platform.decider import NotFound
 from redpark_platform.runtime import Runtime
 from redpark_platform.store import AppendResult
 
@@ -24,6 +23,7 @@ from ..domain.carnival_quota import (
     carnival_quota_decider,
     carnival_quota_stream,
 )
+from ..domain.errors import ERRORS
 from ..domain.phone import normalise_phone
 from ..domain.registration import Outcome, Refused
 from ..domain.session_commands import (
@@ -59,9 +59,7 @@ class Sessions:
         state = await writer.state()
         if not isinstance(state, Session):
             await self.writers.discard(session_id)
-            raise NotFound(
-                "session.not_found", "No such session.", detail_zh="场次不存在。", field="session_id"
-            )
+            raise ERRORS.error("session.not_found", field="session_id")
         return writer, state
 
     async def schedule(

@@ -46,6 +46,9 @@ ERRORS = Refusals({
         "A per-phone daily limit is set on the science carnival week.",
         "每个手机号每日报名上限只能在科技嘉年华周上设置。",
     ),
+    "activity.not_a_carnival": (
+        "invalid", "carnival_id must name a science carnival week.", "所属活动必须是科技嘉年华周。",
+    ),
     "activity.not_found": ("not_found", "No such activity.", "活动不存在。"),
     "activity.reason_required": ("invalid", "Say why the activity is withdrawn.", "请填写撤下活动的原因。"),
     "activity.route_not_allowed": (
@@ -61,6 +64,9 @@ ERRORS = Refusals({
         "invalid",
         "A family tech tour visits at least two sites, in order.",
         "科技亲子游路线至少包含两个参观点。",
+    ),
+    "activity.withdrawn": (
+        "conflict", "The activity was withdrawn; it takes no new sessions.", "该活动已撤下，不能再安排场次。",
     ),
     "activity.title_required": ("invalid", "An activity needs a title.", "请填写活动名称。"),
     # checkin
@@ -207,6 +213,7 @@ ERRORS = Refusals({
     ),
     "session.window_invalid": ("invalid", "Registration closes after it opens.", "报名截止时间必须晚于报名开始时间。"),
     # ticket
+    "ticket.not_found": ("not_found", "No such ticket for this session.", "该场次没有此票号。"),
     "ticket.invalid_code": (
         "invalid",
         "A ticket code is {length} characters from {alphabet}.",

@@ -31,7 +31,7 @@ from redpark_contracts.events_public import (
     SessionEvent,
     SessionScheduled,
 )
-from redpark_platform.decider import DomainError
+from redpark_platform.errors import DomainError
 
 from .catalogue import ADULT_AGE
 from .errors import ERRORS

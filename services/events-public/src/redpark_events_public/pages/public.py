@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import HTMLResponse, Response
 
 from redpark_contracts.events_public import RegistrationCancelled
-from redpark_platform.decider import DomainError
+from redpark_platform.errors import DomainError
 from redpark_platform.web.ratelimit import TooManyRequests, rate_limited
 
 from ..api.deps import CATALOGUE, App, layer_in, rate_limit_of

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, Response
 
 from redpark_platform.console import page_roles, stream_history
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
-from redpark_platform.decider import DomainError, NotFound
+from redpark_platform.errors import DomainError, NotFound
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 
 from ..api.deps import CATALOGUE, App
