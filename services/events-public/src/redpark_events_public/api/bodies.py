@@ -91,12 +91,6 @@ class CheckInRequest(msgspec.Struct, frozen=True, kw_only=True):
     ticket_code: Annotated[str, msgspec.Meta(max_length=20)]
 
 
-class Done(msgspec.Struct, frozen=True, kw_only=True):
-    """The command was applied; `position` is for read-your-writes (`after`)."""
-
-    position: int
-
-
 # --- volunteer activities ----------------------------------------------------------------------
 
 

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, accepted
 
 from ..queries import open_base as open_base_queries
 from ..queries.views import OpenBaseDayView
-from .bodies import Done, NewOpenBaseVisit, OpenBaseDecision, OpenBaseVisitAnswer
+from .bodies import NewOpenBaseVisit, OpenBaseDecision, OpenBaseVisitAnswer
 from .deps import OPEN_BASE, App, EventsReader, EventsStaff, OpenBaseFresh, read_model_answer
 
 public = APIRouter(prefix="/open-base", tags=["open base"])
@@ -54,16 +55,16 @@ async def request_visit(app: App, body: NewVisitBody) -> MsgspecResponse:
     )
 
 
-@staff.post("/visits/{booking_id}/confirmation", responses=response_schema(Done), summary="Confirm a visit")
+@staff.post("/visits/{booking_id}/confirmation", responses=response_schema(Accepted), summary="Confirm a visit")
 async def confirm(app: App, who: EventsStaff, booking_id: BookingId, body: DecisionBody) -> MsgspecResponse:
     result = await app.open_base.confirm(booking_id, day=body.day, by=who.subject)
-    return MsgspecResponse(Done(position=result.position))
+    return accepted(result, booking_id)
 
 
-@staff.post("/visits/{booking_id}/decline", responses=response_schema(Done), summary="Decline a visit")
+@staff.post("/visits/{booking_id}/decline", responses=response_schema(Accepted), summary="Decline a visit")
 async def decline(app: App, who: EventsStaff, booking_id: BookingId, body: DecisionBody) -> MsgspecResponse:
     result = await app.open_base.decline(booking_id, day=body.day, reason=body.reason, by=who.subject)
-    return MsgspecResponse(Done(position=result.position))
+    return accepted(result, booking_id)
 
 
 @staff.get("/days/{day}", responses=response_schema(OpenBaseDayView), summary="A day's bookings")
