@@ -69,6 +69,11 @@ ERRORS = Refusals({
         "conflict", "The activity was withdrawn; it takes no new sessions.", "该活动已撤下，不能再安排场次。",
     ),
     "activity.title_required": ("invalid", "An activity needs a title.", "请填写活动名称。"),
+    # concurrency
+    "concurrency.exhausted": (
+        "unavailable", "stream {stream_id} kept changing; the command was not applied, try again",
+        "数据正在被他人修改，本次操作未生效，请重试",
+    ),
     # checkin
     "checkin.already_checked_in": (
         "conflict", "This ticket has already been checked in.",
@@ -176,6 +181,10 @@ ERRORS = Refusals({
         "该手机号已报名本场次，每个手机号每场限报一次。",
     ),
     "registration.ticket_code_taken": ("conflict", "The ticket code is taken; try again.", "票号冲突，请重试。"),
+    # service
+    "service.stopping": (
+        "unavailable", "The service is restarting; try again in a moment.", "服务正在重启，请稍后重试。",
+    ),
     # session
     "session.age_limit_invalid": (
         "invalid", "An age limit is between 0 and {max_age}.",
