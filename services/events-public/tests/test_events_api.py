@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+
 from redpark_contracts.events_public import RegistrationPromoted, RegistrationWaitlisted
+from redpark_events_public.api.deps import READ_MODEL_POSITION
 from redpark_events_public.app import create_app
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.clock import FrozenClock, utcnow
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
 from redpark_platform.web import mint_token
 
-SECRET = "events-public-api-tests-secret-0123456789abcdef"
+SECRET = TEST_JWT_SECRET
 # Every test client comes from one address: the rush of 2,000 needs a limit far above the default.
 HIGH_RATE_LIMITS = {
     "REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_ADDRESS": "100000/minute",
@@ -33,38 +35,17 @@ def rate_limits() -> dict[str, str]:
     return HIGH_RATE_LIMITS
 
 
-@pytest.fixture
-async def client(
-    anew_database: Callable[[str], Any],
-    nats_factory: Callable[[], Any],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    rate_limits: dict[str, str],
-) -> AsyncIterator[httpx.AsyncClient]:
+async def start(service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch,
+                rate_limits: dict[str, str], clock: FrozenClock | None = None) -> ServiceClient:
     for variable, value in rate_limits.items():
         monkeypatch.setenv(variable, value)
-    # A NATS of its own: the stream EVENTS_PUBLIC of another test's database would look already sent.
-    nats_url = nats_factory().url
-    dsn = await anew_database("events_public")
-    settings = Settings(
-        service="events-public",
-        nats_url=nats_url,
-        database_url=dsn,
-        timezone="Asia/Shanghai",
-        data_dir=tmp_path,
-        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "jwt.key"),
-        log_level="WARNING",
-    )
-    app = create_app(settings)
-    app.state.jwt_secret = SECRET
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://events.test", timeout=60
-        ) as c,
-    ):
-        c.app = app  # type: ignore[attr-defined]
-        yield c
+    return await service_client(create_app, clock=clock, log_level="WARNING")
+
+
+@pytest.fixture
+async def client(service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch,
+                 rate_limits: dict[str, str]) -> ServiceClient:
+    return await start(service_client, monkeypatch, rate_limits)
 
 
 def staff(role: str = "events_officer") -> dict[str, str]:
@@ -76,7 +57,7 @@ def iso(t: datetime) -> str:
 
 
 async def publish_and_schedule(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
     *,
     session_id: str = "s1",
     capacity: int = 2,
@@ -128,7 +109,7 @@ def person(i: int, **over: Any) -> dict[str, Any]:
 
 
 async def test_a_published_session_shows_in_the_catalogue_with_its_free_seats(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     position = await publish_and_schedule(client, capacity=30, min_age=8, max_age=14)
     r = await client.get("/catalogue", params={"after": position})
@@ -145,7 +126,7 @@ async def test_a_published_session_shows_in_the_catalogue_with_its_free_seats(
 
 
 async def test_register_confirm_then_waitlist_then_cancel_promotes_the_first_waiting(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     await publish_and_schedule(client, capacity=2)
     first = await client.post("/sessions/s1/registrations", json=person(1))
@@ -181,7 +162,7 @@ async def test_register_confirm_then_waitlist_then_cancel_promotes_the_first_wai
     assert qr.content.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-async def test_refusals_are_problems_in_both_languages_naming_the_field(client: httpx.AsyncClient) -> None:
+async def test_refusals_are_problems_in_both_languages_naming_the_field(client: ServiceClient) -> None:
     await publish_and_schedule(client, capacity=5)
     assert (await client.post("/sessions/s1/registrations", json=person(1))).status_code == 201
 
@@ -205,7 +186,7 @@ async def test_refusals_are_problems_in_both_languages_naming_the_field(client: 
     assert wrong.status_code == 404 and wrong.json()["code"] == "registration.not_found"
 
 
-async def test_registration_outside_its_window_is_refused_with_the_reason(client: httpx.AsyncClient) -> None:
+async def test_registration_outside_its_window_is_refused_with_the_reason(client: ServiceClient) -> None:
     now = datetime.now(UTC)
     await publish_and_schedule(client, registration_opens_at=iso(now + timedelta(hours=5)))
     r = await client.post("/sessions/s1/registrations", json=person(1))
@@ -214,7 +195,7 @@ async def test_registration_outside_its_window_is_refused_with_the_reason(client
 
 
 async def test_a_retried_registration_with_the_same_idempotency_key_registers_once(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     await publish_and_schedule(client, capacity=5)
     headers = {"Idempotency-Key": "retry-1"}
@@ -224,7 +205,7 @@ async def test_a_retried_registration_with_the_same_idempotency_key_registers_on
     assert first.json() == second.json() and second.headers.get("Idempotent-Replayed") == "true"
 
 
-async def test_staff_check_in_once_never_twice_and_not_at_the_wrong_door(client: httpx.AsyncClient) -> None:
+async def test_staff_check_in_once_never_twice_and_not_at_the_wrong_door(client: ServiceClient) -> None:
     await publish_and_schedule(
         client,
         session_id="soon",
@@ -262,7 +243,7 @@ async def test_staff_check_in_once_never_twice_and_not_at_the_wrong_door(client:
 
 
 async def test_2000_concurrent_registrations_for_300_seats_over_http_then_100_cancellations(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     await publish_and_schedule(client, session_id="rush", capacity=300)
     answers = await asyncio.gather(
@@ -276,7 +257,7 @@ async def test_2000_concurrent_registrations_for_300_seats_over_http_then_100_ca
     assert [b["waitlist_position"] for b in waiting] == list(range(1, 1701))
 
     # The answers agree with the stream: waiting-list positions are the order of arrival stored.
-    store = client.app.state.runtime.store  # type: ignore[attr-defined]
+    store = client.app.state.runtime.store
     stored = [e.event for e in (await store.read_stream("session-rush")).events]
     stored_waiting = [e.registration_id for e in stored if isinstance(e, RegistrationWaitlisted)]
     assert stored_waiting == [b["registration_id"] for b in waiting]
@@ -299,18 +280,27 @@ async def test_2000_concurrent_registrations_for_300_seats_over_http_then_100_ca
     promoted = [e.registration_id for e in stored if isinstance(e, RegistrationPromoted)]
     assert promoted == [b["registration_id"] for b in waiting[:100]]
 
+    # The listing waits for `after` only so long (it must answer under load); it says which
+    # position it shows, so the test reads again until that is the last cancellation's.
     last = max(c.json()["position"] for c in cancels)
-    listing = (
-        await client.get("/staff/sessions/rush/registrations", params={"after": last}, headers=staff())
-    ).json()
+    answer = await eventually(
+        lambda: client.get("/staff/sessions/rush/registrations", params={"after": last}, headers=staff()),
+        lambda r: r.status_code == 200 and int(r.headers[READ_MODEL_POSITION]) >= last,
+    )
+    listing = answer.json()
     assert listing["session"]["free_seats"] == 0 and listing["session"]["waitlisted_parties"] == 1600
     still_waiting = [r for r in listing["registrations"] if r["status"] == "waitlisted"]
     assert [r["registration_id"] for r in still_waiting] == [b["registration_id"] for b in waiting[100:]]
     assert [r["waitlist_position"] for r in still_waiting] == list(range(1, 1601))
 
 
-async def test_volunteer_activity_sign_up_hours_and_the_years_report(client: httpx.AsyncClient) -> None:
-    now = datetime.now(UTC)
+async def test_volunteer_activity_sign_up_hours_and_the_years_report(
+    service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch,
+    rate_limits: dict[str, str],
+) -> None:
+    now = utcnow()
+    clock = FrozenClock(now)
+    client = await start(service_client, monkeypatch, rate_limits, clock)
     secretary = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-1', ['branch_secretary'], 'branch-1')}"}
     body = {
         "activity_id": "v1",
@@ -334,7 +324,7 @@ async def test_volunteer_activity_sign_up_hours_and_the_years_report(client: htt
         "/staff/volunteer-activities/v1/hours", json={"member_id": "m-1", "hours": 0.0002}, headers=secretary
     )
     assert early.status_code == 409 and early.json()["code"] == "volunteer.not_over"
-    await asyncio.sleep(2.1)
+    clock.advance(seconds=2.1)  # the activity is over: its hours may be recorded
     recorded = await client.post(
         "/staff/volunteer-activities/v1/hours", json={"member_id": "m-1", "hours": 0.0002}, headers=secretary
     )
@@ -355,7 +345,7 @@ async def test_volunteer_activity_sign_up_hours_and_the_years_report(client: htt
 
 
 async def test_open_base_visits_within_the_days_capacity_confirmed_or_declined_by_staff(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     day = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
     visit = {
@@ -396,7 +386,7 @@ async def test_open_base_visits_within_the_days_capacity_confirmed_or_declined_b
 
 
 async def test_the_carnival_limits_registrations_per_phone_per_day_across_its_sessions(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     now = datetime.now(UTC)
     carnival = await client.post(
@@ -466,7 +456,7 @@ async def test_the_carnival_limits_registrations_per_phone_per_day_across_its_se
     ],
 )
 async def test_too_many_requests_from_one_address_or_for_one_phone_get_a_429_with_retry_after(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     await publish_and_schedule(client, capacity=10)
     answers = [await client.post("/sessions/s1/registrations", json=person(i)) for i in range(1, 5)]
@@ -503,10 +493,10 @@ async def test_too_many_requests_from_one_address_or_for_one_phone_get_a_429_wit
     assert looked_up.status_code == 429 and "Retry-After" in looked_up.headers
 
 
-async def test_the_qr_link_in_the_answer_works_behind_the_gateway_prefix(client: httpx.AsyncClient) -> None:
+async def test_the_qr_link_in_the_answer_works_behind_the_gateway_prefix(client: ServiceClient) -> None:
     """The embedded start serves this service under /events-public: the ticket link must carry it."""
     await publish_and_schedule(client, capacity=2)
-    app = client.app  # type: ignore[attr-defined]
+    app = client.app
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, root_path="/events-public"),
                                  base_url="http://gateway.test", timeout=60) as behind:
         answer = await behind.post("/sessions/s1/registrations", json=person(1))

@@ -10,8 +10,8 @@ from redpark_events_public.domain.carnival_quota import (
     TakeCarnivalQuota,
     carnival_quota_decider,
 )
-from redpark_events_public.domain.park_time import park_day
-from redpark_platform.decider import DomainError
+from redpark_platform.calendar import park_date
+from redpark_platform.errors import DomainError
 from redpark_platform.testkit import DeciderSpec
 
 spec = DeciderSpec(carnival_quota_decider)
@@ -77,5 +77,5 @@ def test_taking_and_releasing_are_idempotent_per_registration() -> None:
 
 
 def test_the_carnival_day_is_the_parks_day_not_utcs() -> None:
-    assert park_day(datetime(2026, 5, 10, 17, 0, tzinfo=UTC)) == date(2026, 5, 11)  # 01:00 in Shanghai
-    assert park_day(datetime(2026, 5, 10, 15, 59, tzinfo=UTC)) == date(2026, 5, 10)
+    assert park_date(datetime(2026, 5, 10, 17, 0, tzinfo=UTC)) == date(2026, 5, 11)  # 01:00 in Shanghai
+    assert park_date(datetime(2026, 5, 10, 15, 59, tzinfo=UTC)) == date(2026, 5, 10)

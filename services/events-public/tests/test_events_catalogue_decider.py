@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from redpark_contracts.events_public import ActivityPublished, ActivityWithdrawn, RouteStop
 from redpark_events_public.domain.catalogue import PublishActivity, WithdrawActivity, activity_decider
-from redpark_platform.decider import DomainError, InvalidCommand, NotFound
+from redpark_platform.errors import DomainError, InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 spec = DeciderSpec(activity_decider)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import msgspec
+
 from redpark_contracts.events_public import (
     ActivityPublished,
     OpenBaseVisitRequested,

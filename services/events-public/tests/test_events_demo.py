@@ -3,42 +3,22 @@ then read back as the public and the staff see it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from redpark_events_public import demo
-from redpark_events_public.demo import season
-from redpark_events_public.app import create_app
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
 
-SECRET = "events-public-demo-secret-0123456789abcdef01"
-TOKEN = mint_token(SECRET, "park-admin", ["park_admin"])
-PARK = ZoneInfo("Asia/Shanghai")
+from redpark_events_public import demo
+from redpark_events_public.app import create_app
+from redpark_events_public.demo import season
+from redpark_platform.calendar import PARK_TZ as PARK
+from redpark_platform.testkit import ServiceClient
 
 
 @pytest.fixture
-async def app(
-    anew_database: Callable[[str], Any], nats_factory: Callable[[], Any], tmp_path: Path
-) -> AsyncIterator[FastAPI]:
-    settings = Settings(
-        service="events-public",
-        nats_url=nats_factory().url,
-        database_url=await anew_database("events_demo"),
-        timezone="Asia/Shanghai",
-        data_dir=tmp_path,
-        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "jwt.key"),
-        log_level="WARNING",
-    )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
+async def admin(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
+    return await service_client(create_app, roles=("park_admin",), log_level="WARNING")
 
 
 def test_the_plan_puts_the_carnival_week_a_few_days_ahead_with_every_part_on_every_day() -> None:
@@ -61,17 +41,18 @@ def test_the_plan_puts_the_carnival_week_a_few_days_ahead_with_every_part_on_eve
     assert one == two and len({b["phone"] for _, b in one}) == len(one)
 
 
-async def test_the_demo_season_is_loaded_once_and_a_person_can_register_for_the_carnival(app: FastAPI) -> None:
-    transport = httpx.ASGITransport(app=app)
-    assert await demo.load("http://events", TOKEN, transport=transport) is True
-    runtime = app.state.runtime
+async def test_the_demo_season_is_loaded_once_and_a_person_can_register_for_the_carnival(admin: ServiceClient) -> None:
+    transport = httpx.ASGITransport(app=admin.app)
+    token = admin.token(["park_admin"])
+    runtime = admin.runtime
+    assert await demo.load("http://events", token, transport=transport, now=runtime.now()) is True
     last = await runtime.store.last_position()
     for name in runtime.runners:
         assert await runtime.wait_for(name, last, timeout=30), name
-    staff = {"Authorization": f"Bearer {TOKEN}"}
+    staff = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(transport=transport, base_url="http://events", headers=staff) as c:
         catalogue = {a["activity_id"]: a for a in (await c.get("/catalogue")).json()["activities"]}
-        today = datetime.now(PARK).date()
+        today = runtime.today()
 
         carnival = catalogue[season.CARNIVAL]
         assert carnival["kind"] == "science_carnival" and carnival["daily_limit_per_phone"] == 3
@@ -119,5 +100,5 @@ async def test_the_demo_season_is_loaded_once_and_a_person_can_register_for_the_
 
     # Loaded once: a second run writes nothing.
     last = await runtime.store.last_position()
-    assert await demo.load("http://events", TOKEN, transport=transport) is False
+    assert await demo.load("http://events", token, transport=transport) is False
     assert await runtime.store.last_position() == last

@@ -3,38 +3,21 @@ or without Content-Length, and nothing is stored."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
 
-import httpx
 import pytest
-from redpark_events_public.app import create_app
-from redpark_platform.settings import JwtSource, Settings
 
-SECRET = "events-public-hostile-bodies-secret-0123456789ab"
+from redpark_events_public.app import create_app
+from redpark_platform.testkit import ServiceClient
 
 
 @pytest.fixture
-async def client(
-    anew_database: Callable[[str], Any], nats_factory: Callable[[], Any], tmp_path: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    dsn = await anew_database("events_public")
-    settings = Settings(
-        service="events-public", nats_url=nats_factory().url, database_url=dsn, timezone="Asia/Shanghai",
-        data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "jwt.key"), log_level="WARNING",
-    )
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://events.test") as c,
-    ):
-        c.dsn = dsn  # type: ignore[attr-defined]
-        yield c
+async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
+    return await service_client(create_app, log_level="WARNING")
 
 
 @pytest.mark.parametrize("path", ["/sessions/s1/registrations", "/open-base/visits", "/sessions/s1/cancellations"])
-async def test_a_ten_megabyte_body_is_refused_at_once_naming_the_body(client: httpx.AsyncClient, path: str) -> None:
+async def test_a_ten_megabyte_body_is_refused_at_once_naming_the_body(client: ServiceClient, path: str) -> None:
     big = b'{"name": "' + b"x" * (10 * 1024 * 1024) + b'"}'
     r = await client.post(path, content=big, headers={"content-type": "application/json"})
     assert r.status_code == 413, r.text
@@ -42,7 +25,7 @@ async def test_a_ten_megabyte_body_is_refused_at_once_naming_the_body(client: ht
     assert r.json()["errors"][0]["field"] == "body"
 
 
-async def test_a_streamed_body_without_length_is_cut_off_at_the_bound(client: httpx.AsyncClient) -> None:
+async def test_a_streamed_body_without_length_is_cut_off_at_the_bound(client: ServiceClient) -> None:
     sent = 0
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -57,14 +40,14 @@ async def test_a_streamed_body_without_length_is_cut_off_at_the_bound(client: ht
     assert sent <= 17  # 256 KiB in chunks of 16 KiB: nothing beyond the bound was read
     import asyncpg
 
-    conn = await asyncpg.connect(client.dsn)  # type: ignore[attr-defined]
+    conn = await asyncpg.connect(client.settings.database_url)
     try:
         assert await conn.fetchval("SELECT count(*) FROM events") == 0
     finally:
         await conn.close()
 
 
-async def test_a_content_length_that_is_not_a_number_is_a_400(client: httpx.AsyncClient) -> None:
+async def test_a_content_length_that_is_not_a_number_is_a_400(client: ServiceClient) -> None:
     r = await client.post("/open-base/visits", content=b"{}",
                           headers={"content-type": "application/json", "content-length": "abc"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "Content-Length"

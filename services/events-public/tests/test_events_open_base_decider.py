@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+
 from redpark_contracts.events_public import (
     OpenBaseVisitConfirmed,
     OpenBaseVisitDeclined,
@@ -16,7 +17,7 @@ from redpark_events_public.domain.open_base import (
     RequestOpenBaseVisit,
     open_base_decider,
 )
-from redpark_platform.decider import DomainError, InvalidCommand, NotFound
+from redpark_platform.errors import DomainError, InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 spec = DeciderSpec(open_base_decider)

@@ -3,11 +3,10 @@ input, every response as its OpenAPI document says."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+
 from redpark_events_public.app import create_app
 from redpark_platform.testkit.fuzz import fuzz_openapi, fuzz_settings, running
 from redpark_platform.web import mint_token
@@ -17,14 +16,14 @@ STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'])
 
 
 def test_the_events_api_conforms_to_its_openapi_document(
-    pg_dsn: str, nats_factory: Callable[[], Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_dsn: str, nats_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The fuzzer sends hundreds of requests from one address: explore the routes, not the 429.
     for group in ("REGISTER", "CANCEL", "TICKET"):
         monkeypatch.setenv(f"REDPARK_EVENTS_PUBLIC_RATE_{group}_PER_ADDRESS", "100000/minute")
     for group in ("REGISTER", "CANCEL"):
         monkeypatch.setenv(f"REDPARK_EVENTS_PUBLIC_RATE_{group}_PER_PHONE", "100000/minute")
-    app = create_app(fuzz_settings("events-public", pg_dsn, nats_factory().url, tmp_path, SECRET))
+    app = create_app(fuzz_settings("events-public", pg_dsn, nats_url, tmp_path, SECRET))
     app.state.jwt_secret = SECRET
     with running(app, "events-public") as url:
         fuzz_openapi(url, min_operations=20,

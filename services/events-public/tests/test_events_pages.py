@@ -4,20 +4,19 @@ cancellation forms, the staff's sessions, check-in screen and dashboard. No page
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+
 from redpark_events_public.app import create_app
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
 from redpark_platform.web import mint_token
 from redpark_platform.web.auth import SESSION_COOKIE
 
-SECRET = "events-public-pages-tests-secret-0123456789abcdef"
-ORIGIN = {"origin": "http://events.test"}
+SECRET = TEST_JWT_SECRET
+ORIGIN = {"origin": "http://events-public"}  # the test client's own origin
 HIGH_RATE_LIMITS = {
     "REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_ADDRESS": "100000/minute",
     "REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_PHONE": "100000/minute",
@@ -32,44 +31,22 @@ def rate_limits() -> dict[str, str]:
 
 
 @pytest.fixture
-async def client(
-    anew_database: Callable[[str], Any],
-    nats_factory: Callable[[], Any],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    rate_limits: dict[str, str],
-) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch,
+                 rate_limits: dict[str, str]) -> ServiceClient:
     for variable, value in rate_limits.items():
         monkeypatch.setenv(variable, value)
-    settings = Settings(
-        service="events-public",
-        nats_url=nats_factory().url,
-        database_url=await anew_database("events_pages"),
-        timezone="Asia/Shanghai",
-        data_dir=tmp_path,
-        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "jwt.key"),
-        log_level="WARNING",
-    )
-    app = create_app(settings)
-    app.state.jwt_secret = SECRET
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://events.test", timeout=60
-        ) as c,
-    ):
-        yield c
+    return await service_client(create_app, log_level="WARNING")
 
 
 def bearer(role: str = "events_officer") -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', [role])}"}
 
 
-def sign_in(client: httpx.AsyncClient, role: str = "events_officer") -> None:
+def sign_in(client: ServiceClient, role: str = "events_officer") -> None:
     client.cookies.set(SESSION_COOKIE, mint_token(SECRET, "officer-1", [role], None))
 
 
-async def schedule(client: httpx.AsyncClient, session_id: str = "s1", *, capacity: int = 5,
+async def schedule(client: ServiceClient, session_id: str = "s1", *, capacity: int = 5,
                    starts_in: timedelta = timedelta(minutes=30), activity: str = "a1", **extra: Any) -> int:
     now = datetime.now(UTC)
     r = await client.post("/staff/activities", headers=bearer(), json={
@@ -101,7 +78,7 @@ def error_beside(html: str, field: str) -> str:
     return found.group(1)
 
 
-async def register(client: httpx.AsyncClient, session_id: str = "s1", **over: str) -> tuple[str, str]:
+async def register(client: ServiceClient, session_id: str = "s1", **over: str) -> tuple[str, str]:
     """Post the form; returns (ticket code, ticket page URL) from the redirect."""
     r = await client.post(f"/ui/public/sessions/{session_id}", data=form(**over))
     assert r.status_code == 303, r.text
@@ -112,7 +89,7 @@ async def register(client: httpx.AsyncClient, session_id: str = "s1", **over: st
 
 
 async def test_the_public_finds_an_event_and_its_session_with_the_seats_left(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     position = await schedule(client, capacity=7)
     await client.get("/catalogue", params={"after": position})
@@ -132,7 +109,7 @@ async def test_the_public_finds_an_event_and_its_session_with_the_seats_left(
 
 
 async def test_a_registration_gets_its_qr_ticket_and_the_same_phone_again_is_refused_beside_the_field(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     await schedule(client)
     code, location = await register(client, children_ages="7, 10", adults="2")
@@ -163,7 +140,7 @@ async def test_a_registration_gets_its_qr_ticket_and_the_same_phone_again_is_ref
     (form(children_ages="20"), "children_ages", "年满18岁请按成人登记"),
 ])
 async def test_form_errors_are_422_with_the_message_beside_the_field(
-    client: httpx.AsyncClient, data: dict[str, str], field: str, words: str,
+    client: ServiceClient, data: dict[str, str], field: str, words: str,
 ) -> None:
     await schedule(client)
     r = await client.post("/ui/public/sessions/s1", data=data)
@@ -176,7 +153,7 @@ async def test_form_errors_are_422_with_the_message_beside_the_field(
     {"name": "\x00<script>", "phone": "13800138001", "consent": "yes"}, {"children_ages": "1e9"},
     {"consent": ["yes", "no"]},  # type: ignore[dict-item]
 ])
-async def test_garbage_form_input_never_500s(client: httpx.AsyncClient, data: dict[str, Any]) -> None:
+async def test_garbage_form_input_never_500s(client: ServiceClient, data: dict[str, Any]) -> None:
     await schedule(client)
     r = await client.post("/ui/public/sessions/s1", data=data)
     assert r.status_code in (303, 409, 422), r.text
@@ -187,7 +164,7 @@ async def test_garbage_form_input_never_500s(client: httpx.AsyncClient, data: di
     assert odd.status_code == 404
 
 
-async def test_a_full_session_shows_the_waiting_list_position(client: httpx.AsyncClient) -> None:
+async def test_a_full_session_shows_the_waiting_list_position(client: ServiceClient) -> None:
     await schedule(client, capacity=1)
     await register(client, phone="13800138001")
     code, location = await register(client, phone="13800138002")
@@ -197,7 +174,7 @@ async def test_a_full_session_shows_the_waiting_list_position(client: httpx.Asyn
     assert "qr.png" not in ticket.text  # no ticket to show at the door yet
 
 
-async def test_cancel_by_ticket_code_and_phone(client: httpx.AsyncClient) -> None:
+async def test_cancel_by_ticket_code_and_phone(client: ServiceClient) -> None:
     await schedule(client)
     code, location = await register(client)
     ticket = await client.get(location)
@@ -222,7 +199,7 @@ async def test_cancel_by_ticket_code_and_phone(client: httpx.AsyncClient) -> Non
 @pytest.mark.parametrize(
     "rate_limits", [{**HIGH_RATE_LIMITS, "REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_PHONE": "2/minute"}]
 )
-async def test_the_public_apis_rate_limit_counts_the_page_posts_too(client: httpx.AsyncClient) -> None:
+async def test_the_public_apis_rate_limit_counts_the_page_posts_too(client: ServiceClient) -> None:
     await schedule(client)
     await schedule(client, "s2")
     await register(client)  # 1
@@ -234,7 +211,7 @@ async def test_the_public_apis_rate_limit_counts_the_page_posts_too(client: http
     assert "该手机号的请求过于频繁" in error_beside(third.text, "phone")
 
 
-async def test_staff_pages_need_a_sign_in_and_show_live_counts_and_history(client: httpx.AsyncClient) -> None:
+async def test_staff_pages_need_a_sign_in_and_show_live_counts_and_history(client: ServiceClient) -> None:
     await schedule(client, capacity=3)
     code, location = await register(client)
     await client.get(location)  # waits for the read model
@@ -255,7 +232,7 @@ async def test_staff_pages_need_a_sign_in_and_show_live_counts_and_history(clien
     assert (await client.get("/ui/sessions/nope")).status_code == 404
 
 
-async def test_check_in_outcomes_in_big_chinese_words(client: httpx.AsyncClient) -> None:
+async def test_check_in_outcomes_in_big_chinese_words(client: ServiceClient) -> None:
     await schedule(client)
     await schedule(client, "s2")
     code, _ = await register(client)
@@ -286,7 +263,7 @@ async def test_check_in_outcomes_in_big_chinese_words(client: httpx.AsyncClient)
     assert foreign.status_code == 403
 
 
-async def test_check_in_before_the_door_opens_says_why(client: httpx.AsyncClient) -> None:
+async def test_check_in_before_the_door_opens_says_why(client: ServiceClient) -> None:
     await schedule(client, starts_in=timedelta(hours=3))
     code, _ = await register(client)
     sign_in(client)
@@ -296,7 +273,7 @@ async def test_check_in_before_the_door_opens_says_why(client: httpx.AsyncClient
 
 
 async def test_the_dashboard_counts_upcoming_sessions_and_charts_their_registrations(
-    client: httpx.AsyncClient,
+    client: ServiceClient,
 ) -> None:
     await schedule(client, capacity=1)
     await register(client, phone="13800138001")

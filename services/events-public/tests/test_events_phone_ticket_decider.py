@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+from redpark_events_public.application.phone_hashing import phone_hash
 from redpark_events_public.domain.phone import mask_phone, normalise_phone
 from redpark_events_public.domain.ticket import (
     ALPHABET,
@@ -11,8 +13,7 @@ from redpark_events_public.domain.ticket import (
     new_ticket_code,
     normalise_ticket_code,
 )
-from redpark_events_public.application.phone_hashing import phone_hash
-from redpark_platform.decider import InvalidCommand
+from redpark_platform.errors import InvalidCommand
 
 
 @pytest.mark.parametrize(

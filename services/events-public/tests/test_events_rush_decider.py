@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from redpark_contracts.events_public import (
     RegistrationCancelled,
     RegistrationPromoted,

@@ -9,46 +9,34 @@ the real service, restart it over the same database, and use the session and the
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+
 from redpark_events_public.app import create_app
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.settings import Settings
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, run_service
 from redpark_platform.web import mint_token
 
-SECRET = "events-public-sealed-lookalike-secret-0123456789"
+SECRET = TEST_JWT_SECRET
 LOOKALIKE = "sealed:v1:A"
 
 
 @pytest.fixture
-async def service(
-    anew_database: Callable[[str], Any], nats_factory: Callable[[], Any], tmp_path: Path
-) -> AsyncIterator[Callable[[], Any]]:
-    nats_url = nats_factory().url
-    dsn = await anew_database("events_public")
-    settings = Settings(
-        service="events-public", nats_url=nats_url, database_url=dsn, timezone="Asia/Shanghai",
-        data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "jwt.key"), log_level="WARNING",
-    )
+async def service(settings_for: Callable[..., Awaitable[Settings]]) -> Callable[[], Any]:
+    settings = await settings_for("events-public", log_level="WARNING")
 
-    @asynccontextmanager
-    async def running() -> AsyncIterator[httpx.AsyncClient]:
+    def running() -> AbstractAsyncContextManager[ServiceClient]:
         """One run of the service process: a fresh app over the same database and NATS."""
-        app = create_app(settings)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://events.test") as c,
-        ):
-            yield c
+        return run_service(create_app, settings)
 
-    running.dsn = dsn  # type: ignore[attr-defined]
-    yield running
+    running.dsn = settings.database_url  # type: ignore[attr-defined]
+    return running
 
 
 def staff() -> dict[str, str]:

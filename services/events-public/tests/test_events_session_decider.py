@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from redpark_contracts.events_public import (
     CheckedIn,
     NoShowsCounted,
@@ -25,7 +26,7 @@ from redpark_events_public.domain.session_commands import (
     ScheduleSession,
 )
 from redpark_events_public.domain.session_state import Session
-from redpark_platform.decider import DomainError, InvalidCommand, NotFound
+from redpark_platform.errors import DomainError, InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 spec = DeciderSpec(session_decider)

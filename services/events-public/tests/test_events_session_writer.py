@@ -8,12 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
+
 from redpark_contracts.events_public import (
     RegistrationConfirmed,
     RegistrationPromoted,
     RegistrationWaitlisted,
     registry,
 )
+from redpark_events_public.application.session_writer import SessionWriter, SessionWriters
 from redpark_events_public.domain.registration import Confirmed, Refused, Waitlisted
 from redpark_events_public.domain.session import session_decider
 from redpark_events_public.domain.session_commands import (
@@ -23,8 +25,7 @@ from redpark_events_public.domain.session_commands import (
     ScheduleSession,
 )
 from redpark_events_public.domain.session_state import Session
-from redpark_events_public.application.session_writer import SessionWriter, SessionWriters
-from redpark_platform.decider import DomainError
+from redpark_platform.errors import DomainError
 from redpark_platform.personal import ERASED
 from redpark_platform.store import EventStore
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from redpark_contracts.events_public import (
     VolunteerActivityScheduled,
     VolunteerHoursRecorded,
@@ -20,7 +21,7 @@ from redpark_events_public.domain.volunteer import (
     volunteer_decider,
     volunteer_year,
 )
-from redpark_platform.decider import DomainError, InvalidCommand, NotFound
+from redpark_platform.errors import DomainError, InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 spec = DeciderSpec(volunteer_decider)

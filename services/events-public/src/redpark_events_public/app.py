@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+
 from redpark_contracts.events_public import registry
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 
 from .api import open_base, public, staff, volunteer
-from .application import EventsPublic, events_public
+from .application import EventsPublic
 from .pages import public as public_pages
 from .pages import staff as staff_pages
 from .projections.catalogue import CatalogueProjection
@@ -25,9 +26,11 @@ async def _start(runtime: Runtime) -> None:
 
 
 async def _stop(runtime: Runtime) -> None:
-    layer = events_public(runtime)
-    if layer is not None:
-        await layer.close()
+    try:
+        layer = runtime.layer(EventsPublic)
+    except LookupError:  # the start failed before the layer was attached: nothing to close
+        return
+    await layer.close()
 
 
 def service_spec() -> ServiceSpec:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
+
 from redpark_contracts.events_public import ActivityKind, RouteStop
 
 from ..queries.views import ActivityView
@@ -88,12 +89,6 @@ class NewSession(msgspec.Struct, frozen=True, kw_only=True):
 
 class CheckInRequest(msgspec.Struct, frozen=True, kw_only=True):
     ticket_code: Annotated[str, msgspec.Meta(max_length=20)]
-
-
-class Done(msgspec.Struct, frozen=True, kw_only=True):
-    """The command was applied; `position` is for read-your-writes (`after`)."""
-
-    position: int
 
 
 # --- volunteer activities ----------------------------------------------------------------------

@@ -1,52 +1,58 @@
-"""Dependencies shared by the routes, as `Annotated` aliases so routes read as plain signatures."""
+"""Dependencies shared by the routes, as `Annotated` aliases so routes read as plain signatures.
+
+The service edge itself (the layer by type, `?after=` read-your-writes) is the platform's
+(`redpark_platform.web.edge`); what is here is this service's: its roles, its read models and its
+rate limits."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import msgspec
-from fastapi import Depends, Query, Request
-from redpark_platform.decider import DomainError
+from fastapi import Request
+
+from redpark_platform.errors import DomainError
 from redpark_platform.runtime import Runtime
-from redpark_platform.web import Principal, require_roles
+from redpark_platform.web import MsgspecResponse, Principal, require_roles
+from redpark_platform.web.edge import ReadYourWrites, layer_of
 from redpark_platform.web.ratelimit import RateLimit, rate_limited
 
-from ..application import EventsPublic, events_public
+from ..application import EventsPublic
 from ..domain.phone import normalise_phone
+from ..projections.catalogue import CatalogueProjection
+from ..projections.open_base import OpenBaseProjection
+from ..projections.volunteer import VolunteerProjection
 
-CATALOGUE = "events_public_catalogue"
+CATALOGUE = CatalogueProjection.name
+VOLUNTEER = VolunteerProjection.name
+OPEN_BASE = OpenBaseProjection.name
+# The position of this service's events the read model had applied when the answer was read: the
+# answer shows at least that. A client that asked for `?after=` compares it to see whether the
+# bounded wait ran out first (the answer is then a little behind, never silently).
+READ_MODEL_POSITION = "Read-Model-Position"
 
-
-def layer_of(request: Request) -> EventsPublic:
-    runtime: Runtime = request.app.state.runtime
-    layer = events_public(runtime)
-    if layer is None:
-        raise RuntimeError("the events-public layer is not attached: the app has not started")
-    return layer
-
-
-async def _events_public(request: Request) -> EventsPublic:
-    # async, and not through the sync RuntimeDep: FastAPI runs a sync dependency in a worker
-    # thread, two thread hops per request that cost a rush a noticeable share of its CPU.
-    return layer_of(request)
-
-
-App = Annotated[EventsPublic, Depends(_events_public)]
+App = layer_of(EventsPublic)
 EventsStaff = Annotated[Principal, require_roles("events_officer", "park_admin")]
 EventsReader = Annotated[Principal, require_roles("events_officer", "park_admin", "auditor")]
-After = Annotated[
-    int | None,
-    Query(
-        ge=0,
-        description="Wait (bounded) until the read model has applied this "
-        "position, as returned by a command: read your own writes.",
-    ),
-]
+CatalogueFresh = Annotated[bool, ReadYourWrites(CATALOGUE)]
+VolunteerFresh = Annotated[bool, ReadYourWrites(VOLUNTEER)]
+OpenBaseFresh = Annotated[bool, ReadYourWrites(OPEN_BASE)]
 
 
-async def caught_up(app: EventsPublic, after: int | None, projection: str = CATALOGUE) -> None:
-    await app.runtime.wait_for(projection, after)
+def layer_in(request: Request) -> EventsPublic:
+    """The layer outside a dependency (rate-limit keys): the one `EventsPublic.attach` added."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime.layer(EventsPublic)
+
+
+async def read_model_answer(runtime: Runtime, projection: str, read: Awaitable[msgspec.Struct]
+                            ) -> MsgspecResponse:
+    """`read`'s answer with the position its read model had reached before it was read."""
+    reached = await runtime.runners[projection].position(runtime.spec.name)
+    response = MsgspecResponse(await read)
+    response.headers[READ_MODEL_POSITION] = str(reached)
+    return response
 
 
 # --- rate limits of the public routes ------------------------------------------------------------
@@ -57,7 +63,7 @@ def rate_limit_of(group: str) -> Callable[[Request], RateLimit]:
 
     def configured(request: Request) -> RateLimit:
         # Read from the environment at startup (EventsPublic.attach), hence looked up per request.
-        return layer_of(request).rate_limits[group]
+        return layer_in(request).rate_limits[group]
 
     return configured
 
@@ -70,10 +76,11 @@ async def _phone_key(request: Request) -> str | None:
         number = normalise_phone(body["phone"] if isinstance(body, dict) else "")
     except (msgspec.DecodeError, KeyError, TypeError, DomainError):
         return None
-    return layer_of(request).hash_phone(number)
+    return layer_in(request).hash_phone(number)
 
 
-_PER_PHONE: dict[str, Any] = {"key": _phone_key, "key_field": "phone", "key_name": "this phone number", "key_name_zh": "该手机号"}
+_PER_PHONE: dict[str, Any] = {"key": _phone_key, "key_field": "phone", "key_name": "this phone number",
+                              "key_name_zh": "该手机号"}
 RegistrationLimit = rate_limited(rate_limit_of("registration"), **_PER_PHONE)
 CancellationLimit = rate_limited(rate_limit_of("cancellation"), **_PER_PHONE)
 TicketLimit = rate_limited(rate_limit_of("ticket"))

@@ -6,18 +6,19 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, accepted
 
 from ..queries import open_base as open_base_queries
 from ..queries.views import OpenBaseDayView
-from .bodies import Done, NewOpenBaseVisit, OpenBaseDecision, OpenBaseVisitAnswer
-from .deps import After, App, EventsReader, EventsStaff, caught_up
+from .bodies import NewOpenBaseVisit, OpenBaseDecision, OpenBaseVisitAnswer
+from .deps import OPEN_BASE, App, EventsReader, EventsStaff, OpenBaseFresh, read_model_answer
 
 public = APIRouter(prefix="/open-base", tags=["open base"])
 staff = APIRouter(prefix="/staff/open-base", tags=["open base"])
 
 BookingId = Annotated[str, Path(max_length=64)]
-OPEN_BASE = "events_public_open_base"
 NewVisitBody = Annotated[
     NewOpenBaseVisit,
     Body(
@@ -54,20 +55,19 @@ async def request_visit(app: App, body: NewVisitBody) -> MsgspecResponse:
     )
 
 
-@staff.post("/visits/{booking_id}/confirmation", responses=response_schema(Done), summary="Confirm a visit")
+@staff.post("/visits/{booking_id}/confirmation", responses=response_schema(Accepted), summary="Confirm a visit")
 async def confirm(app: App, who: EventsStaff, booking_id: BookingId, body: DecisionBody) -> MsgspecResponse:
     result = await app.open_base.confirm(booking_id, day=body.day, by=who.subject)
-    return MsgspecResponse(Done(position=result.position))
+    return accepted(result, booking_id)
 
 
-@staff.post("/visits/{booking_id}/decline", responses=response_schema(Done), summary="Decline a visit")
+@staff.post("/visits/{booking_id}/decline", responses=response_schema(Accepted), summary="Decline a visit")
 async def decline(app: App, who: EventsStaff, booking_id: BookingId, body: DecisionBody) -> MsgspecResponse:
     result = await app.open_base.decline(booking_id, day=body.day, reason=body.reason, by=who.subject)
-    return MsgspecResponse(Done(position=result.position))
+    return accepted(result, booking_id)
 
 
 @staff.get("/days/{day}", responses=response_schema(OpenBaseDayView), summary="A day's bookings")
-async def day_view(app: App, who: EventsReader, day: date, after: After = None) -> MsgspecResponse:
-    await caught_up(app, after, OPEN_BASE)
-    view = await open_base_queries.open_base_day(app.runtime.pool, day, app.open_base.daily_capacity)
-    return MsgspecResponse(view)
+async def day_view(app: App, who: EventsReader, day: date, fresh: OpenBaseFresh) -> MsgspecResponse:
+    view = open_base_queries.open_base_day(app.runtime.pool, day, app.open_base.daily_capacity)
+    return await read_model_answer(app.runtime, OPEN_BASE, view)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
+
 from redpark_contracts.events_public import RegistrationCancelled, RegistrationPromoted
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.ratelimit import RATE_LIMITED
 
+from ..application import EventsPublic
 from ..domain.registration import Confirmed, Waitlisted
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
 from ..queries import catalogue as catalogue_queries
@@ -21,7 +23,7 @@ from .bodies import (
     NewRegistration,
     RegistrationAnswer,
 )
-from .deps import After, App, CancellationLimit, RegistrationLimit, TicketLimit, caught_up
+from .deps import CATALOGUE, App, CancellationLimit, CatalogueFresh, RegistrationLimit, TicketLimit, read_model_answer
 from .ticket_qr import ticket_qr_png
 
 router = APIRouter(tags=["public"])
@@ -41,17 +43,19 @@ CancellationBody = Annotated[
 
 
 @router.get("/catalogue", responses=response_schema(Catalogue), summary="Activities and their sessions")
-async def catalogue(app: App, after: After = None) -> MsgspecResponse:
-    await caught_up(app, after)
-    return MsgspecResponse(Catalogue(activities=await catalogue_queries.catalogue(app.runtime.pool)))
+async def catalogue(app: App, fresh: CatalogueFresh) -> MsgspecResponse:
+    return await read_model_answer(app.runtime, CATALOGUE, _catalogue(app))
+
+
+async def _catalogue(app: EventsPublic) -> Catalogue:
+    return Catalogue(activities=await catalogue_queries.catalogue(app.runtime.pool))
 
 
 @router.get(
     "/sessions/{session_id}", responses=response_schema(SessionView), summary="A session and its free seats"
 )
-async def session(app: App, session_id: SessionId, after: After = None) -> MsgspecResponse:
-    await caught_up(app, after)
-    return MsgspecResponse(await catalogue_queries.session(app.runtime.pool, session_id))
+async def session(app: App, session_id: SessionId, fresh: CatalogueFresh) -> MsgspecResponse:
+    return await read_model_answer(app.runtime, CATALOGUE, catalogue_queries.session(app.runtime.pool, session_id))
 
 
 @router.post(
@@ -112,13 +116,10 @@ async def cancel(app: App, session_id: SessionId, body: CancellationBody) -> Msg
     responses={**response_schema(TicketView), **RATE_LIMITED},
     summary="A ticket's status and waiting-list position",
 )
-async def ticket(
-    app: App, session_id: SessionId, ticket_code: TicketCode, after: After = None
-) -> MsgspecResponse:
-    await caught_up(app, after)
-    return MsgspecResponse(
-        await registration_queries.ticket(app.runtime.pool, session_id, normalise_ticket_code(ticket_code))
-    )
+async def ticket(app: App, session_id: SessionId, ticket_code: TicketCode, fresh: CatalogueFresh) -> MsgspecResponse:
+    code = normalise_ticket_code(ticket_code)
+    view = registration_queries.ticket(app.runtime.pool, session_id, code)
+    return await read_model_answer(app.runtime, CATALOGUE, view)
 
 
 @router.get(
@@ -128,10 +129,7 @@ async def ticket(
     responses={200: {"content": {"image/png": {}}, "description": "A PNG image"}, **RATE_LIMITED},
     response_class=Response,
 )
-async def ticket_qr(
-    app: App, session_id: SessionId, ticket_code: TicketCode, after: After = None
-) -> Response:
-    await caught_up(app, after)
+async def ticket_qr(app: App, session_id: SessionId, ticket_code: TicketCode, fresh: CatalogueFresh) -> Response:
     view = await registration_queries.ticket(app.runtime.pool, session_id, normalise_ticket_code(ticket_code))
     return Response(
         ticket_qr_png(session_id, view.ticket_code),

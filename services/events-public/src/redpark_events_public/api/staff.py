@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
+
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, accepted
 
 from ..queries import registrations as registration_queries
 from ..queries.views import SessionRegistrations
-from .bodies import CheckInRequest, Done, NewActivity, NewSession
-from .deps import After, App, EventsReader, EventsStaff, caught_up
+from .bodies import CheckInRequest, NewActivity, NewSession
+from .deps import CATALOGUE, App, CatalogueFresh, EventsReader, EventsStaff, read_model_answer
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
@@ -35,7 +37,7 @@ CheckInBody = Annotated[CheckInRequest, Body(CheckInRequest, example=CheckInRequ
     "/activities",
     status_code=201,
     dependencies=[Idempotent],
-    responses=response_schema(Done, status=201),
+    responses=response_schema(Accepted, status=201),
     summary="Publish an activity in the catalogue",
 )
 async def publish_activity(app: App, who: EventsStaff, body: NewActivityBody) -> MsgspecResponse:
@@ -50,14 +52,14 @@ async def publish_activity(app: App, who: EventsStaff, body: NewActivityBody) ->
         route=list(body.route),
         daily_limit_per_phone=body.daily_limit_per_phone,
     )
-    return MsgspecResponse(Done(position=result.position), status_code=201)
+    return accepted(result, body.activity_id, status=201)
 
 
 @router.post(
     "/sessions",
     status_code=201,
     dependencies=[Idempotent],
-    responses=response_schema(Done, status=201),
+    responses=response_schema(Accepted, status=201),
     summary="Schedule a session of an activity",
 )
 async def schedule_session(app: App, who: EventsStaff, body: NewSessionBody) -> MsgspecResponse:
@@ -75,23 +77,23 @@ async def schedule_session(app: App, who: EventsStaff, body: NewSessionBody) -> 
         max_party_size=body.max_party_size,
         waitlist_limit=body.waitlist_limit,
     )
-    return MsgspecResponse(Done(position=result.position), status_code=201)
+    return accepted(result, body.session_id, status=201)
 
 
-@router.post("/sessions/{session_id}/check-ins", responses=response_schema(Done), summary="Check a ticket in")
+@router.post("/sessions/{session_id}/check-ins", responses=response_schema(Accepted), summary="Check a ticket in")
 async def check_in(app: App, who: EventsStaff, session_id: SessionId, body: CheckInBody) -> MsgspecResponse:
     result = await app.sessions.check_in(session_id, body.ticket_code)
-    return MsgspecResponse(Done(position=result.position))
+    return accepted(result, session_id)
 
 
 @router.post(
     "/sessions/{session_id}/no-shows",
-    responses=response_schema(Done),
+    responses=response_schema(Accepted),
     summary="Count the no-shows once the session is over",
 )
 async def count_no_shows(app: App, who: EventsStaff, session_id: SessionId) -> MsgspecResponse:
     result = await app.sessions.count_no_shows(session_id)
-    return MsgspecResponse(Done(position=result.position))
+    return accepted(result, session_id)
 
 
 @router.get(
@@ -99,8 +101,6 @@ async def count_no_shows(app: App, who: EventsStaff, session_id: SessionId) -> M
     responses=response_schema(SessionRegistrations),
     summary="A session's registrations (no names or phones)",
 )
-async def registrations(
-    app: App, who: EventsReader, session_id: SessionId, after: After = None
-) -> MsgspecResponse:
-    await caught_up(app, after)
-    return MsgspecResponse(await registration_queries.session_registrations(app.runtime.pool, session_id))
+async def registrations(app: App, who: EventsReader, session_id: SessionId, fresh: CatalogueFresh) -> MsgspecResponse:
+    listing = registration_queries.session_registrations(app.runtime.pool, session_id)
+    return await read_model_answer(app.runtime, CATALOGUE, listing)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+
 from redpark_platform.web import (
     Body,
     Idempotent,
@@ -18,12 +19,13 @@ from redpark_platform.web import (
     require_roles,
     response_schema,
 )
+from redpark_platform.web.edge import Accepted, accepted
 
 from ..application import EventsPublic
 from ..queries import volunteer as volunteer_queries
 from ..queries.views import VolunteerYearReport
-from .bodies import Done, NewVolunteerActivity, VolunteerHours, VolunteerMember
-from .deps import After, App, caught_up
+from .bodies import NewVolunteerActivity, VolunteerHours, VolunteerMember
+from .deps import VOLUNTEER, App, VolunteerFresh, read_model_answer
 
 router = APIRouter(prefix="/staff/volunteer-activities", tags=["volunteer"])
 
@@ -35,7 +37,6 @@ MemberBody = Annotated[VolunteerMember, Body(VolunteerMember, example=VolunteerM
 HoursBody = Annotated[
     VolunteerHours, Body(VolunteerHours, example=VolunteerHours(member_id="m-1024", hours=3.5))
 ]
-VOLUNTEER = "events_public_volunteer"
 
 
 async def _check_organizer(app: EventsPublic, who: Principal, activity_id: str) -> None:
@@ -48,7 +49,7 @@ async def _check_organizer(app: EventsPublic, who: Principal, activity_id: str) 
     "",
     status_code=201,
     dependencies=[Idempotent],
-    responses=response_schema(Done, status=201),
+    responses=response_schema(Accepted, status=201),
     summary="Schedule a volunteer activity",
 )
 async def schedule(app: App, who: Organizer, body: NewVolunteerActivityBody) -> MsgspecResponse:
@@ -63,39 +64,39 @@ async def schedule(app: App, who: Organizer, body: NewVolunteerActivityBody) -> 
         ends_at=body.ends_at,
         volunteer_slots=body.volunteer_slots,
     )
-    return MsgspecResponse(Done(position=result.position), status_code=201)
+    return accepted(result, body.activity_id, status=201)
 
 
 @router.post(
     "/{activity_id}/sign-ups",
     status_code=201,
-    responses=response_schema(Done, status=201),
+    responses=response_schema(Accepted, status=201),
     summary="Sign a member up (by member id)",
 )
 async def sign_up(app: App, who: Organizer, activity_id: ActivityId, body: MemberBody) -> MsgspecResponse:
     await _check_organizer(app, who, activity_id)
     result = await app.volunteering.sign_up(activity_id, body.member_id)
-    return MsgspecResponse(Done(position=result.position), status_code=201)
+    return accepted(result, activity_id, status=201)
 
 
 @router.post(
-    "/{activity_id}/withdrawals", responses=response_schema(Done), summary="Withdraw a member's sign-up"
+    "/{activity_id}/withdrawals", responses=response_schema(Accepted), summary="Withdraw a member's sign-up"
 )
 async def withdraw(app: App, who: Organizer, activity_id: ActivityId, body: MemberBody) -> MsgspecResponse:
     await _check_organizer(app, who, activity_id)
     result = await app.volunteering.withdraw(activity_id, body.member_id)
-    return MsgspecResponse(Done(position=result.position))
+    return accepted(result, activity_id)
 
 
 @router.post(
-    "/{activity_id}/hours", responses=response_schema(Done), summary="Record a member's hours afterwards"
+    "/{activity_id}/hours", responses=response_schema(Accepted), summary="Record a member's hours afterwards"
 )
 async def record_hours(app: App, who: Organizer, activity_id: ActivityId, body: HoursBody) -> MsgspecResponse:
     await _check_organizer(app, who, activity_id)
     result = await app.volunteering.record_hours(
         activity_id, body.member_id, hours=body.hours, by=who.subject
     )
-    return MsgspecResponse(Done(position=result.position))
+    return accepted(result, activity_id)
 
 
 @router.get(
@@ -104,14 +105,9 @@ async def record_hours(app: App, who: Organizer, activity_id: ActivityId, body: 
     summary="The year's activities per organizer against the plan's minimum",
 )
 async def report(
-    app: App, who: Reader, year: Annotated[int, Query(ge=2000, le=2100)], after: After = None
+    app: App, who: Reader, year: Annotated[int, Query(ge=2000, le=2100)], fresh: VolunteerFresh
 ) -> MsgspecResponse:
-    await caught_up(app, after, VOLUNTEER)
-    return MsgspecResponse(
-        await volunteer_queries.volunteer_year_report(
-            app.runtime.pool,
-            year=year,
-            minimum=app.volunteering.yearly_minimum,
-            tz=app.runtime.settings.timezone,
-        )
+    report = volunteer_queries.volunteer_year_report(
+        app.runtime.pool, year=year, minimum=app.volunteering.yearly_minimum, tz=app.runtime.settings.timezone
     )
+    return await read_model_answer(app.runtime, VOLUNTEER, report)

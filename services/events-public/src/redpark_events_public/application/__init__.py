@@ -8,6 +8,6 @@ per-session single writer (`session_writer.py`) is here too: it is how a session
 loaded, decided and appended, one batch per append.
 """
 
-from .layer import EventsPublic, events_public
+from .layer import EventsPublic
 
-__all__ = ["EventsPublic", "events_public"]
+__all__ = ["EventsPublic"]

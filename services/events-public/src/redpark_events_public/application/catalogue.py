@@ -6,11 +6,11 @@ import dataclasses
 from dataclasses import dataclass
 
 from redpark_contracts.events_public import ActivityKind, RouteStop
-from redpark_platform.decider import DomainError, InvalidCommand, NotFound
 from redpark_platform.runtime import Runtime
 from redpark_platform.store import AppendResult
 
 from ..domain.catalogue import Activity, PublishActivity, activity_decider, activity_stream
+from ..domain.errors import ERRORS
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Catalogue:
     async def activity(self, activity_id: str, *, field: str = "activity_id") -> Activity:
         state = await self.runtime.state(activity_stream(activity_id), activity_decider)
         if not isinstance(state, Activity):
-            raise NotFound("activity.not_found", "No such activity.", detail_zh="活动不存在。", field=field)
+            raise ERRORS.error("activity.not_found", field=field)
         return state
 
     async def publish(
@@ -42,12 +42,7 @@ class Catalogue:
         if carnival_id:
             carnival = await self.activity(carnival_id, field="carnival_id")
             if carnival.kind != "science_carnival":
-                raise InvalidCommand(
-                    "activity.not_a_carnival",
-                    "carnival_id must name a science carnival week.",
-                    detail_zh="所属活动必须是科技嘉年华周。",
-                    field="carnival_id",
-                )
+                raise ERRORS.error("activity.not_a_carnival", field="carnival_id")
         command = PublishActivity(
             activity_id=activity_id,
             kind=kind,
@@ -66,12 +61,7 @@ class Catalogue:
         """An activity that takes new sessions: published and not withdrawn."""
         activity = await self.activity(activity_id)
         if activity.withdrawn:
-            raise DomainError(
-                "activity.withdrawn",
-                "The activity was withdrawn; it takes no new sessions.",
-                detail_zh="该活动已撤下，不能再安排场次。",
-                field="activity_id",
-            )
+            raise ERRORS.error("activity.withdrawn", field="activity_id")
         return activity
 
     async def carnival_daily_limit(self, carnival_id: str) -> int | None:

@@ -16,8 +16,6 @@ from .session_writer import SessionWriters
 from .sessions import Sessions
 from .volunteer import Volunteering
 
-_EXTRAS_KEY = "events_public"
-
 
 @dataclass
 class EventsPublic:
@@ -44,7 +42,7 @@ class EventsPublic:
             volunteering=Volunteering(runtime, settings.volunteer_minimum()),
             rate_limits=settings.rate_limits(),
         )
-        runtime.extras[_EXTRAS_KEY] = layer
+        runtime.add_layer(layer)  # found by type: `runtime.layer(EventsPublic)`, `layer_of(EventsPublic)`
         return layer
 
     async def close(self) -> None:
@@ -56,8 +54,3 @@ class EventsPublic:
     def hash_phone(self, normalised: str) -> str:
         return self.sessions.hash_phone(normalised)
 
-
-def events_public(runtime: Runtime) -> EventsPublic | None:
-    """The layer `attach` built for this runtime (None before startup finished)."""
-    layer: EventsPublic | None = runtime.extras.get(_EXTRAS_KEY)
-    return layer

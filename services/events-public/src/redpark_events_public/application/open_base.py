@@ -40,7 +40,6 @@ class OpenBase:
                 group_size=group_size,
                 daily_capacity=self.daily_capacity,
                 now=self.runtime.now(),
-                tz=self.runtime.settings.timezone,
             )
         )
         return booking_id, result

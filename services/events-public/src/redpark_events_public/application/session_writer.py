@@ -26,9 +26,10 @@ from typing import Any
 
 from redpark_contracts.events_public import SessionEvent
 from redpark_platform.actor import acting_as, current_actor
-from redpark_platform.decider import DomainError, TooManyConflicts
+from redpark_platform.errors import DomainError
 from redpark_platform.store import AppendResult, ConcurrencyConflict, EventStore
 
+from ..domain.errors import ERRORS
 from ..domain.registration import Outcome, decide_registrations
 from ..domain.session import decide, session_decider
 from ..domain.session_commands import Register, RegisterBatch, SessionCommand
@@ -43,15 +44,8 @@ class RegistrationResult:
     position: int  # global position the caller can wait for (0 when nothing was stored)
 
 
-class WriterClosed(DomainError):
-    status = 503
-
-    def __init__(self) -> None:
-        super().__init__(
-            "service.stopping",
-            "The service is restarting; try again in a moment.",
-            detail_zh="服务正在重启，请稍后重试。",
-        )
+def _writer_closed() -> DomainError:
+    return ERRORS.error("service.stopping")
 
 
 @dataclass
@@ -107,13 +101,13 @@ class SessionWriter:
         while self._queue:
             item = self._queue.popleft()
             if not item.future.done():
-                item.future.set_exception(WriterClosed())
+                item.future.set_exception(_writer_closed())
 
     # --- the task ----------------------------------------------------------------------------
 
     async def _submit(self, command: SessionCommand) -> Any:
         if self._closed:
-            raise WriterClosed()
+            raise _writer_closed()
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._queue.append(_Item(command, future, current_actor()))
         self._wake.set()
@@ -136,7 +130,7 @@ class SessionWriter:
                 except asyncio.CancelledError:
                     for item in items:
                         if not item.future.done():
-                            item.future.set_exception(WriterClosed())
+                            item.future.set_exception(_writer_closed())
                     raise
                 except Exception as exc:  # noqa: BLE001 - the callers get it; the writer goes on
                     self._state = None  # the append may or may not have happened: re-read
@@ -219,12 +213,9 @@ class SessionWriter:
         raise _exhausted(self.stream_id)
 
 
-def _exhausted(stream_id: str) -> TooManyConflicts:
-    return TooManyConflicts(
-        "concurrency.exhausted",
-        f"stream {stream_id} kept changing; the command was not applied, try again",
-        detail_zh="数据正在被他人修改，本次操作未生效，请重试",
-    )
+def _exhausted(stream_id: str) -> DomainError:
+    # The same refusal as the platform's run_decider gives after its retries.
+    return ERRORS.error("concurrency.exhausted", stream_id=stream_id)
 
 
 class SessionWriters:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from redpark_contracts.events_public import RegistrationCancelled
-from redpark_platform.decider import NotFound
+from redpark_platform.calendar import park_date
 from redpark_platform.runtime import Runtime
 from redpark_platform.store import AppendResult
 
@@ -23,7 +23,7 @@ from ..domain.carnival_quota import (
     carnival_quota_decider,
     carnival_quota_stream,
 )
-from ..domain.park_time import park_day
+from ..domain.errors import ERRORS
 from ..domain.phone import normalise_phone
 from ..domain.registration import Outcome, Refused
 from ..domain.session_commands import (
@@ -59,9 +59,7 @@ class Sessions:
         state = await writer.state()
         if not isinstance(state, Session):
             await self.writers.discard(session_id)
-            raise NotFound(
-                "session.not_found", "No such session.", detail_zh="场次不存在。", field="session_id"
-            )
+            raise ERRORS.error("session.not_found", field="session_id")
         return writer, state
 
     async def schedule(
@@ -188,7 +186,7 @@ class Sessions:
             TakeCarnivalQuota(
                 carnival_id=carnival_id,
                 phone_hash=hashed,
-                day=park_day(state.plan.starts_at, self.runtime.settings.timezone),
+                day=park_date(state.plan.starts_at, self.runtime.settings.timezone),
                 registration_id=registration_id,
                 session_id=state.plan.session_id,
                 daily_limit=limit,

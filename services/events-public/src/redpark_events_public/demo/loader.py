@@ -15,7 +15,9 @@ from typing import Any
 
 import httpx
 
-from .season import CARNIVAL, PARK_TZ, catalogue_plan, open_base_plan, registrations_plan, volunteer_plan
+from redpark_platform.clock import utcnow
+
+from .season import CARNIVAL, catalogue_plan, open_base_plan, registrations_plan, volunteer_plan
 
 CONCURRENCY = 8
 
@@ -35,14 +37,16 @@ class _Api:
         return r.json()
 
 
-async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None) -> bool:
-    """Create the demo season; False when it was there already (the carnival is in the catalogue)."""
+async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None,
+               now: datetime | None = None) -> bool:
+    """Create the demo season around `now` (the system's clock unless given); False when it was there
+    already (the carnival is in the catalogue)."""
     async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60) as client:
         api = _Api(client, {"Authorization": f"Bearer {token}"})
         catalogue = await api.call("GET", "/catalogue", public=True)
         if any(a["activity_id"] == CARNIVAL for a in catalogue["activities"]):
             return False
-        now = datetime.now(PARK_TZ)
+        now = now or utcnow()
         activities, sessions = catalogue_plan(now)
         # The carnival first: its parts name it.
         await api.call("POST", "/staff/activities", activities[0])

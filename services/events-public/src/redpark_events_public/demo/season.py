@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from redpark_platform.calendar import PARK_TZ, park_date
 
 SEED = 20260701
-PARK_TZ = ZoneInfo("Asia/Shanghai")
 CARNIVAL = "demo-carnival"
 CARNIVAL_STARTS_IN_DAYS = 4
 CARNIVAL_DAYS = 7
@@ -90,7 +90,7 @@ def _session(session_id: str, activity_id: str, starts: datetime, minutes: int, 
 
 def catalogue_plan(now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The activities and sessions, from the current time (pure)."""
-    today = now.astimezone(PARK_TZ).date()
+    today = park_date(now, PARK_TZ)
     opens = now - timedelta(hours=1)  # open now
     first = today + timedelta(days=CARNIVAL_STARTS_IN_DAYS)
     activities: list[dict[str, Any]] = [{
@@ -172,7 +172,7 @@ def registrations_plan(sessions: list[dict[str, Any]], seed: int = SEED) -> list
 
 def open_base_plan(now: datetime) -> list[tuple[dict[str, Any], str]]:
     """Group visits and what staff then do with each: confirm, decline or leave requested."""
-    today = now.astimezone(PARK_TZ).date()
+    today = park_date(now, PARK_TZ)
     visits = [
         ("某区机关第三党支部", "王芳", "13800138001", 30, 6, "confirm"),
         ("某大学计算机学院学生党支部", "李强", "13800138002", 45, 6, "confirm"),
@@ -186,7 +186,7 @@ def open_base_plan(now: datetime) -> list[tuple[dict[str, Any], str]]:
 
 
 def volunteer_plan(now: datetime) -> list[tuple[dict[str, Any], list[str]]]:
-    today = now.astimezone(PARK_TZ).date()
+    today = park_date(now, PARK_TZ)
     return [
         ({"activity_id": "demo-vol-community", "kind": "volunteer_service", "title": "社区科普志愿服务",
           "organizer_branch_id": "demo-br-e001", "place": "某街道社区活动中心",

@@ -15,8 +15,11 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.events_public import CarnivalQuotaEvent, CarnivalQuotaReleased, CarnivalQuotaTaken
-from redpark_platform.decider import Decider, DomainError
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 class TakeCarnivalQuota(msgspec.Struct, frozen=True, kw_only=True):
@@ -57,12 +60,7 @@ def decide_quota(command: CarnivalQuotaCommand, state: CarnivalQuota) -> list[Ca
                 return []
             limit = command.daily_limit
             if limit is not None and state.used_on(command.day) >= limit:
-                raise DomainError(
-                    "registration.daily_limit_reached",
-                    f"This phone number already holds {limit} carnival registration(s) on {command.day}.",
-                    detail_zh=f"该手机号在{command.day}的嘉年华活动报名已达上限（{limit}项）。",
-                    field="phone",
-                )
+                raise ERRORS.error("registration.daily_limit_reached", field="phone", limit=limit, day=command.day)
             return [
                 CarnivalQuotaTaken(
                     carnival_id=command.carnival_id,

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.events_public import (
     ActivityEvent,
     ActivityKind,
@@ -18,7 +19,9 @@ from redpark_contracts.events_public import (
     ActivityWithdrawn,
     RouteStop,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 CARNIVAL_PARTS: frozenset[str] = frozenset(
     {
@@ -82,12 +85,7 @@ def decide_activity(command: ActivityCommand, state: ActivityState) -> list[Acti
     match command:
         case PublishActivity():
             if isinstance(state, Activity):
-                raise DomainError(
-                    "activity.already_published",
-                    "This activity is already in the catalogue.",
-                    detail_zh="该活动已发布，不能重复发布。",
-                    field="activity_id",
-                )
+                raise ERRORS.error("activity.already_published", field="activity_id")
             _check_publication(command)
             return [
                 ActivityPublished(
@@ -105,22 +103,11 @@ def decide_activity(command: ActivityCommand, state: ActivityState) -> list[Acti
             ]
         case WithdrawActivity():
             if not isinstance(state, Activity):
-                raise NotFound(
-                    "activity.not_found", "No such activity.", detail_zh="活动不存在。", field="activity_id"
-                )
+                raise ERRORS.error("activity.not_found", field="activity_id")
             if state.withdrawn:
-                raise DomainError(
-                    "activity.already_withdrawn",
-                    "The activity was already withdrawn.",
-                    detail_zh="该活动已撤下。",
-                )
+                raise ERRORS.error("activity.already_withdrawn")
             if not command.reason.strip():
-                raise InvalidCommand(
-                    "activity.reason_required",
-                    "Say why the activity is withdrawn.",
-                    detail_zh="请填写撤下活动的原因。",
-                    field="reason",
-                )
+                raise ERRORS.error("activity.reason_required", field="reason")
             return [
                 ActivityWithdrawn(
                     activity_id=command.activity_id, reason=command.reason.strip(), withdrawn_at=command.now
@@ -132,71 +119,26 @@ def decide_activity(command: ActivityCommand, state: ActivityState) -> list[Acti
 
 def _check_publication(c: PublishActivity) -> None:
     if not c.title.strip():
-        raise InvalidCommand(
-            "activity.title_required",
-            "An activity needs a title.",
-            detail_zh="请填写活动名称。",
-            field="title",
-        )
+        raise ERRORS.error("activity.title_required", field="title")
     if c.kind in CARNIVAL_PARTS and not c.carnival_id:
-        raise InvalidCommand(
-            "activity.carnival_required",
-            "A carnival activity must name its carnival week.",
-            detail_zh="嘉年华子活动必须指明所属的科技嘉年华周。",
-            field="carnival_id",
-        )
+        raise ERRORS.error("activity.carnival_required", field="carnival_id")
     if c.kind not in CARNIVAL_PARTS and c.carnival_id:
-        raise InvalidCommand(
-            "activity.carnival_not_allowed",
-            "Only the parts of a carnival week belong to one.",
-            detail_zh="只有嘉年华子活动可以归属科技嘉年华周。",
-            field="carnival_id",
-        )
+        raise ERRORS.error("activity.carnival_not_allowed", field="carnival_id")
     if c.kind == "family_tech_tour":
         if len(c.route) < 2:
-            raise InvalidCommand(
-                "activity.route_too_short",
-                "A family tech tour visits at least two sites, in order.",
-                detail_zh="科技亲子游路线至少包含两个参观点。",
-                field="route",
-            )
+            raise ERRORS.error("activity.route_too_short", field="route")
         names = [s.name.strip() for s in c.route]
         if any(not n for n in names):
-            raise InvalidCommand(
-                "activity.route_stop_unnamed",
-                "Every stop of the route needs a name.",
-                detail_zh="路线中的每个参观点都需要名称。",
-                field="route",
-            )
+            raise ERRORS.error("activity.route_stop_unnamed", field="route")
         if len(set(names)) != len(names):
-            raise InvalidCommand(
-                "activity.route_repeats_stop",
-                "A route visits each site once.",
-                detail_zh="路线中的参观点不能重复。",
-                field="route",
-            )
+            raise ERRORS.error("activity.route_repeats_stop", field="route")
     elif c.route:
-        raise InvalidCommand(
-            "activity.route_not_allowed",
-            "Only a family tech tour has a route.",
-            detail_zh="只有科技亲子游可以设置参观路线。",
-            field="route",
-        )
+        raise ERRORS.error("activity.route_not_allowed", field="route")
     if c.daily_limit_per_phone is not None:
         if c.kind != "science_carnival":
-            raise InvalidCommand(
-                "activity.daily_limit_not_allowed",
-                "A per-phone daily limit is set on the science carnival week.",
-                detail_zh="每个手机号每日报名上限只能在科技嘉年华周上设置。",
-                field="daily_limit_per_phone",
-            )
+            raise ERRORS.error("activity.daily_limit_not_allowed", field="daily_limit_per_phone")
         if c.daily_limit_per_phone < 1:
-            raise InvalidCommand(
-                "activity.daily_limit_invalid",
-                "The daily limit is at least 1.",
-                detail_zh="每日报名上限至少为1。",
-                field="daily_limit_per_phone",
-            )
+            raise ERRORS.error("activity.daily_limit_invalid", field="daily_limit_per_phone")
 
 
 def evolve_activity(state: ActivityState, event: ActivityEvent) -> ActivityState:
@@ -245,77 +187,25 @@ def check_session_plan(
 ) -> None:
     """The rules every session of the catalogue meets before anyone can register for it."""
     if activity_kind == "science_carnival":
-        raise InvalidCommand(
-            "session.carnival_week_has_no_sessions",
-            "The carnival week itself has no sessions; schedule them on its activities.",
-            detail_zh="科技嘉年华周本身不设场次，请在其子活动下安排场次。",
-            field="activity_id",
-        )
+        raise ERRORS.error("session.carnival_week_has_no_sessions", field="activity_id")
     if activity_kind in CARNIVAL_PARTS and not carnival_id:
-        raise InvalidCommand(
-            "session.carnival_required",
-            "A carnival session must name its carnival week.",
-            detail_zh="嘉年华场次必须指明所属的科技嘉年华周。",
-            field="carnival_id",
-        )
+        raise ERRORS.error("session.carnival_required", field="carnival_id")
     if not place.strip():
-        raise InvalidCommand(
-            "session.place_required", "A session needs a place.", detail_zh="请填写场次地点。", field="place"
-        )
+        raise ERRORS.error("session.place_required", field="place")
     if capacity < 1:
-        raise InvalidCommand(
-            "session.capacity_invalid",
-            "Capacity is at least one seat.",
-            detail_zh="名额至少为1。",
-            field="capacity",
-        )
+        raise ERRORS.error("session.capacity_invalid", field="capacity")
     if ends_at <= starts_at:
-        raise InvalidCommand(
-            "session.ends_before_start",
-            "A session ends after it starts.",
-            detail_zh="场次结束时间必须晚于开始时间。",
-            field="ends_at",
-        )
+        raise ERRORS.error("session.ends_before_start", field="ends_at")
     if registration_closes_at <= registration_opens_at:
-        raise InvalidCommand(
-            "session.window_invalid",
-            "Registration closes after it opens.",
-            detail_zh="报名截止时间必须晚于报名开始时间。",
-            field="registration_closes_at",
-        )
+        raise ERRORS.error("session.window_invalid", field="registration_closes_at")
     if registration_closes_at > starts_at:
-        raise InvalidCommand(
-            "session.window_after_start",
-            "Registration closes by the time the session starts.",
-            detail_zh="报名截止时间不能晚于场次开始时间。",
-            field="registration_closes_at",
-        )
+        raise ERRORS.error("session.window_after_start", field="registration_closes_at")
     for name, age in (("min_age", min_age), ("max_age", max_age)):
         if age is not None and not 0 <= age <= MAX_AGE:
-            raise InvalidCommand(
-                "session.age_limit_invalid",
-                f"An age limit is between 0 and {MAX_AGE}.",
-                detail_zh=f"年龄限制应在0至{MAX_AGE}岁之间。",
-                field=name,
-            )
+            raise ERRORS.error("session.age_limit_invalid", field=name, max_age=MAX_AGE)
     if min_age is not None and max_age is not None and min_age > max_age:
-        raise InvalidCommand(
-            "session.age_limits_reversed",
-            "The minimum age is not above the maximum.",
-            detail_zh="最小年龄不能大于最大年龄。",
-            field="min_age",
-        )
+        raise ERRORS.error("session.age_limits_reversed", field="min_age")
     if max_party_size < 1:
-        raise InvalidCommand(
-            "session.party_size_invalid",
-            "A party may hold at least one person.",
-            detail_zh="每份报名人数上限至少为1。",
-            field="max_party_size",
-        )
+        raise ERRORS.error("session.party_size_invalid", field="max_party_size")
     if waitlist_limit is not None and waitlist_limit < 0:
-        raise InvalidCommand(
-            "session.waitlist_limit_invalid",
-            "The waiting-list limit cannot be negative.",
-            detail_zh="候补名额不能为负数。",
-            field="waitlist_limit",
-        )
+        raise ERRORS.error("session.waitlist_limit_invalid", field="waitlist_limit")

@@ -11,15 +11,17 @@ from datetime import date, datetime
 from typing import Literal, assert_never
 
 import msgspec
+
 from redpark_contracts.events_public import (
     OpenBaseEvent,
     OpenBaseVisitConfirmed,
     OpenBaseVisitDeclined,
     OpenBaseVisitRequested,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import park_date
+from redpark_platform.decider import Decider
 
-from .park_time import PARK_TZ, park_day
+from .errors import ERRORS
 from .phone import is_mobile
 
 
@@ -32,8 +34,7 @@ class RequestOpenBaseVisit(msgspec.Struct, frozen=True, kw_only=True):
     contact_phone: str  # normalised
     group_size: int
     daily_capacity: int
-    now: datetime
-    tz: str = PARK_TZ
+    now: datetime  # the runtime's now, in the park's zone: its date is the park's today
 
 
 class ConfirmOpenBaseVisit(msgspec.Struct, frozen=True, kw_only=True):
@@ -90,12 +91,7 @@ def decide_open_base(command: OpenBaseCommand, state: OpenBaseDay) -> list[OpenB
         case DeclineOpenBaseVisit():
             _pending(command.booking_id, state)
             if not command.reason.strip():
-                raise InvalidCommand(
-                    "open_base.reason_required",
-                    "Say why the visit is declined.",
-                    detail_zh="请填写婉拒参观的原因。",
-                    field="reason",
-                )
+                raise ERRORS.error("open_base.reason_required", field="reason")
             return [
                 OpenBaseVisitDeclined(
                     booking_id=command.booking_id,
@@ -111,56 +107,20 @@ def decide_open_base(command: OpenBaseCommand, state: OpenBaseDay) -> list[OpenB
 
 def _request(c: RequestOpenBaseVisit, state: OpenBaseDay) -> OpenBaseVisitRequested:
     if c.booking_id in state.bookings:
-        raise DomainError(
-            "open_base.duplicate_booking",
-            "This booking was already received.",
-            detail_zh="该预约已提交，请勿重复提交。",
-            field="booking_id",
-        )
+        raise ERRORS.error("open_base.duplicate_booking", field="booking_id")
     if not c.organization.strip():
-        raise InvalidCommand(
-            "open_base.organization_required",
-            "Name the visiting party organization.",
-            detail_zh="请填写来访党组织名称。",
-            field="organization",
-        )
+        raise ERRORS.error("open_base.organization_required", field="organization")
     if not c.contact_name.strip():
-        raise InvalidCommand(
-            "open_base.contact_required",
-            "Name a contact person.",
-            detail_zh="请填写联系人姓名。",
-            field="contact_name",
-        )
+        raise ERRORS.error("open_base.contact_required", field="contact_name")
     if not is_mobile(c.contact_phone):
-        raise InvalidCommand(
-            "phone.invalid",
-            "Enter a mainland China mobile number: 11 digits starting with 13 to 19.",
-            detail_zh="请输入有效的中国大陆手机号码（11位，以13至19开头）。",
-            field="contact_phone",
-        )
+        raise ERRORS.error("phone.invalid", field="contact_phone")
     if c.group_size < 1:
-        raise InvalidCommand(
-            "open_base.group_size_invalid",
-            "A group has at least one visitor.",
-            detail_zh="来访人数至少为1人。",
-            field="group_size",
-        )
-    if c.day <= park_day(c.now, c.tz):
-        raise DomainError(
-            "open_base.day_not_in_future",
-            "Book a visit for tomorrow or later.",
-            detail_zh="请预约明天及以后的日期。",
-            field="day",
-            status=422,
-        )
+        raise ERRORS.error("open_base.group_size_invalid", field="group_size")
+    if c.day <= park_date(c.now):
+        raise ERRORS.error("open_base.day_not_in_future", field="day")
     left = c.daily_capacity - state.held
     if c.group_size > left:
-        raise DomainError(
-            "open_base.day_full",
-            f"The base can receive {max(left, 0)} more visitor(s) on {c.day}.",
-            detail_zh=f"{c.day}基地剩余可接待名额为{max(left, 0)}人。",
-            field="group_size",
-        )
+        raise ERRORS.error("open_base.day_full", field="group_size", value=max(left, 0), day=c.day)
     return OpenBaseVisitRequested(
         booking_id=c.booking_id,
         day=c.day,
@@ -176,19 +136,9 @@ def _request(c: RequestOpenBaseVisit, state: OpenBaseDay) -> OpenBaseVisitReques
 def _pending(booking_id: str, state: OpenBaseDay) -> Booking:
     booking = state.bookings.get(booking_id)
     if booking is None:
-        raise NotFound(
-            "open_base.booking_not_found",
-            "No such booking on this day.",
-            detail_zh="该日期没有此预约。",
-            field="booking_id",
-        )
+        raise ERRORS.error("open_base.booking_not_found", field="booking_id")
     if booking.status != "requested":
-        raise DomainError(
-            "open_base.already_decided",
-            f"This booking was already {booking.status}.",
-            detail_zh="该预约已处理（已确认或已婉拒）。",
-            field="booking_id",
-        )
+        raise ERRORS.error("open_base.already_decided", field="booking_id", status=booking.status)
     return booking
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from redpark_platform.decider import InvalidCommand
 from redpark_platform.masking import mask_phone  # noqa: F401 - the one masking rule, re-exported
+
+from .errors import ERRORS
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _SEPARATORS = re.compile(r"[\s\-().]")
@@ -25,12 +26,7 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if not _MOBILE.fullmatch(digits):
-        raise InvalidCommand(
-            "phone.invalid",
-            "Enter a mainland China mobile number: 11 digits starting with 13 to 19.",
-            detail_zh="请输入有效的中国大陆手机号码（11位，以13至19开头）。",
-            field=field,
-        )
+        raise ERRORS.error("phone.invalid", field=field)
     return digits
 
 

@@ -31,9 +31,10 @@ from redpark_contracts.events_public import (
     SessionEvent,
     SessionScheduled,
 )
-from redpark_platform.decider import DomainError, InvalidCommand
+from redpark_platform.errors import DomainError
 
 from .catalogue import ADULT_AGE
+from .errors import ERRORS
 from .phone import is_mobile
 from .session_commands import Register, RegisterBatch
 from .session_state import SessionState, evolve, existing_session
@@ -99,42 +100,17 @@ def decide_one(r: Register, state: SessionState) -> RegistrationConfirmed | Regi
     _check_registrant(r)
     if r.now < plan.registration_opens_at:
         opens = plan.registration_opens_at.isoformat()
-        raise DomainError(
-            "registration.not_open_yet",
-            f"Registration for this session opens at {opens}.",
-            detail_zh=f"该场次尚未开放报名，报名开始时间：{opens}。",
-            field="session_id",
-        )
+        raise ERRORS.error("registration.not_open_yet", field="session_id", opens=opens)
     if r.now >= plan.registration_closes_at:
-        raise DomainError(
-            "registration.closed",
-            "Registration for this session has closed.",
-            detail_zh="该场次报名已截止。",
-            field="session_id",
-        )
+        raise ERRORS.error("registration.closed", field="session_id")
     seats = _check_party(r, plan)
     if r.phone_hash in s.active_phones:
-        raise DomainError(
-            "registration.phone_already_registered",
-            "This phone number is already registered for this session.",
-            detail_zh="该手机号已报名本场次，每个手机号每场限报一次。",
-            field="phone",
-        )
+        raise ERRORS.error("registration.phone_already_registered", field="phone")
     if r.registration_id in s.entries:
-        raise DomainError(
-            "registration.duplicate_id",
-            "This registration was already received.",
-            detail_zh="该报名已提交，请勿重复提交。",
-            field="registration_id",
-        )
+        raise ERRORS.error("registration.duplicate_id", field="registration_id")
     if r.ticket_code in s.by_ticket:
         # Codes are random; a clash is rare and the writer retries the registration with a new one.
-        raise DomainError(
-            "registration.ticket_code_taken",
-            "The ticket code is taken; try again.",
-            detail_zh="票号冲突，请重试。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("registration.ticket_code_taken", field="ticket_code")
     children = list(r.children_ages)
     if seats <= s.free_seats:
         return RegistrationConfirmed(
@@ -151,12 +127,7 @@ def decide_one(r: Register, state: SessionState) -> RegistrationConfirmed | Regi
             registered_at=r.now,
         )
     if plan.waitlist_limit is not None and len(s.waitlist) >= plan.waitlist_limit:
-        raise DomainError(
-            "registration.full",
-            "The session and its waiting list are full.",
-            detail_zh="该场次名额及候补名额均已满。",
-            field="session_id",
-        )
+        raise ERRORS.error("registration.full", field="session_id")
     return RegistrationWaitlisted(
         session_id=plan.session_id,
         registration_id=r.registration_id,
@@ -176,85 +147,44 @@ def decide_one(r: Register, state: SessionState) -> RegistrationConfirmed | Regi
 def _check_registrant(r: Register) -> None:
     name = r.name.strip()
     if not name:
-        raise InvalidCommand(
-            "registration.name_required",
-            "Enter the registrant's name.",
-            detail_zh="请填写报名人姓名。",
-            field="name",
-        )
+        raise ERRORS.error("registration.name_required", field="name")
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidCommand(
-            "registration.name_too_long",
-            f"A name has at most {MAX_NAME_LENGTH} characters.",
-            detail_zh=f"姓名不能超过{MAX_NAME_LENGTH}个字符。",
-            field="name",
-        )
+        raise ERRORS.error("registration.name_too_long", field="name", max_name_length=MAX_NAME_LENGTH)
     if not is_mobile(r.phone):
-        raise InvalidCommand(
-            "phone.invalid",
-            "Enter a mainland China mobile number: 11 digits starting with 13 to 19.",
-            detail_zh="请输入有效的中国大陆手机号码（11位，以13至19开头）。",
-            field="phone",
-        )
+        raise ERRORS.error("phone.invalid", field="phone")
     if not r.consent:
-        raise InvalidCommand(
-            "registration.consent_required",
-            "Registration needs your consent to the privacy notice.",
-            detail_zh="报名前请阅读并同意隐私告知。",
-            field="consent",
-        )
+        raise ERRORS.error("registration.consent_required", field="consent")
 
 
 def _check_party(r: Register, plan: SessionScheduled) -> int:
     if r.adults < 0:
-        raise InvalidCommand(
-            "registration.adults_invalid",
-            "The number of adults cannot be negative.",
-            detail_zh="成人人数不能为负数。",
-            field="adults",
-        )
+        raise ERRORS.error("registration.adults_invalid", field="adults")
     seats = r.adults + len(r.children_ages)
     if seats < 1:
-        raise InvalidCommand(
-            "registration.party_empty",
-            "A registration is for at least one person.",
-            detail_zh="每份报名至少包含一人。",
-            field="adults",
-        )
+        raise ERRORS.error("registration.party_empty", field="adults")
     if seats > plan.max_party_size:
-        raise InvalidCommand(
-            "registration.party_too_large",
-            f"A registration is for at most {plan.max_party_size} people.",
-            detail_zh=f"每份报名最多{plan.max_party_size}人。",
-            field="adults",
-        )
+        raise ERRORS.error("registration.party_too_large", field="adults", max_party_size=plan.max_party_size)
     for age in r.children_ages:
         if not 0 <= age < ADULT_AGE:
-            raise InvalidCommand(
+            raise ERRORS.error(
                 "registration.child_age_invalid",
-                f"A child's age is between 0 and {ADULT_AGE - 1}; count older people as adults.",
-                detail_zh=f"儿童年龄应在0至{ADULT_AGE - 1}岁之间，年满{ADULT_AGE}岁请按成人登记。",
                 field="children_ages",
+                value=ADULT_AGE - 1,
+                adult_age=ADULT_AGE,
             )
         if (plan.min_age is not None and age < plan.min_age) or (
             plan.max_age is not None and age > plan.max_age
         ):
             limits = _age_limits_text(plan)
-            raise DomainError(
+            raise ERRORS.error(
                 "registration.age_out_of_range",
-                f"This session is for children aged {limits[0]}; a child of {age} cannot join.",
-                detail_zh=f"本场次适合{limits[1]}的儿童，{age}岁儿童不能参加。",
                 field="children_ages",
-                status=422,
+                value=limits[0],
+                age=age,
+                value2=limits[1],
             )
     if plan.max_age is not None and plan.max_age < ADULT_AGE and not r.children_ages:
-        raise DomainError(
-            "registration.child_required",
-            "This is a children's session: add the child attending.",
-            detail_zh="本场次为少儿活动，请填写参加活动的儿童信息。",
-            field="children_ages",
-            status=422,
-        )
+        raise ERRORS.error("registration.child_required", field="children_ages")
     return seats
 
 

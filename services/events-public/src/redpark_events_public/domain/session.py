@@ -17,9 +17,10 @@ from redpark_contracts.events_public import (
     SessionEvent,
     SessionScheduled,
 )
-from redpark_platform.decider import Decider, DomainError, NotFound
+from redpark_platform.decider import Decider
 
 from .catalogue import check_session_plan
+from .errors import ERRORS
 from .registration import decide_one, decide_registrations
 from .session_commands import (
     CancelRegistration,
@@ -56,12 +57,7 @@ def decide(command: SessionCommand, state: SessionState) -> list[SessionEvent]:
 
 def _schedule(c: ScheduleSession, state: SessionState) -> SessionScheduled:
     if isinstance(state, Session):
-        raise DomainError(
-            "session.already_scheduled",
-            "This session is already scheduled.",
-            detail_zh="该场次已安排，不能重复安排。",
-            field="session_id",
-        )
+        raise ERRORS.error("session.already_scheduled", field="session_id")
     check_session_plan(
         activity_kind=c.activity_kind,
         carnival_id=c.carnival_id,
@@ -99,33 +95,13 @@ def _cancel(c: CancelRegistration, s: Session) -> list[SessionEvent]:
     entry = s.entry_by_ticket(c.ticket_code)
     if entry is None or entry.phone_hash != c.phone_hash:
         # One answer for an unknown code and a wrong phone, so codes cannot be probed.
-        raise NotFound(
-            "registration.not_found",
-            "No registration with this ticket code and phone number.",
-            detail_zh="未找到与该票号和手机号匹配的报名。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("registration.not_found", field="ticket_code")
     if entry.status == "cancelled":
-        raise DomainError(
-            "registration.already_cancelled",
-            "This registration is already cancelled.",
-            detail_zh="该报名已取消。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("registration.already_cancelled", field="ticket_code")
     if entry.checked_in:
-        raise DomainError(
-            "registration.already_checked_in",
-            "A checked-in registration cannot be cancelled.",
-            detail_zh="已签到的报名不能取消。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("registration.already_checked_in", field="ticket_code")
     if c.now >= s.plan.starts_at:
-        raise DomainError(
-            "registration.cancel_too_late",
-            "The session has started; it can no longer be cancelled.",
-            detail_zh="场次已开始，不能再取消报名。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("registration.cancel_too_late", field="ticket_code")
     cancelled = RegistrationCancelled(
         session_id=s.plan.session_id,
         registration_id=entry.registration_id,
@@ -143,47 +119,17 @@ def _cancel(c: CancelRegistration, s: Session) -> list[SessionEvent]:
 def _check_in(c: CheckIn, s: Session) -> CheckedIn:
     entry = s.entry_by_ticket(c.ticket_code)
     if entry is None:
-        raise DomainError(
-            "checkin.wrong_session",
-            "This ticket is not for this session.",
-            detail_zh="该票不属于本场次。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("checkin.wrong_session", field="ticket_code")
     if entry.status == "cancelled":
-        raise DomainError(
-            "checkin.cancelled",
-            "This registration was cancelled.",
-            detail_zh="该报名已取消，不能签到。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("checkin.cancelled", field="ticket_code")
     if entry.status == "waitlisted":
-        raise DomainError(
-            "checkin.not_confirmed",
-            "This registration is still on the waiting list.",
-            detail_zh="该报名仍在候补中，不能签到。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("checkin.not_confirmed", field="ticket_code")
     if entry.checked_in:
-        raise DomainError(
-            "checkin.already_checked_in",
-            "This ticket has already been checked in.",
-            detail_zh="该票已签到，不能重复签到。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("checkin.already_checked_in", field="ticket_code")
     if c.now < s.plan.starts_at - CHECK_IN_OPENS_BEFORE:
-        raise DomainError(
-            "checkin.not_open_yet",
-            "Check-in opens one hour before the session starts.",
-            detail_zh="签到于场次开始前一小时开放。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("checkin.not_open_yet", field="ticket_code")
     if c.now > s.plan.ends_at:
-        raise DomainError(
-            "checkin.session_over",
-            "The session is over.",
-            detail_zh="场次已结束，不能签到。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("checkin.session_over", field="ticket_code")
     return CheckedIn(
         session_id=s.plan.session_id,
         registration_id=entry.registration_id,
@@ -195,19 +141,9 @@ def _check_in(c: CheckIn, s: Session) -> CheckedIn:
 
 def _count_no_shows(c: CountNoShows, s: Session) -> NoShowsCounted:
     if c.now < s.plan.ends_at:
-        raise DomainError(
-            "session.not_over",
-            "No-shows are counted after the session ends.",
-            detail_zh="场次结束后才能统计未到场人数。",
-            field="session_id",
-        )
+        raise ERRORS.error("session.not_over", field="session_id")
     if s.no_shows_counted:
-        raise DomainError(
-            "session.no_shows_already_counted",
-            "No-shows of this session were already counted.",
-            detail_zh="本场次的未到场人数已统计。",
-            field="session_id",
-        )
+        raise ERRORS.error("session.no_shows_already_counted", field="session_id")
     confirmed = [e for e in s.entries.values() if e.status == "confirmed"]
     absent = [e for e in confirmed if not e.checked_in]
     return NoShowsCounted(

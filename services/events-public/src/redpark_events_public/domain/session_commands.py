@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
+
 from redpark_contracts.events_public import ActivityKind
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal, assert_never
 
 import msgspec
+
 from redpark_contracts.events_public import (
     CheckedIn,
     NoShowsCounted,
@@ -19,7 +20,8 @@ from redpark_contracts.events_public import (
     SessionEvent,
     SessionScheduled,
 )
-from redpark_platform.decider import NotFound
+
+from .errors import ERRORS
 
 EntryStatus = Literal["confirmed", "waitlisted", "cancelled"]
 
@@ -76,7 +78,7 @@ def session_stream(session_id: str) -> str:
 
 def existing_session(state: SessionState) -> Session:
     if not isinstance(state, Session):
-        raise NotFound("session.not_found", "No such session.", detail_zh="场次不存在。", field="session_id")
+        raise ERRORS.error("session.not_found", field="session_id")
     return state
 
 

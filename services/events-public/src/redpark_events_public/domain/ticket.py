@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from redpark_platform.decider import InvalidCommand
+from .errors import ERRORS
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V: the pairs people misread on a phone screen or paper.
 ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
@@ -22,12 +22,7 @@ def new_ticket_code() -> str:
 def normalise_ticket_code(raw: str, *, field: str = "ticket_code") -> str:
     code = (raw or "").strip().upper().replace("-", "").replace(" ", "")
     if len(code) != LENGTH or any(c not in ALPHABET for c in code):
-        raise InvalidCommand(
-            "ticket.invalid_code",
-            f"A ticket code is {LENGTH} characters from {ALPHABET}.",
-            detail_zh=f"票号为{LENGTH}位字符（仅含 {ALPHABET}），请核对后重新输入。",
-            field=field,
-        )
+        raise ERRORS.error("ticket.invalid_code", field=field, length=LENGTH, alphabet=ALPHABET)
     return code
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.events_public import (
     VolunteerActivityScheduled,
     VolunteerEvent,
@@ -21,9 +22,10 @@ from redpark_contracts.events_public import (
     VolunteerSignedUp,
     VolunteerSignUpWithdrawn,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import park_year
+from redpark_platform.decider import Decider
 
-from .park_time import PARK_TZ, park_year
+from .errors import ERRORS
 
 
 class ScheduleVolunteerActivity(msgspec.Struct, frozen=True, kw_only=True):
@@ -85,27 +87,12 @@ def decide_volunteer(command: VolunteerCommand, state: VolunteerState) -> list[V
         case SignUpVolunteer():
             a = _existing(state)
             if command.now >= a.plan.starts_at:
-                raise DomainError(
-                    "volunteer.already_started",
-                    "Sign-up closes when the activity starts.",
-                    detail_zh="活动已开始，不能再报名。",
-                    field="activity_id",
-                )
+                raise ERRORS.error("volunteer.already_started", field="activity_id")
             if command.member_id in a.volunteers:
-                raise DomainError(
-                    "volunteer.already_signed_up",
-                    "This member is already signed up.",
-                    detail_zh="该党员已报名本次活动。",
-                    field="member_id",
-                )
+                raise ERRORS.error("volunteer.already_signed_up", field="member_id")
             slots = a.plan.volunteer_slots
             if slots is not None and len(a.volunteers) >= slots:
-                raise DomainError(
-                    "volunteer.full",
-                    "All volunteer places are taken.",
-                    detail_zh="志愿者名额已满。",
-                    field="activity_id",
-                )
+                raise ERRORS.error("volunteer.full", field="activity_id")
             return [
                 VolunteerSignedUp(
                     activity_id=a.plan.activity_id, member_id=command.member_id, signed_up_at=command.now
@@ -114,19 +101,9 @@ def decide_volunteer(command: VolunteerCommand, state: VolunteerState) -> list[V
         case WithdrawVolunteer():
             a = _existing(state)
             if command.member_id not in a.volunteers:
-                raise NotFound(
-                    "volunteer.not_signed_up",
-                    "This member is not signed up.",
-                    detail_zh="该党员未报名本次活动。",
-                    field="member_id",
-                )
+                raise ERRORS.error("volunteer.not_signed_up/withdraw", field="member_id")
             if command.now >= a.plan.starts_at:
-                raise DomainError(
-                    "volunteer.already_started",
-                    "The activity has started; withdrawing is closed.",
-                    detail_zh="活动已开始，不能再退出。",
-                    field="activity_id",
-                )
+                raise ERRORS.error("volunteer.already_started/withdraw", field="activity_id")
             return [
                 VolunteerSignUpWithdrawn(
                     activity_id=a.plan.activity_id, member_id=command.member_id, withdrawn_at=command.now
@@ -140,51 +117,21 @@ def decide_volunteer(command: VolunteerCommand, state: VolunteerState) -> list[V
 
 def _existing(state: VolunteerState) -> VolunteerActivity:
     if not isinstance(state, VolunteerActivity):
-        raise NotFound(
-            "volunteer.activity_not_found",
-            "No such volunteer activity.",
-            detail_zh="志愿服务活动不存在。",
-            field="activity_id",
-        )
+        raise ERRORS.error("volunteer.activity_not_found", field="activity_id")
     return state
 
 
 def _schedule(c: ScheduleVolunteerActivity, state: VolunteerState) -> VolunteerActivityScheduled:
     if isinstance(state, VolunteerActivity):
-        raise DomainError(
-            "volunteer.already_scheduled",
-            "This volunteer activity is already scheduled.",
-            detail_zh="该志愿服务活动已安排。",
-            field="activity_id",
-        )
+        raise ERRORS.error("volunteer.already_scheduled", field="activity_id")
     if not c.title.strip():
-        raise InvalidCommand(
-            "volunteer.title_required",
-            "A volunteer activity needs a title.",
-            detail_zh="请填写志愿服务活动名称。",
-            field="title",
-        )
+        raise ERRORS.error("volunteer.title_required", field="title")
     if not c.organizer_branch_id:
-        raise InvalidCommand(
-            "volunteer.organizer_required",
-            "Name the organising branch.",
-            detail_zh="请指明组织活动的党组织。",
-            field="organizer_branch_id",
-        )
+        raise ERRORS.error("volunteer.organizer_required", field="organizer_branch_id")
     if c.ends_at <= c.starts_at:
-        raise InvalidCommand(
-            "volunteer.ends_before_start",
-            "An activity ends after it starts.",
-            detail_zh="活动结束时间必须晚于开始时间。",
-            field="ends_at",
-        )
+        raise ERRORS.error("volunteer.ends_before_start", field="ends_at")
     if c.volunteer_slots is not None and c.volunteer_slots < 1:
-        raise InvalidCommand(
-            "volunteer.slots_invalid",
-            "Volunteer places are at least one.",
-            detail_zh="志愿者名额至少为1。",
-            field="volunteer_slots",
-        )
+        raise ERRORS.error("volunteer.slots_invalid", field="volunteer_slots")
     return VolunteerActivityScheduled(
         activity_id=c.activity_id,
         kind=c.kind,
@@ -200,34 +147,14 @@ def _schedule(c: ScheduleVolunteerActivity, state: VolunteerState) -> VolunteerA
 
 def _record_hours(c: RecordVolunteerHours, a: VolunteerActivity) -> VolunteerHoursRecorded:
     if c.now < a.plan.ends_at:
-        raise DomainError(
-            "volunteer.not_over",
-            "Hours are recorded after the activity ends.",
-            detail_zh="活动结束后才能登记服务时长。",
-            field="activity_id",
-        )
+        raise ERRORS.error("volunteer.not_over", field="activity_id")
     if c.member_id not in a.volunteers:
-        raise DomainError(
-            "volunteer.not_signed_up",
-            "Only members signed up for the activity get hours.",
-            detail_zh="只有报名参加本次活动的党员才能登记服务时长。",
-            field="member_id",
-        )
+        raise ERRORS.error("volunteer.not_signed_up", field="member_id")
     if c.member_id in a.hours:
-        raise DomainError(
-            "volunteer.hours_already_recorded",
-            "Hours for this member are already recorded.",
-            detail_zh="该党员的服务时长已登记。",
-            field="member_id",
-        )
+        raise ERRORS.error("volunteer.hours_already_recorded", field="member_id")
     longest = (a.plan.ends_at - a.plan.starts_at).total_seconds() / 3600
     if not 0 < c.hours <= longest:
-        raise InvalidCommand(
-            "volunteer.hours_invalid",
-            f"Hours are more than 0 and at most the activity's length ({longest:g} h).",
-            detail_zh=f"服务时长应大于0且不超过活动时长（{longest:g}小时）。",
-            field="hours",
-        )
+        raise ERRORS.error("volunteer.hours_invalid", field="hours", longest=longest)
     return VolunteerHoursRecorded(
         activity_id=a.plan.activity_id,
         member_id=c.member_id,
@@ -277,7 +204,7 @@ def volunteer_year(
     year: int,
     minimum: int,
     organizers: Iterable[str] = (),
-    tz: str = PARK_TZ,
+    tz: str | None = None,
 ) -> list[OrganizerYear]:
     """Per organizer, activities held in `year` against `minimum`. `organizers` lists those that
     must appear even with nothing held (the general branch and every branch), since a branch

@@ -13,12 +13,13 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
-from redpark_contracts.events_public import RegistrationCancelled
-from redpark_platform.decider import DomainError
-from redpark_platform.web.ratelimit import TooManyRequests, rate_limited
 from starlette.responses import HTMLResponse, Response
 
-from ..api.deps import App, caught_up, layer_of, rate_limit_of
+from redpark_contracts.events_public import RegistrationCancelled
+from redpark_platform.errors import DomainError
+from redpark_platform.web.ratelimit import TooManyRequests, rate_limited
+
+from ..api.deps import CATALOGUE, App, layer_in, rate_limit_of
 from ..application import EventsPublic
 from ..domain.phone import normalise_phone
 from ..domain.registration import Confirmed, Waitlisted
@@ -46,7 +47,7 @@ async def _form_phone_key(request: Request) -> str | None:
         number = normalise_phone(str(form.get("phone") or ""))
     except DomainError:
         return None
-    return layer_of(request).hash_phone(number)
+    return layer_in(request).hash_phone(number)
 
 
 _PER_PHONE: dict[str, Any] = {"key": _form_phone_key, "key_field": "phone", "key_name": "this phone number",
@@ -212,7 +213,7 @@ async def ticket_page(request: Request, app: App, session_id: SessionId, ticket_
         return _message(request, "场次不存在", "场次不存在。", 404)
     try:
         code = normalise_ticket_code(ticket_code)
-        await caught_up(app, _after(request))
+        await app.runtime.wait_for(CATALOGUE, _after(request), strict=True)
         ticket = await registration_queries.ticket(app.runtime.pool, session_id, code)
     except DomainError as refused:
         return _message(request, "无此票", refused.detail_zh, 404)

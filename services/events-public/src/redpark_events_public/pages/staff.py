@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
-from redpark_platform.console import page_roles, stream_history
-from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
-from redpark_platform.decider import DomainError, NotFound
-from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 from starlette.responses import HTMLResponse, Response
 
-from ..api.deps import App, caught_up
+from redpark_platform.console import page_roles, stream_history
+from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
+from redpark_platform.errors import DomainError, NotFound
+from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
+
+from ..api.deps import CATALOGUE, App
 from ..application import EventsPublic
 from ..domain.session_state import session_stream
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
@@ -114,7 +115,7 @@ async def check_in_screen(request: Request, app: App, who: Reader, session_id: S
     # After the redirect of a successful check-in: say so once the read model has the new count.
     after = request.query_params.get("after", "")
     if after.isdigit() and len(after) < 19:
-        await caught_up(app, int(after))
+        await app.runtime.wait_for(CATALOGUE, int(after), strict=True)
         found = await _session(app, session_id) or found
     return _check_in_screen(request, *found, outcome="ok", code=done)
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import asyncpg
 import msgspec
+
 from redpark_contracts.events_public import (
     ActivityPublished,
     ActivityWithdrawn,

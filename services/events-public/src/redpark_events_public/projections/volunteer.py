@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts.events_public import (
     VolunteerActivityScheduled,
     VolunteerHoursRecorded,

@@ -6,9 +6,11 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from redpark_contracts.events_public import RouteStop
-from redpark_platform.decider import NotFound
 
+from redpark_contracts.events_public import RouteStop
+from redpark_platform.errors import DomainError
+
+from ..domain.errors import ERRORS
 from .views import ActivityView, SessionView
 
 SESSION_COLUMNS = (
@@ -39,8 +41,8 @@ def session_view(row: asyncpg.Record) -> SessionView:
     )
 
 
-def session_not_found() -> NotFound:
-    return NotFound("session.not_found", "No such session.", detail_zh="场次不存在。", field="session_id")
+def session_not_found() -> DomainError:
+    return ERRORS.error("session.not_found", field="session_id")
 
 
 async def catalogue(pool: asyncpg.Pool) -> list[ActivityView]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncpg
-from redpark_platform.decider import NotFound
 
+from ..domain.errors import ERRORS
 from .catalogue import SESSION_COLUMNS, session_not_found, session_view
 from .views import SessionRegistrations, StaffRegistration, TicketView
 
@@ -20,12 +20,7 @@ async def ticket(pool: asyncpg.Pool, session_id: str, ticket_code: str) -> Ticke
         ticket_code,
     )
     if row is None:
-        raise NotFound(
-            "ticket.not_found",
-            "No such ticket for this session.",
-            detail_zh="该场次没有此票号。",
-            field="ticket_code",
-        )
+        raise ERRORS.error("ticket.not_found", field="ticket_code")
     return TicketView(
         session_id=session_id,
         ticket_code=row["ticket_code"],

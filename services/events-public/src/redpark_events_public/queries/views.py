@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Literal
 
 import msgspec
+
 from redpark_contracts.events_public import RouteStop
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncpg
+
 from redpark_contracts.events_public import (
     VolunteerActivityScheduled,
     VolunteerEvent,
