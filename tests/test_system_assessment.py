@@ -7,7 +7,6 @@ building is the veto: the card stays vetoed until the branch records its party l
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +18,7 @@ from fastapi import FastAPI
 from redpark_education.app import create_app as create_education
 from redpark_enterprise_support.app import create_app as create_support
 from redpark_events_public.app import create_app as create_events
+from redpark_platform.clock import FrozenClock
 from redpark_organization.app import create_app as create_organization
 from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
 from redpark_platform.web import mint_token
@@ -34,9 +34,12 @@ Apps = dict[str, FastAPI]
 async def apps(service_client: Callable[..., Awaitable[ServiceClient]]) -> Apps:
     """The four services, started (and stopped after the test) on the session's NATS."""
     made: Apps = {}
-    for key, create_app in (("org", create_organization), ("edu", create_education), ("sup", create_support),
-                            ("pub", create_events)):
+    for key, create_app in (("org", create_organization), ("edu", create_education), ("sup", create_support)):
         made[key] = (await service_client(create_app, log_level="WARNING")).app
+    # events-public on a clock of its own, so a volunteer activity can be over without waiting for it.
+    events_clock = FrozenClock(datetime.now(UTC))
+    made["pub"] = (await service_client(create_events, log_level="WARNING", clock=events_clock)).app
+    made["pub"].state.test_clock = events_clock
     return made
 
 
@@ -147,13 +150,14 @@ async def test_events_from_three_services_change_the_branch_scorecard(apps: Apps
         assert gb["unit_kind"] == "general_branch" and gb["score"] == 25
 
         # events-public: br1 organizes a short volunteer activity; m3's hours are recorded after it
-        now = datetime.now(UTC)
+        clock: FrozenClock = apps["pub"].state.test_clock
+        now = clock.now()
         await ok(pub.post("/staff/volunteer-activities", json={
             "activity_id": "va1", "kind": "volunteer_service", "title": "园区义务植树", "organizer_branch_id": "br1",
             "place": "园区东门", "starts_at": (now + timedelta(seconds=1)).isoformat(),
             "ends_at": (now + timedelta(seconds=2)).isoformat()}), 201)
         await ok(pub.post("/staff/volunteer-activities/va1/sign-ups", json={"member_id": "m3"}), 201)
-        await asyncio.sleep(2.1)
+        clock.advance(seconds=2.1)  # the activity is over: its hours may be recorded
         await ok(pub.post("/staff/volunteer-activities/va1/hours", json={"member_id": "m3", "hours": 0.0002}))
         volunteered = await eventually(card, lambda c: item(c, "volunteer")["points_earned"] == 20)
         assert item(volunteered, "volunteer")["fact"] == pytest.approx(0.0002)
