@@ -7,10 +7,10 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import ForumKind, ForumOutcomeAdded, ForumSessionHeld
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
-from .park_calendar import not_in_future, park_date
+from redpark_contracts.education import ForumKind, ForumOutcomeAdded, ForumSessionHeld
+from redpark_platform.calendar import not_in_future, park_date
+from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
 
 def stream_id(session_id: str) -> str:

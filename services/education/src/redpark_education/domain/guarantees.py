@@ -18,10 +18,9 @@ from datetime import date, datetime, timedelta
 from typing import Literal, assert_never
 
 import msgspec
-from redpark_contracts.education import Guarantee, QuarterComplianceClosed, ReminderIssued
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
-from .park_calendar import (
+from redpark_contracts.education import Guarantee, QuarterComplianceClosed, ReminderIssued
+from redpark_platform.calendar import (
     month_bounds,
     months_of_quarter,
     park_date,
@@ -30,6 +29,7 @@ from .park_calendar import (
     quarter_of,
     weeks_between,
 )
+from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
 LessonStatus = Literal["attended", "missing", "none_held", "not_expected"]
 StudyStatus = Literal["filed", "missing", "due", "not_expected"]

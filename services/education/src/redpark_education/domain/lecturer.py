@@ -6,15 +6,15 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.education import (
     LecturerAppointed,
     LecturerCategory,
     LecturerRetired,
     LecturerTopicsUpdated,
 )
+from redpark_platform.calendar import park_date
 from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
-
-from .park_calendar import park_date
 
 
 def stream_id(lecturer_id: str) -> str:

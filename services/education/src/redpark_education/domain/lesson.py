@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.education import (
     LessonAttendanceRecorded,
     LessonMakeupRecorded,
@@ -18,9 +19,8 @@ from redpark_contracts.education import (
     ParkLessonHeld,
     ParkLessonScheduled,
 )
+from redpark_platform.calendar import not_in_future, park_date, quarter_of
 from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
-
-from .park_calendar import not_in_future, park_date, quarter_of
 
 
 def stream_id(lesson_id: str) -> str:

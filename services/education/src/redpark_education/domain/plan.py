@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import EducationPlanSet
-from redpark_platform.decider import Decider, InvalidCommand
 
-from .park_calendar import park_date
+from redpark_contracts.education import EducationPlanSet
+from redpark_platform.calendar import park_date
+from redpark_platform.decider import Decider, InvalidCommand
 
 QUARTERS_A_YEAR = 4
 

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import SelfStudyFiled
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
-from .park_calendar import month_bounds, month_of, not_in_future, park_date
+from redpark_contracts.education import SelfStudyFiled
+from redpark_platform.calendar import month_bounds, month_of, not_in_future, park_date
+from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
 
 def stream_id(member_id: str) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.education import AnnualThemeDefined, ThemeLinked, ThemeLinkKind
 from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import MonthlyTopicPublished
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
-from .park_calendar import park_date, parse_month
+from redpark_contracts.education import MonthlyTopicPublished
+from redpark_platform.calendar import park_date, parse_month
+from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
 
 def stream_id(month: str) -> str:

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import WeeklyStudyHeld
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
-from .park_calendar import not_in_future, park_date, week_of
+from redpark_contracts.education import WeeklyStudyHeld
+from redpark_platform.calendar import not_in_future, park_date, week_of
+from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
 
 def stream_id(branch_id: str) -> str:
