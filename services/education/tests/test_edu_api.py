@@ -4,22 +4,17 @@ filing (and the second record of a month refused), weekly study, closing a quart
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from redpark_education.app import create_app as create_education
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
 
-SECRET = "a" * 32
-OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['education_officer'])}"}
-SECRETARY_BR1 = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-1', ['branch_secretary'], branch_id='br1')}"}
+from redpark_education.app import create_app as create_education
+from redpark_platform.testkit import ServiceClient
+
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 MONTH = f"{TODAY.year:04d}-{TODAY.month:02d}"
 # Everyone has been on the roster for a year, so the quarter before this one has people expected.
@@ -31,13 +26,9 @@ def previous_quarter(day: date) -> str:
     return f"{day.year}-Q{q - 1}" if q > 1 else f"{day.year - 1}-Q4"
 
 
-def settings(service: str, nats_url: str, dsn: str, tmp_path: Path) -> Settings:
-    return Settings(service=service, nats_url=nats_url, database_url=dsn, timezone="Asia/Shanghai",
-                    data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-
-
-def client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc", headers=headers)
+def client(edu: ServiceClient, roles: tuple[str, ...], branch_id: str | None = None) -> ServiceClient:
+    """Another caller of the same running service."""
+    return ServiceClient(edu.app, edu.settings, edu.headers_for(roles, branch_id))
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
@@ -47,18 +38,16 @@ async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def edu_app(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
-                  tmp_path: Path) -> AsyncIterator[FastAPI]:
+async def edu_app(service_client: Callable[..., Awaitable[ServiceClient]], organization: Any) -> ServiceClient:
     """Two branches a year old (br1 with m1 to m3, br2 with m4 to m6), the roster caught up."""
-    edu = create_education(settings("education", park_nats, await anew_database("eduapi"), tmp_path))
-    async with edu.router.lifespan_context(edu):
-        last = await organization.two_branches(date.fromisoformat(SINCE))
-        assert await edu.state.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
-        yield edu
+    edu = await service_client(create_education)
+    last = await organization.two_branches(date.fromisoformat(SINCE))
+    assert await edu.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
+    return edu
 
 
-async def test_self_study_is_filed_once_a_month_and_a_retry_is_replayed(edu_app: FastAPI) -> None:
-    async with client(edu_app, OFFICER) as edu:
+async def test_self_study_is_filed_once_a_month_and_a_retry_is_replayed(edu_app: ServiceClient) -> None:
+    async with client(edu_app, ("education_officer",)) as edu:
         await ok(await edu.post("/topics", json={"month": MONTH, "title": "学党章", "material": "党章全文"}), 201)
         record = {"member_id": "m1", "month": MONTH, "studied_on": TODAY.isoformat(), "content": "学习党章第一章",
                   "reflection": "深受教育"}
@@ -77,8 +66,8 @@ async def test_self_study_is_filed_once_a_month_and_a_retry_is_replayed(edu_app:
         assert lines["m1"] == "filed" and lines["m2"] != "filed"
 
 
-async def test_weekly_study_is_recorded_once_a_week_and_listed_in_pages(edu_app: FastAPI) -> None:
-    async with client(edu_app, OFFICER) as edu:
+async def test_weekly_study_is_recorded_once_a_week_and_listed_in_pages(edu_app: ServiceClient) -> None:
+    async with client(edu_app, ("education_officer",)) as edu:
         await ok(await edu.put(f"/plans/{TODAY.year}", json={
             "lecturer_corps_minimum": 5, "park_lessons_minimum": 4, "weekly_study_minutes": 30}))
         last = 0
@@ -100,10 +89,10 @@ async def test_weekly_study_is_recorded_once_a_week_and_listed_in_pages(edu_app:
         assert len(members["branches"]) == 2
 
 
-async def test_an_ended_quarter_is_closed_once(edu_app: FastAPI) -> None:
+async def test_an_ended_quarter_is_closed_once(edu_app: ServiceClient) -> None:
     quarter = previous_quarter(TODAY)
     current = f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
-    async with client(edu_app, OFFICER) as edu:
+    async with client(edu_app, ("education_officer",)) as edu:
         not_ended = await edu.post(f"/compliance/quarters/{current}/close")
         assert not_ended.status_code == 409 and not_ended.json()["code"] == "compliance.quarter_not_ended"
         closed = await ok(await edu.post(f"/compliance/quarters/{quarter}/close",
@@ -113,14 +102,14 @@ async def test_an_ended_quarter_is_closed_once(edu_app: FastAPI) -> None:
         assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
         twice = await edu.post(f"/compliance/quarters/{quarter}/close")
         assert twice.status_code == 409 and twice.json()["code"] == "compliance.quarter_already_closed"
-    events = await edu_app.state.runtime.store.read_stream(f"compliance-{quarter}")
+    events = await edu_app.runtime.store.read_stream(f"compliance-{quarter}")
     assert sorted(e.event.branch_id for e in events.events) == ["br1", "br2"]
 
 
-async def test_reminders_go_once_per_person_guarantee_and_period(edu_app: FastAPI) -> None:
+async def test_reminders_go_once_per_person_guarantee_and_period(edu_app: ServiceClient) -> None:
     last_month = TODAY.replace(day=1) - timedelta(days=1)
     month = f"{last_month.year:04d}-{last_month.month:02d}"
-    async with client(edu_app, OFFICER) as edu:
+    async with client(edu_app, ("education_officer",)) as edu:
         topic = await ok(await edu.post("/topics", json={"month": month, "title": "学党史", "material": "党史读本"}),
                          201)
         # reminders are drawn from the read model: let it apply the topic first
@@ -151,10 +140,10 @@ async def ok_list(response: httpx.Response) -> list[dict[str, Any]]:
     return body
 
 
-async def test_a_branch_secretary_acts_for_its_own_branch_only(edu_app: FastAPI) -> None:
-    async with client(edu_app, OFFICER) as officer:
+async def test_a_branch_secretary_acts_for_its_own_branch_only(edu_app: ServiceClient) -> None:
+    async with client(edu_app, ("education_officer",)) as officer:
         await ok(await officer.post("/topics", json={"month": MONTH, "title": "学党章", "material": "党章全文"}), 201)
-    async with client(edu_app, SECRETARY_BR1) as sec:
+    async with client(edu_app, ("branch_secretary",), "br1") as sec:
         own = await ok(await sec.post("/weekly-studies", json={
             "branch_id": "br1", "held_on": TODAY.isoformat(), "minutes": 40, "attendee_member_ids": ["m1"]}), 201)
         other = await sec.post("/weekly-studies", json={

@@ -6,41 +6,28 @@ gives the same rows. The same story with a running organization service is
 
 from __future__ import annotations
 
-import asyncio
 import io
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import openpyxl
 import pytest
-from fastapi import FastAPI
+
 from redpark_education.app import create_app as create_education
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
-
-SECRET = "e" * 32
-OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['education_officer'])}"}
-AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'auditor-1', ['auditor'])}"}
-
-
-def settings(service: str, nats_url: str, dsn: str, tmp_path: Path) -> Settings:
-    return Settings(service=service, nats_url=nats_url, database_url=dsn, timezone="Asia/Shanghai",
-                    data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
+from redpark_platform.testkit import ServiceClient, eventually
 
 
 @pytest.fixture
-async def edu_app(anew_database: Callable[[str], Any], park_nats: str, tmp_path: Path) -> AsyncIterator[FastAPI]:
-    edu = create_education(settings("education", park_nats, await anew_database("edu"), tmp_path))
-    async with edu.router.lifespan_context(edu):
-        yield edu
+async def edu_app(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
+    return await service_client(create_education)
 
 
-def client(app: FastAPI, headers: dict[str, str]) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc", headers=headers)
+def client(edu: ServiceClient, roles: tuple[str, ...]) -> ServiceClient:
+    """Another caller of the same running service."""
+    return ServiceClient(edu.app, edu.settings, edu.headers_for(roles))
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
@@ -49,23 +36,23 @@ async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
     return body
 
 
-async def roster_caught_up(last: int, edu: FastAPI) -> None:
-    assert await edu.state.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
+async def roster_caught_up(last: int, edu: ServiceClient) -> None:
+    assert await edu.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
 
 
-async def roster_rows(edu: FastAPI) -> list[tuple[Any, ...]]:
-    pool = edu.state.runtime.pool
+async def roster_rows(edu: ServiceClient) -> list[tuple[Any, ...]]:
+    pool = edu.runtime.pool
     rows = await pool.fetch("SELECT member_id, branch_id, joined_on, left_on FROM edu_roster_memberships"
                             " ORDER BY member_id, joined_on")
     branches = await pool.fetch("SELECT * FROM edu_roster_branches ORDER BY branch_id")
     return [tuple(r) for r in rows] + [tuple(b) for b in branches]
 
 
-async def test_organization_events_and_a_lesson_change_the_compliance_view(edu_app: FastAPI,
+async def test_organization_events_and_a_lesson_change_the_compliance_view(edu_app: ServiceClient,
                                                                            organization: Any) -> None:
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     month = f"{today.year:04d}-{today.month:02d}"
-    async with client(edu_app, OFFICER) as edu:
+    async with client(edu_app, ("education_officer",)) as edu:
         await organization.move_in("e1", "爱科技", today)
         for m in ("m1", "m2", "m3"):
             await organization.register(m, "e1", today)
@@ -103,24 +90,21 @@ async def test_organization_events_and_a_lesson_change_the_compliance_view(edu_a
         assert {m["member_id"]: m["lesson"] for m in view["members"]["items"]}["m3"] == "not_expected"
         assert view["branches"][0]["members_missing_lesson"] == 0
 
+        auditor = edu_app.headers_for(("auditor",))
         lessons = await ok(await edu.get("/lessons", params={"year": today.year}))
         assert lessons["held"] == 1 and lessons["lessons"]["items"][0]["attended"] == 2
         assert lessons["lessons"]["items"][0]["expected_members"] == 3
 
-        book = await edu.get("/exports/compliance.xlsx", params={"period": month}, headers=AUDITOR)
+        book = await edu.get("/exports/compliance.xlsx", params={"period": month}, headers=auditor)
         assert book.status_code == 200
         wb = openpyxl.load_workbook(io.BytesIO(book.content))
         assert wb.sheetnames == ["党员三个保证", "支部汇总", "自学记录迟交与缺失", "未开展周学习"]
         assert wb["党员三个保证"].max_row - 1 == 3
-        refused = await edu.post("/topics", json={"month": month, "title": "t", "material": "m"}, headers=AUDITOR)
+        refused = await edu.post("/topics", json={"month": month, "title": "t", "material": "m"}, headers=auditor)
         assert refused.status_code == 403
 
         before = await roster_rows(edu_app)
-        runner = edu_app.state.runtime.runners["edu_roster"]
+        runner = edu_app.runtime.runners["edu_roster"]
         await runner.rebuild()
-        await roster_caught_up(organization.feed.position, edu_app)
-        for _ in range(100):
-            if await roster_rows(edu_app) == before:
-                break
-            await asyncio.sleep(0.05)
-        assert await roster_rows(edu_app) == before
+        await roster_caught_up(organization.position, edu_app)
+        await eventually(lambda: roster_rows(edu_app), lambda rows: rows == before)
