@@ -9,12 +9,12 @@ import msgspec
 from fastapi import APIRouter, Path
 
 from redpark_platform.calendar import QUARTER_PATTERN
-from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
 from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
 from .. import queries
+from ..domain.errors import ERRORS
 from ..domain.guarantees import BranchLine, MemberLine, period_bounds
 from ..projections.roster import NAME as ROSTER
 from .deps import BranchStaff, Edu, Fresh, Officer, Period, Reader, own_branch
@@ -47,8 +47,7 @@ async def file_self_study(body: Annotated[NewSelfStudy, Body(NewSelfStudy, examp
     if "branch_secretary" in who.roles and not {"park_admin", "education_officer"} & set(who.roles):
         branch_id = await queries.member_branch_on(edu.pool, body.member_id, edu.today())
         if branch_id is None:
-            raise NotFound("member.not_in_roster", f"member {body.member_id} is not on the study roster",
-                           detail_zh="该党员不在学习名册中", field="member_id")
+            raise ERRORS.error("member.not_in_roster", field="member_id", member_id=body.member_id)
         ensure_branch(who, branch_id)
     return accepted(await edu.file_self_study(member_id=body.member_id, month=body.month, studied_on=body.studied_on,
                                               content=body.content, reflection=body.reflection),

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 
 from redpark_platform.calendar import months_of_quarter, quarter_of
 from redpark_platform.console import page_roles, stream_history
-from redpark_platform.decider import DomainError
+from redpark_platform.errors import DomainError
 from redpark_platform.web import Principal
 
 from .. import queries
