@@ -13,9 +13,12 @@ import httpx
 import pytest
 
 from redpark_education.app import create_app as create_education
+from redpark_platform.clock import FrozenClock
 from redpark_platform.testkit import ServiceClient
 
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+# The park's now, frozen: every date of the test is known, and a run across midnight sees one day.
+NOW = datetime(2025, 5, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = NOW.date()
 MONTH = f"{TODAY.year:04d}-{TODAY.month:02d}"
 # Everyone has been on the roster for a year, so the quarter before this one has people expected.
 SINCE = (TODAY - timedelta(days=370)).isoformat()
@@ -40,7 +43,7 @@ async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
 @pytest.fixture
 async def edu_app(service_client: Callable[..., Awaitable[ServiceClient]], organization: Any) -> ServiceClient:
     """Two branches a year old (br1 with m1 to m3, br2 with m4 to m6), the roster caught up."""
-    edu = await service_client(create_education)
+    edu = await service_client(create_education, clock=FrozenClock(NOW))
     last = await organization.two_branches(date.fromisoformat(SINCE))
     assert await edu.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
     return edu

@@ -15,12 +15,15 @@ import pytest
 
 from redpark_education.app import create_app as create_education
 from redpark_platform.calendar import quarter_bounds, quarter_of, weeks_between
+from redpark_platform.clock import FrozenClock
 from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
 from redpark_platform.web import mint_token
 from redpark_platform.web.auth import SESSION_COOKIE
 
 ORIGIN = {"origin": "http://svc"}
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+# The park's now, frozen: every date of the test is known, and a run across midnight sees one day.
+NOW = datetime(2025, 5, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = NOW.date()
 MONTH = f"{TODAY.year:04d}-{TODAY.month:02d}"
 QUARTER = quarter_of(TODAY)
 SINCE = (TODAY - timedelta(days=370)).isoformat()
@@ -42,7 +45,7 @@ def signed_in(edu: ServiceClient, role: str | None, branch_id: str | None = None
 async def edu_app(service_client: Callable[..., Awaitable[ServiceClient]], organization: Any) -> ServiceClient:
     """br1 (m1–m3) and br2 (m4–m6) a year old; lesson L1 held today; the plan asks for 4 lessons;
     this month's topic with m1's self-study filed; br1 held its weekly study every week of the quarter."""
-    api = await service_client(create_education, roles=("park_admin",))
+    api = await service_client(create_education, roles=("park_admin",), clock=FrozenClock(NOW))
     last = await organization.two_branches(date.fromisoformat(SINCE))
     assert await api.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
     await ok(await api.put(f"/plans/{TODAY.year}", json={

@@ -17,12 +17,16 @@ import openpyxl
 import pytest
 
 from redpark_education.app import create_app as create_education
+from redpark_platform.clock import FrozenClock
 from redpark_platform.testkit import ServiceClient, eventually
+
+# The park's now, frozen: a run across midnight sees one day.
+NOW = datetime(2025, 5, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture
 async def edu_app(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    return await service_client(create_education)
+    return await service_client(create_education, clock=FrozenClock(NOW))
 
 
 def client(edu: ServiceClient, roles: tuple[str, ...]) -> ServiceClient:
@@ -50,7 +54,7 @@ async def roster_rows(edu: ServiceClient) -> list[tuple[Any, ...]]:
 
 async def test_organization_events_and_a_lesson_change_the_compliance_view(edu_app: ServiceClient,
                                                                            organization: Any) -> None:
-    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    today = NOW.date()
     month = f"{today.year:04d}-{today.month:02d}"
     async with client(edu_app, ("education_officer",)) as edu:
         await organization.move_in("e1", "爱科技", today)
