@@ -16,7 +16,8 @@ def facts(**kw: object) -> g.Facts:
         "memberships": [g.Membership(member_id="m1", name="甲", branch_id="br1", joined_on=date(2025, 1, 1)),
                      g.Membership(member_id="m2", name="乙", branch_id="br1", joined_on=date(2025, 5, 10))],
         "branches": [BRANCH], "lessons": [g.HeldLesson(lesson_id="L1", held_on=date(2025, 5, 5))],
-        "attended": frozenset(), "self_studies": {}, "topics": frozenset({"2025-04", "2025-05", "2025-06"}), "weekly": {}}
+        "attended": frozenset(), "self_studies": {}, "topics": frozenset({"2025-04", "2025-05", "2025-06"}),
+        "weekly": {}}
     fields.update(kw)
     return g.Facts(**fields)  # type: ignore[arg-type]
 

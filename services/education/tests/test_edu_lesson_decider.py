@@ -23,8 +23,9 @@ HELD = ParkLessonHeld(lesson_id="L1", held_on=date(2025, 6, 20), quarter="2025-Q
 
 
 def schedule(**kw: object) -> lesson.ScheduleLesson:
-    fields: dict[str, object] = {"lesson_id": "L1", "title": "党史", "topic": "党史", "lecturer_id": "l1", "venue": "多功能厅",
-                                     "scheduled_on": date(2025, 6, 20), "lecturer_active": True, "now": NOW}
+    fields: dict[str, object] = {"lesson_id": "L1", "title": "党史", "topic": "党史", "lecturer_id": "l1",
+                                 "venue": "多功能厅",
+                                 "scheduled_on": date(2025, 6, 20), "lecturer_active": True, "now": NOW}
     fields.update(kw)
     return lesson.ScheduleLesson(**fields)  # type: ignore[arg-type]
 

@@ -3,7 +3,6 @@ input, every response as its OpenAPI document says."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +23,9 @@ def no_wait(case: Any) -> Any:
 
 
 def test_the_education_api_conforms_to_its_openapi_document(
-    pg_dsn: str, nats_factory: Callable[[], Any], tmp_path: Path
+    pg_dsn: str, nats_url: str, tmp_path: Path
 ) -> None:
-    app = create_app(fuzz_settings("education", pg_dsn, nats_factory().url, tmp_path, SECRET))
+    app = create_app(fuzz_settings("education", pg_dsn, nats_url, tmp_path, SECRET))
     app.state.jwt_secret = SECRET
     with running(app, "education") as url:
         fuzz_openapi(url, min_operations=30, prepare=no_wait,

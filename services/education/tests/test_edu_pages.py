@@ -5,33 +5,28 @@ attendance taking with its Chinese refusals, and the dashboard's figures for a k
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from fastapi import FastAPI
+
 from redpark_education.app import create_app as create_education
-from redpark_education.domain.park_calendar import quarter_bounds, quarter_of, weeks_between
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.calendar import quarter_bounds, quarter_of, weeks_between
+from redpark_platform.clock import FrozenClock
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
 from redpark_platform.web import mint_token
 from redpark_platform.web.auth import SESSION_COOKIE
 
-SECRET = "e" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
 ORIGIN = {"origin": "http://svc"}
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+# The park's now, frozen: every date of the test is known, and a run across midnight sees one day.
+NOW = datetime(2025, 5, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = NOW.date()
 MONTH = f"{TODAY.year:04d}-{TODAY.month:02d}"
 QUARTER = quarter_of(TODAY)
 SINCE = (TODAY - timedelta(days=370)).isoformat()
-
-
-def settings(service: str, nats_url: str, dsn: str, tmp_path: Path) -> Settings:
-    return Settings(service=service, nats_url=nats_url, database_url=dsn, timezone="Asia/Shanghai",
-                    data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
 
 
 async def ok(response: httpx.Response, status: int = 200) -> Any:
@@ -39,50 +34,46 @@ async def ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json()
 
 
-def signed_in(app: FastAPI, role: str | None, branch_id: str | None = None) -> httpx.AsyncClient:
-    c = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc")
+def signed_in(edu: ServiceClient, role: str | None, branch_id: str | None = None) -> httpx.AsyncClient:
+    c = httpx.AsyncClient(transport=httpx.ASGITransport(app=edu.app), base_url="http://svc")
     if role:
-        c.cookies.set(SESSION_COOKIE, mint_token(SECRET, f"{role}-1", [role], branch_id, name="王老师"))
+        c.cookies.set(SESSION_COOKIE, mint_token(TEST_JWT_SECRET, f"{role}-1", [role], branch_id, name="王老师"))
     return c
 
 
 @pytest.fixture
-async def edu_app(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
-                  tmp_path: Path) -> AsyncIterator[FastAPI]:
+async def edu_app(service_client: Callable[..., Awaitable[ServiceClient]], organization: Any) -> ServiceClient:
     """br1 (m1–m3) and br2 (m4–m6) a year old; lesson L1 held today; the plan asks for 4 lessons;
     this month's topic with m1's self-study filed; br1 held its weekly study every week of the quarter."""
-    edu = create_education(settings("education", park_nats, await anew_database("edupages"), tmp_path))
-    async with edu.router.lifespan_context(edu):
-        last = await organization.two_branches(date.fromisoformat(SINCE))
-        assert await edu.state.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edu), base_url="http://svc",
-                                     headers=ADMIN) as api:
-            await ok(await api.put(f"/plans/{TODAY.year}", json={
-                "lecturer_corps_minimum": 5, "park_lessons_minimum": 4, "weekly_study_minutes": 30}))
-            await ok(await api.post("/lecturers", json={"lecturer_id": "l1", "name": "李老", "category": "veteran_member",
-                                                        "affiliation": "省老干部局", "topics": ["党史"]}), 201)
-            await ok(await api.post("/lessons", json={"lesson_id": "L1", "title": "学习党史", "topic": "党史",
-                                                      "lecturer_id": "l1", "venue": "一号楼三楼多功能厅",
-                                                      "scheduled_on": TODAY.isoformat()}), 201)
-            await ok(await api.post("/lessons/L1/held", json={"held_on": TODAY.isoformat()}))
-            await ok(await api.post("/topics", json={"month": MONTH, "title": "学党章", "material": "党章"}), 201)
-            await ok(await api.post("/self-studies", json={"member_id": "m1", "month": MONTH,
-                                                           "studied_on": TODAY.isoformat(), "content": "学习党章",
-                                                           "reflection": "深受教育"}), 201)
-            for _, monday in weeks_between(quarter_bounds(QUARTER)[0], TODAY):
-                await ok(await api.post("/weekly-studies", json={
-                    "branch_id": "br1", "held_on": monday.isoformat(), "minutes": 45, "topic": "学习",
-                    "attendee_member_ids": ["m1"]}), 201)
-        yield edu
+    api = await service_client(create_education, roles=("park_admin",), clock=FrozenClock(NOW))
+    last = await organization.two_branches(date.fromisoformat(SINCE))
+    assert await api.runtime.runners["edu_roster"].wait_for("organization", last, timeout=20)
+    await ok(await api.put(f"/plans/{TODAY.year}", json={
+        "lecturer_corps_minimum": 5, "park_lessons_minimum": 4, "weekly_study_minutes": 30}))
+    await ok(await api.post("/lecturers", json={"lecturer_id": "l1", "name": "李老", "category": "veteran_member",
+                                                "affiliation": "省老干部局", "topics": ["党史"]}), 201)
+    await ok(await api.post("/lessons", json={"lesson_id": "L1", "title": "学习党史", "topic": "党史",
+                                              "lecturer_id": "l1", "venue": "一号楼三楼多功能厅",
+                                              "scheduled_on": TODAY.isoformat()}), 201)
+    await ok(await api.post("/lessons/L1/held", json={"held_on": TODAY.isoformat()}))
+    await ok(await api.post("/topics", json={"month": MONTH, "title": "学党章", "material": "党章"}), 201)
+    await ok(await api.post("/self-studies", json={"member_id": "m1", "month": MONTH,
+                                                   "studied_on": TODAY.isoformat(), "content": "学习党章",
+                                                   "reflection": "深受教育"}), 201)
+    for _, monday in weeks_between(quarter_bounds(QUARTER)[0], TODAY):
+        await ok(await api.post("/weekly-studies", json={
+            "branch_id": "br1", "held_on": monday.isoformat(), "minutes": 45, "topic": "学习",
+            "attendee_member_ids": ["m1"]}), 201)
+    return api
 
 
-async def caught_up(app: FastAPI) -> None:
-    runtime = app.state.runtime
-    await runtime.wait_for("edu_records", await runtime.store.last_position())
+async def caught_up(edu: ServiceClient) -> None:
+    runtime = edu.runtime
+    assert await runtime.wait_for("edu_records", await runtime.store.last_position(), timeout=20, strict=True)
 
 
 @pytest.mark.parametrize("role", ["park_admin", "education_officer", "auditor"])
-async def test_each_page_answers_for_an_allowed_role(edu_app: FastAPI, role: str) -> None:
+async def test_each_page_answers_for_an_allowed_role(edu_app: ServiceClient, role: str) -> None:
     await caught_up(edu_app)
     async with signed_in(edu_app, role) as c:
         for path, marker in (("/ui/", "学习教育概览"), (f"/ui/compliance?period={QUARTER}", "三个保证矩阵"),
@@ -95,7 +86,7 @@ async def test_each_page_answers_for_an_allowed_role(edu_app: FastAPI, role: str
         assert "Education overview" in english.text and "Three guarantees met (members)" in english.text
 
 
-async def test_without_a_session_pages_go_to_sign_in_and_a_wrong_role_is_refused(edu_app: FastAPI) -> None:
+async def test_without_a_session_pages_go_to_sign_in_and_a_wrong_role_is_refused(edu_app: ServiceClient) -> None:
     async with signed_in(edu_app, None) as c:
         for path in ("/ui/", "/ui/compliance", "/ui/lessons", "/ui/lessons/L1"):
             gone = await c.get(path)
@@ -108,7 +99,7 @@ async def test_without_a_session_pages_go_to_sign_in_and_a_wrong_role_is_refused
         assert post.status_code == 403
 
 
-async def test_the_matrix_marks_self_study_and_keeps_a_secretary_to_its_branch(edu_app: FastAPI) -> None:
+async def test_the_matrix_marks_self_study_and_keeps_a_secretary_to_its_branch(edu_app: ServiceClient) -> None:
     await caught_up(edu_app)
     async with signed_in(edu_app, "branch_secretary", "br1") as c:
         page = await c.get("/ui/compliance", params={"period": QUARTER, "branch": "br2"})
@@ -125,7 +116,7 @@ async def test_the_matrix_marks_self_study_and_keeps_a_secretary_to_its_branch(e
         assert bad.status_code == 422 and "期间格式应为" in bad.text
 
 
-async def test_attendance_is_taken_on_the_page_and_a_bad_sheet_is_explained(edu_app: FastAPI) -> None:
+async def test_attendance_is_taken_on_the_page_and_a_bad_sheet_is_explained(edu_app: ServiceClient) -> None:
     async with signed_in(edu_app, "education_officer") as c:
         empty = await c.post("/ui/lessons/L1/attendance", data={}, headers=ORIGIN)
         assert empty.status_code == 422 and "请至少登记一名出席党员" in empty.text
@@ -142,7 +133,7 @@ async def test_attendance_is_taken_on_the_page_and_a_bad_sheet_is_explained(edu_
         assert missing.status_code == 404 and "大党课不存在" in missing.text
 
 
-async def test_the_dashboard_figures_for_a_known_data_set(edu_app: FastAPI) -> None:
+async def test_the_dashboard_figures_for_a_known_data_set(edu_app: ServiceClient) -> None:
     async with signed_in(edu_app, "education_officer") as c:
         saved = await c.post("/ui/lessons/L1/attendance", data={"member_ids": ["m1", "m2", "m3"]}, headers=ORIGIN)
         assert saved.status_code == 303

@@ -98,7 +98,8 @@ def test_a_forum_session_has_participants_and_outcomes() -> None:
     spec.given().when(record).then([held])
     spec.given([held]).when(record).then_raises(code="forum.already_recorded")
     spec.given().when(forum.RecordSession(session_id="f1", forum="innovation", title="x", held_on=TODAY,
-                                          participants=[], outcomes=[], now=NOW)).then_raises(code="forum.no_participants")
+                                          participants=[], outcomes=[], now=NOW)
+                                          ).then_raises(code="forum.no_participants")
     spec.given([held]).when(forum.AddOutcome(session_id="f1", outcome="研讨文集", now=NOW)).then([
         ForumOutcomeAdded(session_id="f1", outcome="研讨文集", added_on=TODAY)])
     spec.given().when(forum.AddOutcome(session_id="f1", outcome="x", now=NOW)).then_raises(code="forum.unknown")

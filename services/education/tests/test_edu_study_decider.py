@@ -26,7 +26,8 @@ def test_one_topic_a_month_with_its_material() -> None:
 
 
 def file(**kw: object) -> self_study.FileSelfStudy:
-    fields: dict[str, object] = {"member_id": "m1", "month": "2025-06", "studied_on": date(2025, 6, 12), "content": "党章",
+    fields: dict[str, object] = {"member_id": "m1", "month": "2025-06", "studied_on": date(2025, 6, 12),
+                                 "content": "党章",
                                      "reflection": "心得", "branch_id": "br1", "topic_published": True, "now": NOW}
     fields.update(kw)
     return self_study.FileSelfStudy(**fields)  # type: ignore[arg-type]

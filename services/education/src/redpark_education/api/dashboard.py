@@ -8,13 +8,14 @@ from typing import Annotated
 
 import msgspec
 from fastapi import APIRouter
+
+from redpark_platform.calendar import month_of, quarter_of
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile, Tone
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 
 from .. import queries
 from ..application import Education
 from ..domain import guarantees
-from ..domain.park_calendar import month_of, quarter_of
 from .deps import Edu
 
 router = APIRouter(tags=["dashboard"])

@@ -1,46 +1,31 @@
-"""Dependencies shared by the routes, as `Annotated` aliases so routes read as plain signatures."""
+"""Dependencies shared by the routes, as `Annotated` aliases so routes read as plain signatures.
+The answer to a command (`Accepted`), reading your own writes and the layer lookup come from the
+platform's service edge (`redpark_platform.web.edge`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-import msgspec
-from fastapi import Depends, Query
-from redpark_platform.runtime import RuntimeDep
-from redpark_platform.store import AppendResult
-from redpark_platform.web import MsgspecResponse, Principal, ensure_branch, require_roles
+from fastapi import Query
 
-from ..application import EXTRA_KEY, Education
-from ..domain.park_calendar import PERIOD_PATTERN
+from redpark_platform.calendar import PERIOD_PATTERN
+from redpark_platform.web import Principal, ensure_branch, require_roles
+from redpark_platform.web.edge import ReadYourWrites, layer_of
 
+from ..application import Education
+from ..projections.records import NAME as RECORDS
 
-async def _education(runtime: RuntimeDep) -> Education:
-    # async: FastAPI runs a plain def dependency in a worker thread, a hop per request
-    app: Education = runtime.extras[EXTRA_KEY]
-    return app
-
-
-Edu = Annotated[Education, Depends(_education)]
+Edu = layer_of(Education)
+# `?after=`: the read waits (bounded) until the records read model applied that position. The
+# roster is the organization's and cannot show an education write, so no read waits for it.
+Fresh = Annotated[bool, ReadYourWrites(RECORDS)]
 Officer = Annotated[Principal, require_roles("park_admin", "education_officer")]
 # A branch secretary acts for its own branch only (checked in the route with `ensure_branch`).
 BranchStaff = Annotated[Principal, require_roles("park_admin", "education_officer", "branch_secretary")]
 Reader = Annotated[Principal, require_roles("park_admin", "education_officer", "branch_secretary", "auditor")]
-After = Annotated[int | None, Query(ge=0, description="Wait (bounded) until the read model has applied this "
-                                    "position, as returned by a command: read your own writes.")]
 Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="A month `YYYY-MM` or a quarter `YYYY-Qn`",
                               examples=["2025-06", "2025-Q2"])]
 Year = Annotated[int, Query(ge=2000, le=2200, description="The calendar year")]
-
-
-class Accepted(msgspec.Struct, frozen=True, kw_only=True):
-    """The command was applied; `position` is what to pass as `after` to read it back."""
-
-    position: int
-    id: str
-
-
-def accepted(result: AppendResult, id_: str, status: int = 200) -> MsgspecResponse:
-    return MsgspecResponse(Accepted(position=result.position, id=id_), status_code=status)
 
 
 def own_branch(who: Principal, branch_id: str | None) -> str | None:
@@ -50,7 +35,3 @@ def own_branch(who: Principal, branch_id: str | None) -> str | None:
     branch_id = branch_id or who.branch_id or ""
     ensure_branch(who, branch_id)
     return branch_id
-
-
-async def caught_up(edu: Education, projection: str, after: int | None) -> None:
-    await edu.runtime.wait_for(projection, after)

@@ -8,15 +8,16 @@ from typing import Annotated
 
 import msgspec
 from fastapi import APIRouter, Path
+
 from redpark_contracts.education import ForumKind, LecturerCategory, ThemeLinkKind
+from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
 from .. import queries
-from ..application import new_id
 from ..domain import forum, lecturer
-from ..projections.records import NAME as RECORDS
-from .deps import Accepted, After, Edu, Officer, Reader, Year, accepted, caught_up
+from .deps import Edu, Fresh, Officer, Reader, Year
 
 router = APIRouter(tags=["programme"])
 ACCEPTED = response_schema(Accepted)
@@ -50,8 +51,7 @@ async def set_plan(year: YearPath, body: Annotated[PlanBody, Body(PlanBody, exam
 
 
 @router.get("/plans/{year}", responses=response_schema(PlanView), summary="The year's targets against the actual")
-async def get_plan(year: YearPath, edu: Edu, who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(edu, RECORDS, after)
+async def get_plan(year: YearPath, edu: Edu, who: Reader, fresh: Fresh) -> MsgspecResponse:
     targets = await edu.targets(year)
     corps = [lc for lc in await queries.lecturers(edu.pool) if lc.retired_on is None]
     held = [ls for ls in await queries.lessons(edu.pool, year) if ls.held_on is not None]
@@ -109,8 +109,7 @@ async def retire(lecturer_id: str, edu: Edu, who: Officer) -> MsgspecResponse:
 
 
 @router.get("/lecturers", responses=response_schema(Corps), summary="The corps against the plan's minimum")
-async def corps(edu: Edu, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(edu, RECORDS, after)
+async def corps(edu: Edu, who: Reader, paging: Paging, fresh: Fresh) -> MsgspecResponse:
     rows = await queries.lecturers(edu.pool)
     targets = await edu.targets(edu.today().year)
     return MsgspecResponse(Corps(minimum=targets.lecturer_corps_minimum,
@@ -196,8 +195,7 @@ async def cancel(lesson_id: str, body: Annotated[Cancellation, Body(Cancellation
 
 
 @router.get("/lessons", responses=response_schema(LessonYear), summary="The year's lessons against the minimum")
-async def lessons(year: Year, edu: Edu, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(edu, RECORDS, after)
+async def lessons(year: Year, edu: Edu, who: Reader, paging: Paging, fresh: Fresh) -> MsgspecResponse:
     rows = await queries.lessons(edu.pool, year)
     held = [r for r in rows if r.held_on is not None]
     today = edu.today()
@@ -226,8 +224,7 @@ async def publish(body: Annotated[NewTopic, Body(NewTopic, example=NewTopic(
 
 
 @router.get("/topics", responses=response_schema(Page[queries.TopicRow]), summary="The year's monthly topics")
-async def topics(year: Year, edu: Edu, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(edu, RECORDS, after)
+async def topics(year: Year, edu: Edu, who: Reader, paging: Paging, fresh: Fresh) -> MsgspecResponse:
     return MsgspecResponse(page_of(await queries.topics(edu.pool, year), paging))
 
 
@@ -261,8 +258,7 @@ async def link_theme(year: YearPath, theme_id: str, body: Annotated[Link, Body(L
 
 @router.get("/themes/{year}", responses=response_schema(list[queries.ThemeRow]),
             summary="The year's themes with the topics and lessons serving each")
-async def list_themes(year: YearPath, edu: Edu, who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(edu, RECORDS, after)
+async def list_themes(year: YearPath, edu: Edu, who: Reader, fresh: Fresh) -> MsgspecResponse:
     return MsgspecResponse(await queries.themes(edu.pool, year))
 
 
@@ -300,7 +296,6 @@ async def add_outcome(session_id: str, body: Annotated[Outcome, Body(Outcome)], 
 
 
 @router.get("/forums", responses=response_schema(Page[queries.ForumRow]), summary="The year's sessions")
-async def forums(year: Year, edu: Edu, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(edu, RECORDS, after)
+async def forums(year: Year, edu: Edu, who: Reader, paging: Paging, fresh: Fresh) -> MsgspecResponse:
     rows, total = await queries.forums(edu.pool, year, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))

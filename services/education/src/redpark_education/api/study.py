@@ -7,16 +7,17 @@ from typing import Annotated
 
 import msgspec
 from fastapi import APIRouter, Path
-from redpark_platform.decider import NotFound
+
+from redpark_platform.calendar import QUARTER_PATTERN
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
+from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
 from .. import queries
+from ..domain.errors import ERRORS
 from ..domain.guarantees import BranchLine, MemberLine, period_bounds
-from ..domain.park_calendar import QUARTER_PATTERN
-from ..projections.records import NAME as RECORDS
 from ..projections.roster import NAME as ROSTER
-from .deps import Accepted, After, BranchStaff, Edu, Officer, Period, Reader, accepted, caught_up, own_branch
+from .deps import BranchStaff, Edu, Fresh, Officer, Period, Reader, own_branch
 
 router = APIRouter(tags=["study"])
 CREATED = response_schema(Accepted, status=201)
@@ -46,8 +47,7 @@ async def file_self_study(body: Annotated[NewSelfStudy, Body(NewSelfStudy, examp
     if "branch_secretary" in who.roles and not {"park_admin", "education_officer"} & set(who.roles):
         branch_id = await queries.member_branch_on(edu.pool, body.member_id, edu.today())
         if branch_id is None:
-            raise NotFound("member.not_in_roster", f"member {body.member_id} is not on the study roster",
-                           detail_zh="该党员不在学习名册中", field="member_id")
+            raise ERRORS.error("member.not_in_roster", field="member_id", member_id=body.member_id)
         ensure_branch(who, branch_id)
     return accepted(await edu.file_self_study(member_id=body.member_id, month=body.month, studied_on=body.studied_on,
                                               content=body.content, reflection=body.reflection),
@@ -67,10 +67,9 @@ async def weekly_study(body: Annotated[NewWeeklyStudy, Body(NewWeeklyStudy, exam
 
 @router.get("/weekly-studies", responses=response_schema(Page[queries.WeeklyRow]),
             summary="Weekly studies held in a period")
-async def weekly_studies(period: Period, edu: Edu, who: Reader, paging: Paging, after: After = None,
+async def weekly_studies(period: Period, edu: Edu, who: Reader, paging: Paging, fresh: Fresh,
                          branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(edu, RECORDS, after)
     first, last, _ = period_bounds(period)
     rows, total = await queries.weekly(edu.pool, first, last, branch_id, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
@@ -89,10 +88,9 @@ class ComplianceView(msgspec.Struct, frozen=True, kw_only=True):
 
 @router.get("/compliance", responses=response_schema(ComplianceView),
             summary="The three guarantees per member and per branch for a month or quarter, as of today")
-async def compliance(period: Period, edu: Edu, who: Reader, paging: Paging, after: After = None,
+async def compliance(period: Period, edu: Edu, who: Reader, paging: Paging, fresh: Fresh,
                      branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(edu, RECORDS, after)
     # Computed whole (a branch's figures need all its members), then the member rows are paged.
     result = await edu.compliance(period, branch_id)
     return MsgspecResponse(ComplianceView(period=result.period, quarter=result.quarter, as_of=result.as_of,
@@ -115,8 +113,7 @@ async def issue_reminders(period: Period, edu: Edu, who: Officer) -> MsgspecResp
 
 
 @router.get("/reminders", responses=response_schema(list[queries.ReminderRow]), summary="Reminders of a period")
-async def reminders(period: Period, edu: Edu, who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(edu, RECORDS, after)
+async def reminders(period: Period, edu: Edu, who: Reader, fresh: Fresh) -> MsgspecResponse:
     return MsgspecResponse(await queries.reminders(edu.pool, period))
 
 

@@ -8,22 +8,13 @@ in a branch a moment ago may not be on it yet, and is refused as not on the rost
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from .guarantees import GuaranteeCommands
 from .programme import ProgrammeCommands
 from .study import StudyCommands
 
-EXTRA_KEY = "education"
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex[:16]
-
 
 @dataclass
 class Education(ProgrammeCommands, StudyCommands, GuaranteeCommands):
-    """What the routes use, kept in `runtime.extras["education"]`."""
-
-    extras_key = EXTRA_KEY
+    """What the routes use, found on the runtime by type (`runtime.layer(Education)`)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from redpark_platform.calendar import quarter_bounds
 from redpark_platform.store import AppendResult
 
 from .. import queries
 from ..domain import guarantees
-from ..domain.park_calendar import quarter_bounds
 from .layer import EducationLayer
 
 

@@ -17,6 +17,9 @@ from typing import Any
 
 import httpx
 
+from redpark_platform.calendar import park_date
+from redpark_platform.clock import utcnow
+
 SEED = 20250701
 MARKER = "demo-l01"
 LECTURERS = [("veteran_member", "省老干部局", ["党史", "初心使命"]), ("model_figure", "市劳动模范协会", ["工匠精神"]),
@@ -38,7 +41,7 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
                seed: int = SEED, today: date | None = None) -> bool:
     """Create a year of education; False when it was there already."""
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or park_date(utcnow())  # the park's today, whatever the machine's zone
     async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60,
                                  headers={"Authorization": f"Bearer {token}"}) as c:
         corps = (await c.get("/lecturers", params={"limit": 500})).json()
@@ -91,7 +94,8 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
                 first = date(int(month[:4]), int(month[5:]), 1)
                 await c.post("/self-studies", json={"member_id": member_id, "month": month,
                                                     "studied_on": min(first + timedelta(days=9), today).isoformat(),
-                                                    "content": "学习本月专题材料", "reflection": "深受教育，结合岗位抓落实"})
+                                                    "content": "学习本月专题材料",
+                                                    "reflection": "深受教育，结合岗位抓落实"})
         # weekly branch study after the enterprise's weekly meeting, for the last ten weeks; one branch
         # in four missed a week, so the guarantees show who is behind
         by_branch: dict[str, list[str]] = {}
@@ -110,7 +114,8 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
                                                       "minutes": 30, "topic": "周例会后集中学习",
                                                       "attendee_member_ids": present})
         await call("POST", "/forums", {"session_id": "demo-f1", "forum": "joint_conference",
-                                       "title": "园区非公党建联席会", "held_on": (today - timedelta(days=30)).isoformat(),
+                                       "title": "园区非公党建联席会",
+                                       "held_on": (today - timedelta(days=30)).isoformat(),
                                        "participants": ["党总支书记", "企业经理代表", "科技英才代表"],
                                        "outcomes": ["形成党建与发展融合工作机制"]})
         return True

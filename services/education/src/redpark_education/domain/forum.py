@@ -7,10 +7,12 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import ForumKind, ForumOutcomeAdded, ForumSessionHeld
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
-from .park_calendar import not_in_future, park_date
+from redpark_contracts.education import ForumKind, ForumOutcomeAdded, ForumSessionHeld
+from redpark_platform.calendar import not_in_future, park_date
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 def stream_id(session_id: str) -> str:
@@ -45,26 +47,21 @@ def decide(command: ForumCommand, state: Session) -> list[ForumEvent]:
     match command:
         case RecordSession():
             if state.held:
-                raise DomainError("forum.already_recorded", f"session {command.session_id} is already recorded",
-                                  detail_zh="该场次已登记", field="session_id")
+                raise ERRORS.error("forum.already_recorded", field="session_id", session_id=command.session_id)
             held_on = not_in_future(command.held_on, park_date(command.now), "held_on")
             participants = [p.strip() for p in command.participants if p.strip()]
             if not participants:
-                raise InvalidCommand("forum.no_participants", "a session has participants",
-                                     detail_zh="请登记参加人员", field="participants")
+                raise ERRORS.error("forum.no_participants", field="participants")
             if not command.title.strip():
-                raise InvalidCommand("forum.title_missing", "a session needs a title", detail_zh="请填写主题",
-                                     field="title")
+                raise ERRORS.error("forum.title_missing", field="title")
             return [ForumSessionHeld(session_id=command.session_id, forum=command.forum, title=command.title.strip(),
                                      held_on=held_on, participants=participants,
                                      outcomes=[o.strip() for o in command.outcomes if o.strip()])]
         case AddOutcome():
             if not state.held:
-                raise NotFound("forum.unknown", f"session {command.session_id} is not recorded",
-                               detail_zh="场次不存在", field="session_id")
+                raise ERRORS.error("forum.unknown", field="session_id", session_id=command.session_id)
             if not command.outcome.strip():
-                raise InvalidCommand("forum.outcome_empty", "an outcome is written text", detail_zh="成果内容不能为空",
-                                     field="outcome")
+                raise ERRORS.error("forum.outcome_empty", field="outcome")
             return [ForumOutcomeAdded(session_id=command.session_id, outcome=command.outcome.strip(),
                                       added_on=park_date(command.now))]
         case _:

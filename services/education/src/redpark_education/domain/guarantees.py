@@ -18,10 +18,9 @@ from datetime import date, datetime, timedelta
 from typing import Literal, assert_never
 
 import msgspec
-from redpark_contracts.education import Guarantee, QuarterComplianceClosed, ReminderIssued
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
-from .park_calendar import (
+from redpark_contracts.education import Guarantee, QuarterComplianceClosed, ReminderIssued
+from redpark_platform.calendar import (
     month_bounds,
     months_of_quarter,
     park_date,
@@ -30,6 +29,9 @@ from .park_calendar import (
     quarter_of,
     weeks_between,
 )
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 LessonStatus = Literal["attended", "missing", "none_held", "not_expected"]
 StudyStatus = Literal["filed", "missing", "due", "not_expected"]
@@ -244,11 +246,10 @@ def decide_close(command: CloseQuarter, state: ClosedQuarter) -> list[QuarterCom
             _, last = quarter_bounds(command.quarter)
             today = park_date(command.now)
             if today <= last:
-                raise DomainError("compliance.quarter_not_ended", f"{command.quarter} ends on {last.isoformat()}",
-                                  detail_zh="季度尚未结束，不能结算", field="quarter")
+                raise ERRORS.error("compliance.quarter_not_ended", field="quarter", quarter=command.quarter,
+                                   last=last.isoformat())
             if state.closed:
-                raise DomainError("compliance.quarter_already_closed", f"{command.quarter} is already closed",
-                                  detail_zh="该季度已结算", field="quarter")
+                raise ERRORS.error("compliance.quarter_already_closed", field="quarter", quarter=command.quarter)
             events = []
             for b in command.result.branches:
                 mine = [ln for ln in command.result.members if ln.branch_id == b.branch_id]
@@ -259,8 +260,7 @@ def decide_close(command: CloseQuarter, state: ClosedQuarter) -> list[QuarterCom
                     weeks_in_quarter=b.weeks_expected, weeks_with_study=b.weeks_held,
                     members_fully_compliant=b.members_fully_compliant, closed_on=today))
             if not events:
-                raise InvalidCommand("compliance.nothing_to_close", f"no branch was tracked in {command.quarter}",
-                                     detail_zh="该季度没有需要结算的支部", field="quarter")
+                raise ERRORS.error("compliance.nothing_to_close", field="quarter", quarter=command.quarter)
             return events
         case _:
             assert_never(command)

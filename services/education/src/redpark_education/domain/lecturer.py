@@ -6,15 +6,17 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.education import (
     LecturerAppointed,
     LecturerCategory,
     LecturerRetired,
     LecturerTopicsUpdated,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import park_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import park_date
+from .errors import ERRORS
 
 
 def stream_id(lecturer_id: str) -> str:
@@ -63,8 +65,7 @@ LecturerState = NoLecturer | ActiveLecturer | RetiredLecturer
 def _topics(topics: list[str]) -> list[str]:
     cleaned = list(dict.fromkeys(t.strip() for t in topics if t.strip()))
     if not cleaned:
-        raise InvalidCommand("lecturer.no_topics", "a lecturer teaches at least one topic",
-                             detail_zh="讲师至少要有一个授课专题", field="topics")
+        raise ERRORS.error("lecturer.no_topics", field="topics")
     return cleaned
 
 
@@ -72,21 +73,17 @@ def _active(state: LecturerState, lecturer_id: str) -> ActiveLecturer:
     if isinstance(state, ActiveLecturer):
         return state
     if isinstance(state, RetiredLecturer):
-        raise DomainError("lecturer.retired", f"lecturer {lecturer_id} has retired from the corps",
-                          detail_zh="该讲师已退出讲师团", field="lecturer_id")
-    raise NotFound("lecturer.unknown", f"lecturer {lecturer_id} is not in the corps", detail_zh="讲师不存在",
-                   field="lecturer_id")
+        raise ERRORS.error("lecturer.retired", field="lecturer_id", lecturer_id=lecturer_id)
+    raise ERRORS.error("lecturer.unknown", field="lecturer_id", lecturer_id=lecturer_id)
 
 
 def decide(command: LecturerCommand, state: LecturerState) -> list[LecturerEvent]:
     match command:
         case AppointLecturer():
             if not isinstance(state, NoLecturer):
-                raise DomainError("lecturer.already_appointed", f"lecturer {command.lecturer_id} is already appointed",
-                                  detail_zh="该讲师已聘任", field="lecturer_id")
+                raise ERRORS.error("lecturer.already_appointed", field="lecturer_id", lecturer_id=command.lecturer_id)
             if not command.name.strip():
-                raise InvalidCommand("lecturer.name_missing", "the lecturer needs a name", detail_zh="讲师姓名不能为空",
-                                     field="name")
+                raise ERRORS.error("lecturer.name_missing", field="name")
             return [LecturerAppointed(lecturer_id=command.lecturer_id, name=command.name.strip(),
                                       category=command.category, affiliation=command.affiliation.strip(),
                                       topics=_topics(command.topics), appointed_on=park_date(command.now))]

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.education import (
     LessonAttendanceRecorded,
     LessonMakeupRecorded,
@@ -18,9 +19,11 @@ from redpark_contracts.education import (
     ParkLessonHeld,
     ParkLessonScheduled,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import not_in_future, park_date, quarter_of
+from redpark_platform.decider import Decider
+from redpark_platform.errors import DomainError
 
-from .park_calendar import not_in_future, park_date, quarter_of
+from .errors import ERRORS, SCHEDULING_ERRORS
 
 
 def stream_id(lesson_id: str) -> str:
@@ -92,9 +95,8 @@ class Cancelled(msgspec.Struct, frozen=True, tag="cancelled"):
 LessonState = NoLesson | Scheduled | Held | Cancelled
 
 
-def _unknown(lesson_id: str) -> NotFound:
-    return NotFound("lesson.unknown", f"lesson {lesson_id} is not scheduled", detail_zh="大党课不存在",
-                    field="lesson_id")
+def _unknown(lesson_id: str) -> DomainError:
+    return ERRORS.error("lesson.unknown", field="lesson_id", lesson_id=lesson_id)
 
 
 def _held(state: LessonState, lesson_id: str) -> Held:
@@ -104,8 +106,7 @@ def _held(state: LessonState, lesson_id: str) -> Held:
         case NoLesson():
             raise _unknown(lesson_id)
         case Scheduled() | Cancelled():
-            raise DomainError("lesson.not_held", f"lesson {lesson_id} has not been held",
-                              detail_zh="大党课尚未举行，不能登记出勤", field="lesson_id")
+            raise ERRORS.error("lesson.not_held", field="lesson_id", lesson_id=lesson_id)
         case _:
             assert_never(state)
 
@@ -113,26 +114,22 @@ def _held(state: LessonState, lesson_id: str) -> Held:
 def _in_roster(member_ids: list[str], roster: frozenset[str], held_on: date) -> None:
     outside = [m for m in member_ids if m not in roster]
     if outside:
-        raise DomainError("attendance.not_in_roster",
-                          f"not on the roster on {held_on.isoformat()}: {', '.join(sorted(outside))}",
-                          detail_zh="党员不在该日期的学习名册中", field="member_ids")
+        raise ERRORS.error("attendance.not_in_roster", field="member_ids", day=held_on.isoformat(),
+                           members=", ".join(sorted(outside)))
 
 
 def decide(command: LessonCommand, state: LessonState) -> list[LessonEvent]:
     match command:
         case ScheduleLesson():
             if not isinstance(state, NoLesson):
-                raise DomainError("lesson.already_scheduled", f"lesson {command.lesson_id} already exists",
-                                  detail_zh="大党课已存在", field="lesson_id")
+                raise ERRORS.error("lesson.already_scheduled", field="lesson_id", lesson_id=command.lesson_id)
             # A past date is fine: a lesson already given is recorded by scheduling it on its date and
             # holding it; what is never accepted is a held lesson without its date (HoldLesson).
             for name in ("title", "topic", "venue"):
                 if not getattr(command, name).strip():
-                    raise InvalidCommand(f"lesson.{name}_missing", f"a park lesson needs a {name}",
-                                         detail_zh="大党课须有标题、专题和地点", field=name)
+                    raise ERRORS.error(f"lesson.{name}_missing", field=name)
             if not command.lecturer_active:
-                raise NotFound("lecturer.unknown", f"lecturer {command.lecturer_id} is not in the corps",
-                               detail_zh="讲师不在讲师团中", field="lecturer_id")
+                raise SCHEDULING_ERRORS.error("lecturer.unknown", field="lecturer_id", lecturer_id=command.lecturer_id)
             return [ParkLessonScheduled(lesson_id=command.lesson_id, title=command.title.strip(),
                                         topic=command.topic.strip(), lecturer_id=command.lecturer_id,
                                         venue=command.venue.strip(), scheduled_on=command.scheduled_on,
@@ -142,27 +139,23 @@ def decide(command: LessonCommand, state: LessonState) -> list[LessonEvent]:
                 case NoLesson():
                     raise _unknown(command.lesson_id)
                 case Held():
-                    raise DomainError("lesson.already_held", f"lesson {command.lesson_id} was already held",
-                                      detail_zh="大党课已举行", field="lesson_id")
+                    raise ERRORS.error("lesson.already_held", field="lesson_id", lesson_id=command.lesson_id)
                 case Cancelled():
-                    raise DomainError("lesson.cancelled", f"lesson {command.lesson_id} was cancelled",
-                                      detail_zh="大党课已取消", field="lesson_id")
+                    raise ERRORS.error("lesson.cancelled", field="lesson_id", lesson_id=command.lesson_id)
                 case Scheduled():
                     pass
                 case _:
                     assert_never(state)
             if command.held_on is None:
                 # The roster, the quarter and everyone's compliance hang on this date: never guess it.
-                raise InvalidCommand("lesson.date_required", "a lesson that took place needs the date it was held",
-                                     detail_zh="请填写大党课举行日期", field="held_on")
+                raise ERRORS.error("lesson.date_required", field="held_on")
             held_on = not_in_future(command.held_on, park_date(command.now), "held_on")
             return [ParkLessonHeld(lesson_id=command.lesson_id, held_on=held_on, quarter=quarter_of(held_on),
                                    expected_members=command.roster_size)]
         case RecordAttendance():
             held = _held(state, command.lesson_id)
             if not command.member_ids:
-                raise InvalidCommand("attendance.empty", "name at least one member present",
-                                     detail_zh="请至少登记一名出席党员", field="member_ids")
+                raise ERRORS.error("attendance.empty", field="member_ids")
             _in_roster(command.member_ids, command.roster, held.held_on)
             new = [m for m in dict.fromkeys(command.member_ids) if m not in held.attended]
             if not new:
@@ -173,13 +166,11 @@ def decide(command: LessonCommand, state: LessonState) -> list[LessonEvent]:
             held = _held(state, command.lesson_id)
             _in_roster([command.member_id], command.roster, held.held_on)
             if command.member_id in held.attended:
-                raise DomainError("attendance.already_attended",
-                                  f"member {command.member_id} already attended lesson {command.lesson_id}",
-                                  detail_zh="该党员已参加本次大党课，无需补课", field="member_id")
+                raise ERRORS.error("attendance.already_attended", field="member_id", member_id=command.member_id,
+                                   lesson_id=command.lesson_id)
             made_up = not_in_future(command.made_up_on, park_date(command.now), "made_up_on")
             if made_up < held.held_on:
-                raise InvalidCommand("attendance.makeup_before_lesson", "a make-up comes after the lesson",
-                                     detail_zh="补课日期不能早于大党课日期", field="made_up_on")
+                raise ERRORS.error("attendance.makeup_before_lesson", field="made_up_on")
             return [LessonMakeupRecorded(lesson_id=command.lesson_id, quarter=held.quarter,
                                          member_id=command.member_id, made_up_on=made_up)]
         case CancelLesson():
@@ -190,8 +181,7 @@ def decide(command: LessonCommand, state: LessonState) -> list[LessonEvent]:
                 case NoLesson():
                     raise _unknown(command.lesson_id)
                 case Held() | Cancelled():
-                    raise DomainError("lesson.not_cancellable", f"lesson {command.lesson_id} was held or cancelled",
-                                      detail_zh="已举行或已取消的大党课不能取消", field="lesson_id")
+                    raise ERRORS.error("lesson.not_cancellable", field="lesson_id", lesson_id=command.lesson_id)
                 case _:
                     assert_never(state)
         case _:

@@ -10,10 +10,12 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import EducationPlanSet
-from redpark_platform.decider import Decider, InvalidCommand
 
-from .park_calendar import park_date
+from redpark_contracts.education import EducationPlanSet
+from redpark_platform.calendar import park_date
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 QUARTERS_A_YEAR = 4
 
@@ -48,18 +50,13 @@ def decide(command: SetPlan, state: Plan) -> list[EducationPlanSet]:
     match command:
         case SetPlan():
             if not 2000 <= command.year <= 2200:
-                raise InvalidCommand("plan.year_out_of_range", f"year {command.year} is out of range",
-                                     detail_zh="年份超出范围", field="year")
+                raise ERRORS.error("plan.year_out_of_range", field="year", year=command.year)
             if command.lecturer_corps_minimum < 1:
-                raise InvalidCommand("plan.lecturers_too_few", "the lecturer corps needs at least one lecturer",
-                                     detail_zh="讲师团人数至少为 1", field="lecturer_corps_minimum")
+                raise ERRORS.error("plan.lecturers_too_few", field="lecturer_corps_minimum")
             if command.park_lessons_minimum < QUARTERS_A_YEAR:
-                raise InvalidCommand("plan.lessons_below_quarterly",
-                                     "park lessons are held at least once a quarter: the yearly minimum is 4 or more",
-                                     detail_zh="大党课每季度至少一次，全年不少于 4 次", field="park_lessons_minimum")
+                raise ERRORS.error("plan.lessons_below_quarterly", field="park_lessons_minimum")
             if not 1 <= command.weekly_study_minutes <= 480:
-                raise InvalidCommand("plan.minutes_out_of_range", "weekly study minutes must be 1 to 480",
-                                     detail_zh="周学习时长应在 1 至 480 分钟之间", field="weekly_study_minutes")
+                raise ERRORS.error("plan.minutes_out_of_range", field="weekly_study_minutes")
             return [EducationPlanSet(year=command.year, lecturer_corps_minimum=command.lecturer_corps_minimum,
                                      park_lessons_minimum=command.park_lessons_minimum,
                                      weekly_study_minutes=command.weekly_study_minutes,

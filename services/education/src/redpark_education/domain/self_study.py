@@ -12,10 +12,12 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import SelfStudyFiled
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
-from .park_calendar import month_bounds, month_of, not_in_future, park_date
+from redpark_contracts.education import SelfStudyFiled
+from redpark_platform.calendar import month_bounds, month_of, not_in_future, park_date
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 def stream_id(member_id: str) -> str:
@@ -43,27 +45,21 @@ def decide(command: FileSelfStudy, state: SelfStudies) -> list[SelfStudyFiled]:
             first, last = month_bounds(command.month)
             today = park_date(command.now)
             if command.branch_id is None:
-                raise NotFound("member.not_in_roster", f"member {command.member_id} is not on the study roster",
-                               detail_zh="该党员不在学习名册中", field="member_id")
+                raise ERRORS.error("member.not_in_roster", field="member_id", member_id=command.member_id)
             if command.month > month_of(today):
-                raise InvalidCommand("self_study.month_in_future", f"{command.month} has not begun",
-                                     detail_zh="不能提交未来月份的自学记录", field="month")
+                raise ERRORS.error("self_study.month_in_future", field="month", month=command.month)
             if not command.topic_published:
-                raise DomainError("self_study.no_topic", f"{command.month} has no monthly topic yet",
-                                  detail_zh="本月专题尚未发布", field="month")
+                raise ERRORS.error("self_study.no_topic", field="month", month=command.month)
             if command.month in state.months:
-                raise DomainError("self_study.already_filed",
-                                  f"member {command.member_id} already filed the record for {command.month}",
-                                  detail_zh="该党员本月自学记录已提交，不能重复提交", field="month")
+                raise ERRORS.error("self_study.already_filed", field="month", member_id=command.member_id,
+                                   month=command.month)
             studied = not_in_future(command.studied_on, today, "studied_on")
             if not first <= studied <= last:
-                raise InvalidCommand("self_study.date_outside_month",
-                                     f"studied_on {studied.isoformat()} is not in {command.month}",
-                                     detail_zh="学习日期须在该月份内", field="studied_on")
+                raise ERRORS.error("self_study.date_outside_month", field="studied_on",
+                                   studied_on=studied.isoformat(), month=command.month)
             if not command.content.strip() or not command.reflection.strip():
-                raise InvalidCommand("self_study.incomplete", "say what was studied and write a reflection",
-                                     detail_zh="请填写学习内容和心得体会",
-                                     field="content" if not command.content.strip() else "reflection")
+                raise ERRORS.error("self_study.incomplete",
+                                   field="content" if not command.content.strip() else "reflection")
             return [SelfStudyFiled(member_id=command.member_id, branch_id=command.branch_id, month=command.month,
                                    studied_on=studied, content=command.content.strip(),
                                    reflection=command.reflection.strip(), filed_on=today, late=today > last)]

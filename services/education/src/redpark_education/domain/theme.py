@@ -7,8 +7,11 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.education import AnnualThemeDefined, ThemeLinked, ThemeLinkKind
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS, THEME_LINK_ERRORS
 
 MAX_THEMES = 5
 
@@ -47,26 +50,21 @@ def decide(command: ThemeCommand, state: Themes) -> list[ThemeEvent]:
     match command:
         case DefineTheme():
             if command.theme_id in state.themes:
-                raise DomainError("theme.already_defined", f"theme {command.theme_id} already exists",
-                                  detail_zh="该主题已存在", field="theme_id")
+                raise ERRORS.error("theme.already_defined", field="theme_id", theme_id=command.theme_id)
             if len(state.themes) >= MAX_THEMES:
-                raise DomainError("theme.too_many", f"{command.year} already has {MAX_THEMES} themes",
-                                  detail_zh="每年教育主题不超过五个", field="theme_id")
+                raise ERRORS.error("theme.too_many", field="theme_id", year=command.year, most=MAX_THEMES)
             if not command.title.strip():
-                raise InvalidCommand("theme.title_missing", "a theme needs a title", detail_zh="主题名称不能为空",
-                                     field="title")
+                raise ERRORS.error("theme.title_missing", field="title")
             return [AnnualThemeDefined(year=command.year, theme_id=command.theme_id, title=command.title.strip(),
                                        description=command.description.strip())]
         case LinkToTheme():
             if command.theme_id not in state.themes:
-                raise NotFound("theme.unknown", f"{command.year} has no theme {command.theme_id}",
-                               detail_zh="主题不存在", field="theme_id")
+                raise ERRORS.error("theme.unknown", field="theme_id", year=command.year, theme_id=command.theme_id)
             if command.ref_year is None:
-                raise NotFound(f"{command.kind}.unknown", f"no {command.kind} {command.ref}",
-                               detail_zh="专题或大党课不存在", field="ref")
+                raise THEME_LINK_ERRORS.error(f"{command.kind}.unknown", field="ref", ref=command.ref)
             if command.ref_year != command.year:
-                raise InvalidCommand("theme.other_year", f"{command.kind} {command.ref} is not in {command.year}",
-                                     detail_zh="只能关联本年度的专题或大党课", field="ref")
+                raise ERRORS.error("theme.other_year", field="ref", kind=command.kind, ref=command.ref,
+                                   year=command.year)
             if (command.theme_id, command.kind, command.ref) in state.links:
                 return []
             return [ThemeLinked(year=command.year, theme_id=command.theme_id, kind=command.kind, ref=command.ref)]

@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import MonthlyTopicPublished
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
-from .park_calendar import park_date, parse_month
+from redpark_contracts.education import MonthlyTopicPublished
+from redpark_platform.calendar import park_date, parse_month
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 def stream_id(month: str) -> str:
@@ -32,12 +34,9 @@ def decide(command: PublishTopic, state: Topic) -> list[MonthlyTopicPublished]:
         case PublishTopic():
             parse_month(command.month)
             if state.published:
-                raise DomainError("topic.already_published", f"{command.month} already has its topic",
-                                  detail_zh="本月专题已发布，一月只有一个专题", field="month")
+                raise ERRORS.error("topic.already_published", field="month", month=command.month)
             if not command.title.strip() or not command.material.strip():
-                raise InvalidCommand("topic.incomplete", "a monthly topic needs a title and study material",
-                                     detail_zh="专题须有标题和学习材料",
-                                     field="title" if not command.title.strip() else "material")
+                raise ERRORS.error("topic.incomplete", field="title" if not command.title.strip() else "material")
             return [MonthlyTopicPublished(month=command.month, title=command.title.strip(),
                                           material=command.material.strip(), published_on=park_date(command.now))]
         case _:

@@ -12,10 +12,12 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.education import WeeklyStudyHeld
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
-from .park_calendar import not_in_future, park_date, week_of
+from redpark_contracts.education import WeeklyStudyHeld
+from redpark_platform.calendar import not_in_future, park_date, week_of
+from redpark_platform.decider import Decider
+
+from .errors import BRANCH_STUDY_ERRORS, ERRORS
 
 
 def stream_id(branch_id: str) -> str:
@@ -41,26 +43,21 @@ def decide(command: RecordWeeklyStudy, state: WeeklyStudies) -> list[WeeklyStudy
     match command:
         case RecordWeeklyStudy():
             if command.branch_members is None:
-                raise NotFound("branch.not_tracked", f"branch {command.branch_id} is not an active branch",
-                               detail_zh="支部不存在或已撤销", field="branch_id")
+                raise ERRORS.error("branch.not_tracked", field="branch_id", branch_id=command.branch_id)
             held_on = not_in_future(command.held_on, park_date(command.now), "held_on")
             week = week_of(held_on)
             if week in state.weeks:
-                raise DomainError("weekly_study.week_already_recorded",
-                                  f"branch {command.branch_id} already recorded its study for {week}",
-                                  detail_zh="本周学习已登记", field="held_on")
+                raise ERRORS.error("weekly_study.week_already_recorded", field="held_on",
+                                   branch_id=command.branch_id, week=week)
             if not 1 <= command.minutes <= 480:
-                raise InvalidCommand("weekly_study.minutes_out_of_range", "minutes must be 1 to 480",
-                                     detail_zh="学习时长应在 1 至 480 分钟之间", field="minutes")
+                raise ERRORS.error("weekly_study.minutes_out_of_range", field="minutes")
             attendees = list(dict.fromkeys(command.attendee_member_ids))
             if not attendees:
-                raise InvalidCommand("weekly_study.no_attendees", "name the members who took part",
-                                     detail_zh="请登记参加学习的党员", field="attendee_member_ids")
+                raise ERRORS.error("weekly_study.no_attendees", field="attendee_member_ids")
             outside = sorted(m for m in attendees if m not in command.branch_members)
             if outside:
-                raise DomainError("attendance.not_in_roster",
-                                  f"not members of branch {command.branch_id}: {', '.join(outside)}",
-                                  detail_zh="参加人员不是本支部党员", field="attendee_member_ids")
+                raise BRANCH_STUDY_ERRORS.error("attendance.not_in_roster", field="attendee_member_ids",
+                                   branch_id=command.branch_id, members=", ".join(outside))
             return [WeeklyStudyHeld(branch_id=command.branch_id, week=week, held_on=held_on, minutes=command.minutes,
                                     topic=command.topic.strip(), attendee_member_ids=attendees,
                                     meets_minimum=command.minutes >= command.minimum_minutes)]

@@ -10,17 +10,18 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
-from redpark_platform.console import page_roles, stream_history
-from redpark_platform.decider import DomainError
-from redpark_platform.web import Principal
 from starlette.responses import HTMLResponse, Response
+
+from redpark_platform.calendar import months_of_quarter, quarter_of
+from redpark_platform.console import page_roles, stream_history
+from redpark_platform.errors import DomainError
+from redpark_platform.web import Principal
 
 from .. import queries
 from ..api.dashboard import dashboard_of, figures
 from ..api.deps import Edu
 from ..application import Education
 from ..domain import guarantees, lesson
-from ..domain.park_calendar import months_of_quarter, quarter_of
 from ..projections.records import NAME as RECORDS
 from . import HISTORY_LABELS, console
 
@@ -169,7 +170,7 @@ async def _lesson_page(request: Request, edu: Edu, who: Principal, lesson_id: st
 async def lesson_page(request: Request, edu: Edu, who: Reader, lesson_id: LessonId) -> Response:
     after = request.query_params.get("after", "")
     if after.isdigit() and len(after) < 19:  # after the redirect: show the sheet just saved
-        await edu.runtime.wait_for(RECORDS, int(after))
+        await edu.runtime.wait_for(RECORDS, int(after), strict=True)
     flash = "出勤已保存" if request.query_params.get("saved") else ""
     return await _lesson_page(request, edu, who, lesson_id, flash=flash)
 

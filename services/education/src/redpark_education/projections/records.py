@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts.education import (
     AnnualThemeDefined,
     EducationPlanSet,

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts import organization
 from redpark_contracts.organization import (
     BranchDissolved,
