@@ -147,8 +147,12 @@ async def test_read_your_writes_on_a_read_model_of_other_services_is_a_wiring_er
 
 async def test_a_read_that_cannot_catch_up_in_time_says_so(service_client: Callable[..., Any], tmp_path: Path) -> None:
     c = await service_client(app_factory(tmp_path), service="edgetest", roles=("park_admin",))
-    far = (await c.post("/shelves/s2")).json()["position"] + 1000  # a position no write has reached
-    assert (await c.get("/shelves/s2", params={"after": far})).json()["fresh"] is False
+    await c.runtime.runners["shelves"].stop()  # the read model stops moving: a write it will not reach in time
+    written = (await c.post("/shelves/s2")).json()["position"]
+    assert (await c.get("/shelves/s2", params={"after": written})).json()["fresh"] is False
+    # A position the store never handed out is refused at once rather than waited for.
+    far = await c.get("/shelves/s2", params={"after": written + 1000})
+    assert far.status_code == 400 and far.json()["errors"][0]["field"] == "after"
 
 
 def test_a_layer_not_attached_is_named() -> None:
