@@ -102,19 +102,24 @@ async def read(tally_id: str, runtime: RuntimeDep, after: int = 0) -> MsgspecRes
     return MsgspecResponse(Total(tally_id=tally_id, total=total, fresh=fresh))
 
 
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]], tmp_path: Path) -> ServiceClient:
-    migrations = tmp_path / "sql"
-    migrations.mkdir()
+def tally_service(folder: Path, routes: APIRouter) -> Callable[[Settings], FastAPI]:
+    """The tally service with `routes`, its read model's table created by its own migration."""
+    migrations = folder / "sql"
+    migrations.mkdir(exist_ok=True)
     (migrations / "0001_totals.sql").write_text(
         "CREATE TABLE tally_totals (tally_id text PRIMARY KEY, total bigint NOT NULL);")
 
     def create_app(settings: Settings) -> FastAPI:
         spec = ServiceSpec(name="tally", title="Tally", registry=registry, migrations=migrations,
-                           projections=[Totals()], routers=[router])
+                           projections=[Totals()], routers=[routes])
         return create_service_app(spec, settings)
 
-    return await service_client(create_app, service="tally")
+    return create_app
+
+
+@pytest.fixture
+async def client(service_client: Callable[..., Awaitable[ServiceClient]], tmp_path: Path) -> ServiceClient:
+    return await service_client(tally_service(tmp_path, router), service="tally")
 
 
 async def test_a_command_returns_its_position_and_a_query_after_it_sees_the_write(client: httpx.AsyncClient) -> None:
@@ -187,18 +192,8 @@ async def test_idempotency_keys_are_kept_a_day_then_purged_by_the_runtimes_house
 ) -> None:
     """A retry within a day replays the first answer; after a day the key is gone from the table
     (it used to be kept for ever) and the same key acts afresh."""
-    migrations = tmp_path / "sql"
-    migrations.mkdir()
-    (migrations / "0001_totals.sql").write_text(
-        "CREATE TABLE tally_totals (tally_id text PRIMARY KEY, total bigint NOT NULL);")
-
-    def create_app(settings: Settings) -> FastAPI:
-        spec = ServiceSpec(name="tally", title="Tally", registry=registry, migrations=migrations,
-                           projections=[Totals()], routers=[idempotent_router])
-        return create_service_app(spec, settings)
-
     clock = FrozenClock(datetime.now(UTC))
-    client = await service_client(create_app, service="tally", clock=clock)
+    client = await service_client(tally_service(tmp_path, idempotent_router), service="tally", clock=clock)
     runtime = client.runtime
     key = {"Idempotency-Key": "count-once"}
     first = await client.post("/tallies/y/counts", json={"by": 2}, headers=key)
