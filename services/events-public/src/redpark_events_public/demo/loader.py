@@ -9,32 +9,16 @@ Loaded once: if the carnival is already in the catalogue, `load` returns False w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import httpx
 
 from redpark_platform.clock import utcnow
+from redpark_platform.demo_client import DemoApi
 
 from .season import CARNIVAL, catalogue_plan, open_base_plan, registrations_plan, volunteer_plan
 
 CONCURRENCY = 8
-
-
-class _Api:
-    def __init__(self, client: httpx.AsyncClient, staff: dict[str, str]) -> None:
-        self.c = client
-        self.staff = staff
-        self.sem = asyncio.Semaphore(CONCURRENCY)
-
-    async def call(self, method: str, path: str, body: Any = None, *, public: bool = False,
-                   ok: Sequence[int] = (200, 201)) -> Any:
-        async with self.sem:
-            r = await self.c.request(method, path, json=body, headers=None if public else self.staff)
-        if r.status_code not in ok:
-            raise RuntimeError(f"demo: {method} {path} answered {r.status_code}: {r.text}")
-        return r.json()
 
 
 async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport | None = None,
@@ -42,7 +26,7 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
     """Create the demo season around `now` (the system's clock unless given); False when it was there
     already (the carnival is in the catalogue)."""
     async with httpx.AsyncClient(base_url=base_url, transport=transport, timeout=60) as client:
-        api = _Api(client, {"Authorization": f"Bearer {token}"})
+        api = DemoApi(client, CONCURRENCY, staff={"Authorization": f"Bearer {token}"})
         catalogue = await api.call("GET", "/catalogue", public=True)
         if any(a["activity_id"] == CARNIVAL for a in catalogue["activities"]):
             return False
