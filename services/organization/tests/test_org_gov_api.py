@@ -5,8 +5,7 @@ record books, XLSX exports, and the read model equal to its rebuild."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -14,11 +13,10 @@ import pytest
 from openpyxl import load_workbook
 
 from redpark_organization.app import create_app
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
 from redpark_platform.web import mint_token
 
-SECRET = "s" * 32
+SECRET = TEST_JWT_SECRET
 
 
 def bearer(role: str, branch: str | None = None) -> dict[str, str]:
@@ -29,15 +27,10 @@ ADMIN = bearer("park_admin")
 
 
 @pytest.fixture
-async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-                 tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(service="organization", nats_url=nats_factory().url,
-                        database_url=await anew_database("orggov"), timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://org", headers=ADMIN) as c:
-        yield c
+async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
+    c = await service_client(create_app)
+    c.headers.update(ADMIN)
+    return c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

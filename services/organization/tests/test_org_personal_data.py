@@ -4,9 +4,7 @@ full; a branch secretary reads and exports its own branch only."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import httpx
 import openpyxl
@@ -15,11 +13,10 @@ import pytest
 from redpark_organization.app import create_app
 from redpark_organization.queries.personal import mask_id_number, mask_phone
 from redpark_platform.personal import ERASED
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
 from redpark_platform.web import mint_token
 
-SECRET = "s" * 32
+SECRET = TEST_JWT_SECRET
 
 
 def bearer(*roles: str, branch_id: str | None = None) -> dict[str, str]:
@@ -37,16 +34,10 @@ def test_masks() -> None:
 
 
 @pytest.fixture
-async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-                 tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(service="organization", nats_url=nats_factory().url,
-                        database_url=await anew_database("orgpd"), timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://org",
-                                     headers=ADMIN) as c:
-            yield c
+async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
+    c = await service_client(create_app)
+    c.headers.update(ADMIN)
+    return c
 
 
 async def _park(c: httpx.AsyncClient) -> int:
