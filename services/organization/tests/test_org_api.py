@@ -3,15 +3,12 @@ command → event → relay → projection → query, with read-your-writes."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
-from redpark_organization.app import create_app
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
@@ -22,13 +19,6 @@ def bearer(*roles: str, branch_id: str | None = None) -> dict[str, str]:
 
 
 ADMIN = bearer("park_admin")
-
-
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    c = await service_client(create_app)
-    c.headers.update(ADMIN)
-    return c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

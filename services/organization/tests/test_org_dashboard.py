@@ -5,32 +5,22 @@ rebuild, drawn as the trend)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from redpark_organization.api.dashboard import coverage_trend
-from redpark_organization.app import create_app
 from redpark_organization.application.organization import Organization
 from redpark_organization.projections.coverage_history import NAME as HISTORY
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
 ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None)}"}
 AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'audit-1', ('auditor',), None)}"}
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    c = await service_client(create_app)
-    c.headers.update(ADMIN)
-    return c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> Any:

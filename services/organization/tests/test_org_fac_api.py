@@ -5,18 +5,15 @@ overspending refused; the XLSX export."""
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 
-from redpark_organization.app import create_app
 from redpark_organization.demo.governance import load_venues
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
@@ -30,13 +27,6 @@ def bearer(role: str, branch: str | None = None) -> dict[str, str]:
 
 
 ADMIN = bearer("park_admin")
-
-
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    c = await service_client(create_app)
-    c.headers.update(ADMIN)
-    return c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

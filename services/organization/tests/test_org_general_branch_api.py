@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import pytest
 
-from redpark_organization.app import create_app
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
 ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None)}"}
-
-
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    c = await service_client(create_app)
-    c.headers.update(ADMIN)
-    return c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

@@ -5,15 +5,12 @@ record books, XLSX exports, and the read model equal to its rebuild."""
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 
-from redpark_organization.app import create_app
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
@@ -24,13 +21,6 @@ def bearer(role: str, branch: str | None = None) -> dict[str, str]:
 
 
 ADMIN = bearer("park_admin")
-
-
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    c = await service_client(create_app)
-    c.headers.update(ADMIN)
-    return c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

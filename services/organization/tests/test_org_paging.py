@@ -4,14 +4,11 @@ and documents both in OpenAPI. Real PostgreSQL and NATS."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import pytest
 
-from redpark_organization.app import create_app
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
@@ -23,13 +20,6 @@ LISTS = {
     "/enterprises": {}, "/branches": {}, "/members": {}, "/members/m0/transfers": {}, "/contacts": {},
     "/coverage": {}, "/dues/arrears": {"month": "2025-03"}, f"/development/pipeline/{YEAR}": {},
 }
-
-
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    c = await service_client(create_app)
-    c.headers.update(ADMIN)
-    return c
 
 
 async def created(response: httpx.Response) -> int:

@@ -4,16 +4,13 @@ full; a branch secretary reads and exports its own branch only."""
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 
 import httpx
 import openpyxl
-import pytest
 
-from redpark_organization.app import create_app
 from redpark_organization.queries.personal import mask_id_number, mask_phone
 from redpark_platform.personal import ERASED
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
@@ -31,13 +28,6 @@ def test_masks() -> None:
     assert mask_phone("13800138000") == "138****8000"
     assert mask_id_number("110105194912311234") == "110***********1234"
     assert mask_phone("") == "" and mask_phone(ERASED) == ERASED and mask_phone("123") == "***"
-
-
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    c = await service_client(create_app)
-    c.headers.update(ADMIN)
-    return c
 
 
 async def _park(c: httpx.AsyncClient) -> int:

@@ -4,17 +4,14 @@ a poor-rated member's nomination refused; ratings hidden from auditors; the XLSX
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 
-from redpark_organization.app import create_app
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
@@ -27,13 +24,6 @@ def bearer(role: str, branch: str | None = None) -> dict[str, str]:
 
 ADMIN = bearer("park_admin")
 AUDITOR = bearer("auditor")
-
-
-@pytest.fixture
-async def client(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
-    c = await service_client(create_app)
-    c.headers.update(ADMIN)
-    return c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:
