@@ -25,7 +25,7 @@ from redpark_contracts.organization_recognition import (
     AwardNominated,
 )
 from redpark_platform.calendar import effective_date
-from redpark_platform.decider import Decider, DomainError
+from redpark_platform.decider import Decider
 
 from .errors import ERRORS
 
@@ -139,8 +139,7 @@ def _publish(c: Publish, s: Awards) -> list[AwardEvent]:
     _open(s, c.year)
     pending = sorted(k for k, v in s.nominations.items() if v.approved is None)
     if pending:
-        raise DomainError("awards.pending_nominations", f"{len(pending)} nomination(s) still await a decision: "
-                          + ", ".join(pending), detail_zh=f"尚有{len(pending)}项推荐未作决定", field="year")
+        raise ERRORS.error("awards.pending_nominations", field="year", count=len(pending), ids=", ".join(pending))
     return [AwardListPublished(year=c.year, published_on=effective_date(None, c.now),
                                awarded_ids=sorted(k for k, v in s.nominations.items() if v.approved))]
 

@@ -34,6 +34,10 @@ ERRORS = ErrorCatalogue({
         "conflict",
         "{nominee_id} received a warning talk in {year}",
         "该党员本年度受到警示谈话，不能推荐为先进个人或典型"),
+    "awards.pending_nominations": (
+        "conflict",
+        "{count} nomination(s) still await a decision: {ids}",
+        "尚有{count}项推荐未作决定"),
     "awards.published": ("conflict", "the {year} list is published and closed", "{year}年度名单已公布，不能再变更"),
     "awards.reason_missing": ("invalid", "a nomination needs its reason", "请填写推荐理由"),
     "awards.rejection_reason_missing": ("invalid", "a rejection needs its reason", "不予通过须说明理由"),
@@ -46,6 +50,7 @@ ERRORS = ErrorCatalogue({
         "{name}该时段已被预约"),
     "booking.purpose_missing": ("invalid", "the purpose is required", "请填写用途"),
     "booking.too_long": ("invalid", "a booking lasts at most 24 hours", "单次预约不超过24小时"),
+    "booking.not_yours": ("forbidden", "booking {booking_id} was made by someone else", "只能取消本人的预约"),
     "booking.unknown": ("not_found", "no live booking {booking_id} of {venue_id}", "预约不存在或已取消"),
     "branch.already_established": ("conflict", "branch {branch_id} already exists", "该支部已存在"),
     "branch.dissolved": ("conflict", "branch {branch_id} was dissolved on {dissolved_on}", "该支部已撤销"),

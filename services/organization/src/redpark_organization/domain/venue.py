@@ -20,7 +20,7 @@ from redpark_contracts.organization_facilities import (
     VenueKind,
     VenueRegistered,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
+from redpark_platform.decider import Decider, InvalidCommand
 
 from .errors import ERRORS
 
@@ -140,8 +140,7 @@ def decide(command: VenueCommand, state: VenueState) -> list[VenueEvent]:
                 raise ERRORS.error("booking.unknown", field="booking_id", booking_id=command.booking_id,
                                    venue_id=command.venue_id)
             if not command.any_booking and slot.booked_by != command.cancelled_by:
-                raise DomainError("booking.not_yours", f"booking {command.booking_id} was made by someone else",
-                                  detail_zh="只能取消本人的预约", field="booking_id", status=403)
+                raise ERRORS.error("booking.not_yours", field="booking_id", booking_id=command.booking_id)
             return [VenueBookingCancelled(booking_id=command.booking_id, venue_id=command.venue_id,
                                           reason=command.reason)]
         case _:
