@@ -5,9 +5,8 @@ export and who may read what."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,13 +16,12 @@ import pytest
 from fastapi import FastAPI
 
 from redpark_organization.app import create_app
-from redpark_organization.queries.assessment import award_eligibility
 from redpark_organization.domain.assessment import quarter_bounds, quarter_of
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_organization.queries.assessment import award_eligibility
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
 from redpark_platform.web import mint_token
 
-SECRET = "a" * 32
+SECRET = TEST_JWT_SECRET
 ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None)}"}
 AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'aud-1', ('auditor',), None)}"}
 SECRETARY_BR2 = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-2', ('branch_secretary',), 'br2')}"}
@@ -40,14 +38,10 @@ def quarters() -> tuple[str, str]:
 
 
 @pytest.fixture
-async def app(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-              tmp_path: Path) -> AsyncIterator[FastAPI]:
-    settings = Settings(service="organization", nats_url=nats_factory().url,
-                        database_url=await anew_database("orgassess"), timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
+async def app(service_client: Callable[..., Awaitable[ServiceClient]]) -> FastAPI:
+    c = await service_client(create_app)
+    c.headers.update(ADMIN)
+    return c.app
 
 
 def client(app: FastAPI) -> httpx.AsyncClient:

@@ -19,10 +19,10 @@ from redpark_contracts import education as edu
 from redpark_contracts import enterprise_support as sup
 from redpark_contracts import events_public as pub
 from redpark_contracts import organization as org
-from redpark_organization.queries.assessment import facts, live_scorecards
 from redpark_organization.projections.assessment_facts import AssessmentFactsProjection
 from redpark_organization.projections.park import ParkProjection
 from redpark_organization.projections.rosters import RostersProjection
+from redpark_organization.queries.assessment import facts, live_scorecards
 from redpark_platform.db import migrate
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 

@@ -47,6 +47,19 @@ def test_a_joint_branch_counts_the_full_members_of_all_its_enterprises() -> None
         DomainError, code="branch.too_few_full_members")
 
 
+def test_an_enterprise_already_in_a_branch_is_refused_before_any_other_rule() -> None:
+    # Too few full members and an existing branch as well: the enterprise's branch is what is answered.
+    organized = br.FoundingEnterprise(enterprise_id="e1", in_park=True, full_members=1, organized_in="br0")
+    error = spec.given([]).when(establish("enterprise", organized)).then_raises(
+        DomainError, code="enterprise.already_in_branch", field="enterprise_ids")
+    assert isinstance(error, DomainError)
+    assert (error.detail, error.detail_zh) == ("enterprise e1 is already organized in branch br0", "该企业已纳入其他支部")
+    assert error.status == 409
+    spec.given([BranchEstablished(branch_id="br1", name="x", kind="enterprise", enterprise_ids=["e9"],
+                                  full_members_at_founding=3, established_on=TODAY)]).when(
+        establish("enterprise", organized)).then_raises(DomainError, code="enterprise.already_in_branch")
+
+
 def test_no_branch_is_formed_for_an_enterprise_that_has_left_the_park() -> None:
     spec.given([]).when(establish("enterprise", fe("e1", 5, in_park=False))).then_raises(
         DomainError, code="branch.enterprise_not_in_park", field="enterprises")

@@ -1,51 +1,37 @@
 """The park's time zone comes from the service's settings (REDPARK_TIMEZONE), not a constant: the
-same moment is a different park date in a park 26 hours of offset apart. Real PostgreSQL and NATS."""
+same moment is a different park date in a park 26 hours of offset apart. Real PostgreSQL and NATS;
+the runtime's clock is frozen at one instant, so each park's date is known exactly."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 
-import httpx
+import pytest
 
 from redpark_organization.app import create_app
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
+from redpark_platform.clock import FrozenClock
+from redpark_platform.settings import Settings
+from redpark_platform.testkit import ServiceClient
 
-SECRET = "s" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
-
-
-async def _moved_in_on(timezone: str, database_url: str, nats_url: str, tmp_path: Path) -> tuple[date, set[date]]:
-    settings = Settings(service="organization", nats_url=nats_url, database_url=database_url, timezone=timezone,
-                        data_dir=tmp_path, jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    app = create_app(settings)
-    zone = ZoneInfo(timezone)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://org", headers=ADMIN) as c:
-        assert (await c.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1})).status_code == 201
-        assert (await c.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 5,
-                                                 "sequence_in_zone": 1})).status_code == 201
-        before = datetime.now(zone).date()
-        r = await c.post("/enterprises", json={
-            "enterprise_id": "e1", "name": "爱科技", "building_id": "a1", "floor": 1, "headcount": 5,
-            "is_tech_enterprise": False, "legal_representative": "李四"})
-        after = datetime.now(zone).date()
-        assert r.status_code == 201, r.text
-        listed = (await c.get("/enterprises", params={"after": r.json()["position"]})).json()["items"]
-    return date.fromisoformat(listed[0]["moved_in_on"]), {before, after}
+# 11:00 UTC on 1 March: 23:00 on 28 February at UTC-12, 01:00 on 2 March at UTC+14.
+INSTANT = datetime(2026, 3, 1, 11, 0, tzinfo=UTC)
 
 
+# UTC-12 and UTC+14: never the same calendar date, so a fixed zone would fail one of them.
+@pytest.mark.parametrize(("timezone", "park_date"), [("Etc/GMT+12", date(2026, 2, 28)),
+                                                     ("Etc/GMT-14", date(2026, 3, 2))])
 async def test_an_undated_move_in_is_dated_today_in_the_zone_the_settings_give(
-        anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer], tmp_path: Path) -> None:
-    # UTC-12 and UTC+14: never the same calendar date, so a fixed zone would fail one of them.
-    west, west_today = await _moved_in_on("Etc/GMT+12", await anew_database("orgwest"), nats_factory().url,
-                                          tmp_path / "west")
-    east, east_today = await _moved_in_on("Etc/GMT-14", await anew_database("orgeast"), nats_factory().url,
-                                          tmp_path / "east")
-    assert west in west_today and east in east_today
-    assert west != east
+        service_client: Callable[..., Awaitable[ServiceClient]], settings_for: Callable[..., Awaitable[Settings]],
+        timezone: str, park_date: date) -> None:
+    settings = await settings_for("organization", timezone=timezone)
+    c = await service_client(create_app, roles=("park_admin",), settings=settings, clock=FrozenClock(INSTANT))
+    assert (await c.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1})).status_code == 201
+    assert (await c.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 5,
+                                             "sequence_in_zone": 1})).status_code == 201
+    r = await c.post("/enterprises", json={
+        "enterprise_id": "e1", "name": "爱科技", "building_id": "a1", "floor": 1, "headcount": 5,
+        "is_tech_enterprise": False, "legal_representative": "李四"})
+    assert r.status_code == 201, r.text
+    listed = (await c.get("/enterprises", params={"after": r.json()["position"]})).json()["items"]
+    assert date.fromisoformat(listed[0]["moved_in_on"]) == park_date

@@ -5,38 +5,22 @@ rebuild, drawn as the trend)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from redpark_organization.api.dashboard import coverage_trend
-from redpark_organization.app import create_app
+from redpark_organization.application.organization import Organization
 from redpark_organization.projections.coverage_history import NAME as HISTORY
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
-SECRET = "d" * 32
+SECRET = TEST_JWT_SECRET
 ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None)}"}
 AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'audit-1', ('auditor',), None)}"}
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-@pytest.fixture
-async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-                 tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(service="organization", nats_url=nats_factory().url,
-                        database_url=await anew_database("orgdash"), timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://org", headers=ADMIN) as c:
-        yield c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> Any:
@@ -169,7 +153,7 @@ async def test_the_trend_shows_coverage_at_the_end_of_each_park_day(client: http
             ((at(100, 9), 1, 2), (at(5, 9), 1, 4), (at(5, 23), 2, 4), (at(2, 0), 3, 3)), start=1):
         await runtime.pool.execute("INSERT INTO org_coverage_history VALUES ($1, $2, 'test', 'e', $3, $4)",
                                    position, when, covered, total)
-    trend = await coverage_trend(runtime.extras["organization"], TODAY)
+    trend = await coverage_trend(runtime.layer(Organization), TODAY)
     assert len(trend) == 90 and trend[0].label == (TODAY - timedelta(days=89)).isoformat()
     by_day = {p.label: p.rate for p in trend}
     assert by_day[(TODAY - timedelta(days=89)).isoformat()] == 0.5

@@ -4,21 +4,20 @@ while pending, resolved by a member registered in the census, dismissed only wit
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
 import openpyxl
 import pytest
+
 from redpark_organization.app import create_app
-from redpark_organization.application.followups import followups_of
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_organization.application.followups import Followups
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
 from redpark_platform.web import mint_token
 
-SECRET = "s" * 32
+SECRET = TEST_JWT_SECRET
 
 
 def bearer(*roles: str) -> dict[str, str]:
@@ -29,22 +28,16 @@ ADMIN = bearer("park_admin")
 
 
 @pytest.fixture
-async def org(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-              tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(service="organization", nats_url=nats_factory().url,
-                        database_url=await anew_database("orgfu"), timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://org", headers=ADMIN) as c:
-        await ok(c.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
-        await ok(c.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
-                                            "sequence_in_zone": 1}), 201)
-        await ok(c.post("/enterprises", json={"enterprise_id": "e1", "name": "洛阳智造科技", "building_id": "a1",
-                                              "floor": 2, "headcount": 30, "is_tech_enterprise": True,
-                                              "legal_representative": "王立新"}), 201)
-        c.app = app  # type: ignore[attr-defined]
-        yield c
+async def org(service_client: Callable[..., Awaitable[ServiceClient]]) -> ServiceClient:
+    c = await service_client(create_app)
+    c.headers.update(ADMIN)
+    await ok(c.post("/zones", json={"zone_id": "A", "name": "A区", "phase": 1}), 201)
+    await ok(c.post("/buildings", json={"building_id": "a1", "zone_id": "A", "name": "1号楼", "floors": 9,
+                                        "sequence_in_zone": 1}), 201)
+    await ok(c.post("/enterprises", json={"enterprise_id": "e1", "name": "洛阳智造科技", "building_id": "a1",
+                                          "floor": 2, "headcount": 30, "is_tech_enterprise": True,
+                                          "legal_representative": "王立新"}), 201)
+    return c
 
 
 async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
@@ -62,7 +55,7 @@ async def hire_heard(c: httpx.AsyncClient, followup_id: str, name: str) -> int:
     """What the reaction does on `enterprise-support.hire.party_member_declared` (the system test drives it
     through the bus; here the command is run directly)."""
     runtime = c.app.state.runtime  # type: ignore[attr-defined]
-    result = await followups_of(runtime).open(followup_id=followup_id, enterprise_id="e1", name=name,
+    result = await runtime.layer(Followups).open(followup_id=followup_id, enterprise_id="e1", name=name,
                                               relationship_held_by="洛阳理工学院学生党支部", since=date(2025, 7, 1))
     return result.position
 
@@ -75,7 +68,7 @@ async def test_a_pending_follow_up_is_listed_and_resolved_by_the_member_register
     assert (row["followup_id"], row["name"], row["enterprise_name"], row["relationship_held_by"], row["since"],
             row["status"]) == ("h1", "李明", "洛阳智造科技", "洛阳理工学院学生党支部", "2025-07-01", "pending")
     # Hearing of the same hire again opens nothing.
-    assert (await followups_of(c.app.state.runtime).open(  # type: ignore[attr-defined]
+    assert (await c.app.state.runtime.layer(Followups).open(  # type: ignore[attr-defined]
         followup_id="h1", enterprise_id="e1", name="李明", relationship_held_by="x", since=date(2025, 7, 1))).events == []
 
     r = await c.post("/followups/transfers-in/h1/resolution", json={"member_id": "m-unknown"})

@@ -5,20 +5,15 @@ record books, XLSX exports, and the read model equal to its rebuild."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 
-from redpark_organization.app import create_app
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
-SECRET = "s" * 32
+SECRET = TEST_JWT_SECRET
 
 
 def bearer(role: str, branch: str | None = None) -> dict[str, str]:
@@ -26,18 +21,6 @@ def bearer(role: str, branch: str | None = None) -> dict[str, str]:
 
 
 ADMIN = bearer("park_admin")
-
-
-@pytest.fixture
-async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-                 tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(service="organization", nats_url=nats_factory().url,
-                        database_url=await anew_database("orggov"), timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://org", headers=ADMIN) as c:
-        yield c
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

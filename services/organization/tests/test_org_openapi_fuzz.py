@@ -4,9 +4,7 @@ included)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from redpark_organization.app import create_app
 from redpark_platform.testkit.fuzz import fuzz_openapi, fuzz_settings, running
@@ -17,9 +15,9 @@ STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'])
 
 
 def test_the_organization_api_conforms_to_its_openapi_document(
-    pg_dsn: str, nats_factory: Callable[[], Any], tmp_path: Path
+    pg_dsn: str, nats_url: str, tmp_path: Path
 ) -> None:
-    app = create_app(fuzz_settings("organization", pg_dsn, nats_factory().url, tmp_path, SECRET))
+    app = create_app(fuzz_settings("organization", pg_dsn, nats_url, tmp_path, SECRET))
     app.state.jwt_secret = SECRET
     with running(app, "organization") as url:
         count = fuzz_openapi(url, min_operations=100, max_examples=5,

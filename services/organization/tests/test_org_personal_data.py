@@ -4,22 +4,16 @@ full; a branch secretary reads and exports its own branch only."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from typing import Any
 
 import httpx
 import openpyxl
-import pytest
 
-from redpark_organization.app import create_app
 from redpark_organization.queries.personal import mask_id_number, mask_phone
 from redpark_platform.personal import ERASED
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_JWT_SECRET
 from redpark_platform.web import mint_token
 
-SECRET = "s" * 32
+SECRET = TEST_JWT_SECRET
 
 
 def bearer(*roles: str, branch_id: str | None = None) -> dict[str, str]:
@@ -34,19 +28,6 @@ def test_masks() -> None:
     assert mask_phone("13800138000") == "138****8000"
     assert mask_id_number("110105194912311234") == "110***********1234"
     assert mask_phone("") == "" and mask_phone(ERASED) == ERASED and mask_phone("123") == "***"
-
-
-@pytest.fixture
-async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer],
-                 tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(service="organization", nats_url=nats_factory().url,
-                        database_url=await anew_database("orgpd"), timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO")
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://org",
-                                     headers=ADMIN) as c:
-            yield c
 
 
 async def _park(c: httpx.AsyncClient) -> int:

@@ -4,59 +4,38 @@ waits for its check-in, relocations keep the newest, and the simulator's traffic
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from redpark_organization.demo import simulate_property as sim
+
 from redpark_organization.app import create_app
+from redpark_organization.demo import simulate_property as sim
 from redpark_organization.integrations.property import INBOX
-from redpark_platform.servers import NatsServer
-from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
 from redpark_platform.web import mint_token
 
-SECRET = "s" * 32
+SECRET = TEST_JWT_SECRET
 HOOK_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
 
 
 @pytest.fixture
-async def client(anew_database: Callable[[str], Any], nats_factory: Callable[[], NatsServer], tmp_path: Path,
-                 monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
+async def client(service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch) -> ServiceClient:
     # Quick retries, so a notice waiting for another is applied within the test's patience.
     monkeypatch.setattr(INBOX, "backoff_base", 0.1)
     monkeypatch.setattr(INBOX, "backoff_cap", 0.5)
     monkeypatch.setattr(INBOX, "poll_interval", 0.05)
     # ...and patient ones: on a loaded machine the notice it waits for may come seconds later.
     monkeypatch.setattr(INBOX, "max_attempts", 100)
-    settings = Settings(service="organization", nats_url=nats_factory().url,
-                        database_url=await anew_database("orgpm"), timezone="Asia/Shanghai", data_dir=tmp_path,
-                        jwt=JwtSource(secret=SECRET, key_file=tmp_path / "k"), log_level="INFO",
-                        webhook_secrets={"property": HOOK_SECRET})
-    app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://org", headers=ADMIN) as c:
-        yield c
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        try:
-            result = await check()
-            if result:
-                return result
-        except AssertionError:
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.1)
+    c = await service_client(create_app, webhook_secrets={"property": HOOK_SECRET})
+    c.headers.update(ADMIN)
+    return c
 
 
 async def park(c: httpx.AsyncClient) -> None:
@@ -203,7 +182,7 @@ def test_the_simulator_reads_the_park_secrets_file_or_a_bare_secret(tmp_path: Pa
 
 
 def test_the_simulator_command_line_sends_its_demo_to_a_running_service(
-        pg_dsn: str, nats_factory: Callable[[], NatsServer], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        pg_dsn: str, nats_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import dataclasses
 
     from redpark_platform.inbox import ensure_secrets_file
@@ -211,7 +190,7 @@ def test_the_simulator_command_line_sends_its_demo_to_a_running_service(
 
     secrets_file = tmp_path / "webhook-secrets.json"
     park_secrets = ensure_secrets_file(secrets_file)
-    settings = dataclasses.replace(fuzz_settings("organization", pg_dsn, nats_factory().url, tmp_path, SECRET),
+    settings = dataclasses.replace(fuzz_settings("organization", pg_dsn, nats_url, tmp_path, SECRET),
                                    webhook_secrets=park_secrets)
     with running(create_app(settings), "organization") as url:
         code = sim.main(["--url", url, "--secret-file", str(secrets_file), "--scenario", "demo"])

@@ -22,7 +22,8 @@ from .integrations.outbound import OUTBOUND
 from .integrations.property import INBOX as PROPERTY_INBOX
 from .integrations.property import mappings as property_mappings_router
 from .pages.staff import router as pages_router
-from .projections import ALL
+from .projections import ALL as READ_MODELS
+from .reactions import ALL as REACTIONS
 
 SERVICE = "organization"
 LAYERS = (Organization, Assessment, Governance, Followups, Recognition, Facilities)
@@ -36,7 +37,7 @@ async def _attach_layers(runtime: Runtime) -> None:
 def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — organization", registry=registry,
-        migrations=Path(__file__).parent / "sql", projections=(*ALL, OUTBOUND.projection),
+        migrations=Path(__file__).parent / "sql", projections=(*READ_MODELS, *REACTIONS, OUTBOUND.projection),
         routers=(*API_ROUTERS, PROPERTY_INBOX.router, property_mappings_router, pages_router, OUTBOUND.router),
         # The inbox worker last: its translator runs the organization's commands.
         on_start=(_attach_layers, PROPERTY_INBOX.start, OUTBOUND.start),

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated
 
 import msgspec
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from redpark_contracts.organization_assessment import (
     DepartmentItem,
@@ -18,23 +18,22 @@ from redpark_contracts.organization_assessment import (
     UnitKind,
     VetoCondition,
 )
+from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
+from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application.assessment import Assessment
-from ..application.organization import new_id
 from ..domain.assessment import normalize_quarter
 from ..projections.assessment_facts import NAME as FACTS
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
 from ..queries import assessment as aq
-from .deps import Accepted, Admin, After, Reader, accepted, caught_up, layer
+from .deps import Admin, Assess, Reader
 
 router = APIRouter(tags=["assessment"])
 
 
-Assess = Annotated[Assessment, Depends(layer(Assessment))]
 Quarter = Annotated[str, Query(description="YYYY-Qn; the current quarter when omitted")]
 KIND = {"branch": "党支部", "general_branch": "党总支", "department": "园区部门"}
 
@@ -123,9 +122,9 @@ class Eligibility(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @router.get("/assessment/rules/{year}", responses=response_schema(RulesView),
-            summary="The scoring rules of a year (the documented defaults until the park sets its own)")
-async def get_rules(year: Annotated[int, Path(ge=2000, le=2100)], app: Assess, who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(app, after, *READS)
+            summary="The scoring rules of a year (the documented defaults until the park sets its own)",
+            dependencies=[ReadYourWrites(*READS)])
+async def get_rules(year: Annotated[int, Path(ge=2000, le=2100)], app: Assess, who: Reader) -> MsgspecResponse:
     r = await app.rules(year)
     return MsgspecResponse(RulesView(year=year, is_default=r.is_default, items=r.items, veto=r.veto,
                                      department_items=r.department_items, award_threshold=r.award_threshold))
@@ -133,7 +132,8 @@ async def get_rules(year: Annotated[int, Path(ge=2000, le=2100)], app: Assess, w
 
 @router.put("/assessment/rules/{year}", responses=response_schema(Accepted),
             summary="Set the year's items, weights, targets, veto conditions and award threshold")
-async def put_rules(year: Annotated[int, Path(ge=2000, le=2100)], body: Annotated[RulesBody, Body(RulesBody)], app: Assess,
+async def put_rules(year: Annotated[int, Path(ge=2000, le=2100)], body: Annotated[RulesBody, Body(RulesBody)],
+                    app: Assess,
                     who: Admin) -> MsgspecResponse:
     result = await app.set_rules(year=year, items=body.items, veto=body.veto,
                                  department_items=body.department_items, award_threshold=body.award_threshold,
@@ -145,10 +145,10 @@ async def put_rules(year: Annotated[int, Path(ge=2000, le=2100)], body: Annotate
 
 
 @router.get("/assessment/scorecards", responses=response_schema(QuarterCards),
-            summary="Every unit's score in a quarter: live until closed, the closed snapshot after")
+            summary="Every unit's score in a quarter: live until closed, the closed snapshot after",
+            dependencies=[ReadYourWrites(*READS)])
 async def list_cards(app: Assess, who: Reader, paging: Paging, quarter: Quarter = "",
-                     kind: UnitKind | None = None, after: After = None) -> MsgspecResponse:
-    await caught_up(app, after, *READS)
+                     kind: UnitKind | None = None) -> MsgspecResponse:
     view = await app.quarter(quarter or app.current_quarter())
     own = _own(who)
     rows = [CardRow(unit_kind=c.unit_kind, unit_id=c.unit_id, name=c.name, score=c.score, possible=c.possible,
@@ -160,12 +160,11 @@ async def list_cards(app: Assess, who: Reader, paging: Paging, quarter: Quarter 
 
 
 @router.get("/assessment/scorecards/{unit_id}", responses=response_schema(CardView),
-            summary="One branch's (or the general branch's, or a department's) card with its items")
-async def one_card(unit_id: str, app: Assess, who: Reader, quarter: Quarter = "",
-                   after: After = None) -> MsgspecResponse:
+            summary="One branch's (or the general branch's, or a department's) card with its items",
+            dependencies=[ReadYourWrites(*READS)])
+async def one_card(unit_id: str, app: Assess, who: Reader, quarter: Quarter = "") -> MsgspecResponse:
     if _own(who) is not None:
         ensure_branch(who, unit_id)
-    await caught_up(app, after, *READS)
     view, c = await app.card(quarter or app.current_quarter(), unit_id)
     return MsgspecResponse(CardView(quarter=view.quarter, status=view.status, closed_on=view.closed_on,
                                     unit_kind=c.unit_kind, unit_id=c.unit_id, name=c.name, score=c.score,
@@ -182,21 +181,20 @@ async def close(quarter: str, app: Assess, who: Admin) -> MsgspecResponse:
 
 
 @router.get("/assessment/eligibility/{unit_id}", responses=response_schema(Eligibility),
-            summary="Award eligibility of a branch or department for a year (closed quarters only)")
-async def eligibility(unit_id: str, app: Assess, who: Reader, year: Annotated[int, Query(ge=2000, le=2100)],
-                      after: After = None) -> MsgspecResponse:
+            summary="Award eligibility of a branch or department for a year (closed quarters only)",
+            dependencies=[ReadYourWrites(*READS)])
+async def eligibility(unit_id: str, app: Assess, who: Reader,
+                      year: Annotated[int, Query(ge=2000, le=2100)]) -> MsgspecResponse:
     if _own(who) is not None:
         ensure_branch(who, unit_id)
-    await caught_up(app, after, *READS)
     ok, reason = await app.award_eligibility(unit_id, year)
     return MsgspecResponse(Eligibility(unit_id=unit_id, year=year, eligible=ok, reason=reason))
 
 
 @router.get("/exports/assessment.xlsx", response_class=Response,
             summary="A quarter's scorecards as a workbook",
-            responses=xlsx_openapi("季度考核：汇总与明细（含一票否决）"))
-async def export(app: Assess, who: Reader, quarter: Quarter = "", after: After = None) -> Response:
-    await caught_up(app, after, *READS)
+            responses=xlsx_openapi("季度考核：汇总与明细（含一票否决）"), dependencies=[ReadYourWrites(*READS)])
+async def export(app: Assess, who: Reader, quarter: Quarter = "") -> Response:
     view = await app.quarter(quarter or app.current_quarter())
     own = _own(who)
     cards = [c for c in view.scorecards if own in (None, c.unit_id)]
@@ -206,8 +204,10 @@ async def export(app: Assess, who: Reader, quarter: Quarter = "", after: After =
     detail = [[KIND.get(c.unit_kind, c.unit_kind), c.unit_id, c.name, i.label, i.fact, i.target,
                i.points_earned, i.points_possible, i.rule_text] for c in cards for i in c.items]
     return xlsx_sheets_response([
-        Sheet("考核汇总", ["季度", "状态", "类型", "单位编号", "单位名称", "得分", "满分", "一票否决", "否决原因"], summary),
-        Sheet("考核明细", ["类型", "单位编号", "单位名称", "考核项目", "实际", "目标", "得分", "分值", "考核细则"], detail),
+        Sheet("考核汇总", ["季度", "状态", "类型", "单位编号", "单位名称", "得分", "满分", "一票否决", "否决原因"],
+              summary),
+        Sheet("考核明细", ["类型", "单位编号", "单位名称", "考核项目", "实际", "目标", "得分", "分值", "考核细则"],
+              detail),
     ], f"assessment-{view.quarter}.xlsx")
 
 
@@ -223,9 +223,8 @@ async def register_department(body: Annotated[NewDepartment, Body(NewDepartment,
 
 
 @router.get("/departments", responses=response_schema(Page[aq.DepartmentRow]),
-            summary="The park's departments, by id, paged")
-async def list_departments(app: Assess, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(app, after, *READS)
+            summary="The park's departments, by id, paged", dependencies=[ReadYourWrites(*READS)])
+async def list_departments(app: Assess, who: Reader, paging: Paging) -> MsgspecResponse:
     pool = app.runtime.pool
     rows = await aq.departments(pool, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await aq.count_departments(pool), paging))

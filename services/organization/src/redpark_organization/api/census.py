@@ -9,11 +9,12 @@ import msgspec
 from fastapi import APIRouter
 
 from redpark_contracts.organization import ContactCategory, GridPlan
+from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application.organization import new_id
 from ..domain import contact
 from ..domain.census import CensusFigures, census_figures
 from ..domain.coverage import (
@@ -30,8 +31,8 @@ from ..projections.census import NAME as CENSUS
 from ..projections.grid import NAME as GRID
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
-from ..queries import organization as queries
-from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
+from ..queries import census as census_reads
+from .deps import Admin, Org, Reader
 
 router = APIRouter(tags=["census"])
 
@@ -70,26 +71,25 @@ async def register_contact(body: Annotated[NewContact, Body(NewContact, example=
     return accepted(await org.contact_command(person_id, build), person_id, 201)
 
 
-@router.get("/contacts", responses=response_schema(Page[queries.ContactRow]),
-            summary="The census ledger of non-members by id, paged (no personal data)")
-async def list_contacts(org: Org, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(org, after, CENSUS)
-    rows = await queries.contacts(org.runtime.pool, limit=paging.limit, offset=paging.offset)
-    return MsgspecResponse(page(rows, await queries.count_contacts(org.runtime.pool), paging))
+@router.get("/contacts", responses=response_schema(Page[census_reads.ContactRow]),
+            summary="The census ledger of non-members by id, paged (no personal data)",
+            dependencies=[ReadYourWrites(CENSUS)])
+async def list_contacts(org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
+    rows = await census_reads.contacts(org.runtime.pool, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, await census_reads.count_contacts(org.runtime.pool), paging))
 
 
-async def _fresh(org: Org, after: int | None) -> None:
-    await caught_up(org, after, PARK, ROSTERS)
+# The census figures read the park and rosters read models.
+FRESH = ReadYourWrites(PARK, ROSTERS)
 
 
 @router.get("/census", responses=response_schema(CensusFigures),
-            summary="The census's four baselines (四个底数): members, enterprises, talent, united-front contacts")
-async def census_baselines(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
-    await _fresh(org, after)
-    await caught_up(org, after, CENSUS)
+            summary="The census's four baselines (四个底数): members, enterprises, talent, united-front contacts",
+            dependencies=[ReadYourWrites(PARK, ROSTERS, CENSUS)])
+async def census_baselines(org: Org, who: Reader) -> MsgspecResponse:
     pool = org.runtime.pool
-    return MsgspecResponse(census_figures(await queries.census_snapshot(pool),
-                                          await queries.contact_categories(pool)))
+    return MsgspecResponse(census_figures(await census_reads.census_snapshot(pool),
+                                          await census_reads.contact_categories(pool)))
 
 
 class CoverageReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -103,24 +103,22 @@ class CoverageReport(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @router.get("/coverage", responses=response_schema(CoverageReport),
-            summary="Coverage overall, by zone and building; uncovered enterprises paged")
-async def get_coverage(org: Org, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await _fresh(org, after)
-    cov = coverage(await queries.census_snapshot(org.runtime.pool))
+            summary="Coverage overall, by zone and building; uncovered enterprises paged", dependencies=[FRESH])
+async def get_coverage(org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
+    cov = coverage(await census_reads.census_snapshot(org.runtime.pool))
     return MsgspecResponse(CoverageReport(overall=cov.overall, by_zone=cov.by_zone, by_building=cov.by_building,
                                           uncovered=page_of(cov.uncovered, paging)))
 
 
 @router.get("/coverage/party-committee-readiness", responses=response_schema(UpgradeReadiness),
-            summary="Whether membership allows upgrading the general branch to a party committee")
-async def readiness(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
-    await _fresh(org, after)
-    return MsgspecResponse(party_committee_readiness(await queries.census_snapshot(org.runtime.pool)))
+            summary="Whether membership allows upgrading the general branch to a party committee", dependencies=[FRESH])
+async def readiness(org: Org, who: Reader) -> MsgspecResponse:
+    return MsgspecResponse(party_committee_readiness(await census_reads.census_snapshot(org.runtime.pool)))
 
 
-@router.get("/grid/proposal", responses=response_schema(GridProposal), summary="The grid proposed from the census")
-async def proposal(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
-    await _fresh(org, after)
+@router.get("/grid/proposal", responses=response_schema(GridProposal), summary="The grid proposed from the census",
+            dependencies=[FRESH])
+async def proposal(org: Org, who: Reader) -> MsgspecResponse:
     return MsgspecResponse(await org.proposal())
 
 
@@ -135,17 +133,16 @@ async def adopt(body: Annotated[Adoption, Body(Adoption, example=Adoption())], o
 class GridPlanProgress(msgspec.Struct, frozen=True, kw_only=True):
     """Every item of an adopted plan, done or not yet, with the figures."""
 
-    plan: queries.GridPlanRow
+    plan: census_reads.GridPlanRow
     done: int
     pending: int
-    items: list[queries.GridItemRow]
+    items: list[census_reads.GridItemRow]
 
 
 @router.get("/grid/plans/{plan_id}/progress", responses=response_schema(GridPlanProgress),
-            summary="Progress of an adopted grid plan: each item done or not yet")
-async def plan_progress(plan_id: str, org: Org, who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(org, after, GRID)
-    found = await queries.grid_plan(org.runtime.pool, plan_id)
+            summary="Progress of an adopted grid plan: each item done or not yet", dependencies=[ReadYourWrites(GRID)])
+async def plan_progress(plan_id: str, org: Org, who: Reader) -> MsgspecResponse:
+    found = await census_reads.grid_plan(org.runtime.pool, plan_id)
     if found is None:
         raise NotFound("grid.plan_unknown", f"no grid plan {plan_id} was adopted", detail_zh="该网格方案不存在",
                        field="plan_id")

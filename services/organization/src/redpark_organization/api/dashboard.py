@@ -3,16 +3,18 @@ covered, members, transfers pending, this year's dues arrears and the developmen
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 import msgspec
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
+from redpark_platform.calendar import day_start
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile, Tone
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
+from redpark_platform.web.edge import ReadYourWrites
 
-from ..application.assessment import Assessment, QuarterView
+from ..application.assessment import QuarterView
 from ..application.organization import Organization
 from ..domain.coverage import coverage
 from ..projections.coverage_history import NAME as COVERAGE_HISTORY
@@ -20,9 +22,10 @@ from ..projections.development import NAME as DEVELOPMENT
 from ..projections.dues import NAME as DUES
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
+from ..queries import census as census_reads
 from ..queries import dashboard as dashboard_queries
-from ..queries import organization as queries
-from .deps import After, Org, caught_up, layer
+from ..queries import dues as dues_reads
+from .deps import Assess, Org
 
 router = APIRouter(tags=["dashboard"])
 
@@ -77,7 +80,7 @@ async def coverage_trend(org: Organization, today: date, days: int = TREND_DAYS)
     today only (a new park), one point per change instead, so the first day's changes show."""
     zone = org.runtime.settings.zone
     first = today - timedelta(days=days - 1)
-    start = datetime.combine(first, time(), zone)
+    start = day_start(first, zone)
     pool = org.runtime.pool
     before = await dashboard_queries.coverage_before(pool, start)
     rows = await dashboard_queries.coverage_since(pool, start)
@@ -104,8 +107,8 @@ async def coverage_trend(org: Organization, today: date, days: int = TREND_DAYS)
 async def arrears_this_year(org: Organization, today: date) -> tuple[int, int]:
     """(members owing for a month of this year, the amount owed for this year's months so far)."""
     pool = org.runtime.pool
-    now = await queries.dues_arrears(pool, f"{today.year:04d}-{today.month:02d}")
-    before = await queries.dues_arrears(pool, f"{today.year - 1:04d}-12")
+    now = await dues_reads.dues_arrears(pool, f"{today.year:04d}-{today.month:02d}")
+    before = await dues_reads.dues_arrears(pool, f"{today.year - 1:04d}-12")
     earlier = {m.member_id: m.amount_fen for b in before for m in b.members}
     owing = [(m.member_id, m.amount_fen - earlier.get(m.member_id, 0)) for b in now for m in b.members
              if any(month.startswith(f"{today.year:04d}-") for month in m.months)]
@@ -115,7 +118,7 @@ async def arrears_this_year(org: Organization, today: date) -> tuple[int, int]:
 async def figures(org: Organization, today: date | None = None) -> Figures:
     today = today or org.now().date()
     pool = org.runtime.pool
-    cov = coverage(await queries.census_snapshot(pool))
+    cov = coverage(await census_reads.census_snapshot(pool))
     members = await dashboard_queries.member_counts(pool)
     stages = await dashboard_queries.people_per_stage(pool)
     arrears_members, arrears_fen = await arrears_this_year(org, today)
@@ -151,7 +154,8 @@ def dashboard_of(f: Figures, cards: QuarterView | None = None) -> Dashboard:
                  tone="ok" if f.arrears_members == 0 else "warn", href="/ui/#arrears"),
             Tile(key="pipeline", label="发展党员", label_en="Development pipeline", value=str(in_pipeline),
                  note=" · ".join(f"{stage_names[s]} {n}" for s, n in f.pipeline), href="/ui/"),
-            *([Tile(key="assessment", label="本季度支部考核（平均分）", label_en="Branch scorecards this quarter (mean)",
+            *([Tile(key="assessment", label="本季度支部考核（平均分）",
+                    label_en="Branch scorecards this quarter (mean)",
                     value=f"{sum(c.score for c in branches) / len(branches):.1f}" if branches else "—",
                     note=f"{cards.quarter} · {vetoed} 个支部一票否决", tone="bad" if vetoed else "ok")]
               if cards else []),
@@ -165,7 +169,8 @@ def dashboard_of(f: Figures, cards: QuarterView | None = None) -> Dashboard:
             Chart(key="pipeline", title="发展党员各阶段人数", title_en="Development pipeline by stage", kind="bar",
                   labels=[stage_names[s] for s, _ in f.pipeline],
                   series=[Series(label="人数", label_en="People", data=[float(n) for _, n in f.pipeline])]),
-            *([Chart(key="branch_scores", title=f"{cards.quarter} 支部考核得分", title_en=f"Branch scores {cards.quarter}",
+            *([Chart(key="branch_scores", title=f"{cards.quarter} 支部考核得分",
+                     title_en=f"Branch scores {cards.quarter}",
                      kind="bar", labels=[c.name for c in branches],
                      series=[Series(label="得分", label_en="Score", data=[c.score for c in branches])])]
               if cards else []),
@@ -173,15 +178,9 @@ def dashboard_of(f: Figures, cards: QuarterView | None = None) -> Dashboard:
     )
 
 
-async def fresh(org: Organization, after: int | None) -> None:
-    """Read your own writes: wait (bounded) until every read model behind the figures applied `after`."""
-    await caught_up(org, after, *READ_MODELS)
-
-
 @router.get("/dashboard", responses=response_schema(Dashboard),
-            summary="The organization's figures for the park's dashboard (coverage, members, dues, pipeline)")
-async def dashboard(org: Org, assess: Annotated[Assessment, Depends(layer(Assessment))], who: AnyStaff,
-                    after: After = None) -> MsgspecResponse:
-    await fresh(org, after)
+            summary="The organization's figures for the park's dashboard (coverage, members, dues, pipeline)",
+            dependencies=[ReadYourWrites(*READ_MODELS)])
+async def dashboard(org: Org, assess: Assess, who: AnyStaff) -> MsgspecResponse:
     cards = await assess.quarter(assess.current_quarter())
     return MsgspecResponse(dashboard_of(await figures(org), cards))

@@ -9,14 +9,15 @@ import msgspec
 from fastapi import APIRouter, Path
 
 from redpark_contracts.organization import DevelopmentStage, PriorityGroup
+from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page_of
 
-from ..application.organization import new_id
 from ..domain import development
 from ..projections.development import NAME as DEVELOPMENT
-from ..queries import organization as queries
-from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
+from ..queries import development as development_reads
+from .deps import Admin, Org, Reader
 
 router = APIRouter(tags=["development"])
 
@@ -44,7 +45,7 @@ class Pipeline(msgspec.Struct, frozen=True, kw_only=True):
     those at one stage only)."""
 
     figures: development.YearFigures
-    people: Page[queries.PipelineRow]
+    people: Page[development_reads.PipelineRow]
 
 
 @router.post("/development", status_code=201, responses=response_schema(Accepted, status=201),
@@ -72,12 +73,12 @@ async def set_quota(year: Annotated[int, Path(ge=2000, le=2100)], body: Annotate
 
 
 @router.get("/development/pipeline/{year}", responses=response_schema(Pipeline),
-            summary="The pipeline and the year's admissions against the quota")
+            summary="The pipeline and the year's admissions against the quota",
+            dependencies=[ReadYourWrites(DEVELOPMENT)])
 async def pipeline(year: Annotated[int, Path(ge=2000, le=2100)], org: Org, who: Reader, paging: Paging,
-                   after: After = None, stage: DevelopmentStage | None = None) -> MsgspecResponse:
-    await caught_up(org, after, DEVELOPMENT)
-    people = await queries.pipeline(org.runtime.pool)
-    figures = development.year_figures(year, await queries.quota(org.runtime.pool, year),
-                                       queries.as_pipeline_entries(people))
+                   stage: DevelopmentStage | None = None) -> MsgspecResponse:
+    people = await development_reads.pipeline(org.runtime.pool)
+    figures = development.year_figures(year, await development_reads.quota(org.runtime.pool, year),
+                                       development_reads.as_pipeline_entries(people))
     listed = [p for p in people if stage is None or p.stage == stage]
     return MsgspecResponse(Pipeline(figures=figures, people=page_of(listed, paging)))

@@ -9,19 +9,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from redpark_platform.calendar import park_date
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
+from redpark_platform.web.edge import ReadYourWrites
 
 from ..domain.census import classify
 from ..domain.coverage import coverage
-from ..domain.park_calendar import park_date
 from ..projections.census import NAME as CENSUS
 from ..projections.development import NAME as DEVELOPMENT
 from ..projections.dues import NAME as DUES
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
-from ..queries import organization as queries
+from ..queries import census as census_reads
+from ..queries import development as development_reads
+from ..queries import dues as dues_reads
+from ..queries import park as park_reads
 from ..queries.personal import Personal, full_view
-from .deps import After, Org, Reader, caught_up
+from .deps import Org, Reader
 from .members import own_branch, roster_lines
 
 router = APIRouter(tags=["exports"], prefix="/exports")
@@ -47,7 +51,8 @@ def _percent(rate: float | None) -> float | None:
     return None if rate is None else round(rate * 100, 1)
 
 
-async def _member_rows(org: Org, branch_id: str | None, full: bool, names: dict[str, dict[str, str]]) -> list[list[Any]]:
+async def _member_rows(org: Org, branch_id: str | None, full: bool,
+                       names: dict[str, dict[str, str]]) -> list[list[Any]]:
     return [[m.member_id, m.name, names["enterprise"].get(m.enterprise_id or "", ""),
              names["branch"].get(m.branch_id or "", ""), STATUS.get(m.status, m.status), m.joined_party_on,
              RELATIONSHIP.get(m.relationship, m.relationship), m.relationship_held_by, m.phone, m.id_number]
@@ -55,14 +60,14 @@ async def _member_rows(org: Org, branch_id: str | None, full: bool, names: dict[
 
 
 @router.get("/census.xlsx", response_class=Response, summary="The census ledger (四个底数) as a workbook",
-            responses=xlsx_openapi("党员、企业、统战对象三张表（手机号、身份证号默认脱敏）"))
-async def census(org: Org, who: Reader, after: After = None, personal: Personal = "masked") -> Response:
+            responses=xlsx_openapi("党员、企业、统战对象三张表（手机号、身份证号默认脱敏）"),
+            dependencies=[ReadYourWrites(PARK, ROSTERS, CENSUS)])
+async def census(org: Org, who: Reader, personal: Personal = "masked") -> Response:
     branch_id = own_branch(who, None)  # None for park-wide readers; a branch secretary's own branch
     full = full_view(who, personal)
-    await caught_up(org, after, PARK, ROSTERS, CENSUS)
     pool = org.runtime.pool
-    names = await queries.names(pool)
-    snapshot = {e.enterprise_id: e for e in (await queries.census_snapshot(pool)).enterprises}
+    names = await park_reads.names(pool)
+    snapshot = {e.enterprise_id: e for e in (await census_reads.census_snapshot(pool)).enterprises}
     enterprises = [[e.enterprise_id, e.name, names["building"].get(e.building_id, e.building_id), e.floor, e.headcount,
                     _yes(e.is_tech_enterprise), e.legal_representative, e.moved_in_on,
                     snapshot[e.enterprise_id].full_members if e.enterprise_id in snapshot else 0,
@@ -70,9 +75,9 @@ async def census(org: Org, who: Reader, after: After = None, personal: Personal 
                     snapshot[e.enterprise_id].members_elsewhere if e.enterprise_id in snapshot else 0,
                     _yes(e.enterprise_id in snapshot and classify(snapshot[e.enterprise_id]) == "can_form_own_branch"),
                     names["branch"].get(e.branch_id or "", ""), names["member"].get(e.liaison_instructor_id or "", "")]
-                   for e in await queries.enterprises(pool, in_park_only=True)]
+                   for e in await park_reads.enterprises(pool, in_park_only=True)]
     contacts = [[c.person_id, c.name, names["enterprise"].get(c.enterprise_id or "", ""),
-                 "、".join(CATEGORY.get(x, x) for x in c.categories)] for c in await queries.contacts(pool)]
+                 "、".join(CATEGORY.get(x, x) for x in c.categories)] for c in await census_reads.contacts(pool)]
     return xlsx_sheets_response([
         Sheet("党员", MEMBER_HEADERS, await _member_rows(org, branch_id, full, names)),
         Sheet("企业", ["企业编号", "企业名称", "楼栋", "楼层", "员工人数", "科技型企业", "法定代表人", "入驻日期",
@@ -83,12 +88,11 @@ async def census(org: Org, who: Reader, after: After = None, personal: Personal 
 
 
 @router.get("/coverage.xlsx", response_class=Response, summary="Coverage by zone and building as a workbook",
-            responses=xlsx_openapi("覆盖率：按分区、按楼栋、未覆盖企业"))
-async def coverage_export(org: Org, who: Reader, after: After = None) -> Response:
-    await caught_up(org, after, PARK, ROSTERS)
+            responses=xlsx_openapi("覆盖率：按分区、按楼栋、未覆盖企业"), dependencies=[ReadYourWrites(PARK, ROSTERS)])
+async def coverage_export(org: Org, who: Reader) -> Response:
     pool = org.runtime.pool
-    names = await queries.names(pool)
-    cov = coverage(await queries.census_snapshot(pool))
+    names = await park_reads.names(pool)
+    cov = coverage(await census_reads.census_snapshot(pool))
     return xlsx_sheets_response([
         Sheet("按分区", ["分区编号", "分区名称", "企业总数", "已覆盖企业", "覆盖率(%)"],
               [[z.zone_id, names["zone"].get(z.zone_id, z.zone_id), z.total, z.covered, _percent(z.rate)]
@@ -106,18 +110,19 @@ async def coverage_export(org: Org, who: Reader, after: After = None) -> Respons
 
 
 @router.get("/branch-rosters.xlsx", response_class=Response, summary="Branches and their rosters as a workbook",
-            responses=xlsx_openapi("支部一览与支部党员名册（手机号、身份证号默认脱敏）"))
-async def branch_rosters(org: Org, who: Reader, after: After = None, branch_id: str | None = None,
+            responses=xlsx_openapi("支部一览与支部党员名册（手机号、身份证号默认脱敏）"),
+            dependencies=[ReadYourWrites(ROSTERS)])
+async def branch_rosters(org: Org, who: Reader, branch_id: str | None = None,
                          personal: Personal = "masked") -> Response:
     branch_id = own_branch(who, branch_id)
     full = full_view(who, personal)
-    await caught_up(org, after, ROSTERS)
     pool = org.runtime.pool
-    names = await queries.names(pool)
-    branches = [b for b in await queries.branches(pool) if b.active and branch_id in (None, b.branch_id)]
+    names = await park_reads.names(pool)
+    branches = [b for b in await park_reads.branches(pool) if b.active and branch_id in (None, b.branch_id)]
     member = names["member"]
     overview = [[b.branch_id, b.name, KIND.get(b.kind, b.kind), b.established_on, member.get(b.secretary_id or "", ""),
-                 member.get(b.deputy_secretary_id or "", ""), "、".join(member.get(m, m) for m in b.committee_member_ids),
+                 member.get(b.deputy_secretary_id or "", ""),
+                 "、".join(member.get(m, m) for m in b.committee_member_ids),
                  b.members, b.full_members, "、".join(names["building"].get(x, x) for x in b.buildings)]
                 for b in branches]
     rows = [r for r in await _member_rows(org, branch_id, full, names) if r[3]]
@@ -130,30 +135,29 @@ async def branch_rosters(org: Org, who: Reader, after: After = None, branch_id: 
 
 
 @router.get("/dues-arrears.xlsx", response_class=Response, summary="Dues in arrears as a workbook",
-            responses=xlsx_openapi("党费欠缴明细（按支部）"))
+            responses=xlsx_openapi("党费欠缴明细（按支部）"), dependencies=[ReadYourWrites(DUES, ROSTERS)])
 async def arrears_export(org: Org, who: Reader,
                          month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
                                                             description="through YYYY-MM; this month when omitted")]
-                         = None, after: After = None, branch_id: str | None = None) -> Response:
+                         = None, branch_id: str | None = None) -> Response:
     branch_id = own_branch(who, branch_id)
     through = month or park_date(org.now()).strftime("%Y-%m")
-    await caught_up(org, after, DUES, ROSTERS)
     pool = org.runtime.pool
-    names = await queries.names(pool)
+    names = await park_reads.names(pool)
     rows = [[names["branch"].get(b.branch_id or "", "未编入支部"), m.member_id, names["member"].get(m.member_id, ""),
              "、".join(m.months), len(m.months), m.amount_fen / 100]
-            for b in await queries.dues_arrears(pool, through, branch_id) for m in b.members]
+            for b in await dues_reads.dues_arrears(pool, through, branch_id) for m in b.members]
     return xlsx_sheets_response([Sheet(f"党费欠缴（截至{through}）",
                                        ["所在支部", "党员编号", "姓名", "欠缴月份", "欠缴月数", "欠缴金额(元)"], rows)],
                                 f"dues-arrears-{through}.xlsx")
 
 
 @router.get("/development-pipeline.xlsx", response_class=Response,
-            summary="The development pipeline as a workbook", responses=xlsx_openapi("发展党员台账"))
-async def pipeline_export(org: Org, who: Reader, after: After = None) -> Response:
-    await caught_up(org, after, DEVELOPMENT)
+            summary="The development pipeline as a workbook", responses=xlsx_openapi("发展党员台账"),
+            dependencies=[ReadYourWrites(DEVELOPMENT)])
+async def pipeline_export(org: Org, who: Reader) -> Response:
     pool = org.runtime.pool
-    names = await queries.names(pool)
+    names = await park_reads.names(pool)
 
     def on(reached: dict[str, date], stage: str) -> date | None:
         return reached.get(stage)
@@ -161,7 +165,7 @@ async def pipeline_export(org: Org, who: Reader, after: After = None) -> Respons
     rows = [[p.person_id, p.name, names["enterprise"].get(p.enterprise_id or "", ""), STAGE.get(p.stage, p.stage),
              "、".join(PRIORITY.get(g, g) for g in p.priority_groups),
              *(on(p.reached, s) for s in ("applicant", "activist", "candidate", "probationary", "full"))]
-            for p in await queries.pipeline(pool)]
+            for p in await development_reads.pipeline(pool)]
     return xlsx_sheets_response([Sheet("发展党员", ["人员编号", "姓名", "所在企业", "当前阶段", "重点培养对象",
                                                 "申请入党日期", "确定积极分子日期", "确定发展对象日期",
                                                 "接收预备党员日期", "转正日期"], rows)],

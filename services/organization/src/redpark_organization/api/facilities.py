@@ -11,27 +11,26 @@ from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from redpark_contracts.organization_facilities import SpendingFor, VenueGroup, VenueKind
+from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
+from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page_of
 
-from ..application.facilities import Facilities
-from ..application.organization import new_id
 from ..domain.venue import KIND_ZH
 from ..projections.facilities import NAME as FACILITIES
 from ..projections.facilities import PARK
 from ..queries import facilities as fq
 from ..queries.facilities import BookingLine, BudgetLine, SpendingLine, VenueLine
-from .deps import Accepted, Admin, After, BranchStaff, Reader, accepted, caught_up, layer
+from .deps import Admin, BranchStaff, Fac, Reader
 from .members import own_branch
 
 router = APIRouter(tags=["facilities"])
 
 
-Fac = Annotated[Facilities, Depends(layer(Facilities))]
 Day = Annotated[date | None, Query(description="a calendar day of the park: bookings touching it")]
 Year = Annotated[int, Query(ge=2000, le=2100)]
 YearPath = Annotated[int, Path(ge=2000, le=2100, description="calendar year")]
@@ -67,10 +66,10 @@ async def register_venue(body: Annotated[NewVenue, Body(NewVenue, example=NewVen
                     body.venue_id, 201)
 
 
-@router.get("/venues", responses=response_schema(Page[VenueLine]), summary="The venue registry, paged")
-async def venues(app: Fac, who: Reader, paging: Paging, after: After = None, kind: VenueKind | None = None,
+@router.get("/venues", responses=response_schema(Page[VenueLine]), summary="The venue registry, paged",
+            dependencies=[ReadYourWrites(FACILITIES)])
+async def venues(app: Fac, who: Reader, paging: Paging, kind: VenueKind | None = None,
                  bookable: bool | None = None) -> MsgspecResponse:
-    await caught_up(app, after, FACILITIES)
     return MsgspecResponse(page_of(await fq.venues(app.pool, kind=kind, bookable=bookable), paging))
 
 
@@ -106,20 +105,19 @@ async def cancel_booking(venue_id: str, booking_id: str, body: Annotated[Cancell
 
 
 @router.get("/venues/{venue_id}/bookings", responses=response_schema(Page[BookingLine]),
-            summary="A venue's bookings by start, paged; day= keeps one day")
-async def venue_bookings(venue_id: str, app: Fac, who: Reader, paging: Paging, after: After = None, day: Day = None,
+            summary="A venue's bookings by start, paged; day= keeps one day", dependencies=[ReadYourWrites(FACILITIES)])
+async def venue_bookings(venue_id: str, app: Fac, who: Reader, paging: Paging, day: Day = None,
                          cancelled: bool = False) -> MsgspecResponse:
-    await caught_up(app, after, FACILITIES)
     listed = await fq.bookings(app.pool, app.runtime.settings.zone, venue_id=venue_id, day=day,
                                include_cancelled=cancelled)
     return MsgspecResponse(page_of(listed, paging))
 
 
 @router.get("/bookings", responses=response_schema(Page[BookingLine]),
-            summary="Bookings of every venue by start, paged; day= keeps one day")
-async def bookings(app: Fac, who: Reader, paging: Paging, after: After = None, day: Day = None,
+            summary="Bookings of every venue by start, paged; day= keeps one day",
+            dependencies=[ReadYourWrites(FACILITIES)])
+async def bookings(app: Fac, who: Reader, paging: Paging, day: Day = None,
                    cancelled: bool = False) -> MsgspecResponse:
-    await caught_up(app, after, FACILITIES)
     listed = await fq.bookings(app.pool, app.runtime.settings.zone, venue_id=None, day=day, include_cancelled=cancelled)
     return MsgspecResponse(page_of(listed, paging))
 
@@ -141,7 +139,8 @@ class NewSpending(msgspec.Struct, frozen=True, kw_only=True):
     spending_id: str | None = None
 
 
-@router.put("/funds/{year}/budget", responses=ACCEPTED, summary="Set (or revise) the year's special fund (党建专项资金)")
+@router.put("/funds/{year}/budget", responses=ACCEPTED,
+            summary="Set (or revise) the year's special fund (党建专项资金)")
 async def set_budget(year: YearPath, body: Annotated[NewBudget, Body(NewBudget, example=NewBudget(
         amount_fen=50_000_000))], app: Fac, who: Admin) -> MsgspecResponse:
     return accepted(await app.set_budget(year=year, amount_fen=body.amount_fen, branch_id=None,
@@ -160,18 +159,18 @@ async def spend(year: YearPath, body: Annotated[NewSpending, Body(NewSpending, e
 
 
 @router.get("/funds", responses=response_schema(Page[BudgetLine]),
-            summary="The year's budgets, spent and remaining: the special fund first, then each branch's own")
-async def budgets(year: Year, app: Fac, who: Reader, paging: Paging, after: After = None,
+            summary="The year's budgets, spent and remaining: the special fund first, then each branch's own",
+            dependencies=[ReadYourWrites(FACILITIES)])
+async def budgets(year: Year, app: Fac, who: Reader, paging: Paging,
                   branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(app, after, FACILITIES)
     return MsgspecResponse(page_of(await fq.budgets(app.pool, year, branch_id, include_park=branch_id is None), paging))
 
 
 @router.get("/funds/{year}/spending", responses=response_schema(Page[SpendingLine]),
-            summary="The special fund's spending entries of the year by date, paged")
-async def spending(year: YearPath, app: Fac, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(app, after, FACILITIES)
+            summary="The special fund's spending entries of the year by date, paged",
+            dependencies=[ReadYourWrites(FACILITIES)])
+async def spending(year: YearPath, app: Fac, who: Reader, paging: Paging) -> MsgspecResponse:
     return MsgspecResponse(page_of(await fq.spending(app.pool, year), paging))
 
 
@@ -195,11 +194,9 @@ async def branch_spend(branch_id: str, year: YearPath, body: Annotated[NewSpendi
 
 
 @router.get("/branches/{branch_id}/funds/{year}/spending", responses=response_schema(Page[SpendingLine]),
-            summary="A branch's spending entries of the year by date, paged")
-async def branch_spending(branch_id: str, year: YearPath, app: Fac, who: Reader, paging: Paging,
-                          after: After = None) -> MsgspecResponse:
+            summary="A branch's spending entries of the year by date, paged", dependencies=[ReadYourWrites(FACILITIES)])
+async def branch_spending(branch_id: str, year: YearPath, app: Fac, who: Reader, paging: Paging) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id) or branch_id
-    await caught_up(app, after, FACILITIES)
     return MsgspecResponse(page_of(await fq.spending(app.pool, year, branch_id), paging))
 
 
@@ -207,10 +204,9 @@ async def branch_spending(branch_id: str, year: YearPath, app: Fac, who: Reader,
 
 
 @router.get("/exports/facilities.xlsx", response_class=Response, summary="Venues, bookings and funds as a workbook",
-            responses=xlsx_openapi("阵地、预约、经费预算、支出明细"))
-async def facilities_export(year: Year, app: Fac, who: Reader, after: After = None) -> Response:
+            responses=xlsx_openapi("阵地、预约、经费预算、支出明细"), dependencies=[ReadYourWrites(FACILITIES)])
+async def facilities_export(year: Year, app: Fac, who: Reader) -> Response:
     branch_id = own_branch(who, None)
-    await caught_up(app, after, FACILITIES)
     budgets = await fq.budgets(app.pool, year, branch_id, include_park=branch_id is None)
     entries = [s for b in budgets for s in await fq.spending(app.pool, year, b.scope)]
     return xlsx_sheets_response([

@@ -9,20 +9,19 @@ from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from redpark_platform.exports import xlsx_openapi, xlsx_response
 from redpark_platform.web import Body, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging
 
-from ..application.followups import Followups
 from ..projections.followups import NAME as FOLLOWUPS
 from ..queries.followups import FollowupRow, FollowupStatus, followups
-from .deps import Accepted, Admin, After, Reader, accepted, caught_up, layer
+from .deps import Admin, Fol, Reader
 
 router = APIRouter(tags=["members"])
 
-Fol = Annotated[Followups, Depends(layer(Followups))]
 # Our follow-up ids are hire ids (hex); the pattern also keeps characters PostgreSQL cannot hold out.
 FollowupId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 STATUS_ZH = {"pending": "待转入", "resolved": "已登记/转入", "dismissed": "不再跟进"}
@@ -40,14 +39,13 @@ class Dismissal(msgspec.Struct, frozen=True, kw_only=True):
     effective_on: date | None = None
 
 
-StatusFilter = Annotated[FollowupStatus | Literal["all"], Query(description="`pending`, `resolved`, `dismissed` or `all`")]
+StatusFilter = Annotated[FollowupStatus | Literal["all"],
+                         Query(description="`pending`, `resolved`, `dismissed` or `all`")]
 
 
 @router.get("/followups/transfers-in", responses=response_schema(Page[FollowupRow]),
-            summary="Party members hired in the park, pending transfer-in")
-async def list_followups(app: Fol, who: Reader, paging: Paging, status: StatusFilter = "pending",
-                         after: After = None) -> MsgspecResponse:
-    await caught_up(app, after, FOLLOWUPS)
+            summary="Party members hired in the park, pending transfer-in", dependencies=[ReadYourWrites(FOLLOWUPS)])
+async def list_followups(app: Fol, who: Reader, paging: Paging, status: StatusFilter = "pending") -> MsgspecResponse:
     return MsgspecResponse(await followups(app.pool, None if status == "all" else status, paging))
 
 
@@ -56,7 +54,8 @@ async def list_followups(app: Fol, who: Reader, paging: Paging, status: StatusFi
 async def export_followups(app: Fol, who: Reader, status: StatusFilter = "all") -> Response:
     rows = (await followups(app.pool, None if status == "all" else status, None)).items
     return xlsx_response(
-        "待转入党员", ["编号", "姓名", "企业", "组织关系所在党组织", "入职日期", "状态", "党员编号", "原因", "办结日期"],
+        "待转入党员",
+        ["编号", "姓名", "企业", "组织关系所在党组织", "入职日期", "状态", "党员编号", "原因", "办结日期"],
         ([r.followup_id, r.name, r.enterprise_name or r.enterprise_id, r.relationship_held_by, r.since,
           STATUS_ZH[r.status], r.member_id or "", r.reason or "", r.closed_on] for r in rows),
         "transfer-in-followups.xlsx")

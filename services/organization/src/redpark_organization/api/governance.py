@@ -9,15 +9,15 @@ from datetime import date
 from typing import Annotated, Any
 
 import msgspec
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from redpark_contracts.organization_governance import MeetingKind
+from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
+from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application.governance import Governance
-from ..application.organization import new_id
 from ..domain.branch_meeting import KIND_ZH
 from ..domain.rulebook import GENERAL
 from ..projections.development import NAME as DEVELOPMENT
@@ -40,14 +40,13 @@ from ..queries.governance import (
     RuleLine,
     TransferBookLine,
 )
-from .deps import Accepted, Admin, After, BranchStaff, Dated, Reader, accepted, caught_up, layer
+from .deps import Admin, BranchStaff, Gov, Reader
 from .members import own_branch
 
 router = APIRouter(tags=["governance"])
 # Every governance list names branches and members: the rosters as well as its own read model.
 READS = (GOVERNANCE, ROSTERS)
 
-Gov = Annotated[Governance, Depends(layer(Governance))]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="calendar year; all years when omitted")]
 AsOf = Annotated[date | None, Query(description="the day to judge on; today in the park when omitted")]
 ACCEPTED = response_schema(Accepted)
@@ -74,12 +73,12 @@ class RuleText(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @router.get("/rulebook", responses=response_schema(Page[RuleLine]),
-            summary="The rules each holder must keep (general branch: 10, branch: 7), defined and posted or not")
-async def rulebook(app: Gov, who: Reader, paging: Paging, after: After = None,
+            summary="The rules each holder must keep (general branch: 10, branch: 7), defined and posted or not",
+            dependencies=[ReadYourWrites(*READS)])
+async def rulebook(app: Gov, who: Reader, paging: Paging,
                    holder_id: str | None = None) -> MsgspecResponse:
     if holder_id != GENERAL:
         holder_id = own_branch(who, holder_id)
-    await caught_up(app, after, *READS)
     return MsgspecResponse(page_of(await gq.rules(app.pool, holder_id), paging))
 
 
@@ -127,30 +126,29 @@ async def record_inspection(body: Annotated[NewInspection, Body(NewInspection, e
 
 
 @router.get("/inspections", responses=response_schema(Page[InspectionLine]),
-            summary="Inspections by date, paged, with their outcome")
-async def inspections(app: Gov, who: Reader, paging: Paging, after: After = None, branch_id: str | None = None,
+            summary="Inspections by date, paged, with their outcome", dependencies=[ReadYourWrites(*READS)])
+async def inspections(app: Gov, who: Reader, paging: Paging, branch_id: str | None = None,
                       year: Year = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(app, after, *READS)
     rows, total = await gq.inspections(app.pool, branch_id, year, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
 
 
 @router.get("/inspections/overdue", responses=response_schema(Page[OverdueInspection]),
-            summary="Branches whose inspections are overdue (a half-year missed, or none in six months)")
-async def overdue_inspections(app: Gov, who: Reader, paging: Paging, after: After = None,
+            summary="Branches whose inspections are overdue (a half-year missed, or none in six months)",
+            dependencies=[ReadYourWrites(*READS)])
+async def overdue_inspections(app: Gov, who: Reader, paging: Paging,
                               branch_id: str | None = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(app, after, *READS)
     return MsgspecResponse(page_of(await gq.overdue_inspections(app.pool, as_of or app.today(), branch_id), paging))
 
 
 @router.get("/rectifications", responses=response_schema(Page[RectificationLine]),
-            summary="Rectifications by deadline, paged; status=overdue lists those past their deadline")
-async def rectifications(app: Gov, who: Reader, paging: Paging, after: After = None, branch_id: str | None = None,
+            summary="Rectifications by deadline, paged; status=overdue lists those past their deadline",
+            dependencies=[ReadYourWrites(*READS)])
+async def rectifications(app: Gov, who: Reader, paging: Paging, branch_id: str | None = None,
                          status: RectificationStatus | None = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(app, after, *READS)
     return MsgspecResponse(page_of(await gq.rectifications(app.pool, branch_id, status, as_of or app.today()), paging))
 
 
@@ -187,34 +185,33 @@ async def hold_meeting(branch_id: str, body: Annotated[NewMeeting, Body(NewMeeti
 
 
 @router.get("/branches/{branch_id}/meetings", responses=response_schema(Page[MeetingLine]),
-            summary="The branch's meetings by date, paged")
-async def branch_meetings(branch_id: str, app: Gov, who: Reader, paging: Paging, after: After = None,
+            summary="The branch's meetings by date, paged", dependencies=[ReadYourWrites(*READS)])
+async def branch_meetings(branch_id: str, app: Gov, who: Reader, paging: Paging,
                           kind: MeetingKind | None = None, year: Year = None) -> MsgspecResponse:
     _reader_branch(who, branch_id)
-    await caught_up(app, after, *READS)
     rows, total = await gq.meetings(app.pool, branch_id, kind, year, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
 
 
 @router.get("/meetings/missing", responses=response_schema(Page[MissingLine]),
-            summary="Meetings missing per branch per month or quarter of a year (ended periods only)")
-async def missing_meetings(app: Gov, who: Reader, paging: Paging, after: After = None,
+            summary="Meetings missing per branch per month or quarter of a year (ended periods only)",
+            dependencies=[ReadYourWrites(*READS)])
+async def missing_meetings(app: Gov, who: Reader, paging: Paging,
                            branch_id: str | None = None, year: Year = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     day = as_of or app.today()
-    await caught_up(app, after, *READS)
     return MsgspecResponse(page_of(await gq.missing_meetings(app.pool, year or day.year, day, branch_id), paging))
 
 
 def _record_book_route(book: RecordBook, row: type, title: str) -> None:
-    async def route(branch_id: str, app: Gov, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
+    async def route(branch_id: str, app: Gov, who: Reader, paging: Paging) -> MsgspecResponse:
         _reader_branch(who, branch_id)
-        await caught_up(app, after, *READS, DUES, DEVELOPMENT, PARK)
         return MsgspecResponse(page_of(await gq.record_book(app.pool, branch_id, book), paging))
 
     route.__name__ = f"record_book_{book}"
     router.get(f"/branches/{{branch_id}}/record-books/{book}", responses=response_schema(Page[row]),  # type: ignore[valid-type]
-               summary=f"The branch's {title}, oldest first, paged")(route)
+               summary=f"The branch's {title}, oldest first, paged",
+               dependencies=[ReadYourWrites(*READS, DUES, DEVELOPMENT, PARK)])(route)
 
 
 for _book, _row, _title in (("study", MeetingLine, "study record (学习记录本): party lessons and theme days"),
@@ -234,13 +231,13 @@ def _yes(value: bool) -> str:
 
 
 @router.get("/exports/governance.xlsx", response_class=Response, summary="Governance ledgers as a workbook",
-            responses=xlsx_openapi("制度建设、检查记录、整改、检查逾期、三会一课、缺会情况"))
-async def governance_export(app: Gov, who: Reader, after: After = None, year: Year = None,
+            responses=xlsx_openapi("制度建设、检查记录、整改、检查逾期、三会一课、缺会情况"),
+            dependencies=[ReadYourWrites(*READS)])
+async def governance_export(app: Gov, who: Reader, year: Year = None,
                             as_of: AsOf = None) -> Response:
     branch_id = own_branch(who, None)
     day = as_of or app.today()
     year = year or day.year
-    await caught_up(app, after, *READS)
     rules = [r for r in await gq.rules(app.pool) if branch_id is None or r.holder_id in (branch_id, GENERAL)]
     inspections, _ = await gq.inspections(app.pool, branch_id, year)
     meetings, _ = await gq.meetings(app.pool, branch_id, None, year)
@@ -258,7 +255,8 @@ async def governance_export(app: Gov, who: Reader, after: After = None, year: Ye
               [[o.branch_id, o.branch_name, o.established_on, o.last_inspected_on, o.inspections_this_year,
                 "、".join(REASON.get(x, x) for x in o.reasons)]
                for o in await gq.overdue_inspections(app.pool, day, branch_id)]),
-        Sheet(f"三会一课（{year}）", ["会议编号", "支部编号", "类型", "日期", "主题", "参会人数", "参会人员", "会议记录"],
+        Sheet(f"三会一课（{year}）",
+              ["会议编号", "支部编号", "类型", "日期", "主题", "参会人数", "参会人员", "会议记录"],
               [[m.meeting_id, m.branch_id, KIND_ZH.get(m.kind, m.kind), m.held_on, m.topic, len(m.attendee_ids),
                 "、".join(m.attendee_names), m.minutes] for m in meetings]),
         Sheet(f"缺会情况（{year}）", ["支部编号", "支部", "会议类型", "期间", "期间截止"],
@@ -269,10 +267,10 @@ async def governance_export(app: Gov, who: Reader, after: After = None, year: Ye
 
 @router.get("/exports/branches/{branch_id}/record-books.xlsx", response_class=Response,
             summary="The branch's record books as a workbook",
-            responses=xlsx_openapi("学习记录本、党员活动记录本、党员转接记录本、党费收缴登记本、党员发展档案"))
-async def record_books_export(branch_id: str, app: Gov, who: Reader, after: After = None) -> Response:
+            responses=xlsx_openapi("学习记录本、党员活动记录本、党员转接记录本、党费收缴登记本、党员发展档案"),
+            dependencies=[ReadYourWrites(*READS, DUES, DEVELOPMENT, PARK)])
+async def record_books_export(branch_id: str, app: Gov, who: Reader) -> Response:
     _reader_branch(who, branch_id)
-    await caught_up(app, after, *READS, DUES, DEVELOPMENT, PARK)
     books: dict[str, list[Any]] = {b: await gq.record_book(app.pool, branch_id, b)
                                    for b in ("study", "activities", "transfers", "dues", "development")}
     return xlsx_sheets_response([

@@ -9,17 +9,20 @@ import msgspec
 from fastapi import APIRouter, Query
 
 from redpark_contracts.organization import MemberStatus, Relationship
+from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
+from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application.organization import Organization, new_id
+from ..application.organization import Organization
 from ..domain import member
 from ..projections.dues import NAME as DUES
 from ..projections.rosters import NAME as ROSTERS
-from ..queries import organization as queries
+from ..queries import dues as dues_reads
+from ..queries import rosters as rosters_reads
 from ..queries.personal import Personal, full_view, member_contacts, shown
-from .deps import Accepted, Admin, After, BranchStaff, Dated, Org, Reader, accepted, caught_up
+from .deps import Admin, BranchStaff, Org, Reader
 
 router = APIRouter(tags=["members"])
 
@@ -134,7 +137,7 @@ async def pay_dues(member_id: str, body: Annotated[DuesPayment, Body(DuesPayment
     return accepted(await org.pay_dues(member_id, body.month, body.amount_fen, body.effective_on), member_id, 201)
 
 
-class RosterLine(queries.MemberRow, frozen=True, kw_only=True):
+class RosterLine(rosters_reads.MemberRow, frozen=True, kw_only=True):
     """A roster line; phone and ID number masked unless a park administrator asks for them in full."""
 
     phone: str
@@ -153,7 +156,7 @@ def own_branch(who: Principal, branch_id: str | None) -> str | None:
 async def roster_lines(org: Organization, branch_id: str | None, full: bool, limit: int | None = None,
                        offset: int = 0) -> list[RosterLine]:
     # Personal data is opened from the store for these rows only: a page costs a page of reads.
-    rows = await queries.members(org.runtime.pool, branch_id, limit=limit, offset=offset)
+    rows = await rosters_reads.members(org.runtime.pool, branch_id, limit=limit, offset=offset)
     contacts = await member_contacts(org.runtime.store, [r.member_id for r in rows])
     lines = []
     for r in rows:
@@ -164,25 +167,22 @@ async def roster_lines(org: Organization, branch_id: str | None, full: bool, lim
 
 @router.get("/members", responses=response_schema(Page[RosterLine]),
             summary="Roster by member id, paged (phone and ID number masked; in full for park_admin with "
-                    "personal=full)")
-async def roster(org: Org, who: Reader, paging: Paging, after: After = None, branch_id: str | None = None,
+                    "personal=full)", dependencies=[ReadYourWrites(ROSTERS)])
+async def roster(org: Org, who: Reader, paging: Paging, branch_id: str | None = None,
                  personal: Personal = "masked") -> MsgspecResponse:
     # a branch secretary sees its own branch's roster only
     branch_id = own_branch(who, branch_id)
     full = full_view(who, personal)
-    await caught_up(org, after, ROSTERS)
     lines = await roster_lines(org, branch_id, full, limit=paging.limit, offset=paging.offset)
-    return MsgspecResponse(page(lines, await queries.count_members(org.runtime.pool, branch_id), paging))
+    return MsgspecResponse(page(lines, await rosters_reads.count_members(org.runtime.pool, branch_id), paging))
 
 
-@router.get("/members/{member_id}/transfers", responses=response_schema(Page[queries.TransferRow]),
-            summary="The member's transfer record, oldest first, paged")
-async def transfer_record(member_id: str, org: Org, who: Reader, paging: Paging,
-                          after: After = None) -> MsgspecResponse:
-    await caught_up(org, after, ROSTERS)
+@router.get("/members/{member_id}/transfers", responses=response_schema(Page[rosters_reads.TransferRow]),
+            summary="The member's transfer record, oldest first, paged", dependencies=[ReadYourWrites(ROSTERS)])
+async def transfer_record(member_id: str, org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
     pool = org.runtime.pool
-    rows = await queries.transfers(pool, member_id, limit=paging.limit, offset=paging.offset)
-    return MsgspecResponse(page(rows, await queries.count_transfers(pool, member_id), paging))
+    rows = await rosters_reads.transfers(pool, member_id, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, await rosters_reads.count_transfers(pool, member_id), paging))
 
 
 class ArrearsReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -190,17 +190,17 @@ class ArrearsReport(msgspec.Struct, frozen=True, kw_only=True):
     (by branch, then member)."""
 
     through_month: str
-    branches: list[queries.BranchArrearsTotal]
-    members: Page[queries.ArrearsLine]
+    branches: list[dues_reads.BranchArrearsTotal]
+    members: Page[dues_reads.ArrearsLine]
 
 
 @router.get("/dues/arrears", responses=response_schema(ArrearsReport),
-            summary="Dues in arrears per branch through a month; members in arrears paged")
+            summary="Dues in arrears per branch through a month; members in arrears paged",
+            dependencies=[ReadYourWrites(DUES)])
 async def dues_arrears(org: Org, who: Reader, paging: Paging,
                        month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
-                       after: After = None, branch_id: str | None = None) -> MsgspecResponse:
+                       branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(org, after, DUES)
     # Arrears are computed from every rate and payment, so the whole list is built and then cut.
-    totals, lines = queries.arrears_lines(await queries.dues_arrears(org.runtime.pool, month, branch_id))
+    totals, lines = dues_reads.arrears_lines(await dues_reads.dues_arrears(org.runtime.pool, month, branch_id))
     return MsgspecResponse(ArrearsReport(through_month=month, branches=totals, members=page_of(lines, paging)))

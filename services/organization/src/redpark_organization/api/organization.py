@@ -9,16 +9,18 @@ import msgspec
 from fastapi import APIRouter
 
 from redpark_contracts.organization import BranchKind
+from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page
 
-from ..application.organization import new_id
 from ..domain.coverage import UpgradeReadiness, party_committee_readiness
 from ..projections.park import NAME as PARK
 from ..projections.rosters import NAME as ROSTERS
-from ..queries import organization as queries
-from .deps import Accepted, Admin, After, Org, Reader, accepted, caught_up
+from ..queries import census as census_reads
+from ..queries import park as park_reads
+from .deps import Admin, Org, Reader
 
 router = APIRouter(tags=["branches"])
 
@@ -69,12 +71,11 @@ async def dissolve(branch_id: str, body: Annotated[Dissolution, Body(Dissolution
     return accepted(await org.dissolve_branch(branch_id, body.reason, body.effective_on), branch_id)
 
 
-@router.get("/branches", responses=response_schema(Page[queries.BranchRow]),
-            summary="Branches with their rosters' size, by id, paged")
-async def list_branches(org: Org, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(org, after, ROSTERS)
-    rows = await queries.branches(org.runtime.pool, limit=paging.limit, offset=paging.offset)
-    return MsgspecResponse(page(rows, await queries.count_branches(org.runtime.pool), paging))
+@router.get("/branches", responses=response_schema(Page[park_reads.BranchRow]),
+            summary="Branches with their rosters' size, by id, paged", dependencies=[ReadYourWrites(ROSTERS)])
+async def list_branches(org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
+    rows = await park_reads.branches(org.runtime.pool, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, await park_reads.count_branches(org.runtime.pool), paging))
 
 
 # --- the general branch (党总支) --------------------------------------------------------------
@@ -121,14 +122,14 @@ async def elect_general_branch(body: Annotated[Election, Body(Election)], org: O
 
 
 @router.get("/general-branch", responses=response_schema(GeneralBranchView),
-            summary="The general branch, its committee, its members and its readiness to become 党委")
-async def get_general_branch(org: Org, who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(org, after, ROSTERS, PARK)
-    row = await queries.general_branch(org.runtime.pool)
+            summary="The general branch, its committee, its members and its readiness to become 党委",
+            dependencies=[ReadYourWrites(ROSTERS, PARK)])
+async def get_general_branch(org: Org, who: Reader) -> MsgspecResponse:
+    row = await park_reads.general_branch(org.runtime.pool)
     if row is None:
         raise NotFound("general_branch.not_established", "the park has no general branch yet",
                        detail_zh="尚未成立党总支", field="general_branch_id")
-    readiness = party_committee_readiness(await queries.census_snapshot(org.runtime.pool))
+    readiness = party_committee_readiness(await census_reads.census_snapshot(org.runtime.pool))
     return MsgspecResponse(GeneralBranchView(
         **msgspec.structs.asdict(row), member_count=readiness.members, full_member_count=readiness.full_members,
         readiness=readiness))

@@ -9,11 +9,12 @@ import msgspec
 from fastapi import APIRouter
 
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page
 
 from ..projections.park import NAME as PARK
-from ..queries import organization as queries
-from .deps import Accepted, Admin, After, Dated, Org, Reader, accepted, caught_up
+from ..queries import park as park_reads
+from .deps import Admin, Org, Reader
 
 router = APIRouter(tags=["park"])
 
@@ -135,11 +136,10 @@ async def assign_liaison(enterprise_id: str, body: Annotated[LiaisonAssignment, 
     return accepted(result, enterprise_id)
 
 
-@router.get("/enterprises", responses=response_schema(Page[queries.EnterpriseRow]),
-            summary="Enterprises and their cover, by id, paged")
-async def list_enterprises(org: Org, who: Reader, paging: Paging, after: After = None,
+@router.get("/enterprises", responses=response_schema(Page[park_reads.EnterpriseRow]),
+            summary="Enterprises and their cover, by id, paged", dependencies=[ReadYourWrites(PARK)])
+async def list_enterprises(org: Org, who: Reader, paging: Paging,
                            include_moved_out: bool = False) -> MsgspecResponse:
-    await caught_up(org, after, PARK)
     pool, in_park_only = org.runtime.pool, not include_moved_out
-    rows = await queries.enterprises(pool, in_park_only=in_park_only, limit=paging.limit, offset=paging.offset)
-    return MsgspecResponse(page(rows, await queries.count_enterprises(pool, in_park_only=in_park_only), paging))
+    rows = await park_reads.enterprises(pool, in_park_only=in_park_only, limit=paging.limit, offset=paging.offset)
+    return MsgspecResponse(page(rows, await park_reads.count_enterprises(pool, in_park_only=in_park_only), paging))

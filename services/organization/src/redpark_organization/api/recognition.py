@@ -13,9 +13,10 @@ from datetime import date
 from typing import Annotated
 
 import msgspec
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from redpark_contracts.organization_recognition import AwardCategory, PostKind, Rater, Rating
+from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 from redpark_platform.web import (
     Body,
@@ -26,9 +27,9 @@ from redpark_platform.web import (
     require_roles,
     response_schema,
 )
+from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
-from ..application.organization import new_id
 from ..application.recognition import Recognition
 from ..domain.awards import CATEGORY_ZH, INDIVIDUAL
 from ..domain.posts import KIND_ZH as POST_ZH
@@ -44,14 +45,13 @@ from ..queries.recognition import (
     ReviewLine,
     TalkLine,
 )
-from .deps import Accepted, Admin, After, BranchStaff, Reader, accepted, caught_up, layer
+from .deps import Admin, BranchStaff, Reader, Rec
 from .members import own_branch
 
 router = APIRouter(tags=["recognition"])
 # Every recognition list names members and branches: the rosters as well as its own read model.
 READS = (RECOGNITION, ROSTERS)
 
-Rec = Annotated[Recognition, Depends(layer(Recognition))]
 # Who may see individual ratings: not the auditor (counts only).
 RatingReader = Annotated[Principal, require_roles("park_admin", "branch_secretary")]
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="calendar year; this year in the park when omitted")]
@@ -109,40 +109,40 @@ async def record_talk(year: YearPath, member_id: str, body: Annotated[NewTalk, B
 
 
 @router.get("/reviews", responses=response_schema(Page[ReviewLine]),
-            summary="Every member's ratings and overall rating for the year, paged (not for auditors)")
-async def reviews(app: Rec, who: RatingReader, paging: Paging, after: After = None, year: Year = None,
+            summary="Every member's ratings and overall rating for the year, paged (not for auditors)",
+            dependencies=[ReadYourWrites(*READS)])
+async def reviews(app: Rec, who: RatingReader, paging: Paging, year: Year = None,
                   branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(app, after, *READS)
     rows, total = await rq.reviews(app.pool, year or app.today().year, branch_id, limit=paging.limit,
                                    offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
 
 
 @router.get("/reviews/summary", responses=response_schema(ReviewCounts),
-            summary="How many members are rated excellent, good, fair, poor or not yet, and talks missing")
-async def review_summary(app: Rec, who: Reader, after: After = None, year: Year = None,
+            summary="How many members are rated excellent, good, fair, poor or not yet, and talks missing",
+            dependencies=[ReadYourWrites(*READS)])
+async def review_summary(app: Rec, who: Reader, year: Year = None,
                          branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(app, after, *READS)
     return MsgspecResponse(await rq.review_counts(app.pool, year or app.today().year, branch_id))
 
 
 @router.get("/reviews/warning-talks", responses=response_schema(Page[TalkLine]),
-            summary="Members rated poor overall with their warning talk; due=true: those still without one")
-async def warning_talks(app: Rec, who: RatingReader, paging: Paging, after: After = None, year: Year = None,
+            summary="Members rated poor overall with their warning talk; due=true: those still without one",
+            dependencies=[ReadYourWrites(*READS)])
+async def warning_talks(app: Rec, who: RatingReader, paging: Paging, year: Year = None,
                         branch_id: str | None = None, due: bool = False) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(app, after, *READS)
     return MsgspecResponse(page_of(await rq.talks(app.pool, year or app.today().year, branch_id, due_only=due), paging))
 
 
 @router.get("/reviews/unreviewed", responses=response_schema(Page[PendingMember]),
-            summary="Members in the park whose review of the year is not concluded, with the raters done")
-async def unreviewed(app: Rec, who: Reader, paging: Paging, after: After = None, year: Year = None,
+            summary="Members in the park whose review of the year is not concluded, with the raters done",
+            dependencies=[ReadYourWrites(*READS)])
+async def unreviewed(app: Rec, who: Reader, paging: Paging, year: Year = None,
                      branch_id: str | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
-    await caught_up(app, after, *READS)
     return MsgspecResponse(page_of(await rq.unreviewed(app.pool, year or app.today().year, branch_id), paging))
 
 
@@ -179,11 +179,11 @@ async def withdraw_post(member_id: str, post_id: str, body: Annotated[Withdrawal
 
 
 @router.get("/posts", responses=response_schema(Page[PostLine]),
-            summary="Pioneer and model posts by enterprise, paged; held=false includes withdrawn ones")
-async def list_posts(app: Rec, who: Reader, paging: Paging, after: After = None, enterprise_id: str | None = None,
+            summary="Pioneer and model posts by enterprise, paged; held=false includes withdrawn ones",
+            dependencies=[ReadYourWrites(*READS)])
+async def list_posts(app: Rec, who: Reader, paging: Paging, enterprise_id: str | None = None,
                      kind: PostKind | None = None, held: bool = True) -> MsgspecResponse:
     branch_id = own_branch(who, None)
-    await caught_up(app, after, *READS)
     return MsgspecResponse(page_of(await rq.posts(app.pool, enterprise_id=enterprise_id, kind=kind, held_only=held,
                                                    branch_id=branch_id), paging))
 
@@ -234,10 +234,10 @@ async def publish(year: YearPath, app: Rec, who: Admin) -> MsgspecResponse:
 
 
 @router.get("/awards/{year}/nominations", responses=response_schema(Page[NominationLine]),
-            summary="The year's nominations and their decisions, paged; published=true: the published list")
-async def nominations(year: YearPath, app: Rec, who: Reader, paging: Paging, after: After = None,
+            summary="The year's nominations and their decisions, paged; published=true: the published list",
+            dependencies=[ReadYourWrites(*READS)])
+async def nominations(year: YearPath, app: Rec, who: Reader, paging: Paging,
                       category: AwardCategory | None = None, published: bool = False) -> MsgspecResponse:
-    await caught_up(app, after, *READS)
     return MsgspecResponse(page_of(await rq.nominations(app.pool, year, category, published_only=published), paging))
 
 
@@ -245,18 +245,20 @@ async def nominations(year: YearPath, app: Rec, who: Reader, paging: Paging, aft
 
 
 @router.get("/exports/recognition.xlsx", response_class=Response, summary="Recognition ledgers as a workbook",
-            responses=xlsx_openapi("三评议（审计人员仅见统计）、警示谈话、未评议党员、先锋岗标兵岗、争先创优"))
-async def recognition_export(app: Rec, who: Reader, after: After = None, year: Year = None) -> Response:
+            responses=xlsx_openapi("三评议（审计人员仅见统计）、警示谈话、未评议党员、先锋岗标兵岗、争先创优"),
+            dependencies=[ReadYourWrites(*READS)])
+async def recognition_export(app: Rec, who: Reader, year: Year = None) -> Response:
     branch_id = own_branch(who, None)
     year = year or app.today().year
-    await caught_up(app, after, *READS)
     counts = await rq.review_counts(app.pool, year, branch_id)
-    sheets = [Sheet(f"三评议统计（{year}）", ["党员人数", "优秀", "合格", "基本合格", "不合格", "未完成评议", "待警示谈话"],
+    sheets = [Sheet(f"三评议统计（{year}）",
+                    ["党员人数", "优秀", "合格", "基本合格", "不合格", "未完成评议", "待警示谈话"],
                     [[counts.members, counts.excellent, counts.good, counts.fair, counts.poor, counts.unreviewed,
                       counts.poor_without_talk]])]
     if {"park_admin", "branch_secretary"} & set(who.roles):
         rows, _ = await rq.reviews(app.pool, year, branch_id)
-        sheets.append(Sheet(f"三评议（{year}）", ["党员编号", "姓名", "支部编号", *RATER_HEADERS, "综合评定", "警示谈话日期"],
+        sheets.append(Sheet(f"三评议（{year}）",
+                            ["党员编号", "姓名", "支部编号", *RATER_HEADERS, "综合评定", "警示谈话日期"],
                             [[r.member_id, r.member_name, r.branch_id, _zh(r.leadership), _zh(r.employees),
                               _zh(r.branch), _zh(r.overall), r.talked_on] for r in rows]))
         sheets.append(Sheet("警示谈话", ["党员编号", "姓名", "支部编号", "谈话日期", "谈话人", "谈话记录"],

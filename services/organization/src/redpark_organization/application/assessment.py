@@ -1,4 +1,4 @@
-"""The quarterly assessment's application layer, kept in `runtime.extras["assessment"]`.
+"""The quarterly assessment's application layer, attached to the runtime by type.
 
 Before a quarter is closed its scorecards are live: computed on each read from the read models. Closing
 computes them once more and stores them in `assessment.quarter_closed`; from then on the snapshot is
@@ -19,15 +19,13 @@ from redpark_contracts.organization_assessment import (
     ScoringItem,
     VetoCondition,
 )
+from redpark_platform.calendar import park_date
 from redpark_platform.decider import NotFound
 from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from ..domain import assessment, department
-from ..domain.park_calendar import park_date
 from ..queries import assessment as aq
-
-EXTRA_KEY = "assessment"
 
 
 class QuarterView(msgspec.Struct, frozen=True, kw_only=True):
@@ -42,8 +40,6 @@ class QuarterView(msgspec.Struct, frozen=True, kw_only=True):
 
 @dataclass
 class Assessment(ApplicationLayer):
-    extras_key = EXTRA_KEY
-
     def current_quarter(self) -> str:
         return assessment.quarter_of(park_date(self.now()))
 

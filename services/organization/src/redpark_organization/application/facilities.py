@@ -1,4 +1,4 @@
-"""Facilities' application layer, kept in `runtime.extras["facilities"]`: the venue registry (阵地),
+"""Facilities' application layer, attached to the runtime by type: the venue registry (阵地),
 bookings of the bookable rooms, the park's special fund and the branches' own budgets (经费). The
 reads over them are `queries.facilities`.
 
@@ -12,19 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from redpark_contracts.organization_facilities import SpendingFor, VenueGroup, VenueKind
+from redpark_platform.calendar import park_date
 from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from ..domain import branch, funds, venue
-from ..domain.park_calendar import park_date
-
-EXTRA_KEY = "facilities"
 
 
 @dataclass
 class Facilities(ApplicationLayer):
-    extras_key = EXTRA_KEY
-
     def today(self) -> date:
         return park_date(self.now())
 

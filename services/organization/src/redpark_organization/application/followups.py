@@ -1,4 +1,4 @@
-"""The application layer of pending transfer-in follow-ups (`runtime.extras["followups"]`): opens one
+"""The application layer of pending transfer-in follow-ups: opens one
 when enterprise-support tells of a declared party member hired in the park, and closes one when
 staff resolve (the person is now a member of the census) or dismiss it."""
 
@@ -7,18 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from redpark_platform.runtime import ApplicationLayer, Runtime
+from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from ..domain import followup, member
 
-EXTRA_KEY = "followups"
-
 
 @dataclass
 class Followups(ApplicationLayer):
-    extras_key = EXTRA_KEY
-
     async def open(self, *, followup_id: str, enterprise_id: str, name: str, relationship_held_by: str,
                    since: date) -> AppendResult:
         return await self.runtime.execute(followup.stream_id(followup_id), followup.decider, followup.OpenFollowup(
@@ -35,9 +31,3 @@ class Followups(ApplicationLayer):
     async def dismiss(self, followup_id: str, reason: str, on: date | None) -> AppendResult:
         return await self.runtime.execute(followup.stream_id(followup_id), followup.decider, followup.DismissFollowup(
             followup_id=followup_id, reason=reason, now=self.now(), effective_on=on))
-
-
-
-def followups_of(runtime: Runtime) -> Followups:
-    found: Followups = runtime.extras[EXTRA_KEY]
-    return found

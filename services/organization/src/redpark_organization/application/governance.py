@@ -1,4 +1,4 @@
-"""Governance's application layer, kept in `runtime.extras["governance"]`: the rulebook, inspections
+"""Governance's application layer, attached to the runtime by type: the rulebook, inspections
 and rectifications, the branches' meetings. The reads over them (overdue inspections and
 rectifications, missing meetings, the branch record books) are `queries.governance`.
 
@@ -13,22 +13,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from redpark_contracts.organization_governance import MeetingKind
+from redpark_platform.calendar import park_date
+from redpark_platform.clock import new_id
 from redpark_platform.decider import InvalidCommand
 from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from ..domain import branch, general_branch, inspection, member, rulebook
 from ..domain import branch_meeting as meetings
-from ..domain.park_calendar import park_date
-from .organization import new_id
-
-EXTRA_KEY = "governance"
 
 
 @dataclass
 class Governance(ApplicationLayer):
-    extras_key = EXTRA_KEY
-
     def today(self) -> date:
         return park_date(self.now())
 
@@ -45,7 +41,8 @@ class Governance(ApplicationLayer):
 
     async def define_rule(self, holder_id: str, rule_key: str, title: str, text: str,
                           on: date | None) -> AppendResult:
-        return await self.runtime.execute(rulebook.stream_id(holder_id, rule_key), rulebook.decider, rulebook.DefineRule(
+        return await self.runtime.execute(
+            rulebook.stream_id(holder_id, rule_key), rulebook.decider, rulebook.DefineRule(
             holder_id=holder_id, rule_key=rule_key, title=title, text=text,
             holder_exists=await self._holder_exists(holder_id), now=self.now(), effective_on=on))
 

@@ -10,33 +10,25 @@ are all decided on their own stream and do not depend on those counts.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from redpark_contracts.organization import BranchKind, DevelopmentStage, GridPlan
-from redpark_platform.decider import DomainError
 from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from ..domain import branch, building, contact, development, dues, enterprise, general_branch, grid_plan, member, zone
 from ..domain.grid import GridProposal, propose_grid
-from ..queries import organization as queries
-
-EXTRA_KEY = "organization"
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex[:16]
+from ..queries import census as census_reads
+from ..queries import park as park_reads
+from ..queries import rosters as rosters_reads
 
 
 @dataclass
 class Organization(ApplicationLayer):
-    """What the routes use, kept in `runtime.extras["organization"]`."""
-
-    extras_key = EXTRA_KEY
+    """What the routes use, attached to the runtime by type."""
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -120,13 +112,13 @@ class Organization(ApplicationLayer):
         member_state = await self._member(member_id)
         neighbour = False
         if sent_by_branch_id is not None and isinstance(ent, enterprise.InPark):
-            neighbour = (await self._branch_active(sent_by_branch_id)
-                         and await queries.branch_answers_near(self.runtime.pool, sent_by_branch_id, ent.building_id))
+            neighbour = (await self._branch_active(sent_by_branch_id) and await park_reads.branch_answers_near(
+                self.runtime.pool, sent_by_branch_id, ent.building_id))
         return await self._execute(enterprise.stream_id(enterprise_id), enterprise.decider,
                                    enterprise.AssignLiaisonInstructor(
                                        enterprise_id=enterprise_id, member_id=member_id,
                                        sent_by_branch_id=sent_by_branch_id,
-                                       enterprise_member_count=await queries.enterprise_member_count(
+                                       enterprise_member_count=await rosters_reads.enterprise_member_count(
                                            self.runtime.pool, enterprise_id),
                                        instructor_in_park=isinstance(member_state, member.InPark),
                                        sender_is_neighbour=neighbour, now=self.now(), effective_on=on,
@@ -141,14 +133,12 @@ class Organization(ApplicationLayer):
         states: list[enterprise.EnterpriseState] = []
         for eid in enterprise_ids:
             state = await self._enterprise(eid)
-            if isinstance(state, enterprise.InPark) and state.branch_id is not None:
-                raise DomainError("enterprise.already_in_branch",
-                                  f"enterprise {eid} is already organized in branch {state.branch_id}",
-                                  detail_zh="该企业已纳入其他支部", field="enterprise_ids")
             states.append(state)
+            in_park = isinstance(state, enterprise.InPark)
             founding.append(branch.FoundingEnterprise(
-                enterprise_id=eid, in_park=isinstance(state, enterprise.InPark),
-                full_members=await queries.enterprise_full_members(self.runtime.pool, eid)))
+                enterprise_id=eid, in_park=in_park,
+                organized_in=state.branch_id if isinstance(state, enterprise.InPark) else None,
+                full_members=await rosters_reads.enterprise_full_members(self.runtime.pool, eid)))
         establish = branch.EstablishBranch(branch_id=branch_id, name=name, kind=kind, enterprises=founding, now=now,
                                            effective_on=on)
         # The founding and every enterprise's joining are decided before any is stored, so a refusal
@@ -169,11 +159,11 @@ class Organization(ApplicationLayer):
         return await self._execute(branch.stream_id(branch_id), branch.decider, branch.ElectCommittee(
             branch_id=branch_id, secretary_id=secretary_id, deputy_secretary_id=deputy_secretary_id,
             committee_member_ids=committee_member_ids,
-            full_member_ids=await queries.branch_full_member_ids(self.runtime.pool, branch_id),
+            full_member_ids=await rosters_reads.branch_full_member_ids(self.runtime.pool, branch_id),
             now=self.now(), effective_on=on))
 
     async def dissolve_branch(self, branch_id: str, reason: str, on: date | None) -> AppendResult:
-        members, buildings, enterprises = await queries.branch_load(self.runtime.pool, branch_id)
+        members, buildings, enterprises = await park_reads.branch_load(self.runtime.pool, branch_id)
         return await self._execute(branch.stream_id(branch_id), branch.decider, branch.DissolveBranch(
             branch_id=branch_id, reason=reason, member_count=members, buildings_assigned=buildings,
             enterprises_organized=enterprises, now=self.now(), effective_on=on))
@@ -195,7 +185,7 @@ class Organization(ApplicationLayer):
                                    general_branch.ElectGeneralBranchCommittee(
                                        secretary_id=secretary_id, deputy_secretary_id=deputy_secretary_id,
                                        committee_member_ids=committee_member_ids,
-                                       full_member_ids=await queries.park_full_member_ids(self.runtime.pool),
+                                       full_member_ids=await rosters_reads.park_full_member_ids(self.runtime.pool),
                                        now=self.now(), effective_on=on))
 
     # --- members ----------------------------------------------------------------------------
@@ -279,7 +269,7 @@ class Organization(ApplicationLayer):
     # --- grid -------------------------------------------------------------------------------
 
     async def proposal(self) -> GridProposal:
-        return propose_grid(await queries.census_snapshot(self.runtime.pool))
+        return propose_grid(await census_reads.census_snapshot(self.runtime.pool))
 
     async def adopt_grid_plan(self, plan_id: str, plan: GridPlan | None, adopted_by: str) -> AppendResult:
         proposed = (await self.proposal()).plan

@@ -1,4 +1,4 @@
-"""Recognition's application layer, kept in `runtime.extras["recognition"]`: the three-way review
+"""Recognition's application layer, attached to the runtime by type: the three-way review
 (三评议) and warning talks, pioneer and model posts (先锋岗、标兵岗), yearly awards (争先创优). The reads
 over them are `queries.recognition`.
 
@@ -19,14 +19,12 @@ from datetime import date
 from typing import Any
 
 from redpark_contracts.organization_recognition import AwardCategory, PostKind, Rater, Rating
+from redpark_platform.calendar import park_date
 from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
 from ..domain import awards, branch, member, posts, review
-from ..domain.park_calendar import park_date
 from ..queries import recognition as rq
-
-EXTRA_KEY = "recognition"
 
 try:  # the seam to the quarterly assessment (see the module docstring)
     from ..queries.assessment import award_eligibility as _award_eligibility
@@ -38,7 +36,6 @@ AwardEligibility = Callable[[Any, str, int], Awaitable[tuple[bool, str]]]
 
 @dataclass
 class Recognition(ApplicationLayer):
-    extras_key = EXTRA_KEY
     award_eligibility: AwardEligibility | None = _award_eligibility
 
     def today(self) -> date:

@@ -26,7 +26,8 @@ async def load_branch_life(call: Call, gather: Callable[[Sequence[Awaitable[Any]
     branches = sorted(branch_members)
     for n, bid in enumerate(branches):
         keys = list(BRANCH_RULES) if n % 4 else list(BRANCH_RULES)[:5]  # every fourth branch is still writing two
-        calls += [call("PUT", f"/rulebook/{bid}/{key}", {"text": f"{BRANCH_RULES[key]}（支部）", "effective_on": defined})
+        calls += [call("PUT", f"/rulebook/{bid}/{key}",
+                       {"text": f"{BRANCH_RULES[key]}（支部）", "effective_on": defined})
                   for key in keys]
     await gather(calls)
     posted = (today - timedelta(days=140)).isoformat()

@@ -17,10 +17,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
+from redpark_platform.calendar import PARK_TZ, park_date
+from redpark_platform.clock import utcnow
 from redpark_platform.settings import DEFAULT_TIMEZONE
 
 from .branch_life import load_branch_life
@@ -31,7 +32,8 @@ CONCURRENCY = 16
 MARKER = "demo-e001"
 GENERAL_BRANCH_ID = "demo-gb"
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+            "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = ("伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
          "秀兰", "霞", "平", "刚", "桂英", "建华", "志强", "晓东", "海燕", "文博", "子涵", "浩然", "思远", "雨桐",
          "嘉怡", "俊杰", "宇航", "欣怡", "振国", "立新", "红梅", "建军", "国庆", "春燕", "晨曦", "一鸣", "梓萱")
@@ -39,8 +41,9 @@ TECH_WORDS = ("智能", "芯片", "云数", "量子", "生物医药", "新材料
               "数据", "精密仪器", "航天", "基因", "微电子", "网络安全", "算力", "医疗器械")
 TRADE_WORDS = ("商贸", "餐饮", "物业", "文化传媒", "会计", "律师", "人力资源", "广告", "物流", "咨询", "装饰", "教育",
                "旅行", "印务", "酒店管理")
-BRANDS = ("红星", "华信", "中科", "天启", "博远", "鼎新", "凯瑞", "汇通", "星河", "瑞丰", "远航", "启明", "恒昌", "金桥",
-          "新峰", "同创", "卓越", "东方", "长城", "昆仑", "九州", "海纳", "鸿图", "明德", "润泽", "思源", "朗科", "立讯",
+BRANDS = ("红星", "华信", "中科", "天启", "博远", "鼎新", "凯瑞", "汇通", "星河", "瑞丰", "远航", "启明", "恒昌",
+          "金桥", "新峰", "同创", "卓越", "东方", "长城", "昆仑", "九州", "海纳", "鸿图", "明德", "润泽", "思源",
+          "朗科", "立讯",
           "云帆", "睿智", "领航", "先锋", "创新", "晨光", "飞扬", "海川", "嘉禾", "锦程", "宏达", "万象")
 ELSEWHERE = ("北京大学党委", "清华大学党委", "海淀区人才服务中心党委", "朝阳区委组织部", "原单位党支部",
              "某街道社区党委", "上海交通大学党委", "武汉市人才交流中心党委")
@@ -229,7 +232,7 @@ def _months_back(today: date, n: int) -> list[str]:
 def _park_today() -> date:
     """Today in the park, on the zone the services are started with: the machine's own date could be
     a day ahead of the park's, and the service refuses dates in its future."""
-    return datetime.now(ZoneInfo(os.environ.get("REDPARK_TIMEZONE") or DEFAULT_TIMEZONE)).date()
+    return park_date(utcnow(), os.environ.get("REDPARK_TIMEZONE") or DEFAULT_TIMEZONE)
 
 
 async def _has_marker(api: _Api) -> bool:
@@ -381,7 +384,7 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
 
     # venues (阵地), next week's bookings, and the year's party-building fund with what it has paid for
     await load_venues(api.c)
-    zone = ZoneInfo(DEFAULT_TIMEZONE)
+    zone = PARK_TZ
     week = today + timedelta(days=7)
     for n, (venue, purpose) in enumerate((("venue-institute", "季度大党课"), ("venue-activity-room", "支部主题党日"),
                                           ("venue-reading-room", "党员读书会"))):

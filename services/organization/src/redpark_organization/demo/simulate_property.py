@@ -20,12 +20,13 @@ import base64
 import sys
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from redpark_platform.clock import utcnow
 from redpark_platform.webhook_sender import Sent, SignedSender
 from redpark_platform.webhook_sender import read_secret as shared_read_secret
 
@@ -43,10 +44,11 @@ class PropertySystem(SignedSender):
 
 
 def _at(minutes_ago: float) -> str:
-    return (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat()
+    return (utcnow() - timedelta(minutes=minutes_ago)).isoformat()
 
 
-def building_added(bldg_code: str, name: str, phase: int = 1, floors: int = 12, minutes_ago: float = 60) -> dict[str, Any]:
+def building_added(bldg_code: str, name: str, phase: int = 1, floors: int = 12,
+                   minutes_ago: float = 60) -> dict[str, Any]:
     return {"event_type": "building.added", "bldg_code": bldg_code, "bldg_name": name, "park_phase": phase,
             "floors_above_ground": floors, "occurred_at": _at(minutes_ago)}
 
@@ -73,9 +75,11 @@ async def demo(pms: PropertySystem, prefix: str = "") -> list[Sent]:
     run = prefix or uuid.uuid4().hex[:6].upper()
     bldg, t1, t2 = f"HX-{run}-A1", f"T-{run}-01", f"T-{run}-02"
     await pms.send("building handed over", building_added(bldg, f"{run}号研发楼", floors=16))
-    first = await pms.send("tenant checks in", checked_in(t1, f"洛阳{run}智能科技有限公司", bldg, 5, legal_rep="王立新"))
+    first = await pms.send("tenant checks in",
+                           checked_in(t1, f"洛阳{run}智能科技有限公司", bldg, 5, legal_rep="王立新"))
     await pms.send("the same delivery again (network retry)",
-                   checked_in(t1, f"洛阳{run}智能科技有限公司", bldg, 5, legal_rep="王立新"), webhook_id=first.webhook_id)
+                   checked_in(t1, f"洛阳{run}智能科技有限公司", bldg, 5, legal_rep="王立新"),
+                   webhook_id=first.webhook_id)
     await pms.send("check-out arriving before its check-in", checked_out(t2, bldg, minutes_ago=1))
     await pms.send("the late check-in", checked_in(t2, f"{run}云数据有限公司", bldg, 8, staff=6, hi_tech=False,
                                                   minutes_ago=20))

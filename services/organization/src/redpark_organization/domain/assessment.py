@@ -33,9 +33,12 @@ from redpark_contracts.organization_assessment import (
     UnitKind,
     VetoCondition,
 )
+from redpark_platform import calendar
+from redpark_platform.calendar import park_date
+from redpark_platform.calendar import quarter_of as quarter_of  # the assessment's quarters are the calendar's
 from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
-from .park_calendar import park_date
+from .errors import ERRORS
 
 METRICS: frozenset[str] = frozenset(get_args(Metric))
 # Metrics that are shares (0..1): their target cannot exceed 1.
@@ -45,40 +48,31 @@ _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$")
 
 
 # --- quarters ------------------------------------------------------------------------------------
+# Periods come from the park calendar (one spelling, `YYYY-Qn`). This service also reads the compact
+# `YYYYQn` (enterprise-support's) at its edge and answers a malformed quarter with its own words, which
+# its API has always given; the calendar's bounds and months are used as they are.
 
 
 def parse_quarter(text: str, field: str = "quarter") -> tuple[int, int]:
     """`YYYY-Qn` (education's spelling); `YYYYQn` (enterprise-support's) is read too."""
     m = _QUARTER.match(text.strip()) if isinstance(text, str) else None
     if m is None:
-        raise InvalidCommand("quarter.malformed", f"{field} must be written YYYY-Qn, got {text!r}",
-                             detail_zh="季度格式应为 YYYY-Qn，例如 2026-Q1", field=field)
+        raise ERRORS.error("quarter.malformed", field=field, field_value=field, text=text)
     return int(m.group(1)), int(m.group(2))
 
 
-def quarter_key(year: int, q: int) -> str:
-    return f"{year:04d}-Q{q}"
-
-
 def normalize_quarter(text: str, field: str = "quarter") -> str:
-    return quarter_key(*parse_quarter(text, field))
-
-
-def quarter_of(day: date) -> str:
-    return quarter_key(day.year, (day.month - 1) // 3 + 1)
+    year, q = parse_quarter(text, field)
+    return f"{year:04d}-Q{q}"
 
 
 def quarter_bounds(quarter: str) -> tuple[date, date]:
     """First and last day of the quarter."""
-    year, q = parse_quarter(quarter)
-    first = date(year, 3 * q - 2, 1)
-    last = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
-    return first, date.fromordinal(last.toordinal() - 1)
+    return calendar.quarter_bounds(normalize_quarter(quarter))
 
 
 def quarter_months(quarter: str) -> list[str]:
-    year, q = parse_quarter(quarter)
-    return [f"{year:04d}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+    return calendar.months_of_quarter(normalize_quarter(quarter))
 
 
 # --- the rules -----------------------------------------------------------------------------------
@@ -111,8 +105,8 @@ def default_rules(year: int) -> Rules:
 
     items = [
         b("coverage", "组织覆盖", "coverage_rate", 1.0, 15, "负责楼栋内企业党的组织和工作全覆盖（按覆盖比例得分）"),
-        b("rules", "制度上墙", "rules_posted", 7, 5, "支部七项制度建立并上墙（会议、党课、主题党日、民主生活、民主评议党员、"
-          "党员汇报、报告工作）"),
+        b("rules", "制度上墙", "rules_posted", 7, 5,
+          "支部七项制度建立并上墙（会议、党课、主题党日、民主生活、民主评议党员、党员汇报、报告工作）"),
         b("inspection", "检查考核", "inspections_passed", 1, 10, "本季度接受党总支检查并通过"),
         b("member_meeting", "支部党员大会", "member_meetings", 1, 5, "每季度召开一次支部党员大会"),
         b("committee_meeting", "支委会", "committee_meetings", 3, 5, "每月召开一次支委会"),
@@ -353,9 +347,7 @@ def _close(command: CloseQuarter, state: QuarterState) -> list[AssessmentQuarter
     today = park_date(command.now)
     _first, last = quarter_bounds(quarter)
     if today <= last:
-        raise DomainError("assessment.quarter_not_ended",
-                          f"{quarter} ends on {last.isoformat()}; it can be closed from the next day",
-                          detail_zh="季度尚未结束，不能关账", field="quarter")
+        raise ERRORS.error("assessment.quarter_not_ended", field="quarter", quarter=quarter, last=last.isoformat())
     return [AssessmentQuarterClosed(quarter=quarter, award_threshold=command.award_threshold,
                                     scorecards=command.scorecards, closed_by=command.closed_by,
                                     closed_on=today)]

@@ -24,9 +24,10 @@ from redpark_contracts.organization_recognition import (
     AwardListPublished,
     AwardNominated,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 INDIVIDUAL: frozenset[str] = frozenset({"advanced_individual", "exemplar_member"})
 CATEGORY_ZH = {"featured_branch": "特色党支部", "advanced_individual": "先进个人",
@@ -90,8 +91,7 @@ class Awards(msgspec.Struct, frozen=True):
 
 def _open(state: Awards, year: int) -> None:
     if state.published:
-        raise DomainError("awards.published", f"the {year} list is published and closed",
-                          detail_zh=f"{year}年度名单已公布，不能再变更", field="year")
+        raise ERRORS.error("awards.published", field="year", year=year)
 
 
 def _nominate(c: Nominate, s: Awards) -> list[AwardEvent]:
@@ -99,27 +99,22 @@ def _nominate(c: Nominate, s: Awards) -> list[AwardEvent]:
     n = c.nominee
     is_individual = c.category in INDIVIDUAL
     if not n.exists:
-        raise NotFound("awards.nominee_unknown", f"{'member' if is_individual else 'branch'} {c.nominee_id} "
-                       "is not known", detail_zh="被推荐对象不存在", field="nominee_id")
+        raise ERRORS.error("awards.nominee_unknown", field="nominee_id", value='member' if is_individual else 'branch',
+                           nominee_id=c.nominee_id)
     if is_individual and n.rated_poor:
-        raise DomainError("awards.nominee_rated_poor", f"{c.nominee_id} is rated poor in the {c.year} review",
-                          detail_zh="该党员本年度三评议结果为不合格，不能推荐为先进个人或典型", field="nominee_id")
+        raise ERRORS.error("awards.nominee_rated_poor", field="nominee_id", nominee_id=c.nominee_id, year=c.year)
     if is_individual and n.warned:
-        raise DomainError("awards.nominee_warned", f"{c.nominee_id} received a warning talk in {c.year}",
-                          detail_zh="该党员本年度受到警示谈话，不能推荐为先进个人或典型", field="nominee_id")
+        raise ERRORS.error("awards.nominee_warned", field="nominee_id", nominee_id=c.nominee_id, year=c.year)
     if not is_individual and not n.eligible:
-        raise DomainError("awards.branch_ineligible",
-                          f"branch {c.nominee_id} is not eligible by its assessment: {n.ineligible_reason}",
-                          detail_zh=f"该支部考核不符合评优条件：{n.ineligible_reason}", field="nominee_id")
+        raise ERRORS.error("awards.branch_ineligible", field="nominee_id", nominee_id=c.nominee_id,
+                           ineligible_reason=n.ineligible_reason)
     if not c.reason.strip():
-        raise InvalidCommand("awards.reason_missing", "a nomination needs its reason",
-                             detail_zh="请填写推荐理由", field="reason")
+        raise ERRORS.error("awards.reason_missing", field="reason")
     if c.nomination_id in s.nominations:
-        raise DomainError("awards.nomination_exists", f"nomination {c.nomination_id} exists",
-                          detail_zh="推荐编号已存在", field="nomination_id")
+        raise ERRORS.error("awards.nomination_exists", field="nomination_id", nomination_id=c.nomination_id)
     if any(x.category == c.category and x.nominee_id == c.nominee_id for x in s.nominations.values()):
-        raise DomainError("awards.already_nominated", f"{c.nominee_id} is already nominated for {c.category}",
-                          detail_zh=f"已推荐过该对象参评{CATEGORY_ZH[c.category]}", field="nominee_id")
+        raise ERRORS.error("awards.already_nominated", field="nominee_id", nominee_id=c.nominee_id, category=c.category,
+                           value=CATEGORY_ZH[c.category])
     on = effective_date(None, c.now)
     return [AwardNominated(nomination_id=c.nomination_id, year=c.year, category=c.category,
                            nominee_id=c.nominee_id, nominee_name=n.name, reason=c.reason.strip(),
@@ -130,14 +125,12 @@ def _decide(c: Decide, s: Awards) -> list[AwardEvent]:
     _open(s, c.year)
     nomination = s.nominations.get(c.nomination_id)
     if nomination is None:
-        raise NotFound("awards.nomination_unknown", f"no nomination {c.nomination_id} in {c.year}",
-                       detail_zh="推荐记录不存在", field="nomination_id")
+        raise ERRORS.error("awards.nomination_unknown", field="nomination_id", nomination_id=c.nomination_id,
+                           year=c.year)
     if nomination.approved is not None:
-        raise DomainError("awards.already_decided", f"nomination {c.nomination_id} is already decided",
-                          detail_zh="该推荐已作出决定", field="nomination_id")
+        raise ERRORS.error("awards.already_decided", field="nomination_id", nomination_id=c.nomination_id)
     if not c.approved and not c.reason.strip():
-        raise InvalidCommand("awards.rejection_reason_missing", "a rejection needs its reason",
-                             detail_zh="不予通过须说明理由", field="reason")
+        raise ERRORS.error("awards.rejection_reason_missing", field="reason")
     return [AwardDecided(nomination_id=c.nomination_id, year=c.year, approved=c.approved, reason=c.reason.strip(),
                          decided_on=effective_date(None, c.now), decided_by=c.decided_by)]
 
@@ -146,8 +139,7 @@ def _publish(c: Publish, s: Awards) -> list[AwardEvent]:
     _open(s, c.year)
     pending = sorted(k for k, v in s.nominations.items() if v.approved is None)
     if pending:
-        raise DomainError("awards.pending_nominations", f"{len(pending)} nomination(s) still await a decision: "
-                          + ", ".join(pending), detail_zh=f"尚有{len(pending)}项推荐未作决定", field="year")
+        raise ERRORS.error("awards.pending_nominations", field="year", count=len(pending), ids=", ".join(pending))
     return [AwardListPublished(year=c.year, published_on=effective_date(None, c.now),
                                awarded_ids=sorted(k for k, v in s.nominations.items() if v.approved))]
 

@@ -19,10 +19,11 @@ from typing import assert_never
 import msgspec
 
 from redpark_contracts.organization import BranchCommitteeElected, BranchDissolved, BranchEstablished, BranchKind
+from redpark_platform.calendar import effective_date, years_after
 from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
 from . import party_rules
-from .park_calendar import effective_date, years_after
+from .errors import ERRORS
 
 
 def stream_id(branch_id: str) -> str:
@@ -33,6 +34,7 @@ class FoundingEnterprise(msgspec.Struct, frozen=True, kw_only=True):
     enterprise_id: str
     in_park: bool
     full_members: int
+    organized_in: str | None = None  # the branch the enterprise already belongs to, if any
 
 
 class EstablishBranch(msgspec.Struct, frozen=True, kw_only=True):
@@ -95,43 +97,38 @@ def _active(state: BranchState, branch_id: str) -> ActiveBranch:
             raise NotFound("branch.unknown", f"branch {branch_id} was never established", detail_zh="支部不存在",
                            field="branch_id")
         case DissolvedBranch():
-            raise DomainError("branch.dissolved", f"branch {branch_id} was dissolved on {state.dissolved_on}",
-                              detail_zh="该支部已撤销", field="branch_id")
+            raise ERRORS.error("branch.dissolved", field="branch_id", branch_id=branch_id,
+                               dissolved_on=state.dissolved_on)
         case _:
             assert_never(state)
 
 
 def _establish(command: EstablishBranch, state: BranchState) -> list[BranchEvent]:
+    # Before every other rule: an enterprise belongs to one branch, whatever else is wrong.
+    for founding in command.enterprises:
+        if founding.organized_in is not None:
+            raise ERRORS.error("enterprise.already_in_branch", field="enterprise_ids",
+                               enterprise_id=founding.enterprise_id, branch_id=founding.organized_in)
     if not isinstance(state, NoBranch):
-        raise DomainError("branch.already_established", f"branch {command.branch_id} already exists",
-                          detail_zh="该支部已存在", field="branch_id")
+        raise ERRORS.error("branch.already_established", field="branch_id", branch_id=command.branch_id)
     on = effective_date(command.effective_on, command.now)
     if not command.name.strip():
-        raise InvalidCommand("branch.name_missing", "a branch needs a name", detail_zh="支部名称不能为空", field="name")
+        raise ERRORS.error("branch.name_missing", field="name")
     ids = [e.enterprise_id for e in command.enterprises]
     if len(set(ids)) != len(ids):
-        raise InvalidCommand("branch.enterprise_listed_twice", "an enterprise is listed twice",
-                             detail_zh="企业重复", field="enterprises")
+        raise ERRORS.error("branch.enterprise_listed_twice", field="enterprises")
     if command.kind == "enterprise" and len(ids) != 1:
-        raise InvalidCommand("branch.enterprise_branch_needs_one_enterprise",
-                             "an enterprise branch (独立支部) is formed for exactly one enterprise",
-                             detail_zh="独立支部只对应一家企业", field="enterprises")
+        raise ERRORS.error("branch.enterprise_branch_needs_one_enterprise", field="enterprises")
     if command.kind == "joint" and not ids:
-        raise InvalidCommand("branch.joint_branch_needs_enterprises",
-                             "a joint branch is formed for the enterprises it will organize",
-                             detail_zh="联合支部须列明所覆盖的企业", field="enterprises")
+        raise ERRORS.error("branch.joint_branch_needs_enterprises", field="enterprises")
     gone = [e.enterprise_id for e in command.enterprises if not e.in_park]
     if gone:
-        raise DomainError("branch.enterprise_not_in_park",
-                          f"enterprise(s) {', '.join(gone)} are not in the park (moved out or never moved in)",
-                          detail_zh="不能为已迁出或未入驻的企业建立支部", field="enterprises")
+        raise ERRORS.error("branch.enterprise_not_in_park", field="enterprises", value=', '.join(gone))
     full = sum(e.full_members for e in command.enterprises)
     if full < party_rules.FULL_MEMBERS_FOR_BRANCH:
         hint = "" if command.kind == "joint" else "; join neighbours in a joint branch instead"
-        raise DomainError("branch.too_few_full_members",
-                          f"a branch needs at least {party_rules.FULL_MEMBERS_FOR_BRANCH} full members, found {full}{hint}",
-                          detail_zh="正式党员3人以上方可成立党支部；不足3人的应与邻近单位成立联合党支部",
-                          field="enterprises")
+        raise ERRORS.error("branch.too_few_full_members", field="enterprises",
+                           FULL_MEMBERS_FOR_BRANCH=party_rules.FULL_MEMBERS_FOR_BRANCH, full=full, hint=hint)
     return [BranchEstablished(branch_id=command.branch_id, name=command.name.strip(), kind=command.kind,
                               enterprise_ids=ids, full_members_at_founding=full, established_on=on)]
 
@@ -146,8 +143,7 @@ def committee_elected(*, unit: str, secretary_id: str, deputy_secretary_id: str 
     officers = [("secretary_id", secretary_id)]
     if deputy_secretary_id is not None:
         if deputy_secretary_id == secretary_id:
-            raise InvalidCommand("committee.deputy_is_secretary", "the deputy secretary cannot be the secretary",
-                                 detail_zh="副书记与书记不能为同一人", field="deputy_secretary_id")
+            raise ERRORS.error("committee.deputy_is_secretary", field="deputy_secretary_id")
         officers.append(("deputy_secretary_id", deputy_secretary_id))
     for field, member_id in officers:
         if member_id not in full:
@@ -156,11 +152,8 @@ def committee_elected(*, unit: str, secretary_id: str, deputy_secretary_id: str 
                               detail_zh="书记、副书记和委员须为本组织正式党员", field=field)
     if len(full) < party_rules.FULL_MEMBERS_FOR_COMMITTEE:
         if committee_member_ids:
-            raise InvalidCommand("committee.not_allowed_below_seven",
-                                 f"a unit with fewer than {party_rules.FULL_MEMBERS_FOR_COMMITTEE} full members"
-                                 " elects a secretary (and a deputy if needed), not a committee",
-                                 detail_zh="正式党员不足7人的只设书记，必要时设副书记，不设委员会",
-                                 field="committee_member_ids")
+            raise ERRORS.error("committee.not_allowed_below_seven", field="committee_member_ids",
+                               FULL_MEMBERS_FOR_COMMITTEE=party_rules.FULL_MEMBERS_FOR_COMMITTEE)
         return []
     committee = list(dict.fromkeys(committee_member_ids))
     outsiders = [m for m in committee if m not in full]
@@ -169,14 +162,11 @@ def committee_elected(*, unit: str, secretary_id: str, deputy_secretary_id: str 
                           f"{', '.join(outsiders)} are not full members of {unit}",
                           detail_zh="书记、副书记和委员须为本组织正式党员", field="committee_member_ids")
     if any(m not in committee for _, m in officers):
-        raise InvalidCommand("committee.officer_not_in_committee",
-                             "the secretary and deputy secretary sit on the committee",
-                             detail_zh="书记、副书记应为委员会成员", field="committee_member_ids")
+        raise ERRORS.error("committee.officer_not_in_committee", field="committee_member_ids")
     if not party_rules.COMMITTEE_MIN_SIZE <= len(committee) <= party_rules.COMMITTEE_MAX_SIZE:
-        raise InvalidCommand("committee.size",
-                             f"a committee has {party_rules.COMMITTEE_MIN_SIZE} to"
-                             f" {party_rules.COMMITTEE_MAX_SIZE} members, got {len(committee)}",
-                             detail_zh="委员会由3至5人组成，一般不超过7人", field="committee_member_ids")
+        raise ERRORS.error("committee.size", field="committee_member_ids",
+                           COMMITTEE_MIN_SIZE=party_rules.COMMITTEE_MIN_SIZE,
+                           COMMITTEE_MAX_SIZE=party_rules.COMMITTEE_MAX_SIZE, value=len(committee))
     return committee
 
 
@@ -201,15 +191,13 @@ def _dissolve(command: DissolveBranch, state: BranchState) -> list[BranchEvent]:
     branch = _active(state, command.branch_id)
     on = effective_date(command.effective_on, command.now)
     if on < branch.established_on:
-        raise InvalidCommand("branch.dissolved_before_established", "dissolution cannot precede establishment",
-                             detail_zh="撤销日期不能早于成立日期", field="effective_on")
+        raise ERRORS.error("branch.dissolved_before_established", field="effective_on")
     left = {"members": command.member_count, "buildings": command.buildings_assigned,
             "enterprises": command.enterprises_organized}
     if any(left.values()):
         # Dissolving with people or buildings still attached would leave them silently uncovered.
         what = ", ".join(f"{n} {k}" for k, n in left.items() if n)
-        raise DomainError("branch.not_empty", f"branch {command.branch_id} still has {what}; move them first",
-                          detail_zh="支部仍有党员、楼栋或企业，须先转出后方可撤销", field="branch_id")
+        raise ERRORS.error("branch.not_empty", field="branch_id", branch_id=command.branch_id, what=what)
     return [BranchDissolved(branch_id=command.branch_id, dissolved_on=on, reason=command.reason)]
 
 

@@ -16,9 +16,10 @@ import msgspec
 
 from redpark_contracts.organization import MemberJoinedBranch, MemberLeftBranch
 from redpark_contracts.organization_governance import BranchMeetingHeld, MeetingKind
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider, NotFound
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 KINDS: tuple[str, ...] = get_args(MeetingKind)
 KIND_ZH = {"member_meeting": "党员大会", "committee_meeting": "支委会", "group_meeting": "党小组会",
@@ -75,34 +76,26 @@ def decide(command: HoldMeeting, state: MeetingState) -> list[BranchMeetingHeld]
         case _:
             assert_never(command)
     if isinstance(state, Meeting):
-        raise DomainError("meeting.already_recorded", f"meeting {command.meeting_id} is already recorded",
-                          detail_zh="该会议记录已存在", field="meeting_id")
+        raise ERRORS.error("meeting.already_recorded", field="meeting_id", meeting_id=command.meeting_id)
     if not command.branch_active:
         raise NotFound("branch.unknown", f"branch {command.branch_id} is not an active branch",
                        detail_zh="党支部不存在或已撤销", field="branch_id")
     if command.kind not in KINDS:
-        raise InvalidCommand("meeting.kind_unknown", f"kind must be one of {', '.join(KINDS)}",
-                             detail_zh="会议类型不正确", field="kind")
+        raise ERRORS.error("meeting.kind_unknown", field="kind", value=', '.join(KINDS))
     on = effective_date(command.held_on, command.now, field="held_on")
     topic, minutes = command.topic.strip(), command.minutes.strip()
     if not topic:
-        raise InvalidCommand("meeting.topic_missing", "a meeting needs its topic", detail_zh="会议主题不能为空",
-                             field="topic")
+        raise ERRORS.error("meeting.topic_missing", field="topic")
     if not minutes:
-        raise InvalidCommand("meeting.minutes_missing", "a meeting's record needs its minutes",
-                             detail_zh="会议记录不能为空", field="minutes")
+        raise ERRORS.error("meeting.minutes_missing", field="minutes")
     if not command.attendee_ids:
-        raise InvalidCommand("meeting.no_attendees", "a meeting needs at least one attendee",
-                             detail_zh="参会人员不能为空", field="attendee_ids")
+        raise ERRORS.error("meeting.no_attendees", field="attendee_ids")
     if len(set(command.attendee_ids)) != len(command.attendee_ids):
-        raise InvalidCommand("meeting.attendee_twice", "an attendee is listed twice",
-                             detail_zh="参会人员重复", field="attendee_ids")
+        raise ERRORS.error("meeting.attendee_twice", field="attendee_ids")
     strangers = [a for a in command.attendee_ids if a not in command.on_roster_ids]
     if strangers:
-        raise InvalidCommand("meeting.attendee_not_on_roster",
-                             f"not on the roster of branch {command.branch_id} on {on.isoformat()}: "
-                             f"{', '.join(strangers)}",
-                             detail_zh=f"参会人员不在本支部当日名册中：{'、'.join(strangers)}", field="attendee_ids")
+        raise ERRORS.error("meeting.attendee_not_on_roster", field="attendee_ids", branch_id=command.branch_id,
+                           on=on.isoformat(), value=', '.join(strangers), value2='、'.join(strangers))
     return [BranchMeetingHeld(meeting_id=command.meeting_id, branch_id=command.branch_id, kind=command.kind,
                               held_on=on, topic=topic, attendee_ids=list(command.attendee_ids), minutes=minutes,
                               recorded_by=command.recorded_by)]

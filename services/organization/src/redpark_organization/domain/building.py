@@ -22,9 +22,10 @@ from redpark_contracts.organization import (
     BuildingRegistered,
     BuildingReleased,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider, DomainError
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 
 def stream_id(building_id: str) -> str:
@@ -95,8 +96,7 @@ BuildingState = NoBuilding | Building
 
 def _registered(state: BuildingState, building_id: str) -> Building:
     if isinstance(state, NoBuilding):
-        raise NotFound("building.unknown", f"building {building_id} is not registered",
-                       detail_zh="楼栋不存在", field="building_id")
+        raise ERRORS.error("building.unknown", field="building_id", building_id=building_id)
     return state
 
 
@@ -104,17 +104,13 @@ def decide(command: BuildingCommand, state: BuildingState) -> list[BuildingEvent
     match command:
         case RegisterBuilding():
             if isinstance(state, Building):
-                raise DomainError("building.already_registered", f"building {command.building_id} is already registered",
-                                  detail_zh="该楼栋已登记", field="building_id")
+                raise ERRORS.error("building.already_registered", field="building_id", building_id=command.building_id)
             if not command.zone_known:
-                raise NotFound("zone.unknown", f"zone {command.zone_id} is not defined", detail_zh="分区不存在",
-                               field="zone_id")
+                raise ERRORS.error("zone.unknown", field="zone_id", zone_id=command.zone_id)
             if command.floors < 1:
-                raise InvalidCommand("building.floors_invalid", "a building has at least one floor",
-                                     detail_zh="楼层数至少为1", field="floors")
+                raise ERRORS.error("building.floors_invalid", field="floors")
             if not command.name.strip():
-                raise InvalidCommand("building.name_missing", "a building needs a name", detail_zh="楼栋名称不能为空",
-                                     field="name")
+                raise ERRORS.error("building.name_missing", field="name")
             return [BuildingRegistered(
                 building_id=command.building_id, zone_id=command.zone_id, name=command.name.strip(),
                 floors=command.floors, sequence_in_zone=command.sequence_in_zone,
@@ -123,16 +119,12 @@ def decide(command: BuildingCommand, state: BuildingState) -> list[BuildingEvent
             building = _registered(state, command.building_id)
             on = effective_date(command.effective_on, command.now)
             if not command.branch_active:
-                raise DomainError("branch.not_active", f"branch {command.branch_id} is not an active branch",
-                                  detail_zh="支部不存在或已撤销", field="branch_id")
+                raise ERRORS.error("branch.not_active", field="branch_id", branch_id=command.branch_id)
             if building.branch_id == command.branch_id:
                 return []  # already so: a repeated request changes nothing
             if building.branch_id is not None:
-                raise DomainError(
-                    "building.assigned_to_another_branch",
-                    f"building {command.building_id} is already the responsibility of branch {building.branch_id};"
-                    " release it first",
-                    detail_zh="该楼栋已由其他支部分包，一栋楼只能由一个支部负责，请先解除", field="branch_id")
+                raise ERRORS.error("building.assigned_to_another_branch", field="branch_id",
+                                   building_id=command.building_id, branch_id=building.branch_id)
             return [BuildingAssigned(building_id=command.building_id, branch_id=command.branch_id, assigned_on=on)]
         case ReleaseBuilding():
             building = _registered(state, command.building_id)
@@ -155,15 +147,11 @@ def decide(command: BuildingCommand, state: BuildingState) -> list[BuildingEvent
                                   f"building {command.building_id} has no responsible branch to send an instructor",
                                   detail_zh="该楼栋尚未分包给支部，无法派出楼栋指导员", field="building_id")
             if command.member_branch_id != building.branch_id:
-                raise DomainError(
-                    "instructor.not_in_responsible_branch",
-                    f"the building instructor is sent by the responsible branch {building.branch_id};"
-                    f" member {command.member_id} is not in it",
-                    detail_zh="楼栋指导员须由分包该楼栋的支部派出", field="member_id")
+                raise ERRORS.error("instructor.not_in_responsible_branch", field="member_id",
+                                   branch_id=building.branch_id, member_id=command.member_id)
             if building.instructor_id is not None:
-                raise DomainError("building.instructor_already_appointed",
-                                  f"building {command.building_id} already has instructor {building.instructor_id}",
-                                  detail_zh="该楼栋已有楼栋指导员", field="member_id")
+                raise ERRORS.error("building.instructor_already_appointed", field="member_id",
+                                   building_id=command.building_id, instructor_id=building.instructor_id)
             return [BuildingInstructorAppointed(
                 building_id=command.building_id, branch_id=building.branch_id, member_id=command.member_id,
                 appointed_on=on)]
@@ -171,8 +159,7 @@ def decide(command: BuildingCommand, state: BuildingState) -> list[BuildingEvent
             building = _registered(state, command.building_id)
             on = effective_date(command.effective_on, command.now)
             if building.instructor_id is None:
-                raise DomainError("building.no_instructor", f"building {command.building_id} has no instructor",
-                                  detail_zh="该楼栋没有楼栋指导员", field="building_id")
+                raise ERRORS.error("building.no_instructor", field="building_id", building_id=command.building_id)
             return [BuildingInstructorWithdrawn(
                 building_id=command.building_id, member_id=building.instructor_id, withdrawn_on=on)]
         case _:

@@ -19,9 +19,10 @@ from redpark_contracts.organization import (
     UnitedFrontContactRemoved,
     UnitedFrontContactUpdated,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 _NON_MEMBER_ONLY: frozenset[ContactCategory] = frozenset({"non_member_legal_representative", "tech_talent"})
 
@@ -85,17 +86,13 @@ ContactState = NoContact | Contact | RemovedContact
 def _check(command: RegisterContact | UpdateContact) -> list[ContactCategory]:
     categories = list(dict.fromkeys(command.categories))
     if not command.name.strip():
-        raise InvalidCommand("contact.name_missing", "a contact needs a name", detail_zh="姓名不能为空", field="name")
+        raise ERRORS.error("contact.name_missing", field="name")
     if not categories:
-        raise InvalidCommand("contact.category_missing", "say why the person is on the ledger (at least one category)",
-                             detail_zh="至少选择一个类别", field="categories")
+        raise ERRORS.error("contact.category_missing", field="categories")
     if "foreign_national" in categories and not command.nationality.strip():
-        raise InvalidCommand("contact.nationality_missing", "a foreign national's nationality is recorded",
-                             detail_zh="外籍人士须登记国籍", field="nationality")
+        raise ERRORS.error("contact.nationality_missing", field="nationality")
     if command.person_is_member and _NON_MEMBER_ONLY.intersection(categories):
-        raise DomainError("contact.is_member",
-                          "this person is a Party member: not a non-member legal representative or tech talent",
-                          detail_zh="该人员是党员，不属于非党员法人或科技人才", field="categories")
+        raise ERRORS.error("contact.is_member", field="categories")
     return categories
 
 
@@ -103,8 +100,7 @@ def decide(command: ContactCommand, state: ContactState) -> list[ContactEvent]:
     match command:
         case RegisterContact():
             if isinstance(state, Contact):
-                raise DomainError("contact.already_registered", f"{command.person_id} is already on the ledger",
-                                  detail_zh="该人员已登记", field="person_id")
+                raise ERRORS.error("contact.already_registered", field="person_id", person_id=command.person_id)
             categories = _check(command)
             on = effective_date(command.effective_on, command.now)
             return [UnitedFrontContactRegistered(
@@ -114,8 +110,7 @@ def decide(command: ContactCommand, state: ContactState) -> list[ContactEvent]:
             )]
         case UpdateContact():
             if not isinstance(state, Contact):
-                raise NotFound("contact.unknown", f"{command.person_id} is not on the ledger", detail_zh="该人员未登记",
-                               field="person_id")
+                raise ERRORS.error("contact.unknown", field="person_id", person_id=command.person_id)
             categories = _check(command)
             on = effective_date(command.effective_on, command.now)
             return [UnitedFrontContactUpdated(
@@ -125,8 +120,7 @@ def decide(command: ContactCommand, state: ContactState) -> list[ContactEvent]:
             )]
         case RemoveContact():
             if not isinstance(state, Contact):
-                raise NotFound("contact.unknown", f"{command.person_id} is not on the ledger", detail_zh="该人员未登记",
-                               field="person_id")
+                raise ERRORS.error("contact.unknown", field="person_id", person_id=command.person_id)
             on = effective_date(command.effective_on, command.now)
             return [UnitedFrontContactRemoved(person_id=command.person_id, removed_on=on, reason=command.reason)]
         case _:
@@ -143,4 +137,5 @@ def evolve(state: ContactState, event: ContactEvent) -> ContactState:
             assert_never(event)
 
 
-decider: Decider[ContactCommand, ContactState, ContactEvent] = Decider(initial=NoContact(), decide=decide, evolve=evolve)
+decider: Decider[ContactCommand, ContactState, ContactEvent] = Decider(
+    initial=NoContact(), decide=decide, evolve=evolve)

@@ -21,10 +21,11 @@ from redpark_contracts.organization_assessment import (
     DepartmentRegistered,
     DepartmentScored,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import park_date
+from redpark_platform.decider import Decider, DomainError
 
 from .assessment import normalize_quarter, quarter_bounds
-from .park_calendar import park_date
+from .errors import ERRORS
 
 
 def stream_id(department_id: str) -> str:
@@ -68,23 +69,18 @@ DepartmentState = NoDepartment | Department
 
 def _register(command: RegisterDepartment, state: DepartmentState) -> list[DepartmentEvent]:
     if isinstance(state, Department):
-        raise DomainError("department.already_registered",
-                          f"department {command.department_id} is registered",
-                          detail_zh="该部门已登记", field="department_id")
+        raise ERRORS.error("department.already_registered", field="department_id", department_id=command.department_id)
     if not command.name.strip():
-        raise InvalidCommand("department.name_missing", "the department needs a name", detail_zh="部门名称不能为空",
-                             field="name")
+        raise ERRORS.error("department.name_missing", field="name")
     if not command.head.strip():
-        raise InvalidCommand("department.head_missing", "the department needs its head",
-                             detail_zh="部门负责人不能为空", field="head")
+        raise ERRORS.error("department.head_missing", field="head")
     return [DepartmentRegistered(department_id=command.department_id, name=command.name.strip(),
                                  head=command.head.strip(), registered_on=park_date(command.now))]
 
 
 def _score(command: ScoreDepartment, state: DepartmentState) -> list[DepartmentEvent]:
     if not isinstance(state, Department):
-        raise NotFound("department.unknown", f"no department {command.department_id}", detail_zh="部门不存在",
-                       field="department_id")
+        raise ERRORS.error("department.unknown", field="department_id", department_id=command.department_id)
     quarter = normalize_quarter(command.quarter)
     if command.quarter_closed:
         raise DomainError("assessment.quarter_already_closed",
@@ -92,26 +88,20 @@ def _score(command: ScoreDepartment, state: DepartmentState) -> list[DepartmentE
                           detail_zh="该季度考核已关账，分数不再变动", field="quarter")
     today = park_date(command.now)
     if quarter_bounds(quarter)[0] > today:
-        raise InvalidCommand("assessment.quarter_not_started", f"{quarter} has not started",
-                             detail_zh="季度尚未开始，不能评分", field="quarter")
+        raise ERRORS.error("assessment.quarter_not_started", field="quarter", quarter=quarter)
     possible = {i.key: i.points for i in command.department_items}
     seen: set[str] = set()
     for n, item in enumerate(command.items):
         if item.key not in possible:
-            raise InvalidCommand("department.item_unknown",
-                                 f"items[{n}].key {item.key!r} is not a department item",
-                                 detail_zh="考核项目不存在", field=f"items[{n}].key")
+            raise ERRORS.error("department.item_unknown", field=f"items[{n}].key", n=n, key=item.key)
         if item.key in seen:
-            raise InvalidCommand("department.item_repeated", f"items[{n}].key {item.key!r} is given twice",
-                                 detail_zh="考核项目重复", field=f"items[{n}].key")
+            raise ERRORS.error("department.item_repeated", field=f"items[{n}].key", n=n, key=item.key)
         seen.add(item.key)
         if not math.isfinite(item.points) or not 0 <= item.points <= possible[item.key]:
-            raise InvalidCommand("department.points_out_of_range",
-                                 f"items[{n}].points must be 0 to {possible[item.key]:g}",
-                                 detail_zh="得分超出该项分值范围", field=f"items[{n}].points")
+            raise ERRORS.error("department.points_out_of_range", field=f"items[{n}].points", n=n,
+                               value=possible[item.key])
     if command.vetoed and not command.veto_reason.strip():
-        raise InvalidCommand("department.veto_reason_missing", "a veto needs its reason",
-                             detail_zh="一票否决须写明理由", field="veto_reason")
+        raise ERRORS.error("department.veto_reason_missing", field="veto_reason")
     return [DepartmentScored(department_id=state.department_id, quarter=quarter, items=command.items,
                              vetoed=command.vetoed,
                              veto_reason=command.veto_reason.strip() if command.vetoed else "",

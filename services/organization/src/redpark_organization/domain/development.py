@@ -25,10 +25,11 @@ from redpark_contracts.organization import (
     DevelopmentStageAdvanced,
     PriorityGroup,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date, years_after
+from redpark_platform.decider import Decider
 
 from . import party_rules
-from .park_calendar import effective_date, years_after
+from .errors import ERRORS
 
 STAGES: tuple[DevelopmentStage, ...] = ("applicant", "activist", "candidate", "probationary", "full")
 
@@ -80,36 +81,28 @@ DevelopmentState = NotApplied | InPipeline
 
 def _advance(command: AdvanceStage, state: DevelopmentState) -> list[DevelopmentEvent]:
     if not isinstance(state, InPipeline):
-        raise NotFound("development.unknown", f"{command.person_id} has not applied to join the Party",
-                       detail_zh="该人员尚未递交入党申请", field="person_id")
+        raise ERRORS.error("development.unknown", field="person_id", person_id=command.person_id)
     on = effective_date(command.effective_on, command.now)
     current = STAGES.index(state.stage)
     target = STAGES.index(command.to_stage)
     if target <= current:
-        raise DomainError("development.stage_reversed",
-                          f"{command.person_id} is already {state.stage}; stages never go back to {command.to_stage}",
-                          detail_zh="发展阶段不能倒退", field="to_stage")
+        raise ERRORS.error("development.stage_reversed", field="to_stage", person_id=command.person_id,
+                           stage=state.stage, to_stage=command.to_stage)
     if target > current + 1:
-        raise DomainError("development.stage_skipped",
-                          f"from {state.stage} the next stage is {STAGES[current + 1]}, not {command.to_stage}",
-                          detail_zh="发展阶段不能跳过", field="to_stage")
+        raise ERRORS.error("development.stage_skipped", field="to_stage", stage=state.stage, value=STAGES[current + 1],
+                           to_stage=command.to_stage)
     previous_on = state.reached[-1][1]
     if on < previous_on:
-        raise InvalidCommand("development.date_before_previous_stage",
-                             f"{command.to_stage} cannot be reached on {on} before {state.stage} ({previous_on})",
-                             detail_zh="本阶段日期不能早于上一阶段", field="effective_on")
+        raise ERRORS.error("development.date_before_previous_stage", field="effective_on", to_stage=command.to_stage,
+                           on=on, stage=state.stage, previous_on=previous_on)
     if command.to_stage == "candidate":
         ready = years_after(previous_on, party_rules.ACTIVIST_YEARS_BEFORE_CANDIDATE)
         if on < ready:
-            raise DomainError("development.activist_period_too_short",
-                              f"an activist is observed for a year before becoming a candidate (from {ready})",
-                              detail_zh="入党积极分子须经过一年以上培养考察方可列为发展对象", field="effective_on")
+            raise ERRORS.error("development.activist_period_too_short", field="effective_on", ready=ready)
     if command.to_stage == "full":
         ready = years_after(previous_on, party_rules.PROBATION_YEARS)
         if on < ready:
-            raise DomainError("development.probation_not_over",
-                              f"the one-year probation runs until {ready}",
-                              detail_zh="预备期为一年，预备期未满不能转正", field="effective_on")
+            raise ERRORS.error("development.probation_not_over", field="effective_on", ready=ready)
     return [DevelopmentStageAdvanced(person_id=command.person_id, from_stage=state.stage, to_stage=command.to_stage,
                                      reached_on=on)]
 
@@ -118,11 +111,9 @@ def decide(command: DevelopmentCommand, state: DevelopmentState) -> list[Develop
     match command:
         case ReceiveApplication():
             if isinstance(state, InPipeline):
-                raise DomainError("development.already_applied", f"{command.person_id} already applied",
-                                  detail_zh="该人员已递交入党申请", field="person_id")
+                raise ERRORS.error("development.already_applied", field="person_id", person_id=command.person_id)
             if not command.name.strip():
-                raise InvalidCommand("development.name_missing", "an applicant needs a name",
-                                     detail_zh="姓名不能为空", field="name")
+                raise ERRORS.error("development.name_missing", field="name")
             on = effective_date(command.effective_on, command.now)
             return [DevelopmentApplicationReceived(
                 person_id=command.person_id, name=command.name.strip(), enterprise_id=command.enterprise_id,
@@ -170,12 +161,10 @@ class Quota(msgspec.Struct, frozen=True, kw_only=True):
 def decide_quota(command: SetQuota, state: Quota) -> list[DevelopmentQuotaSet]:
     on = effective_date(command.effective_on, command.now)
     if command.quota < 0:
-        raise InvalidCommand("development.quota_negative", "a quota cannot be negative", detail_zh="发展指标不能为负",
-                             field="quota")
+        raise ERRORS.error("development.quota_negative", field="quota")
     if command.year < on.year - 1:
         # Quotas steer the year's work; rewriting one long past would only rewrite history.
-        raise DomainError("development.quota_year_closed", f"the quota of {command.year} can no longer be changed",
-                          detail_zh="往年发展指标不能再修改", field="year")
+        raise ERRORS.error("development.quota_year_closed", field="year", year=command.year)
     if state.quota == command.quota:
         return []
     return [DevelopmentQuotaSet(year=command.year, quota=command.quota, set_on=on)]
@@ -209,7 +198,7 @@ class YearFigures(msgspec.Struct, frozen=True, kw_only=True):
 
 def year_figures(year: int, quota: int | None, pipeline: list[PipelineEntry]) -> YearFigures:
     admitted = [p for p in pipeline if (d := p.reached.get("probationary")) is not None and d.year == year]
-    by_stage = {s: sum(1 for p in pipeline if p.stage == s) for s in STAGES}
+    by_stage: dict[str, int] = {s: sum(1 for p in pipeline if p.stage == s) for s in STAGES}
     return YearFigures(
         year=year, quota=quota, admitted=len(admitted),
         remaining=None if quota is None else max(quota - len(admitted), 0),

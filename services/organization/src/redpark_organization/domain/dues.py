@@ -14,9 +14,10 @@ from typing import assert_never
 import msgspec
 
 from redpark_contracts.organization import DuesPaid, DuesRateSet
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date, months_from_to, parse_month
+from redpark_platform.decider import Decider, NotFound
 
-from .park_calendar import effective_date, months_from_to, parse_month
+from .errors import ERRORS
 
 
 def stream_id(member_id: str) -> str:
@@ -74,14 +75,10 @@ def decide(command: DuesCommand, state: DuesAccount) -> list[DuesEvent]:
             parse_month(command.effective_from, "effective_from")
             on = effective_date(command.effective_on, command.now)
             if command.monthly_amount_fen < 0:
-                raise InvalidCommand("dues.amount_negative", "dues cannot be negative", detail_zh="党费金额不能为负",
-                                     field="monthly_amount_fen")
+                raise ERRORS.error("dues.amount_negative", field="monthly_amount_fen")
             later_paid = sorted(m for m in state.paid_months() if m >= command.effective_from)
             if later_paid:
-                raise DomainError("dues.month_already_paid",
-                                  f"{later_paid[0]} is already paid at the old amount; a new amount starts after"
-                                  " the last paid month",
-                                  detail_zh="新标准不能覆盖已缴纳的月份", field="effective_from")
+                raise ERRORS.error("dues.month_already_paid", field="effective_from", value=later_paid[0])
             return [DuesRateSet(member_id=command.member_id, monthly_amount_fen=command.monthly_amount_fen,
                                 effective_from=command.effective_from, set_on=on)]
         case PayDues():
@@ -89,17 +86,13 @@ def decide(command: DuesCommand, state: DuesAccount) -> list[DuesEvent]:
             on = effective_date(command.effective_on, command.now)
             rate = state.rate_for(command.month)
             if rate is None:
-                raise DomainError("dues.no_rate_for_month",
-                                  f"no dues amount is set for member {command.member_id} in {command.month}",
-                                  detail_zh="该月份尚未核定党费标准", field="month")
+                raise ERRORS.error("dues.no_rate_for_month", field="month", member_id=command.member_id,
+                                   month=command.month)
             if command.month in state.paid_months():
-                raise DomainError("dues.already_paid",
-                                  f"dues of member {command.member_id} for {command.month} are already paid",
-                                  detail_zh="该党员本月党费已缴纳，不能重复登记", field="month")
+                raise ERRORS.error("dues.already_paid", field="month", member_id=command.member_id, month=command.month)
             if command.amount_fen != rate:
-                raise InvalidCommand("dues.amount_mismatch",
-                                     f"dues for {command.month} are {rate} fen, not {command.amount_fen}",
-                                     detail_zh="缴纳金额与核定标准不符", field="amount_fen")
+                raise ERRORS.error("dues.amount_mismatch", field="amount_fen", month=command.month, rate=rate,
+                                   amount_fen=command.amount_fen)
             return [DuesPaid(member_id=command.member_id, month=command.month, amount_fen=command.amount_fen,
                              paid_on=on)]
         case _:
@@ -110,7 +103,8 @@ def evolve(state: DuesAccount, event: DuesEvent) -> DuesAccount:
     match event:
         case DuesRateSet():
             kept = [r for r in state.rates if r.effective_from != event.effective_from]
-            rates = sorted([*kept, Rate(event.effective_from, event.monthly_amount_fen)], key=lambda r: r.effective_from)
+            rates = sorted([*kept, Rate(event.effective_from, event.monthly_amount_fen)],
+                           key=lambda r: r.effective_from)
             return msgspec.structs.replace(state, rates=tuple(rates))
         case DuesPaid():
             return msgspec.structs.replace(state, paid=(*state.paid, (event.month, event.amount_fen)))

@@ -13,14 +13,16 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.organization_followups import (
     TransferFollowupDismissed,
     TransferFollowupOpened,
     TransferFollowupResolved,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date, park_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date, park_date
+from .errors import ERRORS
 
 
 def stream_id(followup_id: str) -> str:
@@ -72,11 +74,9 @@ FollowupState = NoFollowup | Pending | Closed
 
 def _pending(state: FollowupState, followup_id: str) -> Pending:
     if isinstance(state, NoFollowup):
-        raise NotFound("followup.unknown", f"no follow-up {followup_id}", detail_zh="该跟进事项不存在",
-                       field="followup_id")
+        raise ERRORS.error("followup.unknown", field="followup_id", followup_id=followup_id)
     if isinstance(state, Closed):
-        raise DomainError("followup.closed", f"follow-up {followup_id} is already closed",
-                          detail_zh="该跟进事项已办结", field="followup_id")
+        raise ERRORS.error("followup.closed", field="followup_id", followup_id=followup_id)
     return state
 
 
@@ -92,24 +92,19 @@ def decide(command: FollowupCommand, state: FollowupState) -> list[FollowupEvent
         case ResolveFollowup():
             pending = _pending(state, command.followup_id)
             if not command.member_in_park:
-                raise DomainError("followup.member_not_registered",
-                                  f"member {command.member_id} is not in the park's census",
-                                  detail_zh="该党员尚未登记或已转出", field="member_id")
+                raise ERRORS.error("followup.member_not_registered", field="member_id", member_id=command.member_id)
             on = effective_date(command.effective_on, command.now)
             if on < pending.since:
-                raise InvalidCommand("followup.closed_before_hire", "closed before the day of the hire",
-                                     detail_zh="办结日期不能早于入职日期", field="effective_on")
+                raise ERRORS.error("followup.closed_before_hire", field="effective_on")
             return [TransferFollowupResolved(followup_id=command.followup_id, member_id=command.member_id,
                                              resolved_on=on)]
         case DismissFollowup():
             pending = _pending(state, command.followup_id)
             if not command.reason.strip():
-                raise InvalidCommand("followup.reason_missing", "say why the follow-up is dismissed",
-                                     detail_zh="请填写不再跟进的原因", field="reason")
+                raise ERRORS.error("followup.reason_missing", field="reason")
             on = effective_date(command.effective_on, command.now)
             if on < pending.since:
-                raise InvalidCommand("followup.closed_before_hire", "closed before the day of the hire",
-                                     detail_zh="办结日期不能早于入职日期", field="effective_on")
+                raise ERRORS.error("followup.closed_before_hire", field="effective_on")
             return [TransferFollowupDismissed(followup_id=command.followup_id, reason=command.reason.strip(),
                                               dismissed_on=on)]
         case _:

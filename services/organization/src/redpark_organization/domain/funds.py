@@ -21,9 +21,10 @@ from redpark_contracts.organization_facilities import (
     FundsSpent,
     SpendingFor,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 
 def stream_id(year: int) -> str:
@@ -71,14 +72,12 @@ class Budget(msgspec.Struct, frozen=True):
 
 def _fen(amount: int) -> None:
     if amount <= 0:
-        raise InvalidCommand("funds.amount_not_positive", "amount_fen must be a positive number of fen",
-                             detail_zh="金额须大于零", field="amount_fen")
+        raise ERRORS.error("funds.amount_not_positive", field="amount_fen")
 
 
 def _in_year(on: date, year: int) -> None:
     if on.year != year:
-        raise InvalidCommand("funds.wrong_year", f"{on.isoformat()} is not in {year}",
-                             detail_zh="日期须在预算年度内", field="effective_on")
+        raise ERRORS.error("funds.wrong_year", field="effective_on", on=on.isoformat(), year=year)
 
 
 def decide(command: FundsCommand, state: Budget) -> list[FundsEvent]:
@@ -86,12 +85,9 @@ def decide(command: FundsCommand, state: Budget) -> list[FundsEvent]:
         case SetBudget():
             _fen(command.amount_fen)
             if command.branch_id is not None and not command.branch_active:
-                raise DomainError("funds.branch_not_active", f"branch {command.branch_id} is not active",
-                                  detail_zh="支部不存在或已撤销", field="branch_id", status=404)
+                raise ERRORS.error("funds.branch_not_active", field="branch_id", branch_id=command.branch_id)
             if command.amount_fen < state.spent_fen:
-                raise DomainError("funds.budget_below_spent",
-                                  f"{state.spent_fen} fen are already spent; the budget cannot be lower",
-                                  detail_zh="预算不能低于已支出金额", field="amount_fen")
+                raise ERRORS.error("funds.budget_below_spent", field="amount_fen", spent_fen=state.spent_fen)
             on = effective_date(command.effective_on, command.now)
             if command.branch_id is None:
                 return [FundsBudgetSet(year=command.year, amount_fen=command.amount_fen, set_on=on)]
@@ -102,19 +98,15 @@ def decide(command: FundsCommand, state: Budget) -> list[FundsEvent]:
             on = effective_date(command.effective_on, command.now)
             _in_year(on, command.year)
             if state.budget_fen is None:
-                raise DomainError("funds.no_budget", f"no budget is set for {command.year}",
-                                  detail_zh="本年度尚未设定预算", field="year")
+                raise ERRORS.error("funds.no_budget", field="year", year=command.year)
             if command.spending_id in state.spending_ids:
-                raise DomainError("funds.spending_exists", f"spending {command.spending_id} exists",
-                                  detail_zh="支出编号已存在", field="spending_id")
+                raise ERRORS.error("funds.spending_exists", field="spending_id", spending_id=command.spending_id)
             if command.amount_fen > state.remaining_fen:
-                raise DomainError("funds.overspent",
-                                  f"{command.amount_fen} fen exceed the remaining {state.remaining_fen} fen",
-                                  detail_zh=f"超出预算：剩余{state.remaining_fen / 100:.2f}元", field="amount_fen")
+                raise ERRORS.error("funds.overspent", field="amount_fen", amount_fen=command.amount_fen,
+                                   remaining_fen=state.remaining_fen, value=state.remaining_fen / 100)
             if command.branch_id is None:
                 if not command.target_id.strip():
-                    raise InvalidCommand("funds.target_missing", "the venue or activity is required",
-                                         detail_zh="请填写支出用于的阵地或活动", field="target_id")
+                    raise ERRORS.error("funds.target_missing", field="target_id")
                 return [FundsSpent(spending_id=command.spending_id, year=command.year, amount_fen=command.amount_fen,
                                    spent_on=on, spent_for=command.spent_for, target_id=command.target_id.strip(),
                                    note=command.note)]

@@ -15,11 +15,12 @@ from typing import assert_never
 import msgspec
 
 from redpark_contracts.organization import GeneralBranchCommitteeElected, GeneralBranchEstablished
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date, years_after
+from redpark_platform.decider import Decider, InvalidCommand
 
 from . import party_rules
 from .branch import committee_elected
-from .park_calendar import effective_date, years_after
+from .errors import ERRORS
 
 # One stream for the park: a second establishment lands on the same stream and is refused there.
 STREAM_ID = "general-branch"
@@ -60,21 +61,18 @@ GeneralBranchState = NoGeneralBranch | GeneralBranch
 
 def _establish(command: EstablishGeneralBranch, state: GeneralBranchState) -> list[GeneralBranchEvent]:
     if isinstance(state, GeneralBranch):
-        raise DomainError("general_branch.already_established",
-                          f"the park already has its general branch ({state.general_branch_id}); there is only one",
-                          detail_zh="园区只设一个党总支，已经成立", field="general_branch_id")
+        raise ERRORS.error("general_branch.already_established", field="general_branch_id",
+                           general_branch_id=state.general_branch_id)
     on = effective_date(command.effective_on, command.now)
     if not command.name.strip():
-        raise InvalidCommand("general_branch.name_missing", "the general branch needs a name",
-                             detail_zh="党总支名称不能为空", field="name")
+        raise ERRORS.error("general_branch.name_missing", field="name")
     return [GeneralBranchEstablished(general_branch_id=command.general_branch_id, name=command.name.strip(),
                                      established_on=on)]
 
 
 def _elect(command: ElectGeneralBranchCommittee, state: GeneralBranchState) -> list[GeneralBranchEvent]:
     if not isinstance(state, GeneralBranch):
-        raise NotFound("general_branch.not_established", "the park has no general branch yet",
-                       detail_zh="尚未成立党总支", field="general_branch_id")
+        raise ERRORS.error("general_branch.not_established", field="general_branch_id")
     on = effective_date(command.effective_on, command.now)
     if on < state.established_on:
         raise InvalidCommand("committee.before_branch", "the election cannot precede the general branch's founding",

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 import msgspec
 
 from redpark_contracts.organization import GridPlan, GridPlanAdopted
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
+from redpark_platform.decider import Decider, InvalidCommand
 
 from . import party_rules
+from .errors import ERRORS
 from .grid import PLANNED_PREFIX
 
 
@@ -44,40 +45,31 @@ def _twice(values: list[str]) -> list[str]:
 def _check(plan: GridPlan) -> None:
     refs = [b.ref for b in plan.branches_to_form]
     if _twice(refs) or any(not r.startswith(PLANNED_PREFIX) for r in refs):
-        raise InvalidCommand("grid.planned_branch_ref_invalid",
-                             f"planned branches need distinct refs starting with {PLANNED_PREFIX!r}",
-                             detail_zh="拟建支部编号须唯一", field="plan.branches_to_form")
+        raise ERRORS.error("grid.planned_branch_ref_invalid", field="plan.branches_to_form",
+                           PLANNED_PREFIX=PLANNED_PREFIX)
     for b in plan.branches_to_form:
         if b.kind == "enterprise" and len(b.enterprise_ids) != 1:
-            raise InvalidCommand("grid.enterprise_branch_needs_one_enterprise",
-                                 f"{b.ref}: an enterprise branch is formed for exactly one enterprise",
-                                 detail_zh="独立支部只对应一家企业", field="plan.branches_to_form")
+            raise ERRORS.error("grid.enterprise_branch_needs_one_enterprise", field="plan.branches_to_form", ref=b.ref)
         if b.full_members < party_rules.FULL_MEMBERS_FOR_BRANCH:
-            raise DomainError("grid.too_few_full_members",
-                              f"{b.ref}: a branch needs at least {party_rules.FULL_MEMBERS_FOR_BRANCH} full members",
-                              detail_zh="正式党员3人以上方可成立党支部", field="plan.branches_to_form")
+            raise ERRORS.error("grid.too_few_full_members", field="plan.branches_to_form", ref=b.ref,
+                               FULL_MEMBERS_FOR_BRANCH=party_rules.FULL_MEMBERS_FOR_BRANCH)
     twice = _twice([a.building_id for a in plan.building_assignments])
     if twice:
-        raise DomainError("grid.building_given_twice", f"building(s) {', '.join(twice)} given to more than one branch",
-                          detail_zh="一栋楼只能由一个支部分包", field="plan.building_assignments")
+        raise ERRORS.error("grid.building_given_twice", field="plan.building_assignments", value=', '.join(twice))
     twice = _twice([a.enterprise_id for a in plan.enterprise_attachments] + [li.enterprise_id for li in plan.liaisons])
     if twice:
-        raise DomainError("grid.enterprise_listed_twice",
-                          f"enterprise(s) {', '.join(twice)} are organized or covered twice",
-                          detail_zh="一家企业只能纳入一个支部或由一名指导员联系", field="plan.enterprise_attachments")
+        raise ERRORS.error("grid.enterprise_listed_twice", field="plan.enterprise_attachments", value=', '.join(twice))
     known = set(refs)
     used = ([a.branch for a in plan.enterprise_attachments] + [a.branch for a in plan.building_assignments]
             + [li.sent_by for li in plan.liaisons if li.sent_by is not None])
     unknown = sorted({r for r in used if r.startswith(PLANNED_PREFIX) and r not in known})
     if unknown:
-        raise InvalidCommand("grid.unknown_planned_branch", f"{', '.join(unknown)} are not among the planned branches",
-                             detail_zh="引用了不存在的拟建支部", field="plan")
+        raise ERRORS.error("grid.unknown_planned_branch", field="plan", value=', '.join(unknown))
 
 
 def decide(command: AdoptGridPlan, state: GridPlanState) -> list[GridPlanAdopted]:
     if state.adopted:
-        raise DomainError("grid.plan_already_adopted", f"plan {command.plan_id} is already adopted",
-                          detail_zh="该网格方案已通过", field="plan_id")
+        raise ERRORS.error("grid.plan_already_adopted", field="plan_id", plan_id=command.plan_id)
     if command.now.tzinfo is None:
         raise InvalidCommand("time.naive", "`now` must carry a time zone", detail_zh="时间必须带时区", field="now")
     _check(command.plan)

@@ -29,9 +29,10 @@ from redpark_contracts.organization_governance import (
     RectificationCompleted,
     RectificationOpened,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider, NotFound
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 DEFAULT_RECTIFICATION_DAYS = 30
 OverdueReason = Literal["half_year_missed", "none_in_six_months"]
@@ -82,16 +83,14 @@ class Inspections(msgspec.Struct, frozen=True):
 
 def _record(command: RecordInspection, state: Inspections) -> list[InspectionEvent]:
     if command.inspection_id in state.inspection_ids:
-        raise DomainError("inspection.already_recorded", f"inspection {command.inspection_id} is already recorded",
-                          detail_zh="该检查记录已存在", field="inspection_id")
+        raise ERRORS.error("inspection.already_recorded", field="inspection_id", inspection_id=command.inspection_id)
     if not command.branch_active:
         raise NotFound("branch.unknown", f"branch {command.branch_id} is not an active branch",
                        detail_zh="党支部不存在或已撤销", field="branch_id")
     on = effective_date(command.inspected_on, command.now, field="inspected_on")
     findings = command.findings.strip()
     if not command.passed and not findings:
-        raise InvalidCommand("inspection.findings_missing", "a failed inspection must say what was found",
-                             detail_zh="检查不合格时必须填写检查发现的问题", field="findings")
+        raise ERRORS.error("inspection.findings_missing", field="findings")
     recorded = InspectionRecorded(inspection_id=command.inspection_id, branch_id=command.branch_id,
                                   inspected_on=on, passed=command.passed, findings=findings,
                                   recorded_by=command.recorded_by)
@@ -103,28 +102,22 @@ def _record(command: RecordInspection, state: Inspections) -> list[InspectionEve
                                                         year=on.year)]
     deadline = command.rectification_deadline or on + timedelta(days=DEFAULT_RECTIFICATION_DAYS)
     if deadline <= on:
-        raise InvalidCommand("rectification.deadline_not_after_inspection",
-                             "the rectification's deadline must come after the inspection",
-                             detail_zh="整改期限必须晚于检查日期", field="rectification_deadline")
+        raise ERRORS.error("rectification.deadline_not_after_inspection", field="rectification_deadline")
     return [recorded, RectificationOpened(rectification_id=command.rectification_id, branch_id=command.branch_id,
                                           inspection_id=command.inspection_id, deadline=deadline, opened_on=on)]
 
 
 def _complete(command: CompleteRectification, state: Inspections) -> list[InspectionEvent]:
     if command.rectification_id in state.completed_rectifications:
-        raise DomainError("rectification.already_completed",
-                          f"rectification {command.rectification_id} is already completed",
-                          detail_zh="该整改已完成", field="rectification_id")
+        raise ERRORS.error("rectification.already_completed", field="rectification_id",
+                           rectification_id=command.rectification_id)
     opened = state.open_rectifications.get(command.rectification_id)
     if opened is None:
-        raise NotFound("rectification.unknown",
-                       f"branch {command.branch_id} has no rectification {command.rectification_id}",
-                       detail_zh="该支部没有此整改事项", field="rectification_id")
+        raise ERRORS.error("rectification.unknown", field="rectification_id", branch_id=command.branch_id,
+                           rectification_id=command.rectification_id)
     on = effective_date(command.effective_on, command.now)
     if on < opened.opened_on:
-        raise InvalidCommand("rectification.completed_before_opened",
-                             "a rectification cannot be completed before it was opened",
-                             detail_zh="整改完成日期不能早于整改开始日期", field="effective_on")
+        raise ERRORS.error("rectification.completed_before_opened", field="effective_on")
     return [RectificationCompleted(rectification_id=command.rectification_id, branch_id=command.branch_id,
                                    completed_on=on)]
 

@@ -27,10 +27,11 @@ from redpark_contracts.organization import (
     MemberTransferredOut,
     Relationship,
 )
+from redpark_platform.calendar import effective_date, park_date, years_after
 from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
 from . import party_rules
-from .park_calendar import effective_date, park_date, years_after
+from .errors import ERRORS
 
 # 18-character resident identity number (GB 11643): 17 digits and a check character.
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
@@ -150,36 +151,29 @@ def _known(state: MemberState, member_id: str) -> InPark | TransferredOut:
 def _in_park(state: MemberState, member_id: str) -> InPark:
     known = _known(state, member_id)
     if isinstance(known, TransferredOut):
-        raise DomainError("member.transferred_out",
-                          f"member {member_id} transferred out of the park on {known.transferred_on}",
-                          detail_zh="该党员组织关系已转出园区", field="member_id")
+        raise ERRORS.error("member.transferred_out", field="member_id", member_id=member_id,
+                           transferred_on=known.transferred_on)
     return known
 
 
 def _enterprise_must_be_in_park(enterprise_id: str | None, in_park: bool) -> None:
     if enterprise_id is not None and not in_park:
-        raise DomainError("enterprise.not_in_park", f"enterprise {enterprise_id} is not in the park",
-                          detail_zh="该企业不在园区", field="enterprise_id")
+        raise ERRORS.error("enterprise.not_in_park", field="enterprise_id", enterprise_id=enterprise_id)
 
 
 def _register(command: RegisterMember, state: MemberState) -> list[MemberEvent]:
     if not isinstance(state, NoMember):
-        raise DomainError("member.already_registered", f"member {command.member_id} is already registered",
-                          detail_zh="该党员已登记", field="member_id")
+        raise ERRORS.error("member.already_registered", field="member_id", member_id=command.member_id)
     on = effective_date(command.effective_on, command.now)
     if not command.name.strip():
-        raise InvalidCommand("member.name_missing", "a member needs a name", detail_zh="姓名不能为空", field="name")
+        raise ERRORS.error("member.name_missing", field="name")
     if command.joined_party_on > park_date(command.now):
-        raise InvalidCommand("member.joined_party_in_future", "the date of joining the Party is in the future",
-                             detail_zh="入党日期不能晚于今天", field="joined_party_on")
+        raise ERRORS.error("member.joined_party_in_future", field="joined_party_on")
     if not _ID_NUMBER.match(command.id_number.strip().upper()):
         # The value itself stays out of the message: it is personal data and messages reach logs.
-        raise InvalidCommand("member.id_number_malformed", "the ID number must be 17 digits and a check character",
-                             detail_zh="身份证号码格式不正确", field="id_number")
+        raise ERRORS.error("member.id_number_malformed", field="id_number")
     if command.relationship == "elsewhere" and not command.relationship_held_by.strip():
-        raise InvalidCommand("member.relationship_holder_missing",
-                             "name the organization that still holds the member's relationship",
-                             detail_zh="组织关系未转入的，须注明组织关系所在单位", field="relationship_held_by")
+        raise ERRORS.error("member.relationship_holder_missing", field="relationship_held_by")
     _enterprise_must_be_in_park(command.enterprise_id, command.enterprise_in_park)
     return [MemberRegistered(
         member_id=command.member_id, name=command.name.strip(), enterprise_id=command.enterprise_id,
@@ -193,9 +187,7 @@ def _transfer_in(command: TransferIn, state: MemberState) -> list[MemberEvent]:
     known = _known(state, command.member_id)
     on = effective_date(command.effective_on, command.now)
     if isinstance(known, InPark) and known.relationship == "in_park":
-        raise DomainError("member.relationship_already_in_park",
-                          f"the relationship of member {command.member_id} is already held by the park",
-                          detail_zh="该党员组织关系已在园区", field="member_id")
+        raise ERRORS.error("member.relationship_already_in_park", field="member_id", member_id=command.member_id)
     if not command.from_organization.strip():
         raise InvalidCommand("transfer.organization_missing", "name the organization the relationship comes from",
                              detail_zh="须注明转出单位", field="from_organization")
@@ -207,9 +199,7 @@ def _transfer_out(command: TransferOut, state: MemberState) -> list[MemberEvent]
     member = _in_park(state, command.member_id)
     on = effective_date(command.effective_on, command.now)
     if member.relationship != "in_park":
-        raise DomainError("member.relationship_not_in_park",
-                          f"the park does not hold the relationship of member {command.member_id}",
-                          detail_zh="该党员组织关系不在园区，无法转出", field="member_id")
+        raise ERRORS.error("member.relationship_not_in_park", field="member_id", member_id=command.member_id)
     if not command.to_organization.strip():
         raise InvalidCommand("transfer.organization_missing", "name the organization the relationship goes to",
                              detail_zh="须注明转入单位", field="to_organization")
@@ -250,21 +240,18 @@ def decide(command: MemberCommand, state: MemberState) -> list[MemberEvent]:
                                   " a member belongs to one branch: move instead",
                                   detail_zh="党员只能编入一个党支部，该党员已在其他支部", field="branch_id")
             if not command.branch_active:
-                raise DomainError("branch.not_active", f"branch {command.branch_id} is not an active branch",
-                                  detail_zh="支部不存在或已撤销", field="branch_id")
+                raise ERRORS.error("branch.not_active", field="branch_id", branch_id=command.branch_id)
             return [MemberJoinedBranch(member_id=member.member_id, branch_id=command.branch_id, joined_on=on)]
         case MoveToBranch():
             member = _in_park(state, command.member_id)
             on = effective_date(command.effective_on, command.now)
             if member.branch_id is None:
-                raise DomainError("member.not_in_branch", f"member {member.member_id} is in no branch; join one",
-                                  detail_zh="该党员尚未编入支部", field="member_id")
+                raise ERRORS.error("member.not_in_branch", field="member_id", member_id=member.member_id)
             if member.branch_id == command.branch_id:
                 raise DomainError("member.already_in_branch", f"member {member.member_id} is already in that branch",
                                   detail_zh="该党员已在此支部", field="branch_id")
             if not command.branch_active:
-                raise DomainError("branch.not_active", f"branch {command.branch_id} is not an active branch",
-                                  detail_zh="支部不存在或已撤销", field="branch_id")
+                raise ERRORS.error("branch.not_active", field="branch_id", branch_id=command.branch_id)
             return [
                 MemberLeftBranch(member_id=member.member_id, branch_id=member.branch_id, left_on=on, reason="moved"),
                 MemberJoinedBranch(member_id=member.member_id, branch_id=command.branch_id, joined_on=on),
@@ -273,13 +260,11 @@ def decide(command: MemberCommand, state: MemberState) -> list[MemberEvent]:
             member = _in_park(state, command.member_id)
             on = effective_date(command.effective_on, command.now)
             if member.status == "full":
-                raise DomainError("member.already_full", f"member {member.member_id} is already a full member",
-                                  detail_zh="该党员已是正式党员", field="member_id")
+                raise ERRORS.error("member.already_full", field="member_id", member_id=member.member_id)
             probation_ends = years_after(member.joined_party_on, party_rules.PROBATION_YEARS)
             if on < probation_ends:
-                raise DomainError("member.probation_not_over",
-                                  f"the one-year probation runs until {probation_ends.isoformat()}",
-                                  detail_zh="预备期为一年，预备期未满不能转正", field="effective_on")
+                raise ERRORS.error("member.probation_not_over", field="effective_on",
+                                   probation_ends=probation_ends.isoformat())
             return [MemberStatusChanged(member_id=member.member_id, from_status="probationary", to_status="full",
                                         effective_on=on)]
         case _:

@@ -12,9 +12,10 @@ from typing import assert_never
 import msgspec
 
 from redpark_contracts.organization_recognition import PostAssigned, PostKind, PostWithdrawn
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 KIND_ZH = {"pioneer": "先锋岗", "model": "标兵岗"}
 
@@ -59,30 +60,24 @@ def decide(command: PostCommand, state: Posts) -> list[PostEvent]:
     match command:
         case AssignPost():
             if command.member_enterprise_id is None:
-                raise DomainError("post.member_without_enterprise",
-                                  f"member {command.member_id} works for no enterprise in the park",
-                                  detail_zh="该党员不在园区企业，不能设岗", field="member_id")
+                raise ERRORS.error("post.member_without_enterprise", field="member_id", member_id=command.member_id)
             if not command.title.strip():
-                raise InvalidCommand("post.title_missing", "the post's title is required",
-                                     detail_zh="请填写岗位名称", field="title")
+                raise ERRORS.error("post.title_missing", field="title")
             if command.post_id in state.ever:
-                raise DomainError("post.exists", f"post {command.post_id} exists", detail_zh="岗位编号已存在",
-                                  field="post_id")
+                raise ERRORS.error("post.exists", field="post_id", post_id=command.post_id)
             if any(p.kind == command.kind for p in state.held.values()):
-                raise DomainError("post.kind_held", f"the member already holds a {command.kind} post",
-                                  detail_zh=f"该党员已有{KIND_ZH[command.kind]}", field="kind")
+                raise ERRORS.error("post.kind_held", field="kind", kind=command.kind, value=KIND_ZH[command.kind])
             return [PostAssigned(post_id=command.post_id, kind=command.kind, member_id=command.member_id,
                                  enterprise_id=command.member_enterprise_id, title=command.title.strip(),
                                  assigned_on=effective_date(command.effective_on, command.now))]
         case WithdrawPost():
             held = state.held.get(command.post_id)
             if held is None:
-                raise NotFound("post.not_held", f"member {command.member_id} holds no post {command.post_id}",
-                               detail_zh="该党员没有此岗位", field="post_id")
+                raise ERRORS.error("post.not_held", field="post_id", member_id=command.member_id,
+                                   post_id=command.post_id)
             on = effective_date(command.effective_on, command.now)
             if on < held.assigned_on:
-                raise InvalidCommand("post.withdrawn_before_assigned", "withdrawal precedes the assignment",
-                                     detail_zh="撤岗日期不能早于设岗日期", field="effective_on")
+                raise ERRORS.error("post.withdrawn_before_assigned", field="effective_on")
             return [PostWithdrawn(post_id=command.post_id, member_id=command.member_id, withdrawn_on=on,
                                   reason=command.reason)]
         case _:

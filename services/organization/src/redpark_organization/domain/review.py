@@ -28,9 +28,10 @@ from redpark_contracts.organization_recognition import (
     ThreeWayReviewRated,
     WarningTalkRecorded,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 RATERS: tuple[Rater, ...] = ("leadership", "employees", "branch")
 RATER_ZH = {"leadership": "企业领导评议", "employees": "企业职工评议", "branch": "党支部评议"}
@@ -86,15 +87,13 @@ class Review(msgspec.Struct, frozen=True):
 
 def _rate(c: RateMember, s: Review) -> list[ReviewEvent]:
     if not c.member_in_park:
-        raise DomainError("review.member_not_in_park", f"member {c.member_id} is not in the park",
-                          detail_zh="该党员不在园区，不能评议", field="member_id", status=404)
+        raise ERRORS.error("review.member_not_in_park", field="member_id", member_id=c.member_id)
     on = effective_date(c.effective_on, c.now)
     if on.year != c.year:
-        raise InvalidCommand("review.wrong_year", f"a rating for {c.year} must be given in {c.year}",
-                             detail_zh="评议日期须在评议年度内", field="effective_on")
+        raise ERRORS.error("review.wrong_year", field="effective_on", year=c.year)
     if c.rater in s.ratings:
-        raise DomainError("review.already_rated", f"{c.rater} already rated {c.member_id} for {c.year}",
-                          detail_zh=f"{RATER_ZH[c.rater]}已评议，不能重复评议", field="rater")
+        raise ERRORS.error("review.already_rated", field="rater", rater=c.rater, member_id=c.member_id, year=c.year,
+                           value=RATER_ZH[c.rater])
     events: list[ReviewEvent] = [ThreeWayReviewRated(member_id=c.member_id, year=c.year, rater=c.rater,
                                                      rating=c.rating, rated_on=on, rated_by=c.rated_by)]
     ratings = {**s.ratings, c.rater: c.rating}
@@ -109,19 +108,14 @@ def _rate(c: RateMember, s: Review) -> list[ReviewEvent]:
 
 def _talk(c: RecordWarningTalk, s: Review) -> list[ReviewEvent]:
     if s.overall != "poor":
-        raise DomainError("review.talk_not_required",
-                          f"{c.member_id} is not rated poor overall for {c.year}; no warning talk is due",
-                          detail_zh="该党员本年度评议结果不是不合格，无需警示谈话", field="member_id")
+        raise ERRORS.error("review.talk_not_required", field="member_id", member_id=c.member_id, year=c.year)
     if s.talked_on is not None:
-        raise DomainError("review.talk_already_recorded", f"the warning talk was recorded on {s.talked_on}",
-                          detail_zh="警示谈话已记录", field="talked_on")
+        raise ERRORS.error("review.talk_already_recorded", field="talked_on", talked_on=s.talked_on)
     effective_date(c.talked_on, c.now, "talked_on")
     if c.talked_on.year < c.year:
-        raise InvalidCommand("review.talk_before_year", "the talk cannot precede the review's year",
-                             detail_zh="谈话日期不能早于评议年度", field="talked_on")
+        raise ERRORS.error("review.talk_before_year", field="talked_on")
     if not c.talked_by.strip():
-        raise InvalidCommand("review.talked_by_missing", "who held the talk is required",
-                             detail_zh="请填写谈话人", field="talked_by")
+        raise ERRORS.error("review.talked_by_missing", field="talked_by")
     return [WarningTalkRecorded(member_id=c.member_id, year=c.year, talked_on=c.talked_on,
                                 talked_by=c.talked_by.strip(), notes=c.notes, recorded_by=c.recorded_by)]
 

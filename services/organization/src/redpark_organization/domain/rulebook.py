@@ -15,9 +15,10 @@ from typing import Literal, assert_never
 import msgspec
 
 from redpark_contracts.organization_governance import RuleDefined, RulePosted, RuleUnposted
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 GENERAL = "general"  # the holder id of the general branch's rules
 
@@ -102,15 +103,13 @@ RuleState = NoRule | Rule
 def _define(command: DefineRule, state: RuleState) -> list[RuleEvent]:
     rules = catalog(command.holder_id)
     if command.rule_key not in rules:
-        raise InvalidCommand("rule.unknown_key",
-                             f"{command.rule_key!r} is not one of the rules a {holder_kind(command.holder_id)} "
-                             f"keeps: {', '.join(rules)}", detail_zh="不是该组织应建立的制度", field="rule_key")
+        raise ERRORS.error("rule.unknown_key", field="rule_key", rule_key=command.rule_key,
+                           value=holder_kind(command.holder_id), value2=', '.join(rules))
     if not command.holder_exists:
-        raise NotFound("rule.holder_unknown", f"{command.holder_id} is not an established general branch or an "
-                       "active branch", detail_zh="党组织不存在或已撤销", field="holder_id")
+        raise ERRORS.error("rule.holder_unknown", field="holder_id", holder_id=command.holder_id)
     text = command.text.strip()
     if not text:
-        raise InvalidCommand("rule.text_missing", "a rule needs its text", detail_zh="制度内容不能为空", field="text")
+        raise ERRORS.error("rule.text_missing", field="text")
     on = effective_date(command.effective_on, command.now)
     title = command.title.strip() or rules[command.rule_key]
     if isinstance(state, Rule) and (state.title, state.text) == (title, text):
@@ -121,8 +120,7 @@ def _define(command: DefineRule, state: RuleState) -> list[RuleEvent]:
 
 def _defined(state: RuleState, holder_id: str, rule_key: str) -> Rule:
     if not isinstance(state, Rule):
-        raise NotFound("rule.not_defined", f"rule {rule_key} of {holder_id} has no text yet",
-                       detail_zh="该制度尚未建立", field="rule_key")
+        raise ERRORS.error("rule.not_defined", field="rule_key", rule_key=rule_key, holder_id=holder_id)
     return state
 
 
@@ -130,11 +128,9 @@ def _post(command: PostRule, state: RuleState) -> list[RuleEvent]:
     rule = _defined(state, command.holder_id, command.rule_key)
     on = effective_date(command.effective_on, command.now)
     if rule.posted_on is not None:
-        raise DomainError("rule.already_posted", f"rule {rule.rule_key} has been on the wall since {rule.posted_on}",
-                          detail_zh="该制度已上墙", field="rule_key")
+        raise ERRORS.error("rule.already_posted", field="rule_key", rule_key=rule.rule_key, posted_on=rule.posted_on)
     if rule.defined_on is not None and on < rule.defined_on:
-        raise InvalidCommand("rule.posted_before_defined", "a rule cannot be posted before its text was defined",
-                             detail_zh="上墙日期不能早于制度建立日期", field="effective_on")
+        raise ERRORS.error("rule.posted_before_defined", field="effective_on")
     return [RulePosted(holder_id=rule.holder_id, rule_key=rule.rule_key, posted_on=on)]
 
 
@@ -142,11 +138,9 @@ def _unpost(command: UnpostRule, state: RuleState) -> list[RuleEvent]:
     rule = _defined(state, command.holder_id, command.rule_key)
     on = effective_date(command.effective_on, command.now)
     if rule.posted_on is None:
-        raise DomainError("rule.not_posted", f"rule {rule.rule_key} is not on the wall",
-                          detail_zh="该制度尚未上墙", field="rule_key")
+        raise ERRORS.error("rule.not_posted", field="rule_key", rule_key=rule.rule_key)
     if on < rule.posted_on:
-        raise InvalidCommand("rule.unposted_before_posted", "a rule cannot come off the wall before it went up",
-                             detail_zh="撤下日期不能早于上墙日期", field="effective_on")
+        raise ERRORS.error("rule.unposted_before_posted", field="effective_on")
     return [RuleUnposted(holder_id=rule.holder_id, rule_key=rule.rule_key, unposted_on=on)]
 
 

@@ -20,7 +20,9 @@ from redpark_contracts.organization_facilities import (
     VenueKind,
     VenueRegistered,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.decider import Decider, InvalidCommand
+
+from .errors import ERRORS
 
 MAX_BOOKING = timedelta(hours=24)
 KIND_ZH = {"lecture_hall": "讲习所", "platform": "平台", "corridor": "长廊", "room": "室", "city_study": "城市书房",
@@ -92,34 +94,27 @@ def _aware(value: datetime, field: str) -> None:
 
 def _book(c: BookVenue, s: VenueState) -> list[VenueEvent]:
     if not isinstance(s, Venue):
-        raise NotFound("venue.unknown", f"no venue {c.venue_id}", detail_zh="阵地不存在", field="venue_id")
+        raise ERRORS.error("venue.unknown", field="venue_id", venue_id=c.venue_id)
     if not s.bookable:
-        raise DomainError("venue.not_bookable", f"{s.name} is not a bookable room",
-                          detail_zh=f"{s.name}不可预约", field="venue_id")
+        raise ERRORS.error("venue.not_bookable", field="venue_id", name=s.name)
     _aware(c.starts_at, "starts_at")
     _aware(c.ends_at, "ends_at")
     if c.ends_at <= c.starts_at:
-        raise InvalidCommand("booking.ends_before_start", "ends_at must be after starts_at",
-                             detail_zh="结束时间须晚于开始时间", field="ends_at")
+        raise ERRORS.error("booking.ends_before_start", field="ends_at")
     if c.ends_at - c.starts_at > MAX_BOOKING:
-        raise InvalidCommand("booking.too_long", "a booking lasts at most 24 hours",
-                             detail_zh="单次预约不超过24小时", field="ends_at")
+        raise ERRORS.error("booking.too_long", field="ends_at")
     if c.starts_at < c.now:
-        raise InvalidCommand("booking.in_past", "a booking cannot start in the past",
-                             detail_zh="不能预约过去的时间", field="starts_at")
+        raise ERRORS.error("booking.in_past", field="starts_at")
     if not c.purpose.strip():
-        raise InvalidCommand("booking.purpose_missing", "the purpose is required", detail_zh="请填写用途",
-                             field="purpose")
+        raise ERRORS.error("booking.purpose_missing", field="purpose")
     if c.booking_id in s.booking_ids:
-        raise DomainError("booking.exists", f"booking {c.booking_id} exists", detail_zh="预约编号已存在",
-                          field="booking_id")
+        raise ERRORS.error("booking.exists", field="booking_id", booking_id=c.booking_id)
     clash = next((bid for bid, slot in sorted(s.live.items())
                   if slot.starts_at < c.ends_at and c.starts_at < slot.ends_at), None)
     if clash is not None:
         slot = s.live[clash]
-        raise DomainError("booking.overlaps", f"{s.name} is booked from {slot.starts_at.isoformat()} to "
-                          f"{slot.ends_at.isoformat()} (booking {clash})",
-                          detail_zh=f"{s.name}该时段已被预约", field="starts_at")
+        raise ERRORS.error("booking.overlaps", field="starts_at", name=s.name, starts_at=slot.starts_at.isoformat(),
+                           ends_at=slot.ends_at.isoformat(), clash=clash)
     return [VenueBooked(booking_id=c.booking_id, venue_id=c.venue_id, venue_name=s.name, starts_at=c.starts_at,
                         ends_at=c.ends_at, purpose=c.purpose.strip(), booked_by=c.booked_by)]
 
@@ -128,12 +123,10 @@ def decide(command: VenueCommand, state: VenueState) -> list[VenueEvent]:
     match command:
         case RegisterVenue():
             if isinstance(state, Venue):
-                raise DomainError("venue.exists", f"venue {command.venue_id} is registered",
-                                  detail_zh="阵地已登记", field="venue_id")
+                raise ERRORS.error("venue.exists", field="venue_id", venue_id=command.venue_id)
             for field in ("venue_id", "name", "location"):
                 if not str(getattr(command, field)).strip():
-                    raise InvalidCommand("venue.field_missing", f"{field} is required", detail_zh="请填写完整",
-                                         field=field)
+                    raise ERRORS.error("venue.field_missing", field=field, field_value=field)
             return [VenueRegistered(venue_id=command.venue_id, name=command.name.strip(), kind=command.kind,
                                     group=command.group, location=command.location.strip(),
                                     bookable=command.bookable)]
@@ -141,15 +134,13 @@ def decide(command: VenueCommand, state: VenueState) -> list[VenueEvent]:
             return _book(command, state)
         case CancelBooking():
             if not isinstance(state, Venue):
-                raise NotFound("venue.unknown", f"no venue {command.venue_id}", detail_zh="阵地不存在",
-                               field="venue_id")
+                raise ERRORS.error("venue.unknown", field="venue_id", venue_id=command.venue_id)
             slot = state.live.get(command.booking_id)
             if slot is None:
-                raise NotFound("booking.unknown", f"no live booking {command.booking_id} of {command.venue_id}",
-                               detail_zh="预约不存在或已取消", field="booking_id")
+                raise ERRORS.error("booking.unknown", field="booking_id", booking_id=command.booking_id,
+                                   venue_id=command.venue_id)
             if not command.any_booking and slot.booked_by != command.cancelled_by:
-                raise DomainError("booking.not_yours", f"booking {command.booking_id} was made by someone else",
-                                  detail_zh="只能取消本人的预约", field="booking_id", status=403)
+                raise ERRORS.error("booking.not_yours", field="booking_id", booking_id=command.booking_id)
             return [VenueBookingCancelled(booking_id=command.booking_id, venue_id=command.venue_id,
                                           reason=command.reason)]
         case _:

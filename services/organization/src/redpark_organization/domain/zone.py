@@ -8,7 +8,9 @@ from typing import assert_never
 import msgspec
 
 from redpark_contracts.organization import ZoneDefined
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 def stream_id(zone_id: str) -> str:
@@ -43,14 +45,11 @@ def decide(command: ZoneCommand, state: ZoneState) -> list[ZoneEvent]:
     match command:
         case DefineZone():
             if isinstance(state, Zone):
-                raise DomainError("zone.already_defined", f"zone {command.zone_id} is already defined",
-                                  detail_zh="该分区已存在", field="zone_id")
+                raise ERRORS.error("zone.already_defined", field="zone_id", zone_id=command.zone_id)
             if not command.name.strip():
-                raise InvalidCommand("zone.name_missing", "a zone needs a name", detail_zh="分区名称不能为空",
-                                     field="name")
+                raise ERRORS.error("zone.name_missing", field="name")
             if command.phase < 1:
-                raise InvalidCommand("zone.phase_invalid", "phase counts from 1", detail_zh="分期从1开始",
-                                     field="phase")
+                raise ERRORS.error("zone.phase_invalid", field="phase")
             return [ZoneDefined(zone_id=command.zone_id, name=command.name.strip(), phase=command.phase)]
         case _:
             assert_never(command)

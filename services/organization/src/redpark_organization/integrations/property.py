@@ -22,17 +22,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-import asyncpg
 import msgspec
 from fastapi import APIRouter, Path
 
 from redpark_platform.decider import DomainError, NotFound
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
-from redpark_platform.runtime import Runtime, RuntimeDep
+from redpark_platform.runtime import Runtime
 from redpark_platform.web import Body, MsgspecResponse, require_roles, response_schema
+from redpark_platform.web.edge import layer_of
 
-from ..application.organization import EXTRA_KEY, Organization, new_id
+from ..application.organization import Organization
 from ..domain import building, enterprise
+from ..queries import property as queries
 
 SYSTEM = "property"
 
@@ -103,33 +104,6 @@ EXAMPLES = {
 }
 
 
-# --- the mapping tables ---------------------------------------------------------------------------
-
-async def building_for(db: asyncpg.Pool, bldg_code: str) -> str | None:
-    value: str | None = await db.fetchval("SELECT building_id FROM property_buildings WHERE bldg_code = $1",
-                                          bldg_code)
-    return value
-
-
-async def tenant(db: asyncpg.Pool, tenant_code: str) -> tuple[str, datetime | None] | None:
-    row = await db.fetchrow("SELECT enterprise_id, last_occurred_at FROM property_tenants WHERE tenant_code = $1",
-                            tenant_code)
-    return None if row is None else (row["enterprise_id"], row["last_occurred_at"])
-
-
-async def _mapped(db: asyncpg.Pool, table: str, code_column: str, id_column: str, code: str) -> str:
-    """Our id for their code, given a fresh one the first time (the first writer wins a race)."""
-    await db.execute(f"INSERT INTO {table} ({code_column}, {id_column}) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                     code, new_id())
-    value: str = await db.fetchval(f"SELECT {id_column} FROM {table} WHERE {code_column} = $1", code)
-    return value
-
-
-async def _applied(db: asyncpg.Pool, tenant_code: str, occurred_at: datetime) -> None:
-    await db.execute("UPDATE property_tenants SET last_occurred_at = GREATEST(last_occurred_at, $2)"
-                     " WHERE tenant_code = $1", tenant_code, occurred_at)
-
-
 # --- the translator -------------------------------------------------------------------------------
 
 class PropertyTranslator:
@@ -139,8 +113,7 @@ class PropertyTranslator:
 
     @property
     def org(self) -> Organization:
-        org: Organization = self.runtime.extras[EXTRA_KEY]
-        return org
+        return self.runtime.layer(Organization)
 
     def _day(self, occurred_at: datetime) -> date:
         """The park's date of their instant (never after today: their clock may run a little ahead)."""
@@ -163,24 +136,22 @@ class PropertyTranslator:
                 raise Rejected(f"unsupported notice {type(other).__name__}")
 
     async def _building_added(self, p: BuildingAdded) -> None:
-        zone_id = await self.db.fetchval("SELECT zone_id FROM org_zones WHERE phase = $1 ORDER BY zone_id LIMIT 1",
-                                         p.park_phase)
+        zone_id = await queries.zone_of_phase(self.db, p.park_phase)
         if zone_id is None:
             raise NotYet(f"no zone of park phase {p.park_phase} is defined yet")
-        building_id = await _mapped(self.db, "property_buildings", "bldg_code", "building_id", p.bldg_code)
+        building_id = await queries.mapped(self.db, "building", p.bldg_code)
         state = await self.org._state(building.stream_id(building_id), building.decider)
         if isinstance(state, building.Building):
             return  # registered by an earlier try
-        sequence = await self.db.fetchval(
-            "SELECT coalesce(max(sequence_in_zone), 0) + 1 FROM org_buildings WHERE zone_id = $1", zone_id)
+        sequence = await queries.next_sequence_in_zone(self.db, zone_id)
         await self.org.register_building(building_id, zone_id, p.bldg_name, p.floors_above_ground, sequence)
 
     async def _checked_in(self, p: TenantCheckedIn) -> None:
-        building_id = await building_for(self.db, p.bldg_code)
+        building_id = await queries.building_for(self.db, p.bldg_code)
         if building_id is None:
             raise NotYet(f"building {p.bldg_code} is not known yet")
-        enterprise_id = await _mapped(self.db, "property_tenants", "tenant_code", "enterprise_id", p.tenant_code)
-        known = await tenant(self.db, p.tenant_code)
+        enterprise_id = await queries.mapped(self.db, "tenant", p.tenant_code)
+        known = await queries.tenant(self.db, p.tenant_code)
         last = known[1] if known else None
         state = await self.org._enterprise(enterprise_id)
         if isinstance(state, enterprise.InPark) or (last is not None and p.occurred_at <= last):
@@ -189,10 +160,10 @@ class PropertyTranslator:
             enterprise_id=enterprise_id, name=p.tenant_name, building_id=building_id, floor=p.floor_no,
             headcount=p.staff_count, is_tech_enterprise=p.hi_tech_certified, legal_representative=p.legal_rep,
             on=self._day(p.occurred_at))
-        await _applied(self.db, p.tenant_code, p.occurred_at)
+        await queries.applied(self.db, p.tenant_code, p.occurred_at)
 
     async def _moved_in(self, tenant_code: str) -> tuple[str, datetime | None, enterprise.EnterpriseState]:
-        known = await tenant(self.db, tenant_code)
+        known = await queries.tenant(self.db, tenant_code)
         if known is None:
             raise NotYet(f"tenant {tenant_code} has not checked in yet")
         state = await self.org._enterprise(known[0])
@@ -205,7 +176,7 @@ class PropertyTranslator:
         if isinstance(state, enterprise.MovedOut):
             return
         await self.org.move_out(enterprise_id, self._day(p.occurred_at))
-        await _applied(self.db, p.tenant_code, p.occurred_at)
+        await queries.applied(self.db, p.tenant_code, p.occurred_at)
 
     async def _unit_changed(self, p: TenantUnitChanged) -> None:
         enterprise_id, last, state = await self._moved_in(p.tenant_code)
@@ -213,7 +184,7 @@ class PropertyTranslator:
             return  # a newer notice for this tenant is already applied
         if isinstance(state, enterprise.MovedOut):
             raise Rejected(f"tenant {p.tenant_code} has checked out")
-        building_id = await building_for(self.db, p.bldg_code)
+        building_id = await queries.building_for(self.db, p.bldg_code)
         if building_id is None:
             raise NotYet(f"building {p.bldg_code} is not known yet")
         try:
@@ -224,11 +195,12 @@ class PropertyTranslator:
         except DomainError as exc:
             if exc.code != "enterprise.relocation_unchanged":  # unchanged: applied by an earlier try
                 raise
-        await _applied(self.db, p.tenant_code, p.occurred_at)
+        await queries.applied(self.db, p.tenant_code, p.occurred_at)
 
 
 INBOX = Inbox(
-    [InboundSystem(name=SYSTEM, payload_type=PropertyEvent, translator=PropertyTranslator, example=EXAMPLE, examples=EXAMPLES,
+    [InboundSystem(name=SYSTEM, payload_type=PropertyEvent, translator=PropertyTranslator, example=EXAMPLE,
+                   examples=EXAMPLES,
                    description="Notices of the property-management system: `building.added`, `tenant.checked_in`, "
                                "`tenant.checked_out`, `tenant.unit_changed` (field `event_type`). Signed as "
                                "Standard Webhooks; answered 202 once stored, applied in the background.")],
@@ -249,34 +221,28 @@ class MapBuilding(msgspec.Struct, frozen=True, kw_only=True):
     building_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
+Org = layer_of(Organization)
 mappings = APIRouter(tags=["webhooks"])
 BldgCode = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
 @mappings.get("/integrations/property/buildings", responses=response_schema(list[BuildingMapping]),
               dependencies=[require_roles("park_admin", "auditor")], summary="Property system building codes")
-async def building_codes(runtime: RuntimeDep) -> MsgspecResponse:
-    rows = await runtime.pool.fetch("SELECT bldg_code, building_id FROM property_buildings ORDER BY bldg_code")
-    return MsgspecResponse([BuildingMapping(**dict(r)) for r in rows])
+async def building_codes(org: Org) -> MsgspecResponse:
+    rows = await queries.building_codes(org.pool)
+    return MsgspecResponse([BuildingMapping(bldg_code=code, building_id=building_id) for code, building_id in rows])
 
 
 @mappings.put("/integrations/property/buildings/{bldg_code}", responses=response_schema(BuildingMapping),
               dependencies=[require_roles("park_admin")], summary="Map a property system building code to a building")
 async def map_building(bldg_code: BldgCode, body: Annotated[MapBuilding, Body(
-        MapBuilding, example=MapBuilding(building_id="a1"))], runtime: RuntimeDep) -> MsgspecResponse:
-    org: Organization = runtime.extras[EXTRA_KEY]
+        MapBuilding, example=MapBuilding(building_id="a1"))], org: Org) -> MsgspecResponse:
     if await org._building_floors(body.building_id) is None:
         raise NotFound("building.unknown", f"building {body.building_id} is not registered", detail_zh="楼栋不存在",
                        field="building_id")
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        taken = await conn.fetchval("SELECT bldg_code FROM property_buildings WHERE building_id = $1 FOR UPDATE",
-                                    body.building_id)
-        if taken is not None and taken != bldg_code:
-            raise DomainError("property.building_already_mapped",
-                              f"building {body.building_id} already has property code {taken}",
-                              detail_zh="该楼栋已对应其他物业编码", field="building_id", status=409)
-        await conn.execute(
-            "INSERT INTO property_buildings (bldg_code, building_id) VALUES ($1, $2)"
-            " ON CONFLICT (bldg_code) DO UPDATE SET building_id = excluded.building_id, mapped_at = now()",
-            bldg_code, body.building_id)
+    taken = await queries.map_building(org.pool, bldg_code, body.building_id)
+    if taken is not None:
+        raise DomainError("property.building_already_mapped",
+                          f"building {body.building_id} already has property code {taken}",
+                          detail_zh="该楼栋已对应其他物业编码", field="building_id", status=409)
     return MsgspecResponse(BuildingMapping(bldg_code=bldg_code, building_id=body.building_id))

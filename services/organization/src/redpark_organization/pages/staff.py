@@ -10,18 +10,22 @@ from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from starlette.responses import HTMLResponse, Response
 
+from redpark_platform.clock import new_id
 from redpark_platform.console import PageForbidden, page_roles, stream_history
 from redpark_platform.console.history import HistoryEntry
 from redpark_platform.decider import DomainError
 from redpark_platform.web import Principal
 
-from ..api.dashboard import dashboard_of, figures, fresh
+from ..api.dashboard import READ_MODELS, dashboard_of, figures
 from ..api.deps import Org
-from ..application.organization import Organization, new_id
+from ..application.organization import Organization
 from ..domain import branch, dues, enterprise, member
 from ..domain.coverage import coverage
+from ..queries import census as census_reads
 from ..queries import console as views
-from ..queries import organization as queries
+from ..queries import dues as dues_reads
+from ..queries import park as park_reads
+from ..queries import rosters as rosters_reads
 from ..queries.personal import member_contacts, shown
 from . import COVER, HISTORY_LABELS, KIND, REASON, RELATIONSHIP, STAGE, STATUS, console
 
@@ -49,7 +53,7 @@ async def _after(request: Request, org: Organization) -> None:
     """After a form's redirect (`?after=<position>`): show the page once it reflects the write."""
     after = request.query_params.get("after", "")
     if after.isdigit() and len(after) < 19:
-        await fresh(org, int(after))
+        await org.runtime.wait_for_all(READ_MODELS, int(after), strict=True)
 
 
 def _not_found(request: Request, what: str) -> HTMLResponse:
@@ -71,14 +75,14 @@ async def home(request: Request, org: Org, who: Reader) -> HTMLResponse:
     f = await figures(org)
     today = org.now().date()
     pending = await views.pending_transfers(pool, limit=200)
-    owing = [m for b in await queries.dues_arrears(pool, f"{today.year:04d}-{today.month:02d}") for m in b.members
+    owing = [m for b in await dues_reads.dues_arrears(pool, f"{today.year:04d}-{today.month:02d}") for m in b.members
              if any(month.startswith(f"{today.year:04d}-") for month in m.months)]
     if not _park_wide(who):
         pending = [p for p in pending if p["branch_id"] == who.branch_id]
         mine = await views.branch_member_ids(pool, who.branch_id or "")
         owing = [m for m in owing if m.member_id in mine]
     return _render(request, "org/home.html", board=dashboard_of(f), figures=f, pending=pending, owing=owing,
-                   year=today.year, names=await queries.names(pool), park_wide=_park_wide(who))
+                   year=today.year, names=await park_reads.names(pool), park_wide=_park_wide(who))
 
 
 # --- the grid --------------------------------------------------------------------------------
@@ -89,10 +93,10 @@ async def _grid_page(request: Request, org: Organization, *, status: int = 200, 
     pool = org.runtime.pool
     zones = await views.zones(pool)
     buildings = await views.buildings(pool)
-    ents = await queries.enterprises(pool, in_park_only=True)
-    cov = coverage(await queries.census_snapshot(pool))
-    names = await queries.names(pool)
-    by_building: dict[str, list[queries.EnterpriseRow]] = {}
+    ents = await park_reads.enterprises(pool, in_park_only=True)
+    cov = coverage(await census_reads.census_snapshot(pool))
+    names = await park_reads.names(pool)
+    by_building: dict[str, list[park_reads.EnterpriseRow]] = {}
     for e in ents:
         by_building.setdefault(e.building_id, []).append(e)
     zone_blocks = []
@@ -170,27 +174,27 @@ async def branches(request: Request, org: Org, who: Reader) -> Response:
     if not _park_wide(who):  # a branch secretary's list is its own branch
         return console.redirect(request, f"/ui/branches/{who.branch_id or '-'}")
     pool = org.runtime.pool
-    rows = await queries.branches(pool)
+    rows = await park_reads.branches(pool)
     counts = await views.organized_enterprise_counts(pool)
     return _render(request, "org/branches.html", rows=rows, enterprise_counts=counts, kinds=KIND,
-                   names=await queries.names(pool))
+                   names=await park_reads.names(pool))
 
 
 @router.get("/ui/branches/{branch_id}", include_in_schema=False, response_class=HTMLResponse)
 async def branch_page(request: Request, org: Org, who: Reader, branch_id: Id) -> HTMLResponse:
     _own(who, branch_id)
     pool = org.runtime.pool
-    row = next((b for b in await queries.branches(pool) if b.branch_id == branch_id), None)
+    row = next((b for b in await park_reads.branches(pool) if b.branch_id == branch_id), None)
     if row is None:
         return _not_found(request, "党支部")
     history: list[HistoryEntry] = await stream_history(org.runtime.store, branch.stream_id(branch_id),
                                                        HISTORY_LABELS)
     return _render(
         request, "org/branch.html", branch=row, kinds=KIND, statuses=STATUS, history=history,
-        roster=await queries.members(pool, branch_id),
+        roster=await rosters_reads.members(pool, branch_id),
         buildings=await views.branch_buildings(pool, branch_id),
         enterprises=await views.branch_enterprises(pool, branch_id),
-        names=await queries.names(pool))
+        names=await park_reads.names(pool))
 
 
 # --- a member --------------------------------------------------------------------------------
@@ -207,10 +211,10 @@ async def member_page(request: Request, org: Org, who: Reader, member_id: Id) ->
     year = today.year
     contact = shown((await member_contacts(org.runtime.store, [member_id])).get(member_id), full=False)
     paid = await views.dues_paid_in_year(pool, member_id, year)
-    owed = next((m for b in await queries.dues_arrears(pool, f"{today.year:04d}-{today.month:02d}")
+    owed = next((m for b in await dues_reads.dues_arrears(pool, f"{today.year:04d}-{today.month:02d}")
                  for m in b.members if m.member_id == member_id), None)
     owed_months = [m for m in (owed.months if owed else []) if m.startswith(f"{year:04d}-")]
-    before = next((m for b in await queries.dues_arrears(pool, f"{year - 1:04d}-12") for m in b.members
+    before = next((m for b in await dues_reads.dues_arrears(pool, f"{year - 1:04d}-12") for m in b.members
                    if m.member_id == member_id), None)
     # Arrears are additive by month: this year's = owed through this month - owed through last December.
     owed_fen = (owed.amount_fen if owed else 0) - (before.amount_fen if before else 0)
@@ -219,9 +223,9 @@ async def member_page(request: Request, org: Org, who: Reader, member_id: Id) ->
                *await stream_history(org.runtime.store, dues.stream_id(member_id), HISTORY_LABELS)]
     history.sort(key=lambda e: e.at, reverse=True)
     return _render(request, "org/member.html", m=row, contact=contact, statuses=STATUS, relationships=RELATIONSHIP,
-                   transfers=await queries.transfers(pool, member_id), paid=paid, owed_months=owed_months,
+                   transfers=await rosters_reads.transfers(pool, member_id), paid=paid, owed_months=owed_months,
                    owed_fen=owed_fen, year=year, stage=STAGE.get(stage, stage) if stage else None,
-                   history=history, names=await queries.names(pool))
+                   history=history, names=await park_reads.names(pool))
 
 
 # --- an enterprise ---------------------------------------------------------------------------
@@ -237,4 +241,4 @@ async def enterprise_page(request: Request, org: Org, who: Reader, enterprise_id
     staff = await views.enterprise_staff(pool, enterprise_id)
     history = await stream_history(org.runtime.store, enterprise.stream_id(enterprise_id), HISTORY_LABELS)
     return _render(request, "org/enterprise.html", e=row, members=staff, statuses=STATUS, history=history,
-                   covered=bool(row["branch_id"] or row["liaison_instructor_id"]), names=await queries.names(pool))
+                   covered=bool(row["branch_id"] or row["liaison_instructor_id"]), names=await park_reads.names(pool))

@@ -10,7 +10,7 @@ from .coverage_history import CoverageHistoryProjection
 from .development import DevelopmentProjection
 from .dues import DuesProjection
 from .facilities import FacilitiesProjection
-from .followups import FOLLOWUP_OPENER, FollowupsProjection
+from .followups import FollowupsProjection
 from .governance import GovernanceProjection
 from .grid import GridProgressProjection
 from .park import ParkProjection
@@ -20,6 +20,6 @@ from .rosters import RostersProjection
 ALL: tuple[Projection, ...] = (
     ParkProjection(), RostersProjection(), DuesProjection(), DevelopmentProjection(), CensusLedgerProjection(),
     GridProgressProjection(), AssessmentFactsProjection(), GovernanceProjection(),
-    FollowupsProjection(), FOLLOWUP_OPENER, RecognitionProjection(), FacilitiesProjection(),
+    FollowupsProjection(), RecognitionProjection(), FacilitiesProjection(),
     CoverageHistoryProjection(),
 )

@@ -1,12 +1,5 @@
-"""Pending transfer-in follow-ups.
-
-`OpenFollowupOnPartyMemberHire` is a reaction, not a read model: when enterprise-support tells of a
-declared party member hired in the park (`hire.party_member_declared`), it opens a follow-up on the
-organization's own stream (`transfer_followup.opened`), so the census keeps the fact and its
-closing as events. Safe to run again: opening an existing follow-up decides nothing.
-
-`FollowupsProjection` lists them, from the organization's own `transfer_followup.*` events.
-"""
+"""Pending transfer-in follow-ups, listed from the organization's own `transfer_followup.*` events
+(opened by `reactions.followup_opener`)."""
 
 from __future__ import annotations
 
@@ -15,7 +8,6 @@ from typing import ClassVar
 
 import asyncpg
 
-from redpark_contracts import enterprise_support as sup
 from redpark_contracts.organization import registry as org_registry
 from redpark_contracts.organization_followups import (
     TransferFollowupDismissed,
@@ -23,29 +15,9 @@ from redpark_contracts.organization_followups import (
     TransferFollowupResolved,
 )
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection, Reaction
-
-from ..application.followups import Followups
+from redpark_platform.projections import Projection
 
 NAME = "org_followups"
-OPENER_NAME = "org_followup_opener"
-
-
-class OpenFollowupOnPartyMemberHire(Reaction):
-    name = OPENER_NAME
-    sources = ("enterprise-support",)
-    registries: ClassVar[Mapping[str, EventRegistry]] = {"enterprise-support": sup.registry}
-
-    def wants(self, source: str, key: str) -> bool:
-        return key == "hire.party_member_declared" and super().wants(source, key)
-
-    async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
-        if not isinstance(event, sup.PartyMemberHireDeclared):
-            return
-        # The phone stays with enterprise-support: nobody here needs it to follow up.
-        await Followups(self.runtime).open(
-            followup_id=event.hire_id, enterprise_id=event.enterprise_id, name=event.name,
-            relationship_held_by=event.relationship_held_by, since=event.hired_on)
 
 
 class FollowupsProjection(Projection):
@@ -76,5 +48,3 @@ class FollowupsProjection(Projection):
             case _:
                 pass
 
-
-FOLLOWUP_OPENER = OpenFollowupOnPartyMemberHire()

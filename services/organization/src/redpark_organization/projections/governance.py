@@ -39,7 +39,8 @@ class GovernanceProjection(Projection):
         match event:
             case RuleDefined():
                 await conn.execute(
-                    "INSERT INTO org_gov_rules (holder_id, rule_key, title, text, defined_on) VALUES ($1, $2, $3, $4, $5)"
+                    "INSERT INTO org_gov_rules (holder_id, rule_key, title, text, defined_on)"
+                    " VALUES ($1, $2, $3, $4, $5)"
                     " ON CONFLICT (holder_id, rule_key) DO UPDATE SET title = excluded.title, text = excluded.text,"
                     " defined_on = excluded.defined_on",
                     event.holder_id, event.rule_key, event.title, event.text, event.defined_on)
@@ -51,13 +52,15 @@ class GovernanceProjection(Projection):
                                    event.holder_id, event.rule_key)
             case InspectionRecorded():
                 await conn.execute(
-                    "INSERT INTO org_gov_inspections (inspection_id, branch_id, inspected_on, passed, findings, outcome,"
+                    "INSERT INTO org_gov_inspections (inspection_id, branch_id, inspected_on, passed, findings,"
+                    " outcome,"
                     " recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
                     event.inspection_id, event.branch_id, event.inspected_on, event.passed, event.findings,
                     "passed" if event.passed else "failed", event.recorded_by)
             case RectificationOpened():
                 await conn.execute(
-                    "INSERT INTO org_gov_rectifications (rectification_id, branch_id, inspection_id, opened_on, deadline)"
+                    "INSERT INTO org_gov_rectifications (rectification_id, branch_id, inspection_id, opened_on,"
+                    " deadline)"
                     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                     event.rectification_id, event.branch_id, event.inspection_id, event.opened_on, event.deadline)
                 await conn.execute("UPDATE org_gov_inspections SET outcome = 'rectification' WHERE inspection_id = $1",
@@ -87,7 +90,8 @@ class GovernanceProjection(Projection):
                 # kept, not cleared: a transfer out follows the departure and lands in the branch left
                 await conn.execute(
                     "INSERT INTO org_gov_member_branch VALUES ($1, $2, false) ON CONFLICT (member_id)"
-                    " DO UPDATE SET branch_id = excluded.branch_id, in_branch = false", event.member_id, event.branch_id)
+                    " DO UPDATE SET branch_id = excluded.branch_id, in_branch = false",
+                    event.member_id, event.branch_id)
             case MemberTransferredIn():
                 # a member already in a branch is transferred into it; otherwise the branch is set on joining
                 await conn.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from .organization import Db
+from . import Db
 
 Rows = list[asyncpg.Record]
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import asyncpg
 
-from .organization import Db
+from . import Db
 
 
 async def coverage_before(db: Db, start: datetime) -> asyncpg.Record | None:

@@ -10,7 +10,7 @@ import msgspec
 from redpark_contracts.organization_facilities import VenueGroup, VenueKind
 
 from ..projections.facilities import PARK
-from .organization import Db
+from . import Db
 
 
 class VenueLine(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,7 +9,7 @@ import msgspec
 
 from redpark_platform.web.paging import Page, PageRequest, page
 
-from .organization import Db
+from . import Db
 
 FollowupStatus = Literal["pending", "resolved", "dismissed"]
 

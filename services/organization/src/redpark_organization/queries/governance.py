@@ -13,7 +13,7 @@ import msgspec
 from redpark_platform.decider import InvalidCommand
 
 from ..domain import inspection, meeting_cadence, rulebook
-from .organization import Db
+from . import Db
 
 RectificationStatus = Literal["open", "overdue", "completed"]
 RecordBook = Literal["study", "activities", "transfers", "dues", "development"]

@@ -11,7 +11,7 @@ import msgspec
 
 from redpark_contracts.organization_recognition import AwardCategory, PostKind, Rating
 
-from .organization import Db
+from . import Db
 
 
 class ReviewLine(msgspec.Struct, frozen=True, kw_only=True):
