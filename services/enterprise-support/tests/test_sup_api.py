@@ -4,60 +4,39 @@ and branches come in as the organization's published events (contract fixtures, 
 
 from __future__ import annotations
 
-import asyncio
 import io
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from collections.abc import Awaitable
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import openpyxl
 import pytest
+
 from redpark_enterprise_support.app import create_app as create_support_app
-from redpark_enterprise_support.domain.park_calendar import park_date, quarter_of
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
+from redpark_platform.calendar import compact_quarter, park_date, quarter_of
+from redpark_platform.clock import utcnow
+from redpark_platform.testkit import ServiceClient, eventually
 
-SECRET = "s" * 32
-
-
-def bearer(*roles: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', roles)}"}
-
-
-ADMIN = bearer("park_admin")
-OFFICER = bearer("support_officer")
-AUDITOR = bearer("auditor")
+ADMIN = ("park_admin",)
+AUDITOR = ("auditor",)
 
 
 def today() -> date:
     """Today in the park (Asia/Shanghai), which is what the service counts days by."""
-    return park_date(datetime.now(UTC))
-
-
-def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
-                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="INFO")
+    return park_date(utcnow())
 
 
 @pytest.fixture
-async def sup(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
-              tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+async def sup(service_client: Any, organization: Any) -> ServiceClient:
     """The support service with three enterprises in the park (e1 tech, e2, e3), moved in by the
     organization's events (`c.org` publishes more of them)."""
-    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("supapi"),
-                                           tmp_path / "sup"))
-    async with sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
-                              headers=OFFICER) as c:
-        for eid, tech in (("e1", True), ("e2", False), ("e3", True)):
-            await organization.move_in(eid, today() - timedelta(days=60), tech=tech)
-        await eventually(lambda: rows(c.get("/enterprises")), lambda e: len(e) == 3)
-        c.app = sup_app  # type: ignore[attr-defined]
-        c.org = organization  # type: ignore[attr-defined]
-        yield c
+    c = await service_client(create_support_app, roles=("support_officer",))
+    for eid, tech in (("e1", True), ("e2", False), ("e3", True)):
+        await organization.move_in(eid, today() - timedelta(days=60), tech=tech)
+    await eventually(lambda: rows(c.get("/enterprises")), lambda e: len(e) == 3)
+    c.org = organization  # type: ignore[attr-defined]
+    return c  # type: ignore[no-any-return]
 
 
 async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
@@ -74,17 +53,7 @@ async def rows(response: Awaitable[httpx.Response]) -> list[Any]:
     return items
 
 
-async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 15) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await read()
-        if check(value):
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"never became true; last: {value!r}"
-        await asyncio.sleep(0.05)
-
-
-async def test_a_need_is_worked_to_resolution_and_its_raisers_phone_is_masked(sup: httpx.AsyncClient) -> None:
+async def test_a_need_is_worked_to_resolution_and_its_raisers_phone_is_masked(sup: ServiceClient) -> None:
     c = sup
     raised_on = (today() - timedelta(days=20)).isoformat()
     await ok(c.post("/needs", json={"need_id": "n1", "enterprise_id": "e1", "category": "talent", "urgency": "high",
@@ -109,12 +78,12 @@ async def test_a_need_is_worked_to_resolution_and_its_raisers_phone_is_masked(su
     assert masked["raised_by_phone"] == "138****8000"
     r = await c.get("/needs/n1/contact", params={"personal": "full"})
     assert r.status_code == 403
-    full = await ok(c.get("/needs/n1/contact", params={"personal": "full"}, headers=ADMIN))
+    full = await ok(c.get("/needs/n1/contact", params={"personal": "full"}, headers=c.headers_for(ADMIN)))
     assert full["raised_by_phone"] == "13800138000"
 
 
 async def test_a_branch_known_from_the_organization_becomes_a_contact_point_and_unknown_or_dissolved_ones_are_refused(
-        sup: httpx.AsyncClient) -> None:
+        sup: ServiceClient) -> None:
     c, org = sup, sup.org  # type: ignore[attr-defined]
     for branch_id, enterprise_id in (("b1", "e1"), ("b3", "e3")):
         await org.establish(branch_id, f"企业{enterprise_id}党支部", [enterprise_id], today())
@@ -144,7 +113,7 @@ async def test_a_branch_known_from_the_organization_becomes_a_contact_point_and_
     assert dissolved.status_code == 409 and dissolved.json()["code"] == "contact_point.branch_not_active"
 
 
-async def test_large_lists_come_in_pages(sup: httpx.AsyncClient) -> None:
+async def test_large_lists_come_in_pages(sup: ServiceClient) -> None:
     c = sup
     first = await ok(c.get("/enterprises", params={"limit": 2}))
     assert ([e["enterprise_id"] for e in first["items"]], first["total"], first["next_offset"]) == (["e1", "e2"], 3, 2)
@@ -159,7 +128,7 @@ async def test_large_lists_come_in_pages(sup: httpx.AsyncClient) -> None:
         assert (await ok(c.get(path, params={"limit": 1})))["limit"] == 1, path
 
 
-async def test_visits_help_plans_and_the_enterprises_not_visited_this_year(sup: httpx.AsyncClient) -> None:
+async def test_visits_help_plans_and_the_enterprises_not_visited_this_year(sup: ServiceClient) -> None:
     c = sup
     r = await c.put("/enterprises/e1/help-plan", json={"category": "startup", "measures": ["对接种子资金"]})
     assert r.status_code == 409 and r.json()["code"] == "help_plan.not_visited"
@@ -178,7 +147,7 @@ async def test_visits_help_plans_and_the_enterprises_not_visited_this_year(sup: 
     assert r.status_code == 422
 
 
-async def test_platform_services_requests_and_funding_applications(sup: httpx.AsyncClient) -> None:
+async def test_platform_services_requests_and_funding_applications(sup: ServiceClient) -> None:
     c = sup
     await ok(c.post("/services", json={"service_id": "s1", "platform": "technical", "name": "运动控制平台",
                                        "provider_name": "深圳固高科技", "provider_kind": "partner_company"}), 201)
@@ -210,9 +179,9 @@ async def test_platform_services_requests_and_funding_applications(sup: httpx.As
     assert [(a["status"], a["amount_granted_fen"]) for a in listed] == [("approved", 300_000)]
 
 
-async def test_the_quarterlies_missing_this_quarter_and_activities_with_participants(sup: httpx.AsyncClient) -> None:
+async def test_the_quarterlies_missing_this_quarter_and_activities_with_participants(sup: ServiceClient) -> None:
     c = sup
-    quarter = quarter_of(today())
+    quarter = compact_quarter(quarter_of(today()))  # the API's spelling, `2025Q3`
     report = await ok(c.get("/quarterlies/current"))
     assert report["quarter"] == quarter and len(report["missing"]) == 4
     held = await ok(c.put(f"/quarterlies/{quarter}/team_building/held", json={
@@ -233,9 +202,10 @@ async def test_the_quarterlies_missing_this_quarter_and_activities_with_particip
     assert [(a["status"], a["participant_enterprise_ids"]) for a in acts] == [("held", ["e1", "e3"])]
 
 
-async def test_an_auditor_reads_but_never_writes_and_the_ledger_exports(sup: httpx.AsyncClient) -> None:
+async def test_an_auditor_reads_but_never_writes_and_the_ledger_exports(sup: ServiceClient) -> None:
     c = sup
-    r = await c.post("/visits", json={"enterprise_id": "e1", "visitors": ["x"], "findings": "y"}, headers=AUDITOR)
+    r = await c.post("/visits", json={"enterprise_id": "e1", "visitors": ["x"], "findings": "y"},
+                     headers=c.headers_for(AUDITOR))
     assert r.status_code == 403
     await ok(c.post("/needs", json={"need_id": "n1", "enterprise_id": "e1", "category": "premises",
                                     "urgency": "urgent", "description": "扩租", "raised_by_phone": "13900001111"}),
@@ -244,7 +214,7 @@ async def test_an_auditor_reads_but_never_writes_and_the_ledger_exports(sup: htt
                                                "host_enterprise_id": "e3"}), 201)
     last = await ok(c.put("/enterprises/e2/contact-point", json={"contact_kind": "committee_member",
                                                                   "contact_id": "cm-2", "contact_name": "李红"}))
-    r = await c.get("/exports/support-ledger.xlsx", params={"after": last["position"]}, headers=AUDITOR)
+    r = await c.get("/exports/support-ledger.xlsx", params={"after": last["position"]}, headers=c.headers_for(AUDITOR))
     assert r.status_code == 200, r.text
     book = openpyxl.load_workbook(io.BytesIO(r.content))
     assert "困难问题" in book.sheetnames and "四个一" in book.sheetnames
@@ -261,7 +231,7 @@ TABLES = ("sup_enterprises", "sup_contact_points", "sup_visits", "sup_needs", "s
           "sup_applications", "sup_quarterlies", "sup_policies", "sup_briefings", "sup_briefing_enterprises")
 
 
-async def test_every_read_model_equals_its_rebuild_from_scratch(sup: httpx.AsyncClient) -> None:
+async def test_every_read_model_equals_its_rebuild_from_scratch(sup: ServiceClient) -> None:
     c = sup
     published = await ok(c.post("/policies", json={"policy_id": "p1", "title": "科技政策",
                                                     "applies_to": ["tech_enterprise"]}), 201)
@@ -276,7 +246,7 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(sup: httpx.Async
     await ok(c.post("/applications", json={"kind": "guaranteed_loan", "enterprise_id": "e3", "round": "2025",
                                            "amount_requested_fen": 10_000_000}), 201)
     last = await ok(c.post("/policies/p1/briefings/e3", json={"channel": "wechat"}))
-    runtime = c.app.state.runtime  # type: ignore[attr-defined]
+    runtime = c.runtime
     own = [name for name, runner in runtime.runners.items() if "enterprise-support" in runner.projection.sources]
     # sup_park follows only the organization's stream: it waits for the last organization event fed
     fed = [runner for runner in runtime.runners.values() if "organization" in runner.projection.sources]
@@ -285,7 +255,7 @@ async def test_every_read_model_equals_its_rebuild_from_scratch(sup: httpx.Async
         for name in own:
             assert await runtime.wait_for(name, last["position"], timeout=10), name
         for runner in fed:
-            assert await runner.wait_for("organization", c.org.feed.position, timeout=10), runner.projection.name
+            assert await runner.wait_for("organization", c.org.position, timeout=10), runner.projection.name
     await caught_up()
 
     async def dump() -> dict[str, list[str]]:

@@ -3,60 +3,29 @@ recorded as `contact_point.released` here, once, and a contact point of a later 
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
-from fastapi import FastAPI
+
 from redpark_contracts.enterprise_support import ContactPointAssigned, ContactPointReleased
 from redpark_enterprise_support.app import create_app as create_support_app
-from redpark_enterprise_support.domain.park_calendar import park_date
 from redpark_enterprise_support.projections import CONTACT_POINT_ENDS
 from redpark_enterprise_support.projections.move_out import ContactPointEndsOnMoveOut
 from redpark_platform.events import IncomingEvent
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
-
-SECRET = "c" * 32
-OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['support_officer'])}"}
-
-
-def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
-                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="INFO")
+from redpark_platform.testkit import ServiceClient, eventually
 
 
 @pytest.fixture
-async def park(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
-               tmp_path: Path) -> AsyncIterator[tuple[Any, httpx.AsyncClient, FastAPI]]:
-    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("supcp"),
-                                           tmp_path / "s"))
-    async with sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
-                              headers=OFFICER) as sup:
-        yield organization, sup, sup_app
-
-
-async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 15) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await read()
-        if check(value):
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"never became true; last: {value!r}"
-        await asyncio.sleep(0.05)
+async def park(service_client: Any, organization: Any) -> tuple[Any, ServiceClient]:
+    return organization, await service_client(create_support_app, roles=("support_officer",))
 
 
 async def test_moving_out_releases_the_contact_point_once_and_a_new_stay_keeps_its_own(
-        park: tuple[Any, httpx.AsyncClient, FastAPI]) -> None:
-    org, sup, sup_app = park
-    today = park_date(datetime.now(UTC))
+        park: tuple[Any, ServiceClient]) -> None:
+    org, sup = park
+    sup_app = sup.app
+    today = sup.runtime.today()
     await org.move_in("e1", today, floor=2, headcount=20)
     reaction = sup_app.state.runtime.runners[CONTACT_POINT_ENDS.name]
 
@@ -81,7 +50,7 @@ async def test_moving_out_releases_the_contact_point_once_and_a_new_stay_keeps_i
     await org.move_in("e1", today, floor=2, headcount=20)
     await assign("cm-2")
     # the reaction has seen every organization event there is: a wrong release would be recorded by now
-    assert await reaction.wait_for("organization", org.feed.position, timeout=15)
+    assert await reaction.wait_for("organization", org.position, timeout=15)
     events = await history()
     assert [type(e) for e in events] == [ContactPointAssigned, ContactPointReleased, ContactPointAssigned]
 

@@ -13,7 +13,7 @@ from redpark_contracts.enterprise_support import (
 )
 from redpark_enterprise_support.domain import contact_point, help_plan, visit
 from redpark_enterprise_support.domain.categories import categories_of
-from redpark_platform.decider import InvalidCommand, NotFound
+from redpark_platform.errors import InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 NOW = datetime(2025, 6, 10, 2, 0, tzinfo=UTC)  # 10 June 2025, 10:00 in the park

@@ -7,6 +7,7 @@ import typing
 from datetime import date
 
 import asyncpg
+
 from redpark_contracts import enterprise_support as contract
 from redpark_contracts.enterprise_support import NeedRaised, registry
 from redpark_platform.personal import ERASED

@@ -4,60 +4,46 @@ organization's published events, then read back through the lists and the XLSX l
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import openpyxl
 import pytest
+
 from redpark_enterprise_support import demo
 from redpark_enterprise_support.app import create_app as create_support_app
-from redpark_enterprise_support.domain.park_calendar import park_date
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
-
-SECRET = "s" * 32
-TOKEN = mint_token(SECRET, "staff-1", ["park_admin"])
-HEADERS = {"Authorization": f"Bearer {TOKEN}"}
-
-
-def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
-                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="WARNING")
+from redpark_platform.testkit import ServiceClient
 
 
 @pytest.fixture
-async def apps(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
-               tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
-    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("supdemo"),
-                                           tmp_path / "sup"))
-    async with sup_app.router.lifespan_context(sup_app):
-        yield organization, sup_app
+async def apps(service_client: Any, organization: Any) -> tuple[Any, ServiceClient]:
+    return organization, await service_client(create_support_app, roles=("park_admin",), log_level="WARNING")
 
 
-async def test_the_demo_waits_for_the_park_then_loads_a_year_once(apps: tuple[Any, Any]) -> None:
-    org, sup_app = apps
+async def test_the_demo_waits_for_the_park_then_loads_a_year_once(apps: tuple[Any, ServiceClient]) -> None:
+    org, sup = apps
+    sup_app = sup.app
+    token = sup.token(("park_admin",))
     transport = httpx.ASGITransport(app=sup_app)
     with pytest.raises(RuntimeError, match="organization"):
-        await demo.load("http://sup", TOKEN, transport=transport)
+        await demo.load("http://sup", token, transport=transport)
 
-    today = park_date(datetime.now(UTC))
+    today = sup.runtime.today()
     for n in range(24):
         last = await org.move_in(f"e{n:02d}", today - timedelta(days=500), name=f"企业{n:02d}", floor=1 + n % 20,
                                  headcount=10 + 13 * n, tech=n % 3 != 0)
     assert await sup_app.state.runtime.runners["sup_park"].wait_for("organization", last, timeout=15)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sup", headers=HEADERS) as c:
+    async with httpx.AsyncClient(transport=transport, base_url="http://sup",
+                                 headers=sup.headers_for(("park_admin",))) as c:
         assert len((await c.get("/enterprises", params={"limit": 500})).json()["items"]) == 24
-        assert await demo.load("http://sup", TOKEN, transport=transport) is True
-        assert await demo.load("http://sup", TOKEN, transport=transport) is False
+        assert await demo.load("http://sup", token, transport=transport) is True
+        assert await demo.load("http://sup", token, transport=transport) is False
 
         runtime = sup_app.state.runtime
         last = await runtime.store.last_position()
         for name in ("sup_support", "sup_briefings"):
-            assert await runtime.wait_for(name, last, timeout=20), name
+            assert await runtime.wait_for(name, last, timeout=20, strict=True), name
         this_year = (await c.get("/visits", params={"year": today.year, "limit": 500})).json()["items"]
         visits = this_year + (await c.get("/visits", params={"year": today.year - 1, "limit": 500})).json()["items"]
         days = sorted(v["visited_on"] for v in visits)

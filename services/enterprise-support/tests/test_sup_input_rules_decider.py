@@ -21,7 +21,7 @@ from redpark_enterprise_support.domain import (
     service_request,
     talent,
 )
-from redpark_platform.decider import InvalidCommand
+from redpark_platform.errors import InvalidCommand
 from redpark_platform.testkit import DeciderSpec
 
 NOW = datetime(2025, 6, 20, 2, 0, tzinfo=UTC)
@@ -97,5 +97,5 @@ def test_a_policy_and_a_quarterly_need_a_title() -> None:
         policy_id="p1", title="", summary="", issuer="", applies_to=["any_enterprise"], now=NOW)).then_raises(
         InvalidCommand, code="policy.title_missing")
     DeciderSpec(quarterly.decider).given([]).when(quarterly.PlanQuarterly(
-        kind="team_building", quarter="2025Q2", title=" ", now=NOW)).then_raises(
+        kind="team_building", quarter="2025-Q2", title=" ", now=NOW)).then_raises(
         InvalidCommand, code="quarterly.title_missing")

@@ -12,7 +12,7 @@ from redpark_contracts.enterprise_support import (
     NeedWorked,
 )
 from redpark_enterprise_support.domain import need
-from redpark_platform.decider import InvalidCommand, NotFound
+from redpark_platform.errors import InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 NOW = datetime(2025, 6, 20, 2, 0, tzinfo=UTC)

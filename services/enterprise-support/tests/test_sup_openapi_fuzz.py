@@ -3,9 +3,7 @@ input, every response as its OpenAPI document says."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from redpark_enterprise_support.app import create_app
 from redpark_platform.testkit.fuzz import fuzz_openapi, fuzz_settings, running
@@ -16,9 +14,9 @@ STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'])
 
 
 def test_the_support_api_conforms_to_its_openapi_document(
-    pg_dsn: str, nats_factory: Callable[[], Any], tmp_path: Path
+    pg_dsn: str, nats_url: str, tmp_path: Path
 ) -> None:
-    app = create_app(fuzz_settings("enterprise-support", pg_dsn, nats_factory().url, tmp_path, SECRET))
+    app = create_app(fuzz_settings("enterprise-support", pg_dsn, nats_url, tmp_path, SECRET))
     app.state.jwt_secret = SECRET
     with running(app, "enterprise-support") as url:
         fuzz_openapi(url, min_operations=35,

@@ -5,38 +5,19 @@ moving out takes it off. The same story with a running organization service is
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Awaitable
 from typing import Any
 
 import httpx
 import pytest
+
 from redpark_enterprise_support.app import create_app as create_support_app
-from redpark_enterprise_support.domain.park_calendar import park_date
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
-
-SECRET = "s" * 32
-OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['support_officer'])}"}
-
-
-def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
-                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="INFO")
+from redpark_platform.testkit import ServiceClient, eventually
 
 
 @pytest.fixture
-async def park(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
-               tmp_path: Path) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
-    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("supe2e"),
-                                           tmp_path / "sup"))
-    async with sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
-                              headers=OFFICER) as sup:
-        yield organization, sup
+async def park(service_client: Any, organization: Any) -> tuple[Any, ServiceClient]:
+    return organization, await service_client(create_support_app, roles=("support_officer",))
 
 
 async def ok(response: Awaitable[httpx.Response] | httpx.Response, status: int = 200) -> Any:
@@ -51,21 +32,10 @@ async def rows(response: Awaitable[httpx.Response]) -> list[Any]:
     return items
 
 
-async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 15) -> Any:
-    """The organization's events reach this service asynchronously: poll, bounded."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await read()
-        if check(value):
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"never became true; last: {value!r}"
-        await asyncio.sleep(0.05)
-
-
 async def test_an_enterprise_moved_in_by_the_organizations_events_gets_its_briefings_and_shows_no_contact_point(
-        park: tuple[Any, httpx.AsyncClient]) -> None:
+        park: tuple[Any, ServiceClient]) -> None:
     org, sup = park
-    today = park_date(datetime.now(UTC))
+    today = sup.runtime.today()
     tech = await ok(sup.post("/policies", json={"policy_id": "hightech", "title": "高新技术企业认定奖励",
                                                 "applies_to": ["tech_enterprise"]}), 201)
     await ok(sup.post("/policies", json={"policy_id": "all", "title": "园区入驻优惠", "applies_to": ["any_enterprise"]}),

@@ -5,34 +5,32 @@ figures for a known data set."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from collections.abc import Awaitable
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from redpark_enterprise_support.app import create_app as create_support_app
-from redpark_enterprise_support.domain.park_calendar import park_date, quarter_of
-from redpark_platform.settings import JwtSource, Settings
+from redpark_enterprise_support.projections.support import NAME as SUPPORT
+from redpark_platform.calendar import compact_quarter, park_date, quarter_of
+from redpark_platform.clock import utcnow
+from redpark_platform.testkit import TEST_JWT_SECRET, eventually
 from redpark_platform.web import mint_token
 from redpark_platform.web.auth import SESSION_COOKIE
 
-SECRET = "p" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
 ORIGIN = {"origin": "http://sup"}
 
 
 def today() -> date:
-    return park_date(datetime.now(UTC))
+    return park_date(utcnow())
 
 
-def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
-                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="INFO")
+def this_quarter() -> str:
+    """As the API and the pages spell it (the contract's `2025Q3`)."""
+    return compact_quarter(quarter_of(today()))
 
 
 async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
@@ -44,58 +42,51 @@ async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
 def signed_in(app: FastAPI, role: str | None) -> httpx.AsyncClient:
     c = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sup")
     if role:
-        c.cookies.set(SESSION_COOKIE, mint_token(SECRET, f"{role}-1", [role], None, name="赵干事"))
+        c.cookies.set(SESSION_COOKIE, mint_token(TEST_JWT_SECRET, f"{role}-1", [role], None, name="赵干事"))
     return c
 
 
 async def caught_up(app: FastAPI) -> None:
     runtime = app.state.runtime
-    await runtime.wait_for("sup_support", await runtime.store.last_position())
+    assert await runtime.wait_for(SUPPORT, await runtime.store.last_position(), timeout=10, strict=True)
 
 
 @pytest.fixture
-async def sup_app(anew_database: Callable[[str], Any], park_nats: str, organization: Any,
-                  tmp_path: Path) -> AsyncIterator[FastAPI]:
+async def sup_app(service_client: Any, organization: Any) -> FastAPI:
     """e1–e3 in the park; e1 has a contact point and a visit today. Needs: n1 raised 20 days ago
     (high: overdue), n2 raised today, n3 accepted and worked, n4 resolved. Applications: e1's seed
     fund decided, e2's government fund pending. This quarter: the symposium held, the negotiation planned."""
-    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("suppages"),
-                                           tmp_path / "sup"))
-    async with sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
-                              headers=ADMIN) as c:
-        for eid, tech in (("e1", True), ("e2", False), ("e3", True)):
-            await organization.move_in(eid, today() - timedelta(days=60), tech=tech)
-        deadline = asyncio.get_running_loop().time() + 20
-        while (await ok(c.get("/enterprises")))["total"] < 3:
-            assert asyncio.get_running_loop().time() < deadline, "the enterprises never arrived"
-            await asyncio.sleep(0.05)
-        await ok(c.put("/enterprises/e1/contact-point", json={"contact_kind": "committee_member",
-                                                              "contact_id": "cm-1", "contact_name": "王建国"}))
-        await ok(c.post("/visits", json={"enterprise_id": "e1", "visitors": ["王建国"], "findings": "缺人才"}), 201)
-        for nid, eid, urgency, days in (("n1", "e1", "high", 20), ("n2", "e2", "normal", 0),
-                                        ("n3", "e3", "normal", 5), ("n4", "e1", "urgent", 5)):
-            await ok(c.post("/needs", json={"need_id": nid, "enterprise_id": eid, "category": "talent",
-                                            "urgency": urgency, "description": f"问题{nid}",
-                                            "effective_on": (today() - timedelta(days=days)).isoformat()}), 201)
-        for nid in ("n3", "n4"):
-            await ok(c.post(f"/needs/{nid}/acceptance", json={"assignee": "王建国"}))
-        await ok(c.post("/needs/n3/work", json={"note": "已对接高校"}))
-        await ok(c.post("/needs/n4/resolution", json={"resolution": "已招到"}))
-        seed = await ok(c.post("/applications", json={"kind": "seed_fund", "enterprise_id": "e1", "round": "R1",
-                                                      "amount_requested_fen": 5_000_000}), 201)
-        await ok(c.post("/applications", json={"kind": "government_fund", "enterprise_id": "e2", "round": "R1",
-                                               "amount_requested_fen": 9_000_000}), 201)
-        await ok(c.post(f"/applications/{seed['id']}/review", json={"reviewer": "评审会", "opinion": "支持",
-                                                                     "recommended": True}))
-        await ok(c.post(f"/applications/{seed['id']}/decision", json={"approved": True,
-                                                                       "amount_granted_fen": 3_000_000}))
-        quarter = quarter_of(today())
-        await ok(c.put(f"/quarterlies/{quarter}/enterprise_symposium/held", json={
-            "participant_enterprise_ids": ["e1"], "title": "企业座谈会", "outcomes": "诉求3条"}))
-        await ok(c.put(f"/quarterlies/{quarter}/project_negotiation/plan", json={"title": "项目洽谈会"}))
-        await caught_up(sup_app)
-        yield sup_app
+    c = await service_client(create_support_app, roles=("park_admin",))
+    for eid, tech in (("e1", True), ("e2", False), ("e3", True)):
+        await organization.move_in(eid, today() - timedelta(days=60), tech=tech)
+    await eventually(lambda: ok(c.get("/enterprises")), lambda page: page["total"] == 3)
+    await ok(c.put("/enterprises/e1/contact-point", json={"contact_kind": "committee_member",
+                                                          "contact_id": "cm-1", "contact_name": "王建国"}))
+    await ok(c.post("/visits", json={"enterprise_id": "e1", "visitors": ["王建国"], "findings": "缺人才"}), 201)
+    for nid, eid, urgency, days in (("n1", "e1", "high", 20), ("n2", "e2", "normal", 0),
+                                    ("n3", "e3", "normal", 5), ("n4", "e1", "urgent", 5)):
+        await ok(c.post("/needs", json={"need_id": nid, "enterprise_id": eid, "category": "talent",
+                                        "urgency": urgency, "description": f"问题{nid}",
+                                        "effective_on": (today() - timedelta(days=days)).isoformat()}), 201)
+    for nid in ("n3", "n4"):
+        await ok(c.post(f"/needs/{nid}/acceptance", json={"assignee": "王建国"}))
+    await ok(c.post("/needs/n3/work", json={"note": "已对接高校"}))
+    await ok(c.post("/needs/n4/resolution", json={"resolution": "已招到"}))
+    seed = await ok(c.post("/applications", json={"kind": "seed_fund", "enterprise_id": "e1", "round": "R1",
+                                                  "amount_requested_fen": 5_000_000}), 201)
+    await ok(c.post("/applications", json={"kind": "government_fund", "enterprise_id": "e2", "round": "R1",
+                                           "amount_requested_fen": 9_000_000}), 201)
+    await ok(c.post(f"/applications/{seed['id']}/review", json={"reviewer": "评审会", "opinion": "支持",
+                                                                 "recommended": True}))
+    await ok(c.post(f"/applications/{seed['id']}/decision", json={"approved": True,
+                                                                   "amount_granted_fen": 3_000_000}))
+    quarter = this_quarter()
+    await ok(c.put(f"/quarterlies/{quarter}/enterprise_symposium/held", json={
+        "participant_enterprise_ids": ["e1"], "title": "企业座谈会", "outcomes": "诉求3条"}))
+    await ok(c.put(f"/quarterlies/{quarter}/project_negotiation/plan", json={"title": "项目洽谈会"}))
+    await caught_up(c.app)
+    app: FastAPI = c.app
+    return app
 
 
 @pytest.mark.parametrize("role", ["park_admin", "support_officer", "auditor"])
@@ -103,7 +94,7 @@ async def test_each_page_answers_for_an_allowed_role(sup_app: FastAPI, role: str
     async with signed_in(sup_app, role) as c:
         for path, marker in (("/ui/", "服务企业概览"), ("/ui/needs", 'data-need="n1"'), ("/ui/needs/n3", "已对接高校"),
                              ("/ui/visits", 'data-not-visited="e2"'), ("/ui/applications", "科技创业种子资金"),
-                             ("/ui/quarterlies", f'data-quarterly="{quarter_of(today())}-enterprise_symposium"'
+                             ("/ui/quarterlies", f'data-quarterly="{this_quarter()}-enterprise_symposium"'
                                                  ' data-state="held"')):
             page = await c.get(path)
             assert page.status_code == 200, (path, page.text[:400])

@@ -26,7 +26,7 @@ from redpark_enterprise_support.domain import (
     service_request,
     talent,
 )
-from redpark_platform.decider import InvalidCommand, NotFound
+from redpark_platform.errors import InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 NOW = datetime(2025, 6, 20, 2, 0, tzinfo=UTC)

@@ -13,8 +13,8 @@ from redpark_contracts.enterprise_support import (
 )
 from redpark_enterprise_support.domain import policy, quarterly
 from redpark_enterprise_support.domain.categories import applies
-from redpark_enterprise_support.domain.park_calendar import quarter_bounds, quarter_of
-from redpark_platform.decider import InvalidCommand, NotFound
+from redpark_platform.calendar import compact_quarter, quarter_bounds, quarter_from_compact, quarter_of
+from redpark_platform.errors import InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
 NOW = datetime(2025, 8, 20, 2, 0, tzinfo=UTC)
@@ -67,7 +67,7 @@ def test_a_policy_applies_to_an_enterprise_sharing_one_of_its_categories() -> No
 
 
 def hold(**kw: object) -> quarterly.HoldQuarterly:
-    base: dict[str, object] = {"kind": "enterprise_symposium", "quarter": "2025Q3", "title": "", "outcomes": "诉求5条",
+    base: dict[str, object] = {"kind": "enterprise_symposium", "quarter": "2025-Q3", "title": "", "outcomes": "诉求5条",
                                    "participant_enterprise_ids": ["e1", "e2"], "participants_in_park": ["e1", "e2"],
                                    "now": NOW, "held_on": date(2025, 8, 1)}
     base.update(kw)
@@ -78,14 +78,14 @@ PLANNED = QuarterlyPlanned(kind="enterprise_symposium", quarter="2025Q3", title=
 
 
 def test_a_quarterly_is_planned_once_per_kind_and_quarter_and_not_once_the_quarter_is_over() -> None:
-    plan = quarterly.PlanQuarterly(kind="enterprise_symposium", quarter="2025Q3", title="三季度企业座谈会", now=NOW)
+    plan = quarterly.PlanQuarterly(kind="enterprise_symposium", quarter="2025-Q3", title="三季度企业座谈会", now=NOW)
     quarterlies.given([]).when(plan).then([PLANNED])
     quarterlies.given([PLANNED]).when(plan).then_raises(code="quarterly.exists")
-    past = quarterly.PlanQuarterly(kind="team_building", quarter="2025Q2", title="团建", now=NOW)
+    past = quarterly.PlanQuarterly(kind="team_building", quarter="2025-Q2", title="团建", now=NOW)
     quarterlies.given([]).when(past).then_raises(InvalidCommand, code="quarterly.quarter_over")
-    bad = quarterly.PlanQuarterly(kind="team_building", quarter="2025Q5", title="团建", now=NOW)
+    bad = quarterly.PlanQuarterly(kind="team_building", quarter="2025-Q5", title="团建", now=NOW)
     quarterlies.given([]).when(bad).then_raises(InvalidCommand, code="quarter.malformed")
-    year_zero = quarterly.PlanQuarterly(kind="team_building", quarter="0000Q1", title="团建", now=NOW)
+    year_zero = quarterly.PlanQuarterly(kind="team_building", quarter="0000-Q1", title="团建", now=NOW)
     quarterlies.given([]).when(year_zero).then_raises(InvalidCommand, code="quarter.malformed", field="quarter")
 
 
@@ -114,7 +114,9 @@ def test_the_missing_quarterlies_are_the_four_less_those_held() -> None:
         "project_negotiation", "tech_exchange_forum"]
 
 
-def test_quarters_follow_the_calendar() -> None:
-    assert quarter_of(date(2025, 12, 31)) == "2025Q4" and quarter_of(date(2025, 4, 1)) == "2025Q2"
-    assert quarter_bounds("2025Q4") == (date(2025, 10, 1), date(2025, 12, 31))
-    assert quarter_bounds("2024Q1") == (date(2024, 1, 1), date(2024, 3, 31))
+def test_quarters_follow_the_calendar_and_the_contract_keeps_its_compact_spelling() -> None:
+    assert quarter_of(date(2025, 12, 31)) == "2025-Q4" and quarter_of(date(2025, 4, 1)) == "2025-Q2"
+    assert quarter_bounds(quarter_from_compact("2025Q4")) == (date(2025, 10, 1), date(2025, 12, 31))
+    assert quarter_bounds(quarter_from_compact("2024Q1")) == (date(2024, 1, 1), date(2024, 3, 31))
+    assert quarterly.stream_id("team_building", "2025-Q3") == "quarterly-team_building-2025Q3"
+    assert compact_quarter("2025-Q3") == "2025Q3"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import asyncpg
+
 from redpark_contracts.enterprise_support import (
     HireRecorded,
     InternshipPlaced,

@@ -12,7 +12,7 @@ from redpark_contracts.enterprise_support import (
 )
 from redpark_enterprise_support.domain import recruitment
 from redpark_enterprise_support.domain.recruitment import PlaceIntern, RecordHire, RecordParticipation
-from redpark_platform.decider import InvalidCommand
+from redpark_platform.errors import InvalidCommand
 from redpark_platform.testkit import DeciderSpec
 
 NOW = datetime(2025, 7, 1, 1, 0, tzinfo=UTC)  # 09:00 in the park

@@ -4,43 +4,25 @@ mapped waits, is parked, and applies once mapped and replayed; personal data sta
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import openpyxl
 import pytest
+
 from redpark_enterprise_support.app import create_app as create_support_app
 from redpark_enterprise_support.demo import simulate_recruitment as sim
-from redpark_enterprise_support.domain.park_calendar import park_date
 from redpark_enterprise_support.integrations.recruitment import INBOX, derived_id
-from redpark_platform.settings import JwtSource, Settings
-from redpark_platform.web import mint_token
+from redpark_platform.testkit import ServiceClient, eventually
 
-SECRET = "s" * 32
 HOOK_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 USCC = "91410300MA44X7Y12K"
-
-
-def bearer(*roles: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', roles)}"}
-
-
-ADMIN = bearer("park_admin")
-OFFICER = bearer("support_officer")
-
-
-def _settings(service: str, nats: str, dsn: str, folder: Path, hooks: dict[str, str] | None = None) -> Settings:
-    folder.mkdir(parents=True, exist_ok=True)
-    return Settings(service=service, nats_url=nats, database_url=dsn, timezone="Asia/Shanghai", data_dir=folder,
-                    jwt=JwtSource(secret=SECRET, key_file=folder / "k"), log_level="INFO",
-                    webhook_secrets=hooks or {})
+ADMIN = ("park_admin",)
 
 
 async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
@@ -49,40 +31,25 @@ async def ok(response: Awaitable[httpx.Response], status: int = 200) -> Any:
     return r.json()
 
 
-async def eventually(read: Callable[[], Awaitable[Any]], check: Callable[[Any], bool], timeout: float = 20) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await read()
-        if check(value):
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"never became true; last: {value!r}"
-        await asyncio.sleep(0.05)
-
-
 async def items(c: httpx.AsyncClient, path: str, **params: Any) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = (await ok(c.get(path, params={"limit": 500, **params})))["items"]
     return found
 
 
 @pytest.fixture
-async def sup(anew_database: Callable[[str], Any], park_nats: str, organization: Any, tmp_path: Path,
-              monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
+async def sup(service_client: Any, organization: Any, monkeypatch: pytest.MonkeyPatch) -> ServiceClient:
     """enterprise-support with e1 and e2 in the park (moved in by the organization's events), the
-    recruitment secret configured and quick retries; `c.app` is its app."""
+    recruitment secret configured and quick retries; `c.runtime` is its runtime."""
     monkeypatch.setattr(INBOX, "backoff_base", 0.1)
     monkeypatch.setattr(INBOX, "backoff_cap", 0.3)
     monkeypatch.setattr(INBOX, "poll_interval", 0.05)
     monkeypatch.setattr(INBOX, "max_attempts", 4)
-    sup_app = create_support_app(_settings("enterprise-support", park_nats, await anew_database("suprec"),
-                                           tmp_path / "sup", {"recruitment": HOOK_SECRET}))
-    async with sup_app.router.lifespan_context(sup_app), \
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=sup_app), base_url="http://sup",
-                              headers=OFFICER) as c:
-        for eid in ("e1", "e2"):
-            await organization.move_in(eid, park_date(datetime.now(UTC)))
-        await eventually(lambda: items(c, "/enterprises"), lambda e: len(e) == 2)
-        c.app = sup_app  # type: ignore[attr-defined]
-        yield c
+    c: ServiceClient = await service_client(create_support_app, roles=("support_officer",),
+                                            webhook_secrets={"recruitment": HOOK_SECRET})
+    for eid in ("e1", "e2"):
+        await organization.move_in(eid, c.runtime.today())
+    await eventually(lambda: items(c, "/enterprises"), lambda e: len(e) == 2)
+    return c
 
 
 async def settled(c: httpx.AsyncClient, n: int) -> list[dict[str, Any]]:
@@ -92,7 +59,7 @@ async def settled(c: httpx.AsyncClient, n: int) -> list[dict[str, Any]]:
 
 
 async def test_a_party_members_hire_is_listed_without_the_person_and_their_phone_is_sealed_in_the_store(
-        sup: httpx.AsyncClient) -> None:
+        sup: ServiceClient) -> None:
     c = sup
     await ok(c.put(f"/integrations/recruitment/employers/{USCC}", json={"enterprise_id": "e1"}))
     rs = sim.RecruitmentSystem(c, "", HOOK_SECRET)
@@ -105,7 +72,7 @@ async def test_a_party_members_hire_is_listed_without_the_person_and_their_phone
     assert "李明" not in str(row) and "1380000" not in str(row)
     assert [d["status"] for d in await settled(c, 1)] == ["applied"]
 
-    pool = c.app.state.runtime.pool  # type: ignore[attr-defined]
+    pool = c.runtime.pool
     stored = await pool.fetch("SELECT type, data::text AS data FROM events WHERE stream_id = $1 ORDER BY version",
                               f"hire-{row['hire_id']}")
     assert [r["type"] for r in stored] == ["hire.recorded", "hire.party_member_declared"]
@@ -121,7 +88,7 @@ async def test_a_party_members_hire_is_listed_without_the_person_and_their_phone
 
 
 async def test_a_hire_by_an_unmapped_employer_waits_is_parked_and_applies_once_mapped_and_replayed(
-        sup: httpx.AsyncClient) -> None:
+        sup: ServiceClient) -> None:
     c = sup
     rs = sim.RecruitmentSystem(c, "", HOOK_SECRET)
     await rs.send("hire before the employer is mapped", sim.hire("REQ-7", "91410300NEWCO0001", "销售代表",
@@ -140,7 +107,7 @@ async def test_a_hire_by_an_unmapped_employer_waits_is_parked_and_applies_once_m
     assert mapped == [{"employer_code": "91410300NEWCO0001", "enterprise_id": "e2"}]
 
 
-async def test_an_employer_code_equal_to_our_enterprise_id_needs_no_mapping(sup: httpx.AsyncClient) -> None:
+async def test_an_employer_code_equal_to_our_enterprise_id_needs_no_mapping(sup: ServiceClient) -> None:
     c = sup
     rs = sim.RecruitmentSystem(c, "", HOOK_SECRET)
     await rs.send("fair", sim.fair("JF-1", "春季双选会", "e2", jobs=5, resumes=40))
@@ -149,7 +116,7 @@ async def test_an_employer_code_equal_to_our_enterprise_id_needs_no_mapping(sup:
         "e2", "春季双选会", 5, 40)
 
 
-async def test_the_simulated_demo_traffic_lands_as_expected(sup: httpx.AsyncClient) -> None:
+async def test_the_simulated_demo_traffic_lands_as_expected(sup: ServiceClient) -> None:
     c = sup
     await ok(c.put(f"/integrations/recruitment/employers/{USCC}", json={"enterprise_id": "e1"}))
     await ok(c.post("/internship-bases", json={"base_id": "lit", "university": "洛阳理工学院", "places": 2,
@@ -183,14 +150,14 @@ async def test_the_simulated_demo_traffic_lands_as_expected(sup: httpx.AsyncClie
 
 
 async def test_a_notice_that_can_never_apply_is_rejected_and_an_onboarding_still_to_come_waits(
-        sup: httpx.AsyncClient) -> None:
+        sup: ServiceClient) -> None:
     c = sup
     await ok(c.post("/internship-bases", json={"base_id": "lit", "university": "洛阳理工学院", "places": 1}), 201)
     rs = sim.RecruitmentSystem(c, "", HOOK_SECRET)
     await rs.send("intern at a base that does not exist", sim.intern("IA-9", "nowhere", "赵磊", "洛阳理工学院"))
     await rs.send("placement ending before it starts", {**sim.intern("IA-10", "lit", "赵磊", "洛阳理工学院"),
                                                         "end_date": "2000-01-01"})
-    tomorrow = park_date(datetime.now(UTC)) + timedelta(days=1)
+    tomorrow = c.runtime.today() + timedelta(days=1)
     await rs.send("onboarding tomorrow", sim.hire("REQ-9", "e1", "会计", cand_id="C-9", full_name="孙丽",
                                                  pol_status=None, onboard_date=tomorrow))
     rows = await settled(c, 3)
@@ -204,13 +171,13 @@ async def test_a_notice_that_can_never_apply_is_rejected_and_an_onboarding_still
     assert await items(c, "/internship-placements") == [] and await items(c, "/hires") == []
 
 
-async def test_staff_roles_guard_the_lists_and_the_mapping(sup: httpx.AsyncClient) -> None:
+async def test_staff_roles_guard_the_lists_and_the_mapping(sup: ServiceClient) -> None:
     c = sup
-    events_officer = bearer("events_officer")
+    events_officer = c.headers_for(("events_officer",))
     assert (await c.get("/hires", headers=events_officer)).status_code == 403
-    assert (await c.get("/hires", headers=bearer("auditor"))).status_code == 200
+    assert (await c.get("/hires", headers=c.headers_for(("auditor",)))).status_code == 200
     r = await c.put(f"/integrations/recruitment/employers/{USCC}", json={"enterprise_id": "e1"},
-                    headers=bearer("auditor"))
+                    headers=c.headers_for(("auditor",)))
     assert r.status_code == 403
     r = await c.put(f"/integrations/recruitment/employers/{USCC}", json={"enterprise_id": "nope"})
     assert r.status_code == 404 and r.json()["code"] == "enterprise.unknown"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import asyncpg
 from fastapi import FastAPI, Request, Response
+
 from redpark_contracts.enterprise_support import registry
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings

@@ -9,15 +9,16 @@ from typing import Annotated
 
 import msgspec
 from fastapi import APIRouter
+
+from redpark_platform.calendar import quarter_bounds, quarter_of
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 from redpark_platform.web.paging import PageRequest
 
 from .. import queries
 from ..application import EnterpriseSupport
-from ..domain.park_calendar import quarter_of
 from ..domain.quarterly import KINDS
-from .deps import Support, today
+from .deps import Support
 from .exports import QUARTERLY
 
 router = APIRouter(tags=["dashboard"])
@@ -43,15 +44,14 @@ class Figures(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def figures(support: EnterpriseSupport, day: date | None = None) -> Figures:
-    day = day or today()
-    quarter = quarter_of(day)
-    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    report = await queries.quarter(support.pool, quarter)
+    day = day or support.today()
+    first, _ = quarter_bounds(quarter_of(day))
+    report = await queries.quarter(support.pool, quarter_of(day))
     counts = await queries.dashboard_counts(support.pool, first, day)
     without = (await queries.enterprises(support.pool, without_contact_point=True,
                                          paging=PageRequest(limit=1))).total
     return Figures(
-        quarter=quarter, quarterlies_held=sum(r.status == "held" for r in report.quarterlies),
+        quarter=report.quarter, quarterlies_held=sum(r.status == "held" for r in report.quarterlies),
         quarterlies_missing=list(report.missing), needs_open=counts.needs["open"],
         needs_overdue=counts.needs["overdue"], enterprises=counts.in_park, without_contact_point=without,
         visits=counts.visits, enterprises_visited=counts.visited, applications_pending=counts.applications_pending,

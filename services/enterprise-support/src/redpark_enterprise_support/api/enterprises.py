@@ -8,15 +8,15 @@ from typing import Annotated
 
 import msgspec
 from fastapi import APIRouter, Query
+
 from redpark_contracts.enterprise_support import ContactKind, HelpCategory
+from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging
 
 from .. import queries
-from ..application import new_id
-from ..projections.park import NAME as PARK
-from ..projections.support import NAME as SUPPORT
-from .deps import Accepted, After, Reader, Reason, Staff, Support, Year, accepted, caught_up, today
+from .deps import FreshSupport, Reader, Reason, Staff, Support, Year
 
 router = APIRouter(tags=["contact points, visits and help plans"])
 
@@ -43,21 +43,16 @@ class NewHelpPlan(msgspec.Struct, frozen=True, kw_only=True):
     effective_on: date | None = None
 
 
-async def _fresh(support: Support, after: int | None) -> None:
-    await caught_up(support, SUPPORT, after)
-
 
 @router.get("/enterprises", responses=response_schema(Page[queries.EnterpriseRow]),
             summary="Enterprises in the park (from the organization's events) with their contact point")
-async def list_enterprises(support: Support, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await _fresh(support, after)
+async def list_enterprises(support: Support, who: Reader, fresh: FreshSupport, paging: Paging) -> MsgspecResponse:
     return MsgspecResponse(await queries.enterprises(support.pool, paging=paging))
 
 
 @router.get("/enterprises/without-contact-point", responses=response_schema(Page[queries.EnterpriseRow]),
             summary="Enterprises in the park that have no contact point yet")
-async def without_contact_point(support: Support, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await _fresh(support, after)
+async def without_contact_point(support: Support, who: Reader, fresh: FreshSupport, paging: Paging) -> MsgspecResponse:
     return MsgspecResponse(await queries.enterprises(support.pool, paging=paging, without_contact_point=True))
 
 
@@ -99,35 +94,33 @@ async def record_visit(body: Annotated[NewVisit, Body(NewVisit, example=NewVisit
         recorded_by=who.subject, on=body.visited_on), visit_id, 201)
 
 
-@router.get("/visits", responses=response_schema(Page[queries.VisitRow]), summary="Visits of a year")
-async def list_visits(support: Support, who: Reader, paging: Paging,
-                      year: Year = None, enterprise_id: str | None = None,
-                      after: After = None) -> MsgspecResponse:
-    await _fresh(support, after)
-    return MsgspecResponse(await queries.visits(support.pool, year or today().year, enterprise_id, paging=paging))
+@router.get("/visits", responses=response_schema(Page[queries.VisitRow]),
+            summary="Visits of a year")
+async def list_visits(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
+                      year: Year = None, enterprise_id: str | None = None) -> MsgspecResponse:
+    return MsgspecResponse(await queries.visits(support.pool, year or support.today().year, enterprise_id,
+                                                paging=paging))
 
 
 @router.get("/visits/not-visited", responses=response_schema(Page[queries.NotVisitedRow]),
             summary="Enterprises in the park not visited in the year")
-async def not_visited(support: Support, who: Reader, paging: Paging,
-                      year: Year = None, after: After = None) -> MsgspecResponse:
-    await _fresh(support, after)
-    await caught_up(support, PARK, None)
-    return MsgspecResponse(await queries.not_visited(support.pool, year or today().year, paging=paging))
+async def not_visited(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
+                      year: Year = None) -> MsgspecResponse:
+    return MsgspecResponse(await queries.not_visited(support.pool, year or support.today().year, paging=paging))
 
 
 @router.put("/enterprises/{enterprise_id}/help-plan", responses=response_schema(Accepted),
             summary="Adopt or revise the enterprise's help plan for the year (after a visit)")
 async def adopt_help_plan(enterprise_id: str, body: Annotated[NewHelpPlan, Body(NewHelpPlan, example=NewHelpPlan(
-        category="startup", measures=["对接种子资金", "安排创业导师"]))], support: Support, who: Staff) -> MsgspecResponse:
-    year = body.year or (body.effective_on or today()).year
+        category="startup", measures=["对接种子资金",
+                                      "安排创业导师"]))], support: Support, who: Staff) -> MsgspecResponse:
+    year = body.year or (body.effective_on or support.today()).year
     return accepted(await support.adopt_help_plan(enterprise_id=enterprise_id, year=year, category=body.category,
                                                   measures=body.measures, on=body.effective_on), enterprise_id)
 
 
 @router.get("/help-plans", responses=response_schema(Page[queries.HelpPlanRow]),
             summary="Help plans of a year, by category")
-async def list_help_plans(support: Support, who: Reader, paging: Paging,
-                          year: Year = None, after: After = None) -> MsgspecResponse:
-    await _fresh(support, after)
-    return MsgspecResponse(await queries.help_plans(support.pool, year or today().year, paging=paging))
+async def list_help_plans(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
+                          year: Year = None) -> MsgspecResponse:
+    return MsgspecResponse(await queries.help_plans(support.pool, year or support.today().year, paging=paging))

@@ -4,13 +4,12 @@ No personal field is exported: the phone of whoever raised a need is not in any 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+
+from redpark_platform.calendar import quarter_of
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 
 from .. import queries
-from ..domain.park_calendar import quarter_of
-from ..projections.briefings import NAME as BRIEFINGS
-from ..projections.support import NAME as SUPPORT
-from .deps import After, Reader, Support, Year, caught_up, today
+from .deps import FreshLedger, Reader, Support, Year
 
 router = APIRouter(tags=["exports"], prefix="/exports")
 
@@ -25,7 +24,8 @@ NEED_STATUS = {"raised": "待受理", "accepted": "办理中", "resolved": "已�
 PLATFORM = {"technical": "技术服务平台", "talent": "人才服务平台", "finance": "金融服务平台",
             "resource_sharing": "资源共享平台"}
 REQUEST_STATUS = {"submitted": "待受理", "accepted": "办理中", "completed": "已完成", "declined": "不予受理"}
-APPLICATION_KIND = {"seed_fund": "科技创业种子资金", "government_fund": "政府扶持资金", "guaranteed_loan": "小额担保贷款"}
+APPLICATION_KIND = {"seed_fund": "科技创业种子资金", "government_fund": "政府扶持资金",
+                    "guaranteed_loan": "小额担保贷款"}
 APPLICATION_STATUS = {"submitted": "已申请", "reviewed": "已评审", "approved": "已批准", "rejected": "未批准"}
 ACTIVITY = {"talent_fair": "人才博览会", "matchmaking": "专题对接会", "summit": "高峰论坛", "roadshow": "项目路演",
             "founder_salon": "创业者主题沙龙", "angel_meeting": "天使面对面"}
@@ -37,20 +37,20 @@ def _yuan(fen: int | None) -> float | None:
     return None if fen is None else fen / 100
 
 
-@router.get("/support-ledger.xlsx", response_class=Response, summary="The enterprise-support ledger as a workbook",
+@router.get("/support-ledger.xlsx", response_class=Response,
+            summary="The enterprise-support ledger as a workbook",
             responses=xlsx_openapi("联系点、走访、帮扶计划、困难问题、平台服务、资金申请、实习基地、平台活动、政策宣讲、四个一"))
-async def support_ledger(support: Support, who: Reader, year: Year = None, after: After = None) -> Response:
-    await caught_up(support, SUPPORT, after)
-    await caught_up(support, BRIEFINGS, after)
+async def support_ledger(support: Support, who: Reader, fresh: FreshLedger, year: Year = None) -> Response:
     pool = support.pool
-    year = year or today().year
+    year = year or support.today().year
     names = await queries.enterprise_names(pool)
     enterprises = (await queries.enterprises(pool)).items
     not_visited = {r.enterprise_id for r in (await queries.not_visited(pool, year)).items}
-    quarters = [f"{year}Q{n}" for n in range(1, 5) if f"{year}Q{n}" <= quarter_of(today())]
+    quarters = [f"{year}-Q{n}" for n in range(1, 5) if f"{year}-Q{n}" <= quarter_of(support.today())]
     quarterlies = [await queries.quarter(pool, q) for q in quarters]
     return xlsx_sheets_response(([
-        Sheet("企业与联系点", ["企业编号", "企业名称", "企业类别", "入驻日期", "联系点类型", "联系点", f"{year}年已走访"],
+        Sheet("企业与联系点", ["企业编号", "企业名称", "企业类别", "入驻日期", "联系点类型", "联系点",
+                         f"{year}年已走访"],
               [[e.enterprise_id, e.name, "、".join(CATEGORY.get(c, c) for c in e.categories if c != "any_enterprise"),
                 e.moved_in_on, CONTACT_KIND.get(e.contact_kind or "", ""), e.contact_name or "无",
                 "否" if e.enterprise_id in not_visited else "是"] for e in enterprises]),
@@ -66,7 +66,7 @@ async def support_ledger(support: Support, who: Reader, year: Year = None, after
               [[n.need_id, names.get(n.enterprise_id, n.enterprise_id), NEED_CATEGORY.get(n.category, n.category),
                 URGENCY.get(n.urgency, n.urgency), n.description, n.raised_by_name, n.raised_on, n.due_on,
                 NEED_STATUS.get(n.status, n.status), n.assignee or "", n.age_days, "是" if n.overdue else "否",
-                n.resolution or n.close_reason or ""] for n in (await queries.needs(pool, today())).items]),
+                n.resolution or n.close_reason or ""] for n in (await queries.needs(pool, support.today())).items]),
         Sheet("平台服务目录", ["服务编号", "平台", "服务名称", "提供方", "上线日期", "在架"],
               [[s.service_id, PLATFORM.get(s.platform, s.platform), s.name, s.provider_name, s.listed_on,
                 "是" if s.active else "否"] for s in (await queries.services(pool)).items]),
@@ -82,7 +82,8 @@ async def support_ledger(support: Support, who: Reader, year: Year = None, after
         Sheet("实习基地", ["基地编号", "合作高校", "承接企业", "实习岗位数", "建立日期", "关闭日期"],
               [[b.base_id, b.university, names.get(b.host_enterprise_id or "", b.host_enterprise_id or "园区"),
                 b.places, b.established_on, b.closed_on] for b in (await queries.internship_bases(pool)).items]),
-        Sheet("平台活动", ["活动编号", "类型", "活动名称", "计划日期", "状态", "举办日期", "参加企业数", "其他参加人数", "成果"],
+        Sheet("平台活动", ["活动编号", "类型", "活动名称", "计划日期", "状态", "举办日期", "参加企业数",
+                       "其他参加人数", "成果"],
               [[a.activity_id, ACTIVITY.get(a.kind, a.kind), a.title, a.planned_on, a.status, a.held_on,
                 len(a.participant_enterprise_ids), a.outside_participants, a.outcomes]
                for a in (await queries.activities(pool)).items]),

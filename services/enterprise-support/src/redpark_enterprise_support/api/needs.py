@@ -8,18 +8,19 @@ from typing import Annotated, Literal
 
 import msgspec
 from fastapi import APIRouter, Query
+
 from redpark_contracts.enterprise_support import NeedCategory, Urgency
-from redpark_platform.decider import NotFound
+from redpark_platform.clock import new_id
 from redpark_platform.masking import mask_phone
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.auth import Forbidden
+from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging
 
 from .. import queries
-from ..application import new_id, utcnow
 from ..domain import need
-from ..projections.support import NAME as SUPPORT
-from .deps import Accepted, After, Reader, Reason, Staff, Support, accepted, caught_up, today
+from ..domain.errors import ERRORS
+from .deps import FreshSupport, Reader, Reason, Staff, Support
 
 router = APIRouter(tags=["needs"])
 
@@ -71,14 +72,14 @@ async def raise_need(body: Annotated[NewNeed, Body(NewNeed, example=NewNeed(
 async def accept_need(need_id: str, body: Annotated[Acceptance, Body(Acceptance, example=Acceptance(
         assignee="李红"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.need_command(need_id, need.AcceptNeed(
-        need_id=need_id, assignee=body.assignee, now=utcnow(), effective_on=body.effective_on)), need_id)
+        need_id=need_id, assignee=body.assignee, now=support.now(), effective_on=body.effective_on)), need_id)
 
 
 @router.post("/needs/{need_id}/work", responses=response_schema(Accepted), summary="Record work on a need")
 async def work_need(need_id: str, body: Annotated[WorkNote, Body(WorkNote, example=WorkNote(
         note="已联系河南科技大学就业指导中心"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.need_command(need_id, need.WorkNeed(
-        need_id=need_id, note=body.note, now=utcnow(), effective_on=body.effective_on)), need_id)
+        need_id=need_id, note=body.note, now=support.now(), effective_on=body.effective_on)), need_id)
 
 
 @router.post("/needs/{need_id}/resolution", responses=response_schema(Accepted),
@@ -86,23 +87,21 @@ async def work_need(need_id: str, body: Annotated[WorkNote, Body(WorkNote, examp
 async def resolve_need(need_id: str, body: Annotated[Resolution, Body(Resolution, example=Resolution(
         resolution="推荐3名实习生，企业已录用2名"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.need_command(need_id, need.ResolveNeed(
-        need_id=need_id, resolution=body.resolution, now=utcnow(), effective_on=body.effective_on)), need_id)
+        need_id=need_id, resolution=body.resolution, now=support.now(), effective_on=body.effective_on)), need_id)
 
 
 @router.post("/needs/{need_id}/closure", responses=response_schema(Accepted), summary="Close a need with the reason")
 async def close_need(need_id: str, body: Annotated[Reason, Body(Reason, example=Reason(reason="企业撤回"))],
                      support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.need_command(need_id, need.CloseNeed(
-        need_id=need_id, reason=body.reason, now=utcnow(), effective_on=body.effective_on)), need_id)
+        need_id=need_id, reason=body.reason, now=support.now(), effective_on=body.effective_on)), need_id)
 
 
 @router.get("/needs", responses=response_schema(Page[queries.NeedRow]),
             summary="Needs, oldest first (ageing); `view=open` or `view=overdue` to narrow")
-async def list_needs(support: Support, who: Reader, paging: Paging,
-                     view: Annotated[Literal["all", "open", "overdue"], Query()] = "all",
-                     after: After = None) -> MsgspecResponse:
-    await caught_up(support, SUPPORT, after)
-    return MsgspecResponse(await queries.needs(support.pool, today(), paging=paging, open_only=view == "open",
+async def list_needs(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
+                     view: Annotated[Literal["all", "open", "overdue"], Query()] = "all") -> MsgspecResponse:
+    return MsgspecResponse(await queries.needs(support.pool, support.today(), paging=paging, open_only=view == "open",
                                                overdue_only=view == "overdue"))
 
 
@@ -114,6 +113,6 @@ async def need_contact(need_id: str, support: Support, who: Reader,
         raise Forbidden("only a park administrator may see the phone in full", "仅园区管理员可查看完整手机号码")
     phone = await support.need_contact_phone(need_id)
     if phone is None:
-        raise NotFound("need.unknown", f"need {need_id} was never raised", detail_zh="该问题不存在", field="need_id")
+        raise ERRORS.error("need.unknown", field="need_id", need_id=need_id)
     return MsgspecResponse(NeedContact(need_id=need_id,
                                        raised_by_phone=phone if personal == "full" else mask_phone(phone)))

@@ -9,15 +9,16 @@ from typing import Annotated, Literal
 
 import msgspec
 from fastapi import APIRouter, Query
+
 from redpark_contracts.enterprise_support import ActivityKind, ApplicationKind, Platform, ProviderKind
+from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, Dated, accepted
 from redpark_platform.web.paging import Page, Paging
 
 from .. import queries
-from ..application import new_id, utcnow
 from ..domain import funding, service_request
-from ..projections.support import NAME as SUPPORT
-from .deps import Accepted, After, Dated, Reader, Reason, Staff, Support, accepted, caught_up
+from .deps import FreshSupport, Reader, Reason, Staff, Support
 
 router = APIRouter(tags=["platforms"])
 
@@ -97,7 +98,8 @@ class Held(msgspec.Struct, frozen=True, kw_only=True):
 @router.post("/services", status_code=201, responses=response_schema(Accepted, status=201), dependencies=[Idempotent],
              summary="List a service of one of the four platforms, with its provider")
 async def list_service(body: Annotated[NewService, Body(NewService, example=NewService(
-        platform="technical", name="云计算公共技术服务平台", provider_name="上海浦东软件园", provider_kind="partner_company"))],
+        platform="technical", name="云计算公共技术服务平台", provider_name="上海浦东软件园",
+        provider_kind="partner_company"))],
         support: Support, who: Staff) -> MsgspecResponse:
     service_id = body.service_id or new_id()
     return accepted(await support.list_service(
@@ -112,10 +114,10 @@ async def withdraw_service(service_id: str, body: Annotated[Dated, Body(Dated, e
     return accepted(await support.withdraw_service(service_id, body.effective_on), service_id)
 
 
-@router.get("/services", responses=response_schema(Page[queries.ServiceRow]), summary="The platforms' catalogue")
-async def catalogue(support: Support, who: Reader, paging: Paging, platform: Annotated[Platform | None, Query()] = None,
-                    after: After = None) -> MsgspecResponse:
-    await caught_up(support, SUPPORT, after)
+@router.get("/services", responses=response_schema(Page[queries.ServiceRow]),
+            summary="The platforms' catalogue")
+async def catalogue(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
+                    platform: Annotated[Platform | None, Query()] = None) -> MsgspecResponse:
     return MsgspecResponse(await queries.services(support.pool, platform, paging=paging))
 
 
@@ -135,7 +137,7 @@ async def submit_request(body: Annotated[NewRequest, Body(NewRequest, example=Ne
 async def accept_request(request_id: str, body: Annotated[Dated, Body(Dated, example=Dated())], support: Support,
                          who: Staff) -> MsgspecResponse:
     return accepted(await support.request_command(request_id, service_request.AcceptRequest(
-        request_id=request_id, now=utcnow(), effective_on=body.effective_on)), request_id)
+        request_id=request_id, now=support.now(), effective_on=body.effective_on)), request_id)
 
 
 @router.post("/service-requests/{request_id}/completion", responses=response_schema(Accepted),
@@ -143,7 +145,7 @@ async def accept_request(request_id: str, body: Annotated[Dated, Body(Dated, exa
 async def complete_request(request_id: str, body: Annotated[Outcome, Body(Outcome, example=Outcome(
         outcome="完成算法优化，效率提升30%"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.request_command(request_id, service_request.CompleteRequest(
-        request_id=request_id, outcome=body.outcome, now=utcnow(), effective_on=body.effective_on)), request_id)
+        request_id=request_id, outcome=body.outcome, now=support.now(), effective_on=body.effective_on)), request_id)
 
 
 @router.post("/service-requests/{request_id}/decline", responses=response_schema(Accepted),
@@ -151,14 +153,13 @@ async def complete_request(request_id: str, body: Annotated[Outcome, Body(Outcom
 async def decline_request(request_id: str, body: Annotated[Reason, Body(Reason, example=Reason(
         reason="超出平台服务范围"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.request_command(request_id, service_request.DeclineRequest(
-        request_id=request_id, reason=body.reason, now=utcnow(), effective_on=body.effective_on)), request_id)
+        request_id=request_id, reason=body.reason, now=support.now(), effective_on=body.effective_on)), request_id)
 
 
 @router.get("/service-requests", responses=response_schema(Page[queries.RequestRow]), summary="Service requests")
-async def list_requests(support: Support, who: Reader, paging: Paging,
+async def list_requests(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
                         status: Annotated[Literal["submitted", "accepted", "completed", "declined"] | None,
-                                          Query()] = None, after: After = None) -> MsgspecResponse:
-    await caught_up(support, SUPPORT, after)
+                                          Query()] = None) -> MsgspecResponse:
     return MsgspecResponse(await queries.requests(support.pool, status, paging=paging))
 
 
@@ -184,7 +185,7 @@ async def review_application(application_id: str, body: Annotated[Review, Body(R
         who: Staff) -> MsgspecResponse:
     return accepted(await support.application_command(application_id, funding.ReviewApplication(
         application_id=application_id, reviewer=body.reviewer, opinion=body.opinion, recommended=body.recommended,
-        now=utcnow(), effective_on=body.effective_on)), application_id)
+        now=support.now(), effective_on=body.effective_on)), application_id)
 
 
 @router.post("/applications/{application_id}/decision", responses=response_schema(Accepted),
@@ -194,14 +195,12 @@ async def decide_application(application_id: str, body: Annotated[Decision, Body
         who: Staff) -> MsgspecResponse:
     return accepted(await support.application_command(application_id, funding.DecideApplication(
         application_id=application_id, approved=body.approved, amount_granted_fen=body.amount_granted_fen,
-        reason=body.reason, now=utcnow(), effective_on=body.effective_on)), application_id)
+        reason=body.reason, now=support.now(), effective_on=body.effective_on)), application_id)
 
 
 @router.get("/applications", responses=response_schema(Page[queries.ApplicationRow]), summary="Applications")
-async def list_applications(support: Support, who: Reader, paging: Paging,
-                            kind: Annotated[ApplicationKind | None, Query()] = None,
-                            after: After = None) -> MsgspecResponse:
-    await caught_up(support, SUPPORT, after)
+async def list_applications(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
+                            kind: Annotated[ApplicationKind | None, Query()] = None) -> MsgspecResponse:
     return MsgspecResponse(await queries.applications(support.pool, kind, paging=paging))
 
 
@@ -227,8 +226,7 @@ async def close_base(base_id: str, body: Annotated[Reason, Body(Reason, example=
 
 @router.get("/internship-bases", responses=response_schema(Page[queries.InternshipBaseRow]),
             summary="Internship bases")
-async def list_bases(support: Support, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(support, SUPPORT, after)
+async def list_bases(support: Support, who: Reader, fresh: FreshSupport, paging: Paging) -> MsgspecResponse:
     return MsgspecResponse(await queries.internship_bases(support.pool, paging=paging))
 
 
@@ -261,8 +259,6 @@ async def cancel_activity(activity_id: str, body: Annotated[Reason, Body(Reason,
 
 
 @router.get("/activities", responses=response_schema(Page[queries.ActivityRow]), summary="Platform activities")
-async def list_activities(support: Support, who: Reader, paging: Paging,
-                          kind: Annotated[ActivityKind | None, Query()] = None,
-                          after: After = None) -> MsgspecResponse:
-    await caught_up(support, SUPPORT, after)
+async def list_activities(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
+                          kind: Annotated[ActivityKind | None, Query()] = None) -> MsgspecResponse:
     return MsgspecResponse(await queries.activities(support.pool, kind, paging=paging))

@@ -7,14 +7,15 @@ from typing import Annotated
 
 import msgspec
 from fastapi import APIRouter, Query
+
 from redpark_contracts.enterprise_support import BriefingChannel, EnterpriseCategory
+from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, Dated, accepted
 from redpark_platform.web.paging import Page, Paging
 
 from .. import queries
-from ..application import new_id
-from ..projections.briefings import NAME as BRIEFINGS
-from .deps import Accepted, After, Dated, Reader, Staff, Support, accepted, caught_up
+from .deps import FreshBriefings, Reader, Staff, Support
 
 router = APIRouter(tags=["policy briefings"])
 
@@ -36,7 +37,8 @@ class Delivery(msgspec.Struct, frozen=True, kw_only=True):
 @router.post("/policies", status_code=201, responses=response_schema(Accepted, status=201), dependencies=[Idempotent],
              summary="Publish a policy: every enterprise in the park of its categories is owed a briefing")
 async def publish_policy(body: Annotated[NewPolicy, Body(NewPolicy, example=NewPolicy(
-        title="高新技术企业认定奖励", applies_to=["tech_enterprise"], summary="首次认定奖励20万元", issuer="市科技局"))],
+        title="高新技术企业认定奖励", applies_to=["tech_enterprise"], summary="首次认定奖励20万元",
+        issuer="市科技局"))],
         support: Support, who: Staff) -> MsgspecResponse:
     policy_id = body.policy_id or new_id()
     return accepted(await support.publish_policy(policy_id=policy_id, title=body.title, summary=body.summary,
@@ -53,17 +55,15 @@ async def retire_policy(policy_id: str, body: Annotated[Dated, Body(Dated, examp
 
 @router.get("/policies", responses=response_schema(Page[queries.PolicyRow]),
             summary="Policies with how many briefings are owed and delivered")
-async def list_policies(support: Support, who: Reader, paging: Paging, after: After = None) -> MsgspecResponse:
-    await caught_up(support, BRIEFINGS, after)
+async def list_policies(support: Support, who: Reader, fresh: FreshBriefings, paging: Paging) -> MsgspecResponse:
     return MsgspecResponse(await queries.policies(support.pool, paging=paging))
 
 
 @router.get("/briefings", responses=response_schema(Page[queries.BriefingRow]),
             summary="Briefings owed to enterprises in the park, delivered or not")
-async def list_briefings(support: Support, who: Reader, paging: Paging, enterprise_id: str | None = None,
-                         policy_id: str | None = None, pending: Annotated[bool, Query()] = False,
-                         after: After = None) -> MsgspecResponse:
-    await caught_up(support, BRIEFINGS, after)
+async def list_briefings(support: Support, who: Reader, fresh: FreshBriefings, paging: Paging,
+                         enterprise_id: str | None = None,
+                         policy_id: str | None = None, pending: Annotated[bool, Query()] = False) -> MsgspecResponse:
     return MsgspecResponse(await queries.briefings(support.pool, paging=paging,
                                                    enterprise_id=enterprise_id, policy_id=policy_id,
                                                    pending_only=pending))

@@ -8,17 +8,28 @@ from typing import Annotated
 
 import msgspec
 from fastapi import APIRouter, Path
+
 from redpark_contracts.enterprise_support import QuarterlyKind
+from redpark_platform.calendar import quarter_from_compact, quarter_of
+from redpark_platform.errors import InvalidCommand
 from redpark_platform.web import Body, MsgspecResponse, response_schema
+from redpark_platform.web.edge import Accepted, accepted
 
 from .. import queries
-from ..domain.park_calendar import quarter_of
-from ..projections.support import NAME as SUPPORT
-from .deps import Accepted, After, Reader, Staff, Support, accepted, caught_up, today
+from ..domain.errors import ERRORS
+from .deps import FreshSupport, Reader, Staff, Support
 
 router = APIRouter(tags=["quarterlies"])
 
-QUARTER = r"^\d{4}Q[1-4]$"
+QUARTER = r"^\d{4}Q[1-4]$"  # the API spells a quarter as the contract does (`2025Q3`)
+
+
+def _quarter(text: str) -> str:
+    """The API's `2025Q3` as the calendar spells it inside the service, `2025-Q3`."""
+    try:
+        return quarter_from_compact(text)
+    except InvalidCommand:
+        raise ERRORS.error("quarter.malformed", field="quarter", text=text) from None
 
 
 class QuarterlyPlan(msgspec.Struct, frozen=True, kw_only=True):
@@ -37,7 +48,7 @@ class QuarterlyRecord(msgspec.Struct, frozen=True, kw_only=True):
 async def plan_quarterly(quarter: Annotated[str, Path(pattern=QUARTER)], kind: QuarterlyKind,
                          body: Annotated[QuarterlyPlan, Body(QuarterlyPlan, example=QuarterlyPlan(
                              title="第三季度企业座谈会"))], support: Support, who: Staff) -> MsgspecResponse:
-    return accepted(await support.plan_quarterly(kind, quarter, body.title), f"{kind}/{quarter}")
+    return accepted(await support.plan_quarterly(kind, _quarter(quarter), body.title), f"{kind}/{quarter}")
 
 
 @router.put("/quarterlies/{quarter}/{kind}/held", responses=response_schema(Accepted),
@@ -47,13 +58,14 @@ async def hold_quarterly(quarter: Annotated[str, Path(pattern=QUARTER)], kind: Q
                              participant_enterprise_ids=["e1", "e2"], outcomes="收集诉求5条",
                              title="第三季度企业座谈会"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.hold_quarterly(
-        kind=kind, quarter=quarter, title=body.title, participant_enterprise_ids=body.participant_enterprise_ids,
+        kind=kind, quarter=_quarter(quarter), title=body.title,
+        participant_enterprise_ids=body.participant_enterprise_ids,
         outcomes=body.outcomes, on=body.held_on), f"{kind}/{quarter}")
 
 
 @router.get("/quarterlies/{quarter}", responses=response_schema(queries.QuarterReport),
             summary="The quarter's four quarterlies and which are missing (`current` for this quarter)")
 async def quarter_report(quarter: Annotated[str, Path(pattern=r"^(\d{4}Q[1-4]|current)$")], support: Support,
-                         who: Reader, after: After = None) -> MsgspecResponse:
-    await caught_up(support, SUPPORT, after)
-    return MsgspecResponse(await queries.quarter(support.pool, quarter_of(today()) if quarter == "current" else quarter))
+                         who: Reader, fresh: FreshSupport) -> MsgspecResponse:
+    wanted = quarter_of(support.today()) if quarter == "current" else _quarter(quarter)
+    return MsgspecResponse(await queries.quarter(support.pool, wanted))

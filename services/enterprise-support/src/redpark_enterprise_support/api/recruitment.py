@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+
 from redpark_platform.exports import xlsx_openapi, xlsx_response
 from redpark_platform.web import MsgspecResponse, response_schema
 from redpark_platform.web.paging import Page, Paging
 
-from ..projections.recruitment import NAME as RECRUITMENT
 from ..queries.recruitment import (
     FairParticipationRow,
     HireRow,
@@ -21,7 +21,7 @@ from ..queries.recruitment import (
     participations,
     placements,
 )
-from .deps import After, Reader, Support, caught_up
+from .deps import FreshRecruitment, Reader, Support
 
 router = APIRouter(tags=["recruitment"])
 
@@ -29,10 +29,10 @@ EnterpriseFilter = Annotated[str | None, Query(max_length=100, description="only
 BaseFilter = Annotated[str | None, Query(max_length=100, description="only this internship base")]
 
 
-@router.get("/hires", responses=response_schema(Page[HireRow]), summary="Hires made by enterprises of the park")
-async def list_hires(support: Support, who: Reader, paging: Paging, enterprise_id: EnterpriseFilter = None,
-                     after: After = None) -> MsgspecResponse:
-    await caught_up(support, RECRUITMENT, after)
+@router.get("/hires", responses=response_schema(Page[HireRow]),
+            summary="Hires made by enterprises of the park")
+async def list_hires(support: Support, who: Reader, fresh: FreshRecruitment, paging: Paging,
+                     enterprise_id: EnterpriseFilter = None) -> MsgspecResponse:
     return MsgspecResponse(await hires(support.pool, enterprise_id, paging))
 
 
@@ -47,9 +47,8 @@ async def export_hires(support: Support, who: Reader, enterprise_id: EnterpriseF
 
 @router.get("/talent-fairs/participations", responses=response_schema(Page[FairParticipationRow]),
             summary="Talent fairs enterprises of the park took part in")
-async def list_participations(support: Support, who: Reader, paging: Paging, enterprise_id: EnterpriseFilter = None,
-                              after: After = None) -> MsgspecResponse:
-    await caught_up(support, RECRUITMENT, after)
+async def list_participations(support: Support, who: Reader, fresh: FreshRecruitment, paging: Paging,
+                              enterprise_id: EnterpriseFilter = None) -> MsgspecResponse:
     return MsgspecResponse(await participations(support.pool, enterprise_id, paging))
 
 
@@ -57,16 +56,16 @@ async def list_participations(support: Support, who: Reader, paging: Paging, ent
             summary="Talent-fair participations as a workbook")
 async def export_participations(support: Support, who: Reader, enterprise_id: EnterpriseFilter = None) -> Response:
     rows = (await participations(support.pool, enterprise_id, None)).items
-    return xlsx_response("招聘会参会", ["参会编号", "企业编号", "企业名称", "招聘会", "日期", "提供岗位数", "收到简历数"],
+    return xlsx_response("招聘会参会", ["参会编号", "企业编号", "企业名称", "招聘会", "日期", "提供岗位数",
+                                   "收到简历数"],
                          ([r.participation_id, r.enterprise_id, r.enterprise_name or "", r.fair_name, r.fair_on,
                            r.positions_offered, r.resumes_received] for r in rows), "talent-fair-participations.xlsx")
 
 
 @router.get("/internship-placements", responses=response_schema(Page[PlacementRow]),
             summary="Students placed at the park's internship bases")
-async def list_placements(support: Support, who: Reader, paging: Paging, base_id: BaseFilter = None,
-                          after: After = None) -> MsgspecResponse:
-    await caught_up(support, RECRUITMENT, after)
+async def list_placements(support: Support, who: Reader, fresh: FreshRecruitment, paging: Paging,
+                          base_id: BaseFilter = None) -> MsgspecResponse:
     return MsgspecResponse(await placements(support.pool, base_id, paging))
 
 
@@ -74,6 +73,7 @@ async def list_placements(support: Support, who: Reader, paging: Paging, base_id
             summary="Internship placements as a workbook")
 async def export_placements(support: Support, who: Reader, base_id: BaseFilter = None) -> Response:
     rows = (await placements(support.pool, base_id, None)).items
-    return xlsx_response("实习安排", ["安排编号", "实训基地", "承接企业", "学生", "高校", "专业", "开始日期", "结束日期"],
+    return xlsx_response("实习安排", ["安排编号", "实训基地", "承接企业", "学生", "高校", "专业", "开始日期",
+                                  "结束日期"],
                          ([r.placement_id, r.base_id, r.host_enterprise_id or "", r.student_name, r.university,
                            r.major, r.starts_on, r.ends_on] for r in rows), "internship-placements.xlsx")

@@ -16,20 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .contacts import ContactCommands
-from .layer import new_id, utcnow
 from .needs import NeedCommands
 from .platforms import PlatformCommands
 from .policies import PolicyCommands
 from .quarterlies import QuarterlyCommands
 
-EXTRA_KEY = "enterprise_support"
-
 
 @dataclass
 class EnterpriseSupport(ContactCommands, NeedCommands, PlatformCommands, PolicyCommands, QuarterlyCommands):
-    """What the routes use, kept in `runtime.extras["enterprise_support"]`."""
-
-    extras_key = EXTRA_KEY
+    """What the routes use, attached to the runtime by type (`runtime.layer(EnterpriseSupport)`)."""
 
 
-__all__ = ["EXTRA_KEY", "EnterpriseSupport", "new_id", "utcnow"]
+__all__ = ["EnterpriseSupport"]

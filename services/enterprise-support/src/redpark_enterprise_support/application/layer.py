@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 from redpark_platform.runtime import ApplicationLayer
 
 from .. import queries
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex[:16]
 
 
 class SupportLayer(ApplicationLayer):

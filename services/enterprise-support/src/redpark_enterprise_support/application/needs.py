@@ -8,12 +8,13 @@ from redpark_contracts.enterprise_support import (
     NeedCategory,
     Urgency,
 )
+from redpark_platform.clock import new_id
 from redpark_platform.store import AppendResult
 
 from ..domain import (
     need,
 )
-from .layer import SupportLayer, new_id, utcnow
+from .layer import SupportLayer
 
 
 class NeedCommands(SupportLayer):
@@ -22,7 +23,7 @@ class NeedCommands(SupportLayer):
         return await self._execute(need.stream_id(need_id), need.decider, need.RaiseNeed(
             need_id=need_id, enterprise_id=enterprise_id, category=category, urgency=urgency, description=description,
             raised_by_id=new_id(), raised_by_name=raised_by_name, raised_by_phone=raised_by_phone,
-            enterprise_in_park=await self._in_park(enterprise_id), now=utcnow(), effective_on=on))
+            enterprise_in_park=await self._in_park(enterprise_id), now=self.now(), effective_on=on))
 
     async def need_command(self, need_id: str, command: need.NeedCommand) -> AppendResult:
         return await self._execute(need.stream_id(need_id), need.decider, command)

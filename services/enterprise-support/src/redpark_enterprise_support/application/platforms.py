@@ -22,7 +22,7 @@ from ..domain import (
     service_request,
     talent,
 )
-from .layer import SupportLayer, utcnow
+from .layer import SupportLayer
 
 
 class PlatformCommands(SupportLayer):
@@ -31,12 +31,12 @@ class PlatformCommands(SupportLayer):
         return await self._execute(platform_service.stream_id(service_id), platform_service.decider,
                                    platform_service.ListService(
                                        service_id=service_id, platform=platform, name=name, description=description,
-                                       provider_name=provider_name, provider_kind=provider_kind, now=utcnow(),
+                                       provider_name=provider_name, provider_kind=provider_kind, now=self.now(),
                                        effective_on=on))
 
     async def withdraw_service(self, service_id: str, on: date | None) -> AppendResult:
         return await self._execute(platform_service.stream_id(service_id), platform_service.decider,
-                                   platform_service.WithdrawService(service_id=service_id, now=utcnow(),
+                                   platform_service.WithdrawService(service_id=service_id, now=self.now(),
                                                                     effective_on=on))
 
     async def submit_request(self, *, request_id: str, service_id: str, enterprise_id: str, description: str,
@@ -52,7 +52,7 @@ class PlatformCommands(SupportLayer):
                                        enterprise_in_park=await self._in_park(enterprise_id),
                                        open_request_exists=await queries.open_request_exists(
                                            self.pool, enterprise_id, service_id),
-                                       now=utcnow(), effective_on=on))
+                                       now=self.now(), effective_on=on))
 
     async def request_command(self, request_id: str, command: service_request.RequestCommand) -> AppendResult:
         return await self._execute(service_request.stream_id(request_id), service_request.decider, command)
@@ -62,7 +62,7 @@ class PlatformCommands(SupportLayer):
         application_id = funding.application_id(kind, enterprise_id, round_)
         result = await self._execute(funding.stream_id(application_id), funding.decider, funding.SubmitApplication(
             kind=kind, enterprise_id=enterprise_id, round=round_, amount_requested_fen=amount_requested_fen,
-            purpose=purpose, enterprise_in_park=await self._in_park(enterprise_id), now=utcnow(), effective_on=on))
+            purpose=purpose, enterprise_in_park=await self._in_park(enterprise_id), now=self.now(), effective_on=on))
         return application_id, result
 
     async def application_command(self, application_id: str, command: funding.ApplicationCommand) -> AppendResult:
@@ -73,18 +73,18 @@ class PlatformCommands(SupportLayer):
         host_ok = host_enterprise_id is None or await self._in_park(host_enterprise_id)
         return await self._execute(talent.stream_id(base_id), talent.decider, talent.EstablishBase(
             base_id=base_id, university=university, host_enterprise_id=host_enterprise_id, places=places,
-            host_in_park=host_ok, now=utcnow(), effective_on=on))
+            host_in_park=host_ok, now=self.now(), effective_on=on))
 
     async def close_internship_base(self, base_id: str, reason: str, on: date | None) -> AppendResult:
         return await self._execute(talent.stream_id(base_id), talent.decider,
-                                   talent.CloseBase(base_id=base_id, reason=reason, now=utcnow(), effective_on=on))
+                                   talent.CloseBase(base_id=base_id, reason=reason, now=self.now(), effective_on=on))
 
     async def plan_activity(self, *, activity_id: str, kind: ActivityKind, title: str, planned_on: date,
                             partners: list[str]) -> AppendResult:
         return await self._execute(platform_activity.stream_id(activity_id), platform_activity.decider,
                                    platform_activity.PlanActivity(activity_id=activity_id, kind=kind, title=title,
                                                                   planned_on=planned_on, partners=partners,
-                                                                  now=utcnow()))
+                                                                  now=self.now()))
 
     async def hold_activity(self, *, activity_id: str, participant_enterprise_ids: list[str],
                             outside_participants: int, outcomes: str, on: date | None) -> AppendResult:
@@ -93,10 +93,10 @@ class PlatformCommands(SupportLayer):
                                        activity_id=activity_id, participant_enterprise_ids=participant_enterprise_ids,
                                        participants_in_park=await queries.in_park_among(
                                            self.pool, participant_enterprise_ids),
-                                       outside_participants=outside_participants, outcomes=outcomes, now=utcnow(),
+                                       outside_participants=outside_participants, outcomes=outcomes, now=self.now(),
                                        held_on=on))
 
     async def cancel_activity(self, activity_id: str, reason: str) -> AppendResult:
         return await self._execute(platform_activity.stream_id(activity_id), platform_activity.decider,
                                    platform_activity.CancelActivity(activity_id=activity_id, reason=reason,
-                                                                    now=utcnow()))
+                                                                    now=self.now()))

@@ -1,4 +1,4 @@
-"""The application layer of recruitment (`runtime.extras["recruitment"]`): gathers each command's facts,
+"""The application layer of recruitment (`runtime.layer(Recruitment)`): gathers each command's facts,
 runs the decider, stores the events; and the staff-kept map from the recruitment system's employer
 codes to our enterprises (a table of this service's own, written here; not a read model).
 
@@ -18,15 +18,10 @@ from redpark_platform.store import AppendResult
 from ..domain import recruitment, talent
 from ..queries import in_park_since
 from ..queries import recruitment as recruitment_queries
-from .layer import utcnow
-
-EXTRA_KEY = "recruitment"
 
 
 @dataclass
 class Recruitment(ApplicationLayer):
-    extras_key = EXTRA_KEY
-
     async def hire_recorded(self, hire_id: str) -> bool:
         read = await self.runtime.store.read_stream(recruitment.hire_stream_id(hire_id))
         return isinstance(recruitment.hire_decider.fold([e.event for e in read.events]), recruitment.Hired)
@@ -42,7 +37,7 @@ class Recruitment(ApplicationLayer):
                                               relationship_held_by=relationship_held_by, phone=phone,
                                               enterprise_in_park=await in_park_since(
                                                   self.pool, enterprise_id) is not None,
-                                              now=utcnow()))
+                                              now=self.now()))
 
     async def participation_recorded(self, participation_id: str) -> bool:
         read = await self.runtime.store.read_stream(recruitment.participation_stream_id(participation_id))
@@ -55,7 +50,7 @@ class Recruitment(ApplicationLayer):
             recruitment.RecordParticipation(
                 participation_id=participation_id, enterprise_id=enterprise_id, fair_name=fair_name, fair_on=fair_on,
                 positions_offered=positions_offered, resumes_received=resumes_received,
-                enterprise_in_park=await in_park_since(self.pool, enterprise_id) is not None, now=utcnow()))
+                enterprise_in_park=await in_park_since(self.pool, enterprise_id) is not None, now=self.now()))
 
     async def placement_recorded(self, placement_id: str) -> bool:
         read = await self.runtime.store.read_stream(recruitment.placement_stream_id(placement_id))
@@ -74,7 +69,7 @@ class Recruitment(ApplicationLayer):
                 major=major, starts_on=starts_on, ends_on=ends_on,
                 base_places=established.places if established is not None and is_open else None,
                 base_host_enterprise_id=established.host_enterprise_id if established is not None else None,
-                placed_at_base=int(placed), now=utcnow()))
+                placed_at_base=int(placed), now=self.now()))
 
     # --- the recruitment system's employer codes ------------------------------------------------
 
@@ -92,5 +87,4 @@ class Recruitment(ApplicationLayer):
 
 
 def recruitment_of(runtime: Runtime) -> Recruitment:
-    found: Recruitment = runtime.extras[EXTRA_KEY]
-    return found
+    return runtime.layer(Recruitment)

@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from redpark_platform.calendar import park_date
+from redpark_platform.clock import utcnow
 from redpark_platform.webhook_sender import Sent, SignedSender
 from redpark_platform.webhook_sender import read_secret as shared_read_secret
 
@@ -45,11 +48,11 @@ class RecruitmentSystem(SignedSender):
 
 
 def _now_cst() -> datetime:
-    return datetime.now(CST)
+    return utcnow().astimezone(CST)
 
 
 def _today() -> date:
-    return _now_cst().date()
+    return park_date(utcnow())
 
 
 def hire(req_id: str, employer_code: str, job_title: str, *, cand_id: str, full_name: str, pol_status: str | None,
@@ -103,7 +106,8 @@ async def demo(rs: RecruitmentSystem, employer_code: str, *, prefix: str = "", b
         await rs.send("an intern placed", intern(f"IA-{run}-01", base_code, "赵磊", "洛阳理工学院", "软件工程"))
     await rs.send("malformed body", b'{"event_type": "hire.onboarded", "req_id": ', expected=422)
     await rs.send("an unknown political-status code",
-                  hire(f"REQ-{run}-05", employer_code, "会计", cand_id=f"C-{run}-05", full_name="孙丽", pol_status="99"),
+                  hire(f"REQ-{run}-05", employer_code, "会计", cand_id=f"C-{run}-05", full_name="孙丽",
+                       pol_status="99"),
                   expected=422)
     await rs.send("wrong secret", member, expected=401,
                   secret="whsec_" + base64.b64encode(b"not the park's secret!!").decode())

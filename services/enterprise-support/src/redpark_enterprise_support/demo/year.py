@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
-from ..domain.park_calendar import park_date, quarter_bounds, quarter_of
+from redpark_platform.calendar import compact_quarter, park_date, parse_quarter, quarter_bounds, quarter_of
+from redpark_platform.clock import utcnow
 
 SEED = 20250301
 CONCURRENCY = 12
@@ -33,7 +34,8 @@ POLICIES = [
     ("demo-policy-02", "高新技术企业认定奖励", "首次认定奖励20万元", "市科技局", ["tech_enterprise"]),
     ("demo-policy-03", "研发费用加计扣除", "研发费用按100%加计扣除", "税务局", ["tech_enterprise"]),
     ("demo-policy-04", "小微企业普惠性减税", "小规模纳税人增值税减免", "税务局", ["small_enterprise"]),
-    ("demo-policy-05", "大众创业扶持资金", "初创企业一次性创业补贴", "市人社局", ["small_enterprise", "tech_enterprise"]),
+    ("demo-policy-05", "大众创业扶持资金", "初创企业一次性创业补贴", "市人社局", ["small_enterprise",
+                                                           "tech_enterprise"]),
     ("demo-policy-06", "现代服务业发展专项", "服务业企业贷款贴息", "市发改委", ["non_tech_enterprise"]),
 ]
 SERVICES = [
@@ -106,7 +108,7 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
         enterprises = await api.listed("/enterprises")
         if not enterprises:
             raise RuntimeError("no enterprise in the park yet: load the organization's demo park first")
-        await _load(api, enterprises, today or park_date(datetime.now(UTC)), random.Random(seed))
+        await _load(api, enterprises, today or park_date(utcnow()), random.Random(seed))
         return True
 
 
@@ -151,7 +153,8 @@ async def _load(api: _Api, enterprises: list[dict[str, Any]], today: date, rng: 
             if last < first:
                 continue
             visits.append(call("POST", "/visits", {
-                "visit_id": f"demo-v{n:03d}-{k}", "enterprise_id": eid, "visited_on": _day(rng, first, last).isoformat(),
+                "visit_id": f"demo-v{n:03d}-{k}", "enterprise_id": eid, "visited_on": _day(rng, first,
+                                                                                           last).isoformat(),
                 "visitors": [COMMITTEE[(n + k) % len(COMMITTEE)][1]], "findings": rng.choice(FINDINGS)}))
     await api.all(visits)
     visited = {v["enterprise_id"] for v in await api.caught_up("/visits")}
@@ -159,7 +162,8 @@ async def _load(api: _Api, enterprises: list[dict[str, Any]], today: date, rng: 
     for eid in sorted(visited):
         cats = by_id[eid]["categories"]
         category = "startup" if "small_enterprise" in cats else ("leading" if "tech_enterprise" in cats else "growing")
-        measures = {"startup": ["对接科技创业种子资金", "安排创业导师结对"], "growing": ["对接上下游企业", "协助申报扶持资金"],
+        measures = {"startup": ["对接科技创业种子资金", "安排创业导师结对"], "growing": ["对接上下游企业",
+                                                                       "协助申报扶持资金"],
                     "leading": ["共建公共技术服务平台", "推荐参加高峰论坛"]}[category]
         plans.append(call("PUT", f"/enterprises/{eid}/help-plan", {"category": category, "measures": measures}))
     await api.all(plans)
@@ -195,17 +199,18 @@ async def _load(api: _Api, enterprises: list[dict[str, Any]], today: date, rng: 
     q = quarter_of(year_ago)
     while q <= quarter_of(today):
         first, last = quarter_bounds(q)
+        label = compact_quarter(q)  # the API spells a quarter as its contract does: `2025Q3`
         for m, (kind, title) in enumerate(QUARTERLIES):
             if (q == quarter_of(today) and m >= 2) or (q == quarter_of(year_ago) and m == 3):
                 continue
             held_on = min(max(first, year_ago) + timedelta(days=10 + 15 * m), last, today)
             if held_on < first:
                 continue
-            holds.append(call("PUT", f"/quarterlies/{q}/{kind}/held", {
-                "title": f"{q} {title}", "held_on": held_on.isoformat(), "outcomes": "收集意见建议，形成台账",
+            holds.append(call("PUT", f"/quarterlies/{label}/{kind}/held", {
+                "title": f"{label} {title}", "held_on": held_on.isoformat(), "outcomes": "收集意见建议，形成台账",
                 "participant_enterprise_ids": rng.sample(ids, min(8, len(ids)))}))
-        y, n = int(q[:4]), int(q[-1])
-        q = f"{y + 1}Q1" if n == 4 else f"{y}Q{n + 1}"
+        y, n = parse_quarter(q)
+        q = f"{y + 1}-Q1" if n == 4 else f"{y}-Q{n + 1}"
     await api.all(holds)
 
     # briefings: about three in four delivered, by the contact point's visit or the park's channels
@@ -221,7 +226,8 @@ async def _need(api: _Api, n: int, enterprise_id: str, raised: date, today: date
     nid = f"demo-n{n:03d}"
     await api.call("POST", "/needs", {"need_id": nid, "enterprise_id": enterprise_id, "category": category,
                                       "urgency": urgency, "description": description,
-                                      "raised_by_name": "企业联络人", "raised_by_phone": f"139{rng.randrange(10**8):08d}",
+                                      "raised_by_name": "企业联络人",
+                                      "raised_by_phone": f"139{rng.randrange(10**8):08d}",
                                       "effective_on": raised.isoformat()})
     # Every state shows up: one in ten closed, one in ten not yet accepted, two in ten still worked on.
     fate = n % 10

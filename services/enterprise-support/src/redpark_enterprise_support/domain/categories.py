@@ -13,7 +13,8 @@ SMALL_HEADCOUNT = 50
 
 
 def categories_of(is_tech_enterprise: bool, headcount: int) -> list[EnterpriseCategory]:
-    out: list[EnterpriseCategory] = ["any_enterprise", "tech_enterprise" if is_tech_enterprise else "non_tech_enterprise"]
+    out: list[EnterpriseCategory] = ["any_enterprise",
+                                     "tech_enterprise" if is_tech_enterprise else "non_tech_enterprise"]
     if headcount <= SMALL_HEADCOUNT:
         out.append("small_enterprise")
     return out

@@ -12,10 +12,12 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.enterprise_support import ContactKind, ContactPointAssigned, ContactPointReleased
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
-from .park_calendar import effective_date
+from redpark_contracts.enterprise_support import ContactKind, ContactPointAssigned, ContactPointReleased
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 def stream_id(enterprise_id: str) -> str:
@@ -61,15 +63,12 @@ def decide(command: ContactPointCommand, state: ContactPointState) -> list[Conta
         case AssignContactPoint():
             on = effective_date(command.effective_on, command.now)
             if not command.contact_id.strip() or not command.contact_name.strip():
-                raise InvalidCommand("contact_point.contact_missing", "name the committee member or branch",
-                                     detail_zh="请填写联系人或联系支部", field="contact_id")
+                raise ERRORS.error("contact_point.contact_missing", field="contact_id")
             if command.in_park_since is None:
-                raise DomainError("contact_point.enterprise_not_in_park",
-                                  f"enterprise {command.enterprise_id} is not in the park",
-                                  detail_zh="该企业不在园区内", field="enterprise_id")
+                raise ERRORS.error("contact_point.enterprise_not_in_park", field="enterprise_id",
+                                   enterprise_id=command.enterprise_id)
             if command.contact_kind == "branch" and not command.branch_active:
-                raise DomainError("contact_point.branch_not_active", f"branch {command.contact_id} is not active",
-                                  detail_zh="该支部不存在或已撤销", field="contact_id")
+                raise ERRORS.error("contact_point.branch_not_active", field="contact_id", contact_id=command.contact_id)
             replaced = None
             if isinstance(state, HasContactPoint) and state.assigned_on >= command.in_park_since:
                 if state.contact_id == command.contact_id.strip():
@@ -81,8 +80,7 @@ def decide(command: ContactPointCommand, state: ContactPointState) -> list[Conta
                 replaced_contact_id=replaced, assigned_on=on)]
         case ReleaseContactPoint():
             if not isinstance(state, HasContactPoint):
-                raise NotFound("contact_point.none", f"enterprise {command.enterprise_id} has no contact point",
-                               detail_zh="该企业尚无联系点", field="enterprise_id")
+                raise ERRORS.error("contact_point.none", field="enterprise_id", enterprise_id=command.enterprise_id)
             on = effective_date(command.effective_on, command.now)
             return [ContactPointReleased(enterprise_id=command.enterprise_id, contact_id=state.contact_id,
                                          released_on=on, reason=command.reason)]

@@ -11,10 +11,12 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.enterprise_support import HelpCategory, HelpPlanAdopted, HelpPlanRevised
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
-from .park_calendar import effective_date
+from redpark_contracts.enterprise_support import HelpCategory, HelpPlanAdopted, HelpPlanRevised
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 def stream_id(enterprise_id: str, year: int) -> str:
@@ -53,19 +55,15 @@ def decide(command: HelpPlanCommand, state: HelpPlanState) -> list[HelpPlanEvent
         case AdoptHelpPlan():
             on = effective_date(command.effective_on, command.now)
             if command.year != on.year:
-                raise InvalidCommand("help_plan.wrong_year", f"a plan for {command.year} is made in {command.year}",
-                                     detail_zh="只能制订当年的帮扶计划", field="year")
+                raise ERRORS.error("help_plan.wrong_year", field="year", year=command.year)
             measures = [m.strip() for m in command.measures if m.strip()]
             if not measures:
-                raise InvalidCommand("help_plan.measures_missing", "a help plan lists at least one measure",
-                                     detail_zh="帮扶计划至少包含一项措施", field="measures")
+                raise ERRORS.error("help_plan.measures_missing", field="measures")
             if not command.enterprise_in_park:
-                raise DomainError("help_plan.enterprise_not_in_park", f"enterprise {command.enterprise_id} is not in the park",
-                                  detail_zh="该企业不在园区内", field="enterprise_id")
+                raise ERRORS.error("help_plan.enterprise_not_in_park", field="enterprise_id",
+                                   enterprise_id=command.enterprise_id)
             if command.visits_this_year == 0:
-                raise DomainError("help_plan.not_visited",
-                                  f"visit enterprise {command.enterprise_id} this year before planning its help",
-                                  detail_zh="帮扶计划须在当年走访的基础上制订，请先走访该企业", field="enterprise_id")
+                raise ERRORS.error("help_plan.not_visited", field="enterprise_id", enterprise_id=command.enterprise_id)
             if isinstance(state, Planned):
                 if state.category == command.category and state.measures == measures:
                     return []  # the same plan again: nothing changed

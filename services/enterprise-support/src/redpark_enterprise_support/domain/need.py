@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.enterprise_support import (
     NeedAccepted,
     NeedCategory,
@@ -20,9 +21,10 @@ from redpark_contracts.enterprise_support import (
     NeedWorked,
     Urgency,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS, SECOND_WORDING
 
 # Days the park gives itself to resolve a need, by urgency (the plan: 需、急、难、困 answered fast).
 DAYS_TO_RESOLVE: dict[Urgency, int] = {"urgent": 3, "high": 10, "normal": 30}
@@ -98,25 +100,23 @@ NeedState = NoNeed | OpenNeed | FinishedNeed
 
 def _open(state: NeedState, need_id: str) -> OpenNeed:
     if isinstance(state, NoNeed):
-        raise NotFound("need.unknown", f"need {need_id} was never raised", detail_zh="该问题不存在", field="need_id")
+        raise ERRORS.error("need.unknown", field="need_id", need_id=need_id)
     if isinstance(state, FinishedNeed):
-        raise DomainError("need.already_finished", f"need {need_id} is already {state.outcome}",
-                          detail_zh="该问题已办结或已关闭", field="need_id")
+        raise ERRORS.error("need.already_finished", field="need_id", need_id=need_id, outcome=state.outcome)
     return state
 
 
 def _dated(state: OpenNeed, given: date | None, now: datetime) -> date:
     on = effective_date(given, now)
     if on < state.last_on:
-        raise InvalidCommand("need.date_before_previous_step",
-                             f"{on.isoformat()} is before the need's previous step ({state.last_on.isoformat()})",
-                             detail_zh="日期不能早于上一步办理日期", field="effective_on")
+        raise ERRORS.error("need.date_before_previous_step", field="effective_on", on=on.isoformat(),
+                           last_on=state.last_on.isoformat())
     return on
 
 
-def _text(value: str, code: str, what: str, what_zh: str, field: str) -> str:
+def _text(value: str, code: str, field: str) -> str:
     if not value.strip():
-        raise InvalidCommand(code, f"{what} is required", detail_zh=f"请填写{what_zh}", field=field)
+        raise ERRORS.error(code, field=field)
     return value.strip()
 
 
@@ -124,14 +124,12 @@ def decide(command: NeedCommand, state: NeedState) -> list[NeedEvent]:
     match command:
         case RaiseNeed():
             if not isinstance(state, NoNeed):
-                raise DomainError("need.already_raised", f"need {command.need_id} already exists",
-                                  detail_zh="该问题已登记", field="need_id")
+                raise ERRORS.error("need.already_raised", field="need_id", need_id=command.need_id)
             on = effective_date(command.effective_on, command.now)
-            description = _text(command.description, "need.description_missing", "a description", "问题描述",
-                                "description")
+            description = _text(command.description, "need.description_missing", "description")
             if not command.enterprise_in_park:
-                raise DomainError("need.enterprise_not_in_park", f"enterprise {command.enterprise_id} is not in the park",
-                                  detail_zh="该企业不在园区内", field="enterprise_id")
+                raise ERRORS.error("need.enterprise_not_in_park", field="enterprise_id",
+                                   enterprise_id=command.enterprise_id)
             return [NeedRaised(
                 need_id=command.need_id, enterprise_id=command.enterprise_id, category=command.category,
                 urgency=command.urgency, description=description, raised_by_id=command.raised_by_id,
@@ -140,33 +138,29 @@ def decide(command: NeedCommand, state: NeedState) -> list[NeedEvent]:
         case AcceptNeed():
             need = _open(state, command.need_id)
             if need.assignee is not None:
-                raise DomainError("need.already_accepted", f"need {command.need_id} is already with {need.assignee}",
-                                  detail_zh="该问题已受理", field="need_id")
-            assignee = _text(command.assignee, "need.assignee_missing", "an assignee", "承办人", "assignee")
+                raise ERRORS.error("need.already_accepted", field="need_id", need_id=command.need_id,
+                                   assignee=need.assignee)
+            assignee = _text(command.assignee, "need.assignee_missing", "assignee")
             return [NeedAccepted(need_id=command.need_id, assignee=assignee,
                                  accepted_on=_dated(need, command.effective_on, command.now))]
         case WorkNeed():
             need = _open(state, command.need_id)
             if need.assignee is None:
-                raise DomainError("need.not_accepted", f"need {command.need_id} has not been accepted yet",
-                                  detail_zh="该问题尚未受理", field="need_id")
-            note = _text(command.note, "need.note_missing", "a note", "办理情况", "note")
+                raise ERRORS.error("need.not_accepted", field="need_id", need_id=command.need_id)
+            note = _text(command.note, "need.note_missing", "note")
             return [NeedWorked(need_id=command.need_id, note=note,
                                worked_on=_dated(need, command.effective_on, command.now))]
         case ResolveNeed():
             need = _open(state, command.need_id)
             if need.assignee is None:
-                raise DomainError("need.not_accepted",
-                                  f"need {command.need_id} cannot be resolved before it was accepted",
-                                  detail_zh="问题未受理，不能办结", field="need_id")
-            resolution = _text(command.resolution, "need.resolution_missing", "the resolution", "解决情况",
-                               "resolution")
+                raise SECOND_WORDING.error("need.not_accepted", field="need_id", need_id=command.need_id)
+            resolution = _text(command.resolution, "need.resolution_missing", "resolution")
             on = _dated(need, command.effective_on, command.now)
             return [NeedResolved(need_id=command.need_id, enterprise_id=need.enterprise_id, resolution=resolution,
                                  resolved_on=on, days_open=(on - need.raised_on).days)]
         case CloseNeed():
             need = _open(state, command.need_id)
-            reason = _text(command.reason, "need.reason_missing", "the reason", "关闭原因", "reason")
+            reason = _text(command.reason, "need.reason_missing", "reason")
             return [NeedClosed(need_id=command.need_id, reason=reason,
                                closed_on=_dated(need, command.effective_on, command.now))]
         case _:

@@ -13,15 +13,17 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.enterprise_support import (
     ActivityKind,
     PlatformActivityCancelled,
     PlatformActivityHeld,
     PlatformActivityPlanned,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date, park_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date, park_date
+from .errors import ERRORS
 
 
 def stream_id(activity_id: str) -> str:
@@ -82,18 +84,15 @@ def check_participants(ids: list[str], in_park: list[str]) -> list[str]:
     wanted = list(dict.fromkeys(ids))
     missing = [e for e in wanted if e not in set(in_park)]
     if missing:
-        raise DomainError("participants.not_in_park", f"not in the park: {', '.join(missing)}",
-                          detail_zh="参加企业中有不在园区内的企业", field="participant_enterprise_ids")
+        raise ERRORS.error("participants.not_in_park", field="participant_enterprise_ids", value=', '.join(missing))
     return wanted
 
 
 def _planned(state: ActivityState, activity_id: str) -> PlannedActivity:
     if isinstance(state, NoActivity):
-        raise NotFound("activity.unknown", f"activity {activity_id} was never planned", detail_zh="该活动不存在",
-                       field="activity_id")
+        raise ERRORS.error("activity.unknown", field="activity_id", activity_id=activity_id)
     if not isinstance(state, PlannedActivity):
-        raise DomainError("activity.finished", f"activity {activity_id} was already held or cancelled",
-                          detail_zh="该活动已举办或已取消", field="activity_id")
+        raise ERRORS.error("activity.finished", field="activity_id", activity_id=activity_id)
     return state
 
 
@@ -101,11 +100,9 @@ def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent
     match command:
         case PlanActivity():
             if not isinstance(state, NoActivity):
-                raise DomainError("activity.exists", f"activity {command.activity_id} already exists",
-                                  detail_zh="该活动已存在", field="activity_id")
+                raise ERRORS.error("activity.exists", field="activity_id", activity_id=command.activity_id)
             if not command.title.strip():
-                raise InvalidCommand("activity.title_missing", "an activity needs a title", detail_zh="请填写活动名称",
-                                     field="title")
+                raise ERRORS.error("activity.title_missing", field="title")
             return [PlatformActivityPlanned(activity_id=command.activity_id, kind=command.kind,
                                             title=command.title.strip(), planned_on=command.planned_on,
                                             partners=[p.strip() for p in command.partners if p.strip()])]
@@ -113,13 +110,11 @@ def decide(command: ActivityCommand, state: ActivityState) -> list[ActivityEvent
             planned = _planned(state, command.activity_id)
             on = effective_date(command.held_on, command.now, "held_on")
             if on < planned.planned_on:
-                raise InvalidCommand("activity.held_before_planned_day",
-                                     f"held {on.isoformat()}, before the planned {planned.planned_on.isoformat()}",
-                                     detail_zh="举办日期不能早于计划日期", field="held_on")
+                raise ERRORS.error("activity.held_before_planned_day", field="held_on", on=on.isoformat(),
+                                   planned_on=planned.planned_on.isoformat())
             participants = check_participants(command.participant_enterprise_ids, command.participants_in_park)
             if not participants and command.outside_participants <= 0:
-                raise InvalidCommand("activity.no_participants", "record who took part",
-                                     detail_zh="请登记参加人员", field="participant_enterprise_ids")
+                raise ERRORS.error("activity.no_participants", field="participant_enterprise_ids")
             return [PlatformActivityHeld(activity_id=command.activity_id, kind=planned.kind, held_on=on,
                                          participant_enterprise_ids=participants,
                                          outside_participants=max(command.outside_participants, 0),

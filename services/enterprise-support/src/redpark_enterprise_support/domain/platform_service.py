@@ -9,15 +9,17 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.enterprise_support import (
     Platform,
     PlatformServiceListed,
     PlatformServiceWithdrawn,
     ProviderKind,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 
 def stream_id(service_id: str) -> str:
@@ -64,25 +66,20 @@ def decide(command: ServiceCommand, state: ServiceState) -> list[ServiceEvent]:
     match command:
         case ListService():
             if not isinstance(state, NoService):
-                raise DomainError("service.already_listed", f"service {command.service_id} is already in the catalogue",
-                                  detail_zh="该服务已在目录中", field="service_id")
+                raise ERRORS.error("service.already_listed", field="service_id", service_id=command.service_id)
             if not command.name.strip():
-                raise InvalidCommand("service.name_missing", "a service needs a name", detail_zh="请填写服务名称",
-                                     field="name")
+                raise ERRORS.error("service.name_missing", field="name")
             if not command.provider_name.strip():
-                raise InvalidCommand("service.provider_missing", "name the provider of the service",
-                                     detail_zh="请填写服务提供方", field="provider_name")
+                raise ERRORS.error("service.provider_missing", field="provider_name")
             return [PlatformServiceListed(
                 service_id=command.service_id, platform=command.platform, name=command.name.strip(),
                 description=command.description.strip(), provider_name=command.provider_name.strip(),
                 provider_kind=command.provider_kind, listed_on=effective_date(command.effective_on, command.now))]
         case WithdrawService():
             if isinstance(state, NoService):
-                raise NotFound("service.unknown", f"service {command.service_id} is not in the catalogue",
-                               detail_zh="该服务不存在", field="service_id")
+                raise ERRORS.error("service.unknown", field="service_id", service_id=command.service_id)
             if isinstance(state, Withdrawn):
-                raise DomainError("service.withdrawn", f"service {command.service_id} is already withdrawn",
-                                  detail_zh="该服务已下架", field="service_id")
+                raise ERRORS.error("service.withdrawn", field="service_id", service_id=command.service_id)
             return [PlatformServiceWithdrawn(service_id=command.service_id,
                                              withdrawn_on=effective_date(command.effective_on, command.now))]
         case _:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
+
 from redpark_contracts.enterprise_support import (
     BriefingChannel,
     BriefingDelivered,
@@ -21,9 +22,10 @@ from redpark_contracts.enterprise_support import (
     PolicyPublished,
     PolicyRetired,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 
 def stream_id(policy_id: str) -> str:
@@ -73,23 +75,19 @@ def decide_policy(command: PolicyCommand, state: PolicyState) -> list[PolicyEven
     match command:
         case PublishPolicy():
             if not isinstance(state, NoPolicy):
-                raise DomainError("policy.exists", f"policy {command.policy_id} was already published",
-                                  detail_zh="该政策已发布", field="policy_id")
+                raise ERRORS.error("policy.exists", field="policy_id", policy_id=command.policy_id)
             if not command.title.strip():
-                raise InvalidCommand("policy.title_missing", "a policy needs a title", detail_zh="请填写政策名称",
-                                     field="title")
+                raise ERRORS.error("policy.title_missing", field="title")
             applies_to = list(dict.fromkeys(command.applies_to))
             if not applies_to:
-                raise InvalidCommand("policy.audience_missing", "say which enterprises the policy applies to",
-                                     detail_zh="请选择适用的企业类别", field="applies_to")
+                raise ERRORS.error("policy.audience_missing", field="applies_to")
             return [PolicyPublished(policy_id=command.policy_id, title=command.title.strip(),
                                     summary=command.summary.strip(), issuer=command.issuer.strip(),
                                     applies_to=applies_to,
                                     published_on=effective_date(command.effective_on, command.now))]
         case RetirePolicy():
             if not isinstance(state, InForce):
-                raise NotFound("policy.not_in_force", f"policy {command.policy_id} is not in force",
-                               detail_zh="该政策不存在或已废止", field="policy_id")
+                raise ERRORS.error("policy.not_in_force", field="policy_id", policy_id=command.policy_id)
             return [PolicyRetired(policy_id=command.policy_id,
                                   retired_on=effective_date(command.effective_on, command.now))]
         case _:
@@ -140,17 +138,13 @@ def decide_briefing(command: BriefingCommand, state: BriefingState) -> list[Brie
     match command:
         case DeliverBriefing():
             if isinstance(state, Delivered):
-                raise DomainError("briefing.already_delivered",
-                                  f"the briefing was delivered on {state.delivered_on.isoformat()}",
-                                  detail_zh="该政策已向该企业宣讲", field="policy_id")
+                raise ERRORS.error("briefing.already_delivered", field="policy_id",
+                                   delivered_on=state.delivered_on.isoformat())
             if not command.policy_in_force:
-                raise DomainError("briefing.policy_not_in_force", f"policy {command.policy_id} is not in force",
-                                  detail_zh="该政策不存在或已废止", field="policy_id")
+                raise ERRORS.error("briefing.policy_not_in_force", field="policy_id", policy_id=command.policy_id)
             if not command.owed:
-                raise DomainError("briefing.not_applicable",
-                                  f"policy {command.policy_id} does not apply to enterprise {command.enterprise_id} "
-                                  "(or it is not in the park)", detail_zh="该政策不适用于该企业，或企业不在园区内",
-                                  field="enterprise_id")
+                raise ERRORS.error("briefing.not_applicable", field="enterprise_id", policy_id=command.policy_id,
+                                   enterprise_id=command.enterprise_id)
             return [BriefingDelivered(policy_id=command.policy_id, enterprise_id=command.enterprise_id,
                                       channel=command.channel, delivered_by=command.delivered_by,
                                       delivered_on=effective_date(command.effective_on, command.now))]

@@ -14,15 +14,18 @@ from datetime import date, datetime
 from typing import Literal, assert_never
 
 import msgspec
+
 from redpark_contracts.enterprise_support import (
     HireRecorded,
     InternshipPlaced,
     PartyMemberHireDeclared,
     TalentFairParticipated,
 )
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
+from redpark_platform.errors import DomainError
 
-from .park_calendar import effective_date
+from .errors import ERRORS
 
 # What the person declared, in our words; `None` when they declared nothing.
 PoliticalStatus = Literal["party_member", "probationary_party_member", "not_party_member"]
@@ -42,14 +45,13 @@ def placement_stream_id(placement_id: str) -> str:
 
 
 def _not_in_park(enterprise_id: str) -> DomainError:
-    return DomainError("recruitment.enterprise_not_in_park", f"enterprise {enterprise_id} is not in the park",
-                       detail_zh="该企业不在园区内", field="enterprise_id")
+    return ERRORS.error("recruitment.enterprise_not_in_park", field="enterprise_id", enterprise_id=enterprise_id)
 
 
-def _required(value: str, code: str, field: str, detail_zh: str) -> str:
+def _required(value: str, code: str, field: str) -> str:
     text = value.strip()
     if not text:
-        raise InvalidCommand(code, f"{field} is required", detail_zh=detail_zh, field=field)
+        raise ERRORS.error(code, field=field)
     return text
 
 
@@ -82,19 +84,17 @@ HireEvent = HireRecorded | PartyMemberHireDeclared
 
 def decide_hire(command: RecordHire, state: HireState) -> list[HireEvent]:
     if isinstance(state, Hired):
-        raise DomainError("hire.exists", f"hire {command.hire_id} is already recorded", detail_zh="该录用记录已存在",
-                          field="hire_id")
+        raise ERRORS.error("hire.exists", field="hire_id", hire_id=command.hire_id)
     if not command.enterprise_in_park:
         raise _not_in_park(command.enterprise_id)
-    position = _required(command.position, "hire.position_missing", "position", "请填写录用岗位")
+    position = _required(command.position, "hire.position_missing", "position")
     hired_on = effective_date(command.hired_on, command.now, "hired_on")
     events: list[HireEvent] = [HireRecorded(hire_id=command.hire_id, enterprise_id=command.enterprise_id,
                                             position=position, hired_on=hired_on)]
     if command.political_status in PARTY_MEMBERSHIP:
         # Without a name and the holder of the relationship there is nobody to follow up.
-        name = _required(command.person_name, "hire.member_name_missing", "person_name", "请填写党员姓名")
-        held_by = _required(command.relationship_held_by, "hire.relationship_holder_missing",
-                            "relationship_held_by", "请填写组织关系所在党组织")
+        name = _required(command.person_name, "hire.member_name_missing", "person_name")
+        held_by = _required(command.relationship_held_by, "hire.relationship_holder_missing", "relationship_held_by")
         events.append(PartyMemberHireDeclared(hire_id=command.hire_id, enterprise_id=command.enterprise_id,
                                               name=name, relationship_held_by=held_by, hired_on=hired_on,
                                               phone=command.phone.strip()))
@@ -141,16 +141,14 @@ ParticipationState = NoParticipation | Participated
 
 def decide_participation(command: RecordParticipation, state: ParticipationState) -> list[TalentFairParticipated]:
     if isinstance(state, Participated):
-        raise DomainError("talent_fair.participation_exists",
-                          f"participation {command.participation_id} is already recorded",
-                          detail_zh="该招聘会参会记录已存在", field="participation_id")
+        raise ERRORS.error("talent_fair.participation_exists", field="participation_id",
+                           participation_id=command.participation_id)
     if not command.enterprise_in_park:
         raise _not_in_park(command.enterprise_id)
-    fair_name = _required(command.fair_name, "talent_fair.name_missing", "fair_name", "请填写招聘会名称")
+    fair_name = _required(command.fair_name, "talent_fair.name_missing", "fair_name")
     if command.positions_offered < 0 or command.resumes_received < 0:
         field = "positions_offered" if command.positions_offered < 0 else "resumes_received"
-        raise InvalidCommand("talent_fair.negative_count", f"{field} cannot be negative", detail_zh="数量不能为负数",
-                             field=field)
+        raise ERRORS.error("talent_fair.negative_count", field=field, field_value=field)
     return [TalentFairParticipated(participation_id=command.participation_id, enterprise_id=command.enterprise_id,
                                    fair_name=fair_name, fair_on=effective_date(command.fair_on, command.now, "fair_on"),
                                    positions_offered=command.positions_offered,
@@ -196,21 +194,17 @@ PlacementState = NoPlacement | Placed
 
 def decide_placement(command: PlaceIntern, state: PlacementState) -> list[InternshipPlaced]:
     if isinstance(state, Placed):
-        raise DomainError("internship.placement_exists", f"placement {command.placement_id} is already recorded",
-                          detail_zh="该实习安排已存在", field="placement_id")
+        raise ERRORS.error("internship.placement_exists", field="placement_id", placement_id=command.placement_id)
     if command.base_places is None:
-        raise DomainError("internship.base_not_open", f"internship base {command.base_id} is not open",
-                          detail_zh="该实训基地不存在或已关闭", field="base_id")
+        raise ERRORS.error("internship.base_not_open", field="base_id", base_id=command.base_id)
     if command.placed_at_base >= command.base_places:
-        raise DomainError("internship.base_full", f"internship base {command.base_id} has no place left",
-                          detail_zh="该实训基地名额已满", field="base_id")
-    name = _required(command.student_name, "internship.student_missing", "student_name", "请填写学生姓名")
-    university = _required(command.university, "internship.university_missing", "university", "请填写所在高校")
+        raise ERRORS.error("internship.base_full", field="base_id", base_id=command.base_id)
+    name = _required(command.student_name, "internship.student_missing", "student_name")
+    university = _required(command.university, "internship.university_missing", "university")
     # A placement may be agreed before the internship starts, so a later start is fine.
     starts_on = command.starts_on
     if command.ends_on is not None and command.ends_on < starts_on:
-        raise InvalidCommand("internship.ends_before_start", "ends_on is before starts_on",
-                             detail_zh="结束日期不能早于开始日期", field="ends_on")
+        raise ERRORS.error("internship.ends_before_start", field="ends_on")
     return [InternshipPlaced(placement_id=command.placement_id, base_id=command.base_id,
                              host_enterprise_id=command.base_host_enterprise_id, student_name=name,
                              university=university, major=command.major.strip(), starts_on=starts_on,

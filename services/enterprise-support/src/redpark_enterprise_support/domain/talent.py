@@ -7,10 +7,12 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.enterprise_support import InternshipBaseClosed, InternshipBaseEstablished
-from redpark_platform.decider import Decider, DomainError, InvalidCommand, NotFound
 
-from .park_calendar import effective_date
+from redpark_contracts.enterprise_support import InternshipBaseClosed, InternshipBaseEstablished
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 def stream_id(base_id: str) -> str:
@@ -57,24 +59,19 @@ def decide(command: BaseCommand, state: BaseState) -> list[BaseEvent]:
     match command:
         case EstablishBase():
             if not isinstance(state, NoBase):
-                raise DomainError("internship_base.exists", f"internship base {command.base_id} already exists",
-                                  detail_zh="该实训基地已存在", field="base_id")
+                raise ERRORS.error("internship_base.exists", field="base_id", base_id=command.base_id)
             if not command.university.strip():
-                raise InvalidCommand("internship_base.university_missing", "name the partner university",
-                                     detail_zh="请填写合作高校", field="university")
+                raise ERRORS.error("internship_base.university_missing", field="university")
             if command.places <= 0:
-                raise InvalidCommand("internship_base.no_places", "a base offers at least one place",
-                                     detail_zh="实训名额必须大于零", field="places")
+                raise ERRORS.error("internship_base.no_places", field="places")
             if not command.host_in_park:
-                raise DomainError("internship_base.host_not_in_park", "the host enterprise is not in the park",
-                                  detail_zh="承接企业不在园区内", field="host_enterprise_id")
+                raise ERRORS.error("internship_base.host_not_in_park", field="host_enterprise_id")
             return [InternshipBaseEstablished(base_id=command.base_id, university=command.university.strip(),
                                               host_enterprise_id=command.host_enterprise_id, places=command.places,
                                               established_on=effective_date(command.effective_on, command.now))]
         case CloseBase():
             if not isinstance(state, OpenBase):
-                raise NotFound("internship_base.not_open", f"internship base {command.base_id} is not open",
-                               detail_zh="该实训基地不存在或已关闭", field="base_id")
+                raise ERRORS.error("internship_base.not_open", field="base_id", base_id=command.base_id)
             return [InternshipBaseClosed(base_id=command.base_id, reason=command.reason.strip(),
                                          closed_on=effective_date(command.effective_on, command.now))]
         case _:

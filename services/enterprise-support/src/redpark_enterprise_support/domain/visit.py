@@ -11,10 +11,12 @@ from datetime import date, datetime
 from typing import assert_never
 
 import msgspec
-from redpark_contracts.enterprise_support import VisitMade
-from redpark_platform.decider import Decider, DomainError, InvalidCommand
 
-from .park_calendar import effective_date
+from redpark_contracts.enterprise_support import VisitMade
+from redpark_platform.calendar import effective_date
+from redpark_platform.decider import Decider
+
+from .errors import ERRORS
 
 
 def stream_id(visit_id: str) -> str:
@@ -51,25 +53,19 @@ def decide(command: VisitCommand, state: VisitState) -> list[VisitEvent]:
     match command:
         case RecordVisit():
             if isinstance(state, Visited):
-                raise DomainError("visit.already_recorded", f"visit {command.visit_id} is already recorded",
-                                  detail_zh="该走访已登记", field="visit_id")
+                raise ERRORS.error("visit.already_recorded", field="visit_id", visit_id=command.visit_id)
             on = effective_date(command.visited_on, command.now, "visited_on")
             visitors = [v.strip() for v in command.visitors if v.strip()]
             if not visitors:
-                raise InvalidCommand("visit.visitors_missing", "say who made the visit", detail_zh="请填写走访人",
-                                     field="visitors")
+                raise ERRORS.error("visit.visitors_missing", field="visitors")
             if not command.findings.strip():
-                raise InvalidCommand("visit.findings_missing", "record what the visit found",
-                                     detail_zh="请填写走访情况", field="findings")
+                raise ERRORS.error("visit.findings_missing", field="findings")
             if command.in_park_since is None:
-                raise DomainError("visit.enterprise_not_in_park",
-                                  f"enterprise {command.enterprise_id} is not in the park (never moved in, or left)",
-                                  detail_zh="该企业不在园区内（未入驻或已迁出），不能登记走访", field="enterprise_id")
+                raise ERRORS.error("visit.enterprise_not_in_park", field="enterprise_id",
+                                   enterprise_id=command.enterprise_id)
             if on < command.in_park_since:
-                raise InvalidCommand("visit.before_move_in",
-                                     f"{on.isoformat()} is before the enterprise moved in "
-                                     f"({command.in_park_since.isoformat()})",
-                                     detail_zh="走访日期早于企业入驻日期", field="visited_on")
+                raise ERRORS.error("visit.before_move_in", field="visited_on", on=on.isoformat(),
+                                   in_park_since=command.in_park_since.isoformat())
             return [VisitMade(visit_id=command.visit_id, enterprise_id=command.enterprise_id, visited_on=on,
                               visitors=list(dict.fromkeys(visitors)), findings=command.findings.strip(),
                               recorded_by=command.recorded_by)]

@@ -29,15 +29,15 @@ from typing import Annotated, Literal
 
 import msgspec
 from fastapi import APIRouter, Path
-from redpark_platform.decider import InvalidCommand, NotFound
+
+from redpark_platform.errors import InvalidCommand
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime, RuntimeDep
 from redpark_platform.web import Body, MsgspecResponse, require_roles, response_schema
 
 from .. import queries
-from ..application import utcnow
 from ..application.recruitment import Recruitment, recruitment_of
-from ..domain.park_calendar import park_date
+from ..domain.errors import ERRORS
 from ..domain.recruitment import PoliticalStatus
 
 SYSTEM = "recruitment"
@@ -119,7 +119,8 @@ EXAMPLES = {
         occurred_at=_AT),
     "fair.attended": FairAttended(fair_code="JF-2025-SPRING", fair_name="2025年春季高校毕业生双选会",
                                   fair_date=date(2025, 4, 12), employer_code="91410300MA44X7Y12K", jobs_posted=6,
-                                  resumes_collected=84, occurred_at=datetime.fromisoformat("2025-04-12T18:00:00+08:00")),
+                                  resumes_collected=84,
+                                  occurred_at=datetime.fromisoformat("2025-04-12T18:00:00+08:00")),
     "intern.assigned": InternAssigned(assignment_no="IA-2025-031", base_code="lit-software",
                                       student=Student(full_name="赵磊", school="洛阳理工学院", major="软件工程"),
                                       start_date=date(2025, 7, 7), end_date=date(2025, 8, 29),
@@ -165,9 +166,8 @@ class RecruitmentTranslator:
             raise NotYet(f"enterprise {enterprise_id} (employer {employer_code}) is not in the park yet")
         return enterprise_id
 
-    @staticmethod
-    def _not_ahead(day: date, what: str) -> None:
-        if day > park_date(utcnow()):
+    def _not_ahead(self, day: date, what: str) -> None:
+        if day > self.runtime.today():
             raise NotYet(f"{what} {day.isoformat()} is still to come")
 
     async def _hired(self, p: HireOnboarded) -> None:
@@ -247,7 +247,6 @@ async def employer_codes(runtime: RuntimeDep) -> MsgspecResponse:
 async def map_employer(employer_code: EmployerCode, body: Annotated[MapEmployer, Body(
         MapEmployer, example=MapEmployer(enterprise_id="e1"))], runtime: RuntimeDep) -> MsgspecResponse:
     if not await queries.enterprise_known(runtime.pool, body.enterprise_id):
-        raise NotFound("enterprise.unknown", f"enterprise {body.enterprise_id} is not known here",
-                       detail_zh="企业不存在", field="enterprise_id")
+        raise ERRORS.error("enterprise.unknown", field="enterprise_id", enterprise_id=body.enterprise_id)
     await recruitment_of(runtime).map_employer(employer_code, body.enterprise_id)
     return MsgspecResponse(EmployerMapping(employer_code=employer_code, enterprise_id=body.enterprise_id))

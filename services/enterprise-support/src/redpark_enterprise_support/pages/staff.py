@@ -3,22 +3,26 @@ applications, the four quarterlies. Support officers and park administrators act
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
-from redpark_platform.console import page_roles, stream_history
-from redpark_platform.decider import DomainError
-from redpark_platform.web import Principal
 from starlette.responses import HTMLResponse, Response
+
+from redpark_platform.calendar import compact_quarter, park_quarter
+from redpark_platform.console import page_roles, stream_history
+from redpark_platform.errors import DomainError
+from redpark_platform.web import Principal
 
 from .. import queries
 from ..api.dashboard import NEED_STATUSES, dashboard_of, figures
-from ..api.deps import Support, today
+from ..api.deps import Support
 from ..api.exports import APPLICATION_KIND, APPLICATION_STATUS, NEED_CATEGORY, QUARTERLY, URGENCY
-from ..application import EnterpriseSupport, utcnow
+from ..application import EnterpriseSupport
 from ..domain import need
+from ..domain.errors import ERRORS
 from ..domain.quarterly import KINDS
 from ..projections.support import NAME as SUPPORT
 from . import HISTORY_LABELS, console
@@ -33,9 +37,9 @@ LABELS = {"categories": NEED_CATEGORY, "urgency": URGENCY, "kinds": APPLICATION_
           "application_status": APPLICATION_STATUS, "quarterly": QUARTERLY}
 
 
-def _year(request: Request) -> int:
+def _year(request: Request, support: EnterpriseSupport) -> int:
     raw = request.query_params.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else support.today().year
 
 
 def _column(row: queries.NeedRow) -> str:
@@ -45,7 +49,7 @@ def _column(row: queries.NeedRow) -> str:
 async def _after(support: EnterpriseSupport, request: Request) -> None:
     after = request.query_params.get("after", "")
     if after.isdigit() and len(after) < 19:  # after a redirect: show what was just saved
-        await support.runtime.wait_for(SUPPORT, int(after))
+        await support.runtime.wait_for(SUPPORT, int(after), strict=True)
 
 
 @router.get("/ui/", include_in_schema=False, response_class=HTMLResponse)
@@ -58,7 +62,7 @@ async def home(request: Request, support: Support, who: Reader) -> HTMLResponse:
 
 async def _board(request: Request, support: EnterpriseSupport, *, status: int = 200, error: str = "",
                  error_need: str = "") -> HTMLResponse:
-    rows = (await queries.needs(support.pool, today())).items
+    rows = (await queries.needs(support.pool, support.today())).items
     names = await queries.enterprise_names(support.pool)
     columns = [(key, zh, [r for r in rows if _column(r) == key]) for key, zh, _ in NEED_STATUSES]
     return console.render(request, "sup/needs.html", status=status, columns=columns, names=names,
@@ -72,8 +76,7 @@ async def needs_board(request: Request, support: Support, who: Reader) -> HTMLRe
     return await _board(request, support)
 
 
-def _move_command(need_id: str, action: str, text: str) -> need.NeedCommand | None:
-    now = utcnow()
+def _move_command(need_id: str, action: str, text: str, now: datetime) -> need.NeedCommand | None:
     if action == "accept":
         return need.AcceptNeed(need_id=need_id, assignee=text, now=now)
     if action == "work":
@@ -89,11 +92,10 @@ async def move_need(request: Request, support: Support, who: Officer, need_id: N
     action = str(form.get("action") or "")
     text = str(form.get("text") or "").strip()[:TEXT_MAX]
     back = str(form.get("back") or "")
-    command = _move_command(need_id, action, text)
+    command = _move_command(need_id, action, text, support.now())
     try:
         if command is None:
-            raise DomainError("need.unknown_step", f"unknown step {action!r}", detail_zh="无法识别的办理步骤",
-                              status=422)
+            raise ERRORS.error("need.unknown_step", action=action)
         result = await support.need_command(need_id, command)
     except DomainError as refused:
         status = refused.status if refused.status >= 400 else 409
@@ -107,14 +109,15 @@ async def move_need(request: Request, support: Support, who: Officer, need_id: N
 
 async def _need_page(request: Request, support: EnterpriseSupport, need_id: str, *, status: int = 200,
                      error: str = "") -> Response:
-    found = [r for r in (await queries.needs(support.pool, today())).items if r.need_id == need_id]
+    found = [r for r in (await queries.needs(support.pool, support.today())).items if r.need_id == need_id]
     if not found:
         return console.render(request, "console/message.html", status=404, heading="该问题不存在",
                               message="该问题不存在。")
     history = await stream_history(support.runtime.store, need.stream_id(need_id), HISTORY_LABELS)
     return console.render(request, "sup/need.html", status=status, n=found[0], column=_column(found[0]),
                           statuses={k: zh for k, zh, _ in NEED_STATUSES},
-                          names=await queries.enterprise_names(support.pool), labels=LABELS, error=error, history=history,
+                          names=await queries.enterprise_names(support.pool), labels=LABELS, error=error,
+                          history=history,
                           flash="已保存" if request.query_params.get("moved") else "",
                           local=console._local)  # the history macro takes the filter as a function
 
@@ -130,7 +133,7 @@ async def need_page(request: Request, support: Support, who: Reader, need_id: Ne
 
 @router.get("/ui/visits", include_in_schema=False, response_class=HTMLResponse)
 async def visits(request: Request, support: Support, who: Reader) -> HTMLResponse:
-    year = _year(request)
+    year = _year(request, support)
     done = await queries.visits(support.pool, year)
     missing = await queries.not_visited(support.pool, year)
     without = await queries.enterprises(support.pool, without_contact_point=True)
@@ -147,9 +150,9 @@ async def applications(request: Request, support: Support, who: Reader) -> HTMLR
 
 @router.get("/ui/quarterlies", include_in_schema=False, response_class=HTMLResponse)
 async def quarterlies(request: Request, support: Support, who: Reader) -> HTMLResponse:
-    year = _year(request)
-    now = today()
-    current = f"{now.year:04d}Q{(now.month - 1) // 3 + 1}"
+    year = _year(request, support)
+    # The read model keeps the contract's compact spelling of a quarter (`2025Q3`).
+    current = compact_quarter(park_quarter(support.now()))
     records = await queries.quarterlies_of_year(support.pool, year)
     by_key: dict[tuple[str, str], Any] = {(r["quarter"], r["kind"]): r for r in records}
     grid = []

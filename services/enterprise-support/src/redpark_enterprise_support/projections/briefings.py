@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts import enterprise_support as sup
 from redpark_contracts import organization as org
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
@@ -35,7 +36,8 @@ _OWE_ENTERPRISE = (
 class BriefingsProjection(Projection):
     name = NAME
     sources = ("organization", "enterprise-support")
-    registries: ClassVar[Mapping[str, EventRegistry]] = {"organization": org.registry, "enterprise-support": sup.registry}
+    registries: ClassVar[Mapping[str, EventRegistry]] = {"organization": org.registry,
+                                                         "enterprise-support": sup.registry}
     tables = ("sup_briefing_enterprises", "sup_policies", "sup_briefings")
 
     def wants(self, source: str, key: str) -> bool:

@@ -13,12 +13,12 @@ from datetime import datetime
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts import organization as org
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Reaction
 from redpark_platform.runtime import Runtime
 
-from ..application import utcnow
 from ..domain import contact_point
 
 NAME = "sup_contact_point_move_out"
@@ -53,4 +53,4 @@ class ContactPointEndsOnMoveOut(Reaction):
         if _recorded_after(read.events[-1].record.recorded_at, meta.time):
             return  # assigned after the move-out was recorded (back in the park the same day): a later stay
         await runtime.execute(stream, contact_point.decider, contact_point.ReleaseContactPoint(
-            enterprise_id=event.enterprise_id, reason=REASON, now=utcnow(), effective_on=event.moved_out_on))
+            enterprise_id=event.enterprise_id, reason=REASON, now=runtime.now(), effective_on=event.moved_out_on))

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts import organization as org
 from redpark_contracts.organization_tenancy import EnterpriseRelocated
 from redpark_platform.events import Event, EventRegistry, IncomingEvent

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts import enterprise_support as sup
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection

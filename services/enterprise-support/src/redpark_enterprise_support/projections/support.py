@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 import asyncpg
+
 from redpark_contracts import enterprise_support as sup
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection
@@ -28,7 +29,8 @@ class SupportProjection(Projection):
         x = conn.execute
         match event:
             case sup.ContactPointAssigned():
-                await x("INSERT INTO sup_contact_points VALUES ($1, $2, $3, $4, $5) ON CONFLICT (enterprise_id) DO UPDATE"
+                await x("INSERT INTO sup_contact_points VALUES ($1, $2, $3, $4, $5)"
+                        " ON CONFLICT (enterprise_id) DO UPDATE"
                         " SET contact_kind = excluded.contact_kind, contact_id = excluded.contact_id,"
                         " contact_name = excluded.contact_name, assigned_on = excluded.assigned_on",
                         event.enterprise_id, event.contact_kind, event.contact_id, event.contact_name,
@@ -59,10 +61,12 @@ class SupportProjection(Projection):
                 await x("UPDATE sup_needs SET last_note = $2, last_worked_on = $3 WHERE need_id = $1",
                         event.need_id, event.note, event.worked_on)
             case sup.NeedResolved():
-                await x("UPDATE sup_needs SET status = 'resolved', resolution = $2, finished_on = $3 WHERE need_id = $1",
+                await x("UPDATE sup_needs SET status = 'resolved', resolution = $2, finished_on = $3"
+                        " WHERE need_id = $1",
                         event.need_id, event.resolution, event.resolved_on)
             case sup.NeedClosed():
-                await x("UPDATE sup_needs SET status = 'closed', close_reason = $2, finished_on = $3 WHERE need_id = $1",
+                await x("UPDATE sup_needs SET status = 'closed', close_reason = $2, finished_on = $3"
+                        " WHERE need_id = $1",
                         event.need_id, event.reason, event.closed_on)
             case sup.PlatformServiceListed():
                 await x("INSERT INTO sup_services VALUES ($1, $2, $3, $4, $5, $6, $7, true) ON CONFLICT DO NOTHING",
@@ -71,7 +75,8 @@ class SupportProjection(Projection):
             case sup.PlatformServiceWithdrawn():
                 await x("UPDATE sup_services SET active = false WHERE service_id = $1", event.service_id)
             case sup.ServiceRequestSubmitted():
-                await x("INSERT INTO sup_requests (request_id, service_id, platform, enterprise_id, description, status,"
+                await x("INSERT INTO sup_requests (request_id, service_id, platform, enterprise_id, description,"
+                        " status,"
                         " submitted_on) VALUES ($1, $2, $3, $4, $5, 'submitted', $6) ON CONFLICT DO NOTHING",
                         event.request_id, event.service_id, event.platform, event.enterprise_id, event.description,
                         event.submitted_on)
@@ -85,7 +90,8 @@ class SupportProjection(Projection):
                 await x("UPDATE sup_requests SET status = 'declined', finished_on = $2, outcome = $3"
                         " WHERE request_id = $1", event.request_id, event.declined_on, event.reason)
             case sup.ApplicationSubmitted():
-                await x("INSERT INTO sup_applications (application_id, kind, enterprise_id, round, amount_requested_fen,"
+                await x("INSERT INTO sup_applications (application_id, kind, enterprise_id, round,"
+                        " amount_requested_fen,"
                         " purpose, status, submitted_on) VALUES ($1, $2, $3, $4, $5, $6, 'submitted', $7)"
                         " ON CONFLICT DO NOTHING", event.application_id, event.kind, event.enterprise_id, event.round,
                         event.amount_requested_fen, event.purpose, event.submitted_on)
@@ -122,7 +128,8 @@ class SupportProjection(Projection):
                         " VALUES ($1, $2, $3, 'planned', $4) ON CONFLICT DO NOTHING", event.kind, event.quarter,
                         event.title, event.planned_on)
             case sup.QuarterlyHeld():
-                await x("INSERT INTO sup_quarterlies (kind, quarter, title, status, held_on, participant_enterprise_ids,"
+                await x("INSERT INTO sup_quarterlies (kind, quarter, title, status, held_on,"
+                        " participant_enterprise_ids,"
                         " outcomes) VALUES ($1, $2, $3, 'held', $4, $5, $6) ON CONFLICT (kind, quarter) DO UPDATE SET"
                         " title = excluded.title, status = 'held', held_on = excluded.held_on,"
                         " participant_enterprise_ids = excluded.participant_enterprise_ids,"

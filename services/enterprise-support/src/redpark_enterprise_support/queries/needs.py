@@ -6,6 +6,7 @@ from datetime import date
 
 import asyncpg
 import msgspec
+
 from redpark_platform.web.paging import Page, PageRequest
 
 from .paging import paged

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import asyncpg
+
 from redpark_platform.web.paging import Page, PageRequest, page
 
 R = TypeVar("R")

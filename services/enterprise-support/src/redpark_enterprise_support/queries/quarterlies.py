@@ -6,7 +6,9 @@ from datetime import date
 
 import asyncpg
 import msgspec
+
 from redpark_contracts.enterprise_support import QuarterlyKind
+from redpark_platform.calendar import compact_quarter
 
 from ..domain.quarterly import missing_quarterlies
 
@@ -29,9 +31,11 @@ class QuarterReport(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def quarter(pool: asyncpg.Pool, quarter_: str) -> QuarterReport:
+    """The quarter `quarter_` (`2025-Q3`); the read model and this answer keep the contract's `2025Q3`."""
+    compact = compact_quarter(quarter_)
     rows = [QuarterlyRow(**{**dict(r), "participant_enterprise_ids": list(r["participant_enterprise_ids"])})
-            for r in await pool.fetch("SELECT * FROM sup_quarterlies WHERE quarter = $1 ORDER BY kind", quarter_)]
-    return QuarterReport(quarter=quarter_, quarterlies=rows,
+            for r in await pool.fetch("SELECT * FROM sup_quarterlies WHERE quarter = $1 ORDER BY kind", compact)]
+    return QuarterReport(quarter=compact, quarterlies=rows,
                          missing=missing_quarterlies({r.kind for r in rows if r.status == "held"}))
 
 
