@@ -12,9 +12,7 @@ exists, `load` returns False without writing.
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Awaitable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +20,7 @@ import httpx
 
 from redpark_platform.calendar import compact_quarter, park_date, parse_quarter, quarter_bounds, quarter_of
 from redpark_platform.clock import utcnow
+from redpark_platform.demo_client import DemoApi
 
 SEED = 20250301
 CONCURRENCY = 12
@@ -63,35 +62,9 @@ QUARTERLIES = (("enterprise_symposium", "企业座谈会"), ("project_negotiatio
                ("team_building", "园区团建活动"), ("tech_exchange_forum", "科技成果交流和科技创新论坛会"))
 
 
-class _Api:
+class _Api(DemoApi):
     def __init__(self, client: httpx.AsyncClient) -> None:
-        self.c = client
-        self.sem = asyncio.Semaphore(CONCURRENCY)
-        self.position = 0
-
-    async def call(self, method: str, path: str, body: Any = None, *, ok: Sequence[int] = (200, 201),
-                   params: dict[str, Any] | None = None) -> Any:
-        async with self.sem:
-            r = await self.c.request(method, path, json=body, params=params)
-        if r.status_code not in ok:
-            raise RuntimeError(f"demo: {method} {path} answered {r.status_code}: {r.text}")
-        data = r.json()
-        if isinstance(data, dict) and "position" in data:
-            self.position = max(self.position, int(data["position"]))
-        return data
-
-    async def all(self, calls: Sequence[Awaitable[Any]]) -> list[Any]:
-        return list(await asyncio.gather(*calls))
-
-    async def listed(self, path: str, params: dict[str, Any] | None = None) -> list[Any]:
-        """Every row of a paged list, page by page (at most 500 rows a page)."""
-        items: list[Any] = []
-        offset: int | None = 0
-        while offset is not None:
-            body = await self.call("GET", path, params={**(params or {}), "limit": 500, "offset": offset})
-            items.extend(body["items"])
-            offset = body["next_offset"]
-        return items
+        super().__init__(client, CONCURRENCY)
 
     async def caught_up(self, path: str) -> list[Any]:
         return await self.listed(path, {"after": self.position})

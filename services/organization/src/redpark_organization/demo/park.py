@@ -10,10 +10,9 @@ second run that raced the first is refused by the streams, never duplicated.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,6 +21,7 @@ import httpx
 
 from redpark_platform.calendar import PARK_TZ, park_date
 from redpark_platform.clock import utcnow
+from redpark_platform.demo_client import DemoApi
 from redpark_platform.settings import DEFAULT_TIMEZONE
 
 from .branch_life import load_branch_life
@@ -194,25 +194,9 @@ def _contacts(enterprises: list[Enterprise], rng: random.Random, name: Callable[
     return out
 
 
-class _Api:
+class _Api(DemoApi):
     def __init__(self, client: httpx.AsyncClient) -> None:
-        self.c = client
-        self.sem = asyncio.Semaphore(CONCURRENCY)
-        self.position = 0
-
-    async def call(self, method: str, path: str, body: Any = None, *, ok: Sequence[int] = (200, 201),
-                   params: dict[str, Any] | None = None) -> Any:
-        async with self.sem:
-            r = await self.c.request(method, path, json=body, params=params)
-        if r.status_code not in ok:
-            raise RuntimeError(f"demo: {method} {path} answered {r.status_code}: {r.text}")
-        data = r.json()
-        if isinstance(data, dict) and "position" in data:
-            self.position = max(self.position, int(data["position"]))
-        return data
-
-    async def all(self, calls: Sequence[Awaitable[Any]]) -> list[Any]:
-        return list(await asyncio.gather(*calls))
+        super().__init__(client, CONCURRENCY)
 
     async def caught_up(self, path: str = "/members") -> None:
         await self.call("GET", path, params={"after": self.position})
