@@ -4,22 +4,16 @@ configured in the service's pyproject.toml."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from redpark_platform.testkit.checks import assert_clean, mypy, ruff
 
 SERVICE = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=SERVICE, capture_output=True, text=True, timeout=600)
-
-
 def test_ruff_finds_nothing_in_the_service() -> None:
-    done = run("ruff", "check", "--no-cache", ".")
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert_clean(ruff(SERVICE))
 
 
 def test_mypy_finds_nothing_in_the_rules() -> None:
-    done = run("mypy", "--config-file", "pyproject.toml")
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert_clean(mypy(SERVICE))
