@@ -505,3 +505,20 @@ async def test_the_qr_link_in_the_answer_works_behind_the_gateway_prefix(client:
     assert link.startswith("/events-public/sessions/s1/tickets/") and link.endswith("/qr.png")
     direct = await client.post("/sessions/s1/registrations", json=person(2))
     assert direct.json()["qr_url"].startswith("/sessions/s1/tickets/")
+
+
+async def test_a_retried_volunteer_sign_up_with_the_same_idempotency_key_signs_up_once(
+    client: httpx.AsyncClient,
+) -> None:
+    """A sign-up creates something; a retry after a lost answer must not meet 'already signed up'."""
+    now = utcnow()
+    secretary = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-1', ['branch_secretary'], 'branch-1')}"}
+    body = {"activity_id": "v9", "kind": "tech_poverty_relief", "title": "助农科技服务",
+            "organizer_branch_id": "branch-1", "place": "X村",
+            "starts_at": iso(now + timedelta(days=1)), "ends_at": iso(now + timedelta(days=1, hours=2))}
+    assert (await client.post("/staff/volunteer-activities", json=body, headers=secretary)).status_code == 201
+    keyed = {**secretary, "Idempotency-Key": "sign-up-m-9"}
+    first = await client.post("/staff/volunteer-activities/v9/sign-ups", json={"member_id": "m-9"}, headers=keyed)
+    again = await client.post("/staff/volunteer-activities/v9/sign-ups", json={"member_id": "m-9"}, headers=keyed)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.json() == first.json()

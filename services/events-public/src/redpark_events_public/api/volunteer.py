@@ -70,6 +70,7 @@ async def schedule(app: App, who: Organizer, body: NewVolunteerActivityBody) -> 
 @router.post(
     "/{activity_id}/sign-ups",
     status_code=201,
+    dependencies=[Idempotent],
     responses=response_schema(Accepted, status=201),
     summary="Sign a member up (by member id)",
 )
