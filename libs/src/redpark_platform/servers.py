@@ -209,10 +209,11 @@ class PostgresServer:
             )
         if not self.port:
             self.port = free_port()
-        sockdir = self.pgdata  # keeps the socket away from shared /tmp and the system server
+        # No Unix-domain socket: everything connects over loopback TCP, and a socket path is limited
+        # to 107 bytes, which a data folder deep in a checkout (or a test's temp folder) exceeds.
         args = [
             _pg_bin("postgres"), "-D", str(self.pgdata), "-h", LOOPBACK, "-p", str(self.port),
-            "-k", str(sockdir), "-c", f"max_connections={self.max_connections}",
+            "-k", "", "-c", f"max_connections={self.max_connections}",
             "-c", "shared_buffers=256MB", "-c", "log_min_messages=warning",
         ]
         if not self.durable:
