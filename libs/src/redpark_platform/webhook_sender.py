@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,15 @@ class Sent:
     @property
     def as_expected(self) -> bool:
         return self.status == self.expected
+
+
+def report(sent: Sequence[Sent]) -> int:
+    """One line per delivery for a person at a terminal; the exit code says whether every answer
+    was the one a real receiver should give."""
+    for s in sent:
+        mark = "ok " if s.as_expected else "!! "
+        print(f"{mark}{s.status} (expected {s.expected})  {s.label}  [{s.webhook_id}]")
+    return 0 if all(s.as_expected for s in sent) else 1
 
 
 class SignedSender:

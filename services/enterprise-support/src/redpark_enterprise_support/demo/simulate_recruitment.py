@@ -30,7 +30,7 @@ import httpx
 
 from redpark_platform.calendar import park_date
 from redpark_platform.clock import utcnow
-from redpark_platform.webhook_sender import Sent, SignedSender
+from redpark_platform.webhook_sender import Sent, SignedSender, report
 from redpark_platform.webhook_sender import read_secret as shared_read_secret
 
 SYSTEM = "recruitment"
@@ -151,11 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                       base_code=args.base_code, name=args.name, pol_status=args.pol_status,
                                       party_org=args.party_org, job_title=args.job_title)
 
-    sent = asyncio.run(go())
-    for s in sent:
-        mark = "ok " if s.as_expected else "!! "
-        print(f"{mark}{s.status} (expected {s.expected})  {s.label}  [{s.webhook_id}]")
-    return 0 if all(s.as_expected for s in sent) else 1
+    return report(asyncio.run(go()))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 from redpark_platform.clock import utcnow
-from redpark_platform.webhook_sender import Sent, SignedSender
+from redpark_platform.webhook_sender import Sent, SignedSender, report
 from redpark_platform.webhook_sender import read_secret as shared_read_secret
 
 SYSTEM = "property"
@@ -133,11 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                       tenant_name=args.tenant_name, bldg_code=args.bldg_code, floor=args.floor,
                                       phase=args.phase)
 
-    sent = asyncio.run(go())
-    for s in sent:
-        mark = "ok " if s.as_expected else "!! "
-        print(f"{mark}{s.status} (expected {s.expected})  {s.label}  [{s.webhook_id}]")
-    return 0 if all(s.as_expected for s in sent) else 1
+    return report(asyncio.run(go()))
 
 
 if __name__ == "__main__":
