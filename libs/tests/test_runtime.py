@@ -21,10 +21,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from redpark_platform.clock import FrozenClock
 from redpark_platform.decider import Decider, DomainError
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, Reaction
 from redpark_platform.runtime import RuntimeDep, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
-from redpark_platform.testkit import ServiceClient
+from redpark_platform.testkit import ServiceClient, eventually
 from redpark_platform.web.bodies import Body, MsgspecResponse, response_schema
 from redpark_platform.web.idempotency import Idempotent
 
@@ -102,7 +102,7 @@ async def read(tally_id: str, runtime: RuntimeDep, after: int = 0) -> MsgspecRes
     return MsgspecResponse(Total(tally_id=tally_id, total=total, fresh=fresh))
 
 
-def tally_service(folder: Path, routes: APIRouter) -> Callable[[Settings], FastAPI]:
+def tally_service(folder: Path, routes: APIRouter, *extra: Projection) -> Callable[[Settings], FastAPI]:
     """The tally service with `routes`, its read model's table created by its own migration."""
     migrations = folder / "sql"
     migrations.mkdir(exist_ok=True)
@@ -111,7 +111,7 @@ def tally_service(folder: Path, routes: APIRouter) -> Callable[[Settings], FastA
 
     def create_app(settings: Settings) -> FastAPI:
         spec = ServiceSpec(name="tally", title="Tally", registry=registry, migrations=migrations,
-                           projections=[Totals()], routers=[routes])
+                           projections=[Totals(), *extra], routers=[routes])
         return create_service_app(spec, settings)
 
     return create_app
@@ -226,3 +226,36 @@ async def test_an_after_beyond_the_stores_last_position_is_a_400_at_once(client:
     far = await client.get("/tallies/z", params={"after": 10**15})
     assert far.status_code == 400, far.text
     assert far.json()["code"] == "read.after_in_future" and far.json()["errors"][0]["field"] == "after"
+
+
+class EchoSevens(Reaction):
+    """Answers every count by 7 with a count by 1 on the echo stream; fails once after issuing it."""
+
+    name = "tally_echo"
+    sources = ("tally",)
+    registries = {"tally": registry}
+    failures_left = 1
+
+    async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
+        assert isinstance(event, Counted)
+        if event.by != 7 or event.tally_id == "echo":
+            return
+        await self.runtime.execute("tally-echo", tally, CountCommand(tally_id="echo", by=1, now=datetime.now(UTC)))
+        if EchoSevens.failures_left:
+            EchoSevens.failures_left -= 1
+            raise RuntimeError("the reaction fails after its command, before its checkpoint")
+
+
+async def test_a_reactions_command_commits_with_its_checkpoint_or_not_at_all(
+    service_client: Callable[..., Awaitable[ServiceClient]], tmp_path: Path
+) -> None:
+    """Before, the command committed on its own: the failed attempt left an echo behind and the
+    retry added a second one (a non-idempotent answer applied twice)."""
+    EchoSevens.failures_left = 1
+    client = await service_client(tally_service(tmp_path, router, EchoSevens()), service="tally")
+    counted = (await client.post("/tallies/x/counts", json={"by": 7})).json()["position"]
+    runner = client.runtime.runners["tally_echo"]
+    await eventually(lambda: runner.position("tally"), lambda p: p >= counted, timeout=20)
+    echoes = (await client.runtime.store.read_stream("tally-echo")).events
+    assert EchoSevens.failures_left == 0  # it did fail once
+    assert [e.event.by for e in echoes] == [1]

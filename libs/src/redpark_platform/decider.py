@@ -39,7 +39,7 @@ class _Stream(Protocol):
 class StreamStore(Protocol[R]):
     """What the runner needs of a store (an `EventStore`), so this module does not import it."""
 
-    async def read_stream(self, stream_id: str) -> _Stream: ...
+    async def read_stream(self, stream_id: str, *, conn: Any = None) -> _Stream: ...
 
     async def append(self, stream_id: str, events: Sequence[Any], *, expected_version: int | None = ...) -> R: ...
 
@@ -71,12 +71,17 @@ async def run_decider(
     **append_kwargs: Any,
 ) -> R:
     """Load, decide, append; on a version conflict re-read and re-decide, at most `max_attempts`."""
+    conn = append_kwargs.get("conn")
     for _attempt in range(max_attempts):
-        stored = await store.read_stream(stream_id)
+        stored = await store.read_stream(stream_id, conn=conn)
         state = decider.fold([r.event for r in stored.events])
         events = list(decider.decide(command, state))
         try:
-            return await store.append(stream_id, events, expected_version=stored.version, **append_kwargs)
+            if conn is None:
+                return await store.append(stream_id, events, expected_version=stored.version, **append_kwargs)
+            # Inside the caller's transaction a conflict must not abort it: a savepoint per attempt.
+            async with conn.transaction():
+                return await store.append(stream_id, events, expected_version=stored.version, **append_kwargs)
         except ConcurrencyConflict:
             continue
     raise TooManyConflicts(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -67,16 +68,33 @@ class Projection(abc.ABC):
             await conn.execute(f"TRUNCATE {table}")
 
 
+# The transaction a reaction is handling its events in (see `Reaction`); `Runtime.execute` appends
+# in it when set, so the commands a reaction issues commit with its checkpoint or not at all.
+reaction_transaction: contextvars.ContextVar[asyncpg.Connection | None] = contextvars.ContextVar(
+    "reaction_transaction", default=None)
+
+
 class Reaction(Projection):
     """A projection that answers events (usually another service's) with commands of its own
     service, on its own streams, instead of writing a read model. The runtime attaches itself
-    before any consumer starts, so `handle` always has it. A reaction must decide nothing new on a
-    redelivery or a rebuild (its deciders see the commands' streams)."""
+    before any consumer starts, so `handle` always has it.
+
+    The commands it issues through the runtime (directly or through an application layer) append
+    in the transaction that records the events as handled and moves the checkpoint: a crash leaves
+    both or neither, never a command without its checkpoint. A reaction still decides nothing new
+    on a redelivery or a rebuild (its deciders see the commands' streams)."""
 
     runtime: Any = None  # the service's Runtime, set by Runtime.start
 
     def attach(self, runtime: Any) -> None:
         self.runtime = runtime
+
+    async def handle_batch(self, conn: asyncpg.Connection, items: Sequence[tuple[Event, IncomingEvent]]) -> None:
+        token = reaction_transaction.set(conn)
+        try:
+            await super().handle_batch(conn, items)
+        finally:
+            reaction_transaction.reset(token)
 
 
 @dataclass

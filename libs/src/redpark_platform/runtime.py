@@ -25,7 +25,7 @@ from .db import create_pool, migrate
 from .decider import Decider, run_decider
 from .errors import DomainError
 from .events import EventRegistry
-from .projections import Projection, ProjectionRunner, Reaction
+from .projections import Projection, ProjectionRunner, Reaction, reaction_transaction
 from .relay import Relay
 from .settings import Settings
 from .store import AppendResult, EventStore
@@ -139,7 +139,11 @@ class Runtime:
         await self.pool.close()
 
     async def execute(self, stream_id: str, decider: Decider[C, S, E], command: C) -> AppendResult:
-        return await run_decider(self.store, stream_id, decider, command)
+        conn = reaction_transaction.get()
+        if conn is None:
+            return await run_decider(self.store, stream_id, decider, command)
+        # Issued by a reaction: in its transaction, so it commits with the reaction's checkpoint.
+        return await run_decider(self.store, stream_id, decider, command, conn=conn)
 
     def now(self) -> datetime:
         """The park's clock: this instant (from `clock`) in the park's time zone (`Settings.timezone`).

@@ -3,9 +3,9 @@ the park (`hire.party_member_declared`): a follow-up on the organization's own s
 (`transfer_followup.opened`), so the census keeps the fact and its closing as events. Safe to run
 again: opening an existing follow-up decides nothing.
 
-The follow-up is appended through the application layer, in its own transaction, not in the one
-that moves this reaction's checkpoint: a crash between the two redelivers the event, and the
-decider then opens nothing twice."""
+The follow-up is opened through the application layer; as a reaction's command it appends in the
+transaction that moves this reaction's checkpoint, so the two commit together or not at all (and
+the decider opens nothing twice on a redelivery all the same)."""
 
 from __future__ import annotations
 
