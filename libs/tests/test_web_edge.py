@@ -141,8 +141,9 @@ async def test_read_your_writes_on_a_read_model_of_other_services_is_a_wiring_er
         await c.runtime.wait_for("rumours", 1, strict=True)
     with pytest.raises(CannotWait, match="no projection"):
         await c.runtime.wait_for("nothing", 1)
-    # Kept for the services' migration: without strict, the old answer.
-    assert await c.runtime.wait_for("rumours", 1) is True
+    # Strict is the default now that every service waits only where it can.
+    with pytest.raises(CannotWait):
+        await c.runtime.wait_for("rumours", 1)
 
 
 async def test_a_read_that_cannot_catch_up_in_time_says_so(service_client: Callable[..., Any], tmp_path: Path) -> None:

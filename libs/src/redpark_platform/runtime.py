@@ -160,12 +160,12 @@ class Runtime:
         return decider.fold([e.event for e in read.events])
 
     async def wait_for(self, projection: str, position: int | None, timeout: float = 2.0, *,
-                       strict: bool = False) -> bool:
+                       strict: bool = True) -> bool:
         """Read-your-writes for the service's own events (bounded; False when it timed out).
 
-        A read model of other services' events can never show this one's writes: with `strict`
-        that raises `CannotWait`; without, it answers True at once (kept for the services'
-        migration; new code passes strict=True, as `web.edge.ReadYourWrites` does)."""
+        A read model of other services' events can never show this one's writes: asking it raises
+        `CannotWait` (wait for a position of its source instead). `strict=False` answers True at
+        once there; no service uses it any more."""
         runner = self.runners.get(projection)
         if runner is None:
             raise CannotWait(f"{self.spec.name} has no projection {projection!r}")
@@ -187,7 +187,7 @@ class Runtime:
         return await runner.wait_for(self.spec.name, position, timeout)
 
     async def wait_for_all(self, projections: Sequence[str], position: int | None, timeout: float = 2.0, *,
-                           strict: bool = False) -> bool:
+                           strict: bool = True) -> bool:
         """`wait_for` on several read models at once, within one bound (not one bound each)."""
         done = await asyncio.gather(*(self.wait_for(name, position, timeout, strict=strict) for name in projections))
         return all(done)
