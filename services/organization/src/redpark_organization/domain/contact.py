@@ -31,7 +31,9 @@ def stream_id(person_id: str) -> str:
     return f"contact-{person_id}"
 
 
-class RegisterContact(msgspec.Struct, frozen=True, kw_only=True):
+class _ContactDetails(msgspec.Struct, frozen=True, kw_only=True):
+    """Who a contact is, as registering states it and an update restates it."""
+
     person_id: str
     name: str
     enterprise_id: str | None
@@ -44,17 +46,12 @@ class RegisterContact(msgspec.Struct, frozen=True, kw_only=True):
     effective_on: date | None = None
 
 
-class UpdateContact(msgspec.Struct, frozen=True, kw_only=True):
-    person_id: str
-    name: str
-    enterprise_id: str | None
-    categories: list[ContactCategory]
-    political_status: str
-    nationality: str = ""
-    phone: str = ""
-    person_is_member: bool
-    now: datetime
-    effective_on: date | None = None
+class RegisterContact(_ContactDetails, frozen=True, kw_only=True):
+    pass
+
+
+class UpdateContact(_ContactDetails, frozen=True, kw_only=True):
+    pass
 
 
 class RemoveContact(msgspec.Struct, frozen=True, kw_only=True):

@@ -39,7 +39,9 @@ def stream_id(enterprise_id: str) -> str:
     return f"enterprise-{enterprise_id}"
 
 
-class MoveIn(msgspec.Struct, frozen=True, kw_only=True):
+class _TenantProfile(msgspec.Struct, frozen=True, kw_only=True):
+    """What a tenant is, as a move-in states it and a profile update restates it."""
+
     enterprise_id: str
     name: str
     building_id: str
@@ -52,17 +54,12 @@ class MoveIn(msgspec.Struct, frozen=True, kw_only=True):
     effective_on: date | None = None
 
 
-class UpdateProfile(msgspec.Struct, frozen=True, kw_only=True):
-    enterprise_id: str
-    name: str
-    building_id: str
-    floor: int
-    headcount: int
-    is_tech_enterprise: bool
-    legal_representative: str
-    building_floors: int | None
-    now: datetime
-    effective_on: date | None = None
+class MoveIn(_TenantProfile, frozen=True, kw_only=True):
+    pass
+
+
+class UpdateProfile(_TenantProfile, frozen=True, kw_only=True):
+    pass
 
 
 class Relocate(msgspec.Struct, frozen=True, kw_only=True):
