@@ -26,6 +26,7 @@ HIGH_RATE_LIMITS = {
     "REDPARK_EVENTS_PUBLIC_RATE_REGISTER_PER_ADDRESS": "100000/minute",
     "REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_ADDRESS": "100000/minute",
     "REDPARK_EVENTS_PUBLIC_RATE_TICKET_PER_ADDRESS": "100000/minute",
+    "REDPARK_EVENTS_PUBLIC_RATE_BROWSE_PER_ADDRESS": "100000/minute",
 }
 
 
@@ -452,6 +453,7 @@ async def test_the_carnival_limits_registrations_per_phone_per_day_across_its_se
             "REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_ADDRESS": "100/minute",
             "REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_PHONE": "2/hour",
             "REDPARK_EVENTS_PUBLIC_RATE_TICKET_PER_ADDRESS": "2/minute",
+            "REDPARK_EVENTS_PUBLIC_RATE_BROWSE_PER_ADDRESS": "4/minute",
         }
     ],
 )
@@ -491,6 +493,11 @@ async def test_too_many_requests_from_one_address_or_for_one_phone_get_a_429_wit
     assert (await client.get(f"/sessions/s1/tickets/{ticket}/qr.png")).status_code == 200
     looked_up = await client.get(f"/sessions/s1/tickets/{ticket}")
     assert looked_up.status_code == 429 and "Retry-After" in looked_up.headers
+
+    # Public reads (catalogue and session) share a generous limit per address: one read above was one.
+    paths = ("/catalogue", "/sessions/s1", "/catalogue", "/catalogue")
+    reads = [(await client.get(path)).status_code for path in paths]
+    assert reads == [200, 200, 200, 429]
 
 
 async def test_the_qr_link_in_the_answer_works_behind_the_gateway_prefix(client: ServiceClient) -> None:

@@ -84,3 +84,4 @@ _PER_PHONE: dict[str, Any] = {"key": _phone_key, "key_field": "phone", "key_name
 RegistrationLimit = rate_limited(rate_limit_of("registration"), **_PER_PHONE)
 CancellationLimit = rate_limited(rate_limit_of("cancellation"), **_PER_PHONE)
 TicketLimit = rate_limited(rate_limit_of("ticket"))
+BrowseLimit = rate_limited(rate_limit_of("browsing"))

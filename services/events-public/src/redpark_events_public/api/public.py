@@ -23,7 +23,16 @@ from .bodies import (
     NewRegistration,
     RegistrationAnswer,
 )
-from .deps import CATALOGUE, App, CancellationLimit, CatalogueFresh, RegistrationLimit, TicketLimit, read_model_answer
+from .deps import (
+    CATALOGUE,
+    App,
+    BrowseLimit,
+    CancellationLimit,
+    CatalogueFresh,
+    RegistrationLimit,
+    TicketLimit,
+    read_model_answer,
+)
 from .ticket_qr import ticket_qr_png
 
 router = APIRouter(tags=["public"])
@@ -42,7 +51,8 @@ CancellationBody = Annotated[
 ]
 
 
-@router.get("/catalogue", responses=response_schema(Catalogue), summary="Activities and their sessions")
+@router.get("/catalogue", dependencies=[BrowseLimit], responses={**response_schema(Catalogue), **RATE_LIMITED},
+            summary="Activities and their sessions")
 async def catalogue(app: App, fresh: CatalogueFresh) -> MsgspecResponse:
     return await read_model_answer(app.runtime, CATALOGUE, _catalogue(app))
 
@@ -52,7 +62,8 @@ async def _catalogue(app: EventsPublic) -> Catalogue:
 
 
 @router.get(
-    "/sessions/{session_id}", responses=response_schema(SessionView), summary="A session and its free seats"
+    "/sessions/{session_id}", dependencies=[BrowseLimit], responses={**response_schema(SessionView), **RATE_LIMITED},
+    summary="A session and its free seats",
 )
 async def session(app: App, session_id: SessionId, fresh: CatalogueFresh) -> MsgspecResponse:
     return await read_model_answer(app.runtime, CATALOGUE, catalogue_queries.session(app.runtime.pool, session_id))

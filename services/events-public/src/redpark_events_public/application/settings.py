@@ -25,6 +25,8 @@ RATE_LIMIT_VARIABLES = {
     ("cancellation", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_ADDRESS", "30/minute;300/hour"),
     ("cancellation", "phone"): ("REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_PHONE", "10/minute;30/day"),
     ("ticket", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_TICKET_PER_ADDRESS", "120/minute"),
+    # Generous: a family refreshing the catalogue never meets it; a loop that would tie up the pool does.
+    ("browsing", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_BROWSE_PER_ADDRESS", "300/minute;5000/hour"),
 }
 # memory:// counts per process; several processes need shared storage, e.g. redis://host:6379.
 RATE_LIMIT_STORAGE_VARIABLE = "REDPARK_EVENTS_PUBLIC_RATE_LIMIT_STORAGE"
