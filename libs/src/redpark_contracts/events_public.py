@@ -11,7 +11,8 @@ stream is EVENTS_PUBLIC. Aggregates and their streams:
 - `volunteer_activity` (stream `volunteer-<activity_id>`): members' volunteer and
   tech-poverty-relief activities, sign-ups and hours.
 - `open_base_visit` (stream `open-base-<YYYY-MM-DD>`): group visits booked by outside party
-  organizations, one stream per day because the base's capacity is per day.
+  organizations, one stream per day because the base's capacity is per day. A request staff do not
+  confirm in time lapses (`lapsed`), giving its places back.
 
 Personal data (a registrant's name and phone, a visit contact's name and phone) is sealed per
 person: `registrant_id` / `contact_id` is a UUID minted for each registration or booking, so one
@@ -274,6 +275,26 @@ class OpenBaseVisitDeclined(Event, frozen=True, kw_only=True):
     declined_at: datetime
 
 
+OpenBaseLapseReason = Literal["not_confirmed_in_time"]
+
+
+@registry.register("open_base_visit", "lapsed")
+class OpenBaseVisitLapsed(Event, frozen=True, kw_only=True):
+    """A request staff did not confirm while it held its places: the places are free again.
+
+    `reason` is a code and `notice` / `notice_en` the sentences a notifier sends the contact as they
+    are (the contact's name and phone are in the booking's `requested` event)."""
+
+    booking_id: str
+    day: date
+    group_size: int
+    reason: OpenBaseLapseReason
+    notice: str  # Chinese first, as the park's notices are
+    notice_en: str
+    held_until: datetime  # requested_at + the hold the service allowed
+    lapsed_at: datetime
+
+
 SessionEvent = (
     SessionScheduled
     | RegistrationConfirmed
@@ -288,4 +309,4 @@ CarnivalQuotaEvent = CarnivalQuotaTaken | CarnivalQuotaReleased
 VolunteerEvent = (
     VolunteerActivityScheduled | VolunteerSignedUp | VolunteerSignUpWithdrawn | VolunteerHoursRecorded
 )
-OpenBaseEvent = OpenBaseVisitRequested | OpenBaseVisitConfirmed | OpenBaseVisitDeclined
+OpenBaseEvent = OpenBaseVisitRequested | OpenBaseVisitConfirmed | OpenBaseVisitDeclined | OpenBaseVisitLapsed

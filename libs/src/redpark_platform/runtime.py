@@ -57,6 +57,8 @@ class ServiceSpec:
     # Extra start/stop work of the service (e.g. per-session writers), run after the runtime is up.
     on_start: Sequence[Callable[[Runtime], Awaitable[None]]] = ()
     on_stop: Sequence[Callable[[Runtime], Awaitable[None]]] = ()
+    # The service's own periodic chores, run with the runtime's housekeeping (by its clock).
+    housekeeping: Sequence[Callable[[Runtime], Awaitable[None]]] = ()
     version: str = "0.1.0"
 
 
@@ -110,6 +112,8 @@ class Runtime:
         """Periodic chores that keep tables from growing without bound; by the runtime's clock, so a
         test that advances its clock sees what a day later looks like."""
         await purge_expired(self.pool, self.clock.now())
+        for chore in self.spec.housekeeping:
+            await chore(self)
 
     async def _housekeeping(self) -> None:
         while True:

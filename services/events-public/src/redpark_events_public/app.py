@@ -25,6 +25,10 @@ async def _start(runtime: Runtime) -> None:
     EventsPublic.attach(runtime)
 
 
+async def _lapse_open_base_requests(runtime: Runtime) -> None:
+    await runtime.layer(EventsPublic).open_base.lapse_overdue()
+
+
 async def _stop(runtime: Runtime) -> None:
     try:
         layer = runtime.layer(EventsPublic)
@@ -44,6 +48,8 @@ def service_spec() -> ServiceSpec:
                  public_pages.router, staff_pages.router],
         on_start=[_start],
         on_stop=[_stop],
+        # Requests past their hold already hold nothing; this stores their lapse for staff and notices.
+        housekeeping=[_lapse_open_base_requests],
     )
 
 

@@ -68,20 +68,26 @@ def rate_limit_of(group: str) -> Callable[[Request], RateLimit]:
     return configured
 
 
-async def _phone_key(request: Request) -> str | None:
-    """The keyed hash of the body's phone: the storage never holds a number. None when there is
-    no valid number, which the route itself refuses with a 422 naming the field."""
-    try:
-        body = msgspec.json.decode(await request.body())
-        number = normalise_phone(body["phone"] if isinstance(body, dict) else "")
-    except (msgspec.DecodeError, KeyError, TypeError, DomainError):
-        return None
-    return layer_in(request).hash_phone(number)
+def _phone_key(field: str) -> Callable[[Request], Awaitable[str | None]]:
+    async def key(request: Request) -> str | None:
+        """The keyed hash of the body's phone: the storage never holds a number. None when there
+        is no valid number, which the route itself refuses with a 422 naming the field."""
+        try:
+            body = msgspec.json.decode(await request.body())
+            number = normalise_phone(body[field] if isinstance(body, dict) else "")
+        except (msgspec.DecodeError, KeyError, TypeError, DomainError):
+            return None
+        return layer_in(request).hash_phone(number)
+
+    return key
 
 
-_PER_PHONE: dict[str, Any] = {"key": _phone_key, "key_field": "phone", "key_name": "this phone number",
-                              "key_name_zh": "该手机号"}
-RegistrationLimit = rate_limited(rate_limit_of("registration"), **_PER_PHONE)
-CancellationLimit = rate_limited(rate_limit_of("cancellation"), **_PER_PHONE)
+def _per_phone(field: str) -> dict[str, Any]:
+    return {"key": _phone_key(field), "key_field": field, "key_name": "this phone number", "key_name_zh": "该手机号"}
+
+
+RegistrationLimit = rate_limited(rate_limit_of("registration"), **_per_phone("phone"))
+CancellationLimit = rate_limited(rate_limit_of("cancellation"), **_per_phone("phone"))
+OpenBaseLimit = rate_limited(rate_limit_of("open_base"), **_per_phone("contact_phone"))
 TicketLimit = rate_limited(rate_limit_of("ticket"))
 BrowseLimit = rate_limited(rate_limit_of("browsing"))

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Path
 
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.edge import Accepted, accepted
+from redpark_platform.web.ratelimit import RATE_LIMITED
 
 from ..queries import open_base as open_base_queries
 from ..queries.views import OpenBaseDayView
 from .bodies import NewOpenBaseVisit, OpenBaseDecision, OpenBaseVisitAnswer
-from .deps import OPEN_BASE, App, EventsReader, EventsStaff, OpenBaseFresh, read_model_answer
+from .deps import OPEN_BASE, App, EventsReader, EventsStaff, OpenBaseFresh, OpenBaseLimit, read_model_answer
 
 public = APIRouter(prefix="/open-base", tags=["open base"])
 staff = APIRouter(prefix="/staff/open-base", tags=["open base"])
@@ -38,9 +39,13 @@ DecisionBody = Annotated[OpenBaseDecision, Body(OpenBaseDecision)]
 @public.post(
     "/visits",
     status_code=201,
-    dependencies=[Idempotent],
-    responses=response_schema(OpenBaseVisitAnswer, status=201),
+    # The limit first: a refused request must not claim its idempotency key.
+    dependencies=[OpenBaseLimit, Idempotent],
+    responses={**response_schema(OpenBaseVisitAnswer, status=201), **RATE_LIMITED},
     summary="Request a group visit",
+    description="Without a sign-in. Bounded: a group of at most the base's group limit (default 60), a day "
+    "from tomorrow up to a number of days ahead (default 60), a few requests per address and per "
+    "contact phone; an unconfirmed request holds its places for a while (default 72 h), then lapses.",
 )
 async def request_visit(app: App, body: NewVisitBody) -> MsgspecResponse:
     booking_id, result = await app.open_base.request_visit(
@@ -69,5 +74,7 @@ async def decline(app: App, who: EventsStaff, booking_id: BookingId, body: Decis
 
 @staff.get("/days/{day}", responses=response_schema(OpenBaseDayView), summary="A day's bookings")
 async def day_view(app: App, who: EventsReader, day: date, fresh: OpenBaseFresh) -> MsgspecResponse:
-    view = open_base_queries.open_base_day(app.runtime.pool, day, app.open_base.daily_capacity)
+    limits = app.open_base.limits
+    view = open_base_queries.open_base_day(app.runtime.pool, day, limits.daily_capacity, now=app.now(),
+                                           hold_for=limits.hold_for)
     return await read_model_answer(app.runtime, OPEN_BASE, view)

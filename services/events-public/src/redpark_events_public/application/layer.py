@@ -38,7 +38,7 @@ class EventsPublic:
                 catalogue,
                 settings.phone_secret(runtime.settings.data_dir),
             ),
-            open_base=OpenBase(runtime, settings.open_base_capacity()),
+            open_base=OpenBase(runtime, settings.open_base_limits()),
             volunteering=Volunteering(runtime, settings.volunteer_minimum()),
             rate_limits=settings.rate_limits(),
         )

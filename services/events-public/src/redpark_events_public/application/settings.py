@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from redpark_platform.settings import SettingsError
@@ -15,6 +17,14 @@ VOLUNTEER_MINIMUM_VARIABLE = "REDPARK_EVENTS_PUBLIC_VOLUNTEER_MINIMUM"
 # The plan leaves both numbers as "×": these are placeholders the park sets in its environment.
 DEFAULT_OPEN_BASE_CAPACITY = 100
 DEFAULT_VOLUNTEER_MINIMUM = 2
+# Anyone may request an open-base visit, so a request is bounded: a day's capacity cannot go to one
+# group, a year cannot be booked out in advance, and an unconfirmed request holds places for a while.
+OPEN_BASE_MAX_GROUP_VARIABLE = "REDPARK_EVENTS_PUBLIC_OPEN_BASE_MAX_GROUP"
+OPEN_BASE_DAYS_AHEAD_VARIABLE = "REDPARK_EVENTS_PUBLIC_OPEN_BASE_DAYS_AHEAD"
+OPEN_BASE_HOLD_HOURS_VARIABLE = "REDPARK_EVENTS_PUBLIC_OPEN_BASE_HOLD_HOURS"
+DEFAULT_OPEN_BASE_MAX_GROUP = 60
+DEFAULT_OPEN_BASE_DAYS_AHEAD = 60
+DEFAULT_OPEN_BASE_HOLD_HOURS = 72
 PHONE_KEY_FILE = "events-public-phone.key"
 # Rate limits of the public routes (the `limits` notation, "10/minute;100/hour"; "" for none).
 # Per address generously (a school's or an estate's families share one address), per phone
@@ -25,6 +35,9 @@ RATE_LIMIT_VARIABLES = {
     ("cancellation", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_ADDRESS", "30/minute;300/hour"),
     ("cancellation", "phone"): ("REDPARK_EVENTS_PUBLIC_RATE_CANCEL_PER_PHONE", "10/minute;30/day"),
     ("ticket", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_TICKET_PER_ADDRESS", "120/minute"),
+    # A group visit is booked a few times a month, not a minute: tight, so nobody books out the base.
+    ("open_base", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_OPEN_BASE_PER_ADDRESS", "10/hour;30/day"),
+    ("open_base", "phone"): ("REDPARK_EVENTS_PUBLIC_RATE_OPEN_BASE_PER_PHONE", "3/day;10/month"),
     # Generous: a family refreshing the catalogue never meets it; a loop that would tie up the pool does.
     ("browsing", "address"): ("REDPARK_EVENTS_PUBLIC_RATE_BROWSE_PER_ADDRESS", "300/minute;5000/hour"),
 }
@@ -43,6 +56,23 @@ def open_base_capacity() -> int:
 
 def volunteer_minimum() -> int:
     return _positive_int(VOLUNTEER_MINIMUM_VARIABLE, DEFAULT_VOLUNTEER_MINIMUM)
+
+
+@dataclass(frozen=True)
+class OpenBaseLimits:
+    daily_capacity: int
+    max_group_size: int
+    max_days_ahead: int
+    hold_for: timedelta
+
+
+def open_base_limits() -> OpenBaseLimits:
+    return OpenBaseLimits(
+        daily_capacity=open_base_capacity(),
+        max_group_size=_positive_int(OPEN_BASE_MAX_GROUP_VARIABLE, DEFAULT_OPEN_BASE_MAX_GROUP),
+        max_days_ahead=_positive_int(OPEN_BASE_DAYS_AHEAD_VARIABLE, DEFAULT_OPEN_BASE_DAYS_AHEAD),
+        hold_for=timedelta(hours=_positive_int(OPEN_BASE_HOLD_HOURS_VARIABLE, DEFAULT_OPEN_BASE_HOLD_HOURS)),
+    )
 
 
 def rate_limits() -> dict[str, RateLimit]:

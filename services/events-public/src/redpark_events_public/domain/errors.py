@@ -101,7 +101,18 @@ ERRORS = Refusals({
     ),
     "open_base.day_not_in_future": ("invalid", "Book a visit for tomorrow or later.", "请预约明天及以后的日期。"),
     "open_base.duplicate_booking": ("conflict", "This booking was already received.", "该预约已提交，请勿重复提交。"),
+    "open_base.day_too_far": (
+        "invalid", "Book a visit at most {value} days ahead.", "最多可预约{value}天内的参观。",
+    ),
     "open_base.group_size_invalid": ("invalid", "A group has at least one visitor.", "来访人数至少为1人。"),
+    "open_base.group_too_large": (
+        "invalid", "A group has at most {value} visitors; split a larger one over several days.",
+        "每批来访最多{value}人，人数较多请分批预约。",
+    ),
+    "open_base.lapsed": (
+        "conflict", "This request was not confirmed in time and has lapsed; its places are free again.",
+        "该预约未在规定时间内确认，已自动失效，名额已释放。",
+    ),
     "open_base.organization_required": ("invalid", "Name the visiting party organization.", "请填写来访党组织名称。"),
     "open_base.reason_required": ("invalid", "Say why the visit is declined.", "请填写婉拒参观的原因。"),
     # phone

@@ -10,6 +10,7 @@ import asyncpg
 from redpark_contracts.events_public import (
     OpenBaseVisitConfirmed,
     OpenBaseVisitDeclined,
+    OpenBaseVisitLapsed,
     OpenBaseVisitRequested,
     registry,
 )
@@ -53,6 +54,15 @@ class OpenBaseProjection(Projection):
                     event.declined_at,
                     event.declined_by,
                     event.reason,
+                )
+            case OpenBaseVisitLapsed():
+                # Staff see why the request is gone: the notice the contact is sent.
+                await conn.execute(
+                    "UPDATE ep_open_base_visits SET status = 'lapsed', decided_at = $2, reason = $3"
+                    " WHERE booking_id = $1 AND status = 'requested'",
+                    event.booking_id,
+                    event.lapsed_at,
+                    event.notice,
                 )
             case _:
                 pass  # other aggregates' events

@@ -97,14 +97,18 @@ class OpenBaseVisitView(msgspec.Struct, frozen=True, kw_only=True):
     day: date
     organization: str
     group_size: int
-    status: str
-    reason: str | None = None
+    status: Literal["requested", "confirmed", "declined", "lapsed"]
+    reason: str | None = None  # why it was declined, or the lapse's notice
+    requested_at: datetime
+    decided_at: datetime | None = None  # confirmed, declined or lapsed at
+    # A request holds its places until then (unless confirmed first); None once decided.
+    holds_until: datetime | None = None
 
 
 class OpenBaseDayView(msgspec.Struct, frozen=True, kw_only=True):
     day: date
     daily_capacity: int
-    held: int  # requested + confirmed
+    held: int  # confirmed + requested still within their hold
     visits: list[OpenBaseVisitView]
 
 
