@@ -73,7 +73,23 @@ class ActivityPublished(Event, frozen=True, kw_only=True):
     route: list[RouteStop] = msgspec.field(default_factory=list)  # family_tech_tour only, in visiting order
     # science_carnival only: registrations one phone may hold per carnival day (None = no limit).
     daily_limit_per_phone: int | None = None
+    # What a public registration for its sessions must bring: a solved proof-of-work challenge (None
+    # in events older than the switch: on for a carnival part, off otherwise), and a one-time code
+    # sent to the phone by SMS.
+    proof_of_work: bool | None = None
+    phone_verification: bool = False
     published_at: datetime
+
+
+@registry.register("activity", "registration_checks_set")
+class ActivityRegistrationChecksSet(Event, frozen=True, kw_only=True):
+    """Staff switched what a registration for the activity's sessions must bring."""
+
+    activity_id: str
+    proof_of_work: bool
+    phone_verification: bool
+    set_by: str
+    set_at: datetime
 
 
 @registry.register("activity", "withdrawn")
@@ -304,7 +320,7 @@ SessionEvent = (
     | CheckedIn
     | NoShowsCounted
 )
-ActivityEvent = ActivityPublished | ActivityWithdrawn
+ActivityEvent = ActivityPublished | ActivityRegistrationChecksSet | ActivityWithdrawn
 CarnivalQuotaEvent = CarnivalQuotaTaken | CarnivalQuotaReleased
 VolunteerEvent = (
     VolunteerActivityScheduled | VolunteerSignedUp | VolunteerSignUpWithdrawn | VolunteerHoursRecorded

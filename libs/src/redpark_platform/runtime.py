@@ -30,6 +30,7 @@ from .relay import Relay
 from .settings import Settings
 from .store import AppendResult, EventStore
 from .web.idempotency import purge_expired
+from .web.proof_of_work import purge_spent
 
 log = logging.getLogger("redpark.runtime")
 # Housekeeping is about days-old rows: every ten minutes is plenty and costs nothing.
@@ -112,6 +113,7 @@ class Runtime:
         """Periodic chores that keep tables from growing without bound; by the runtime's clock, so a
         test that advances its clock sees what a day later looks like."""
         await purge_expired(self.pool, self.clock.now())
+        await purge_spent(self.pool, self.clock.now())
         for chore in self.spec.housekeeping:
             await chore(self)
 

@@ -17,7 +17,7 @@ from redpark_contracts.events_public import RegistrationPromoted, RegistrationWa
 from redpark_events_public.api.deps import READ_MODEL_POSITION
 from redpark_events_public.app import create_app
 from redpark_platform.clock import FrozenClock, utcnow
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually, solved_challenge
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
@@ -431,11 +431,14 @@ async def test_the_carnival_limits_registrations_per_phone_per_day_across_its_se
     )
     assert not_a_carnival.status_code == 422 and not_a_carnival.json()["code"] == "activity.not_a_carnival"
 
-    first = await client.post("/sessions/contest-1/registrations", json=person(1))
+    async def proved(i: int) -> dict[str, Any]:
+        return {**person(i), "proof_of_work": await solved_challenge(client)}  # carnival parts ask for it
+
+    first = await client.post("/sessions/contest-1/registrations", json=await proved(1))
     assert first.status_code == 201, first.text
-    second = await client.post("/sessions/tasting-1/registrations", json=person(1))
+    second = await client.post("/sessions/tasting-1/registrations", json=await proved(1))
     assert second.status_code == 409 and second.json()["code"] == "registration.daily_limit_reached"
-    assert (await client.post("/sessions/tasting-1/registrations", json=person(2))).status_code == 201
+    assert (await client.post("/sessions/tasting-1/registrations", json=await proved(2))).status_code == 201
 
     # A refused registration gives its slot back; so does a cancelled one.
     cancelled = await client.post(
@@ -443,7 +446,7 @@ async def test_the_carnival_limits_registrations_per_phone_per_day_across_its_se
         json={"ticket_code": first.json()["ticket_code"], "phone": "13500000001"},
     )
     assert cancelled.status_code == 200, cancelled.text
-    assert (await client.post("/sessions/tasting-1/registrations", json=person(1))).status_code == 201
+    assert (await client.post("/sessions/tasting-1/registrations", json=await proved(1))).status_code == 201
 
 
 @pytest.mark.parametrize(

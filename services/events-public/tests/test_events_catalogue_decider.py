@@ -6,8 +6,19 @@ from datetime import UTC, datetime
 
 import pytest
 
-from redpark_contracts.events_public import ActivityPublished, ActivityWithdrawn, RouteStop
-from redpark_events_public.domain.catalogue import PublishActivity, WithdrawActivity, activity_decider
+from redpark_contracts.events_public import (
+    ActivityPublished,
+    ActivityRegistrationChecksSet,
+    ActivityWithdrawn,
+    RouteStop,
+)
+from redpark_events_public.domain.catalogue import (
+    Activity,
+    PublishActivity,
+    SetRegistrationChecks,
+    WithdrawActivity,
+    activity_decider,
+)
 from redpark_platform.errors import DomainError, InvalidCommand, NotFound
 from redpark_platform.testkit import DeciderSpec
 
@@ -35,6 +46,7 @@ def published(**over: object) -> ActivityPublished:
         "activity_id": "a1",
         "kind": "youth_science_course",
         "title": "Robots for kids",
+        "proof_of_work": False,
         "published_at": NOW,
     }
     fields.update(over)
@@ -58,8 +70,39 @@ def test_the_carnival_week_carries_the_per_phone_daily_limit_and_its_parts_name_
         [published(kind="science_carnival", daily_limit_per_phone=3)]
     )
     spec.given([]).when(publish(activity_id="a2", kind="food_tasting", carnival_id="a1")).then(
-        [published(activity_id="a2", kind="food_tasting", carnival_id="a1")]
+        [published(activity_id="a2", kind="food_tasting", carnival_id="a1", proof_of_work=True)]
     )
+
+
+def test_a_carnival_parts_registrations_need_a_proof_of_work_unless_staff_say_otherwise() -> None:
+    part = {"activity_id": "a2", "kind": "food_tasting", "carnival_id": "a1"}
+    spec.given([]).when(publish(**part)).then([published(**part, proof_of_work=True)])
+    spec.given([]).when(publish(**part, proof_of_work=False)).then([published(**part, proof_of_work=False)])
+    spec.given([]).when(publish(proof_of_work=True, phone_verification=True)).then(
+        [published(proof_of_work=True, phone_verification=True)])
+
+
+def test_staff_switch_an_activitys_registration_checks_and_the_state_follows() -> None:
+    part = {"activity_id": "a2", "kind": "food_tasting", "carnival_id": "a1"}
+    switch = SetRegistrationChecks(activity_id="a2", proof_of_work=False, phone_verification=True, by="officer",
+                                   now=NOW)
+    spec.given([published(**part, proof_of_work=True)]).when(switch).then([ActivityRegistrationChecksSet(
+        activity_id="a2", proof_of_work=False, phone_verification=True, set_by="officer", set_at=NOW)])
+    # Already so: nothing to record.
+    spec.given([published(**part, proof_of_work=False, phone_verification=True)]).when(switch).then([])
+    spec.given([]).when(switch).then_raises(NotFound, code="activity.not_found")
+    withdrawn = ActivityWithdrawn(activity_id="a2", reason="rain", withdrawn_at=NOW)
+    spec.given([published(**part), withdrawn]).when(switch).then_raises(DomainError, code="activity.withdrawn")
+
+
+def test_an_activity_published_before_the_switch_takes_its_kinds_default() -> None:
+    old_part = published(activity_id="a2", kind="food_tasting", carnival_id="a1", proof_of_work=None)
+    old_course = published(proof_of_work=None)
+    part = activity_decider.fold([old_part])
+    course = activity_decider.fold([old_course])
+    assert isinstance(part, Activity) and isinstance(course, Activity)
+    assert (part.proof_of_work, course.proof_of_work) == (True, False)
+    assert not part.phone_verification
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from redpark_events_public import demo
 from redpark_events_public.app import create_app
 from redpark_events_public.demo import season
 from redpark_platform.calendar import PARK_TZ as PARK
-from redpark_platform.testkit import ServiceClient
+from redpark_platform.testkit import ServiceClient, solved_challenge
 
 
 @pytest.fixture
@@ -94,7 +94,8 @@ async def test_the_demo_season_is_loaded_once_and_a_person_can_register_for_the_
         garden = next(s for s in catalogue["demo-carnival-garden"]["sessions"] if s["free_seats"] > 0)
         answer = await c.post(f"/sessions/{garden['session_id']}/registrations",
                               json={"name": "韩梅梅", "phone": "137 0000 0001", "adults": 2,
-                                    "children_ages": [7], "consent": True})
+                                    "children_ages": [7], "consent": True,
+                                    "proof_of_work": await solved_challenge(c)})
         assert answer.status_code == 201, answer.text
         assert answer.json()["status"] == "confirmed" and answer.json()["seats"] == 3
 

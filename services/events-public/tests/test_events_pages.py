@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from redpark_events_public.app import create_app
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, solved_challenge
 from redpark_platform.web import mint_token
 from redpark_platform.web.auth import SESSION_COOKIE
 
@@ -78,9 +78,16 @@ def error_beside(html: str, field: str) -> str:
     return found.group(1)
 
 
+async def post_form(client: ServiceClient, session_id: str, data: dict[str, Any]) -> Any:
+    """Post the registration form as the page's script does: with a solved proof of work (the
+    sessions here are a carnival part's, which asks for one)."""
+    return await client.post(f"/ui/public/sessions/{session_id}",
+                             data={**data, "proof_of_work": await solved_challenge(client)})
+
+
 async def register(client: ServiceClient, session_id: str = "s1", **over: str) -> tuple[str, str]:
     """Post the form; returns (ticket code, ticket page URL) from the redirect."""
-    r = await client.post(f"/ui/public/sessions/{session_id}", data=form(**over))
+    r = await post_form(client, session_id, form(**over))
     assert r.status_code == 303, r.text
     location = r.headers["location"]
     code = re.search(r"/tickets/([A-Z0-9-]+)\?after=\d+$", location)
@@ -101,7 +108,10 @@ async def test_the_public_finds_an_event_and_its_session_with_the_seats_left(
     assert 'href="/ui/public/sessions/s1"' in event.text
     page = await client.get("/ui/public/sessions/s1")
     assert page.status_code == 200 and 'name="phone"' in page.text and 'name="consent"' in page.text
-    assert "<script" not in event.text and "<script" not in page.text  # the public pages need no script
+    assert "<script" not in event.text  # the public pages need no script but the registration form's:
+    # a carnival part's form proves a little work in the browser before it is sent.
+    assert page.text.count("<script") == 1 and 'src="/static/console/proof-of-work.js"' in page.text
+    assert 'data-proof-of-work="/proof-of-work/challenge"' in page.text and 'name="proof_of_work"' in page.text
     assert (await client.get("/ui/public/sessions/nope")).status_code == 404
     assert (await client.get("/ui/public/activities/nope")).status_code == 404
     english = await client.get("/ui/public/", params={"lang": "en"})  # remembered in a cookie from now on
@@ -123,7 +133,7 @@ async def test_a_registration_gets_its_qr_ticket_and_the_same_phone_again_is_ref
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
     assert "4 人" in ticket.text  # two adults and two children take four seats
 
-    again = await client.post("/ui/public/sessions/s1", data=form(name="韩梅梅", phone="138 0013 8000"))
+    again = await post_form(client, "s1", form(name="韩梅梅", phone="138 0013 8000"))
     assert again.status_code == 409
     assert error_beside(again.text, "phone") == "该手机号已报名本场次，每个手机号每场限报一次。"
     assert 'value="韩梅梅"' in again.text  # what was typed stays
@@ -143,7 +153,7 @@ async def test_form_errors_are_422_with_the_message_beside_the_field(
     client: ServiceClient, data: dict[str, str], field: str, words: str,
 ) -> None:
     await schedule(client)
-    r = await client.post("/ui/public/sessions/s1", data=data)
+    r = await post_form(client, "s1", data)
     assert r.status_code == 422, r.text
     assert words in error_beside(r.text, field)
 
@@ -155,7 +165,7 @@ async def test_form_errors_are_422_with_the_message_beside_the_field(
 ])
 async def test_garbage_form_input_never_500s(client: ServiceClient, data: dict[str, Any]) -> None:
     await schedule(client)
-    r = await client.post("/ui/public/sessions/s1", data=data)
+    r = await post_form(client, "s1", data)
     assert r.status_code in (303, 409, 422), r.text
     assert "<script>" not in r.text
     cancel = await client.post("/ui/public/sessions/s1/cancel", data=data)
@@ -204,9 +214,10 @@ async def test_the_public_apis_rate_limit_counts_the_page_posts_too(client: Serv
     await schedule(client, "s2")
     await register(client)  # 1
     api = await client.post("/sessions/s2/registrations", json={
-        "name": "李雷", "phone": "13800138000", "adults": 1, "consent": True})  # 2, through the API
+        "name": "李雷", "phone": "13800138000", "adults": 1, "consent": True,
+        "proof_of_work": await solved_challenge(client)})  # 2, through the API
     assert api.status_code == 201
-    third = await client.post("/ui/public/sessions/s1", data=form())
+    third = await post_form(client, "s1", form())
     assert third.status_code == 429 and int(third.headers["retry-after"]) >= 1
     assert "该手机号的请求过于频繁" in error_beside(third.text, "phone")
 

@@ -25,6 +25,16 @@ class NewRegistration(msgspec.Struct, frozen=True, kw_only=True):
         list[Annotated[int, msgspec.Meta(ge=0, le=150)]], msgspec.Meta(max_length=20)
     ] = []
     consent: bool = False
+    # A solved `GET /proof-of-work/challenge` (base64 of the ALTCHA JSON), when the activity asks for it.
+    proof_of_work: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+    # The code sent by `POST /sessions/{id}/phone-codes`, when the activity checks the phone.
+    phone_code: Annotated[str, msgspec.Meta(max_length=12)] | None = None
+
+
+class PhoneCodeRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """Send a one-time code to this phone (sessions whose activity checks the phone)."""
+
+    phone: Annotated[str, msgspec.Meta(max_length=30)]
 
 
 class RegistrationAnswer(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,6 +80,16 @@ class NewActivity(msgspec.Struct, frozen=True, kw_only=True):
     carnival_id: Id | None = None
     route: Annotated[list[RouteStop], msgspec.Meta(max_length=30)] = []
     daily_limit_per_phone: int | None = None
+    # What a registration must bring; proof_of_work unset: on for the parts of a carnival, off otherwise.
+    proof_of_work: bool | None = None
+    phone_verification: bool = False
+
+
+class RegistrationChecks(msgspec.Struct, frozen=True, kw_only=True):
+    """What a registration for the activity's sessions must bring from now on."""
+
+    proof_of_work: bool
+    phone_verification: bool
 
 
 class NewSession(msgspec.Struct, frozen=True, kw_only=True):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from redpark_contracts.events_public import RegistrationCancelled, RegistrationPromoted
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.proof_of_work import Challenge
 from redpark_platform.web.ratelimit import RATE_LIMITED
 
 from ..application import EventsPublic
@@ -21,6 +22,7 @@ from .bodies import (
     CancellationAnswer,
     Catalogue,
     NewRegistration,
+    PhoneCodeRequest,
     RegistrationAnswer,
 )
 from .deps import (
@@ -46,6 +48,7 @@ NewRegistrationBody = Annotated[
         example=NewRegistration(name="李雷", phone="13800138000", adults=1, children_ages=[9], consent=True),
     ),
 ]
+PhoneCodeBody = Annotated[PhoneCodeRequest, Body(PhoneCodeRequest, example=PhoneCodeRequest(phone="13800138000"))]
 CancellationBody = Annotated[
     Cancellation, Body(Cancellation, example=Cancellation(ticket_code="ACDE-FGHJ", phone="13800138000"))
 ]
@@ -85,6 +88,8 @@ async def register(app: App, session_id: SessionId, body: NewRegistrationBody, r
         adults=body.adults,
         children_ages=body.children_ages,
         consent=body.consent,
+        proof_of_work=body.proof_of_work,
+        phone_code=body.phone_code,
     )
     outcome = result.outcome
     assert isinstance(outcome, Confirmed | Waitlisted)
@@ -102,6 +107,31 @@ async def register(app: App, session_id: SessionId, body: NewRegistrationBody, r
         qr_url=f"{request.scope.get('root_path', '')}/sessions/{session_id}/tickets/{code}/qr.png",
     )
     return MsgspecResponse(answer, status_code=201)
+
+
+@router.get(
+    "/proof-of-work/challenge", dependencies=[BrowseLimit], responses={**response_schema(Challenge), **RATE_LIMITED},
+    summary="A proof-of-work challenge for a registration",
+    description="ALTCHA-style: find `number` (0..`maxnumber`) with hex SHA-256(`salt` + number) == `challenge`, "
+    "then send base64 of the JSON `{algorithm, challenge, number, salt, signature}` as `proof_of_work`. "
+    "Valid until the `expires` in its salt (Unix seconds), for one registration.",
+)
+async def proof_of_work_challenge(app: App) -> MsgspecResponse:
+    challenge = app.sessions.proof_of_work.challenge(app.now())
+    return MsgspecResponse(challenge, headers={"Cache-Control": "no-store"})
+
+
+@router.post(
+    "/sessions/{session_id}/phone-codes",
+    status_code=202,
+    dependencies=[RegistrationLimit],
+    responses={202: {"description": "The code is on its way"}, **RATE_LIMITED},
+    summary="Send a one-time code to the phone (sessions whose activity checks the phone)",
+    response_class=Response,
+)
+async def send_phone_code(app: App, session_id: SessionId, body: PhoneCodeBody) -> Response:
+    await app.sessions.send_phone_code(session_id, body.phone)
+    return Response(status_code=202)
 
 
 @router.post(

@@ -11,12 +11,13 @@ from redpark_platform.web.edge import Accepted, accepted
 
 from ..queries import registrations as registration_queries
 from ..queries.views import SessionRegistrations
-from .bodies import CheckInRequest, NewActivity, NewSession
+from .bodies import CheckInRequest, NewActivity, NewSession, RegistrationChecks
 from .deps import CATALOGUE, App, CatalogueFresh, EventsReader, EventsStaff, read_model_answer
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
 SessionId = Annotated[str, Path(max_length=64)]
+ActivityId = Annotated[str, Path(max_length=64)]
 NewActivityBody = Annotated[
     NewActivity,
     Body(
@@ -51,8 +52,29 @@ async def publish_activity(app: App, who: EventsStaff, body: NewActivityBody) ->
         carnival_id=body.carnival_id,
         route=list(body.route),
         daily_limit_per_phone=body.daily_limit_per_phone,
+        proof_of_work=body.proof_of_work,
+        phone_verification=body.phone_verification,
     )
     return accepted(result, body.activity_id, status=201)
+
+
+ChecksBody = Annotated[
+    RegistrationChecks, Body(RegistrationChecks, example=RegistrationChecks(proof_of_work=True, phone_verification=False))
+]
+
+
+@router.put(
+    "/activities/{activity_id}/registration-checks",
+    responses=response_schema(Accepted),
+    summary="Switch what a registration for the activity's sessions must bring",
+    description="`proof_of_work`: a solved challenge of `GET /proof-of-work/challenge`; `phone_verification`: "
+    "a code sent to the phone by SMS (no SMS channel yet: registrations are then refused with a 503).",
+)
+async def set_registration_checks(app: App, who: EventsStaff, activity_id: ActivityId,
+                                  body: ChecksBody) -> MsgspecResponse:
+    result = await app.catalogue.set_registration_checks(
+        activity_id, proof_of_work=body.proof_of_work, phone_verification=body.phone_verification, by=who.subject)
+    return accepted(result, activity_id)
 
 
 @router.post(

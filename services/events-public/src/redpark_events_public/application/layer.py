@@ -37,6 +37,7 @@ class EventsPublic:
                 SessionWriters(runtime.store),
                 catalogue,
                 settings.phone_secret(runtime.settings.data_dir),
+                settings.proof_of_work(runtime.settings.data_dir),
             ),
             open_base=OpenBase(runtime, settings.open_base_limits()),
             volunteering=Volunteering(runtime, settings.volunteer_minimum()),

@@ -16,6 +16,7 @@ from redpark_contracts.events_public import RegistrationCancelled
 from redpark_platform.calendar import park_date
 from redpark_platform.runtime import Runtime
 from redpark_platform.store import AppendResult
+from redpark_platform.web.proof_of_work import ProofOfWork
 
 from ..domain.carnival_quota import (
     ReleaseCarnivalQuota,
@@ -38,6 +39,7 @@ from ..domain.session_state import Session
 from ..domain.ticket import new_ticket_code, normalise_ticket_code
 from .catalogue import Catalogue
 from .phone_hashing import phone_hash
+from .phone_verification import PhoneCodeChannel, channel_or_refuse, check_phone_code
 from .session_writer import RegistrationResult, SessionWriter, SessionWriters
 
 TICKET_CODE_ATTEMPTS = 3
@@ -49,6 +51,10 @@ class Sessions:
     writers: SessionWriters
     catalogue: Catalogue
     phone_secret: bytes
+    proof_of_work: ProofOfWork
+    # The SMS channel that proves a registrant holds the phone: none until the notification work
+    # gives one, so an activity that asks for it refuses registrations meanwhile.
+    phone_codes: PhoneCodeChannel | None = None
 
     def hash_phone(self, normalised: str) -> str:
         return phone_hash(self.phone_secret, normalised)
@@ -108,12 +114,15 @@ class Sessions:
         adults: int,
         children_ages: list[int],
         consent: bool,
+        proof_of_work: str | None = None,
+        phone_code: str | None = None,
     ) -> RegistrationResult:
         number = normalise_phone(phone)
         hashed = self.hash_phone(number)
         writer, state = await self.writer(session_id)
         registration_id = str(uuid.uuid4())
         now = self.runtime.now()
+        await self._check_registrant(state, number, proof_of_work, phone_code, now)
         carnival_id = state.plan.carnival_id
         if carnival_id:
             await self._take_carnival_quota(carnival_id, hashed, state, registration_id, now)
@@ -144,6 +153,24 @@ class Sessions:
         if isinstance(result.outcome, Refused):
             raise result.outcome.error
         return result
+
+    async def _check_registrant(self, state: Session, number: str, proof_of_work: str | None,
+                                phone_code: str | None, now: datetime) -> None:
+        """What the session's activity asks of a registrant before any seat or quota is touched."""
+        checks = await self.catalogue.registration_checks(state.plan.activity_id)
+        if checks.proof_of_work:
+            await self.proof_of_work.redeem(self.runtime.pool, proof_of_work, now)
+        if checks.phone_verification:
+            await check_phone_code(self.phone_codes, number, phone_code)
+
+    async def send_phone_code(self, session_id: str, phone: str) -> None:
+        """Send a one-time code to `phone` for a session whose activity checks the phone."""
+        number = normalise_phone(phone)
+        _, state = await self.writer(session_id)
+        checks = await self.catalogue.registration_checks(state.plan.activity_id)
+        if not checks.phone_verification:
+            raise ERRORS.error("phone_verification.not_needed", field="session_id")
+        await channel_or_refuse(self.phone_codes).send_code(number)
 
     async def cancel(self, session_id: str, *, ticket_code: str, phone: str) -> AppendResult:
         code = normalise_ticket_code(ticket_code)

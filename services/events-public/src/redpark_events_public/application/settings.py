@@ -9,6 +9,7 @@ from pathlib import Path
 
 from redpark_platform.settings import SettingsError
 from redpark_platform.web.auth import load_or_create_key
+from redpark_platform.web.proof_of_work import DEFAULT_MAX_NUMBER, DEFAULT_TTL, ProofOfWork
 from redpark_platform.web.ratelimit import RateLimit, limits_from_env, storage
 
 PHONE_SECRET_VARIABLE = "REDPARK_EVENTS_PUBLIC_PHONE_SECRET"
@@ -26,6 +27,13 @@ DEFAULT_OPEN_BASE_MAX_GROUP = 60
 DEFAULT_OPEN_BASE_DAYS_AHEAD = 60
 DEFAULT_OPEN_BASE_HOLD_HOURS = 72
 PHONE_KEY_FILE = "events-public-phone.key"
+# The proof of work of public registrations (redpark_platform.web.proof_of_work): the key that signs
+# its challenges, and how hard they are (the largest number tried; a phone does about a tenth of a
+# million SHA-256 a second in the browser, so the default costs a person about a second).
+PROOF_OF_WORK_SECRET_VARIABLE = "REDPARK_EVENTS_PUBLIC_POW_SECRET"
+PROOF_OF_WORK_KEY_FILE = "events-public-pow.key"
+PROOF_OF_WORK_MAX_NUMBER_VARIABLE = "REDPARK_EVENTS_PUBLIC_POW_MAX_NUMBER"
+PROOF_OF_WORK_TTL_VARIABLE = "REDPARK_EVENTS_PUBLIC_POW_TTL_MINUTES"
 # Rate limits of the public routes (the `limits` notation, "10/minute;100/hour"; "" for none).
 # Per address generously (a school's or an estate's families share one address), per phone
 # tightly (one registration per phone per session; the carnival limit is per day).
@@ -48,6 +56,15 @@ RATE_LIMIT_STORAGE_VARIABLE = "REDPARK_EVENTS_PUBLIC_RATE_LIMIT_STORAGE"
 def phone_secret(data_dir: Path) -> bytes:
     secret = os.environ.get(PHONE_SECRET_VARIABLE) or load_or_create_key(data_dir / PHONE_KEY_FILE)
     return secret.encode()
+
+
+def proof_of_work(data_dir: Path) -> ProofOfWork:
+    secret = os.environ.get(PROOF_OF_WORK_SECRET_VARIABLE) or load_or_create_key(data_dir / PROOF_OF_WORK_KEY_FILE)
+    return ProofOfWork(
+        key=secret.encode(),
+        max_number=_positive_int(PROOF_OF_WORK_MAX_NUMBER_VARIABLE, DEFAULT_MAX_NUMBER),
+        ttl=timedelta(minutes=_positive_int(PROOF_OF_WORK_TTL_VARIABLE, int(DEFAULT_TTL.total_seconds()) // 60)),
+    )
 
 
 def open_base_capacity() -> int:

@@ -15,6 +15,7 @@ import httpx
 
 from redpark_platform.clock import utcnow
 from redpark_platform.demo_client import DemoApi
+from redpark_platform.web.proof_of_work import solve
 
 from .season import CARNIVAL, catalogue_plan, open_base_plan, registrations_plan, volunteer_plan
 
@@ -36,9 +37,12 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
         await api.call("POST", "/staff/activities", activities[0])
         await asyncio.gather(*(api.call("POST", "/staff/activities", a) for a in activities[1:]))
         await asyncio.gather(*(api.call("POST", "/staff/sessions", s) for s in sessions))
-        # In order, so the waiting list of the small tour is the order written here.
+        # In order, so the waiting list of the small tour is the order written here. Each with a solved
+        # proof of work, as the registration page sends (a carnival part's sessions ask for one).
         for session_id, body in registrations_plan(sessions):
-            await api.call("POST", f"/sessions/{session_id}/registrations", body, public=True)
+            proof = solve(await api.call("GET", "/proof-of-work/challenge", public=True))
+            await api.call("POST", f"/sessions/{session_id}/registrations", {**body, "proof_of_work": proof},
+                           public=True)
         for body, then in open_base_plan(now):
             visit = await api.call("POST", "/open-base/visits", body, public=True)
             if then != "requested":

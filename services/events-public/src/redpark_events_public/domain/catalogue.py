@@ -16,6 +16,7 @@ from redpark_contracts.events_public import (
     ActivityEvent,
     ActivityKind,
     ActivityPublished,
+    ActivityRegistrationChecksSet,
     ActivityWithdrawn,
     RouteStop,
 )
@@ -50,6 +51,16 @@ class PublishActivity(msgspec.Struct, frozen=True, kw_only=True):
     carnival_id: str | None = None
     route: list[RouteStop] = []
     daily_limit_per_phone: int | None = None
+    proof_of_work: bool | None = None  # None: the kind's default (on for a carnival part)
+    phone_verification: bool = False
+    now: datetime
+
+
+class SetRegistrationChecks(msgspec.Struct, frozen=True, kw_only=True):
+    activity_id: str
+    proof_of_work: bool
+    phone_verification: bool
+    by: str
     now: datetime
 
 
@@ -59,7 +70,12 @@ class WithdrawActivity(msgspec.Struct, frozen=True, kw_only=True):
     now: datetime
 
 
-ActivityCommand = PublishActivity | WithdrawActivity
+ActivityCommand = PublishActivity | SetRegistrationChecks | WithdrawActivity
+
+
+def proof_of_work_by_default(kind: ActivityKind) -> bool:
+    """A carnival part's sessions draw the crowds one address could fill with invented numbers."""
+    return kind in CARNIVAL_PARTS
 
 
 # --- state ----------------------------------------------------------------------------------------
@@ -75,6 +91,8 @@ class Activity(msgspec.Struct, frozen=True, kw_only=True, tag="activity"):
     title: str
     carnival_id: str | None
     daily_limit_per_phone: int | None
+    proof_of_work: bool = False
+    phone_verification: bool = False
     withdrawn: bool = False
 
 
@@ -98,7 +116,26 @@ def decide_activity(command: ActivityCommand, state: ActivityState) -> list[Acti
                     carnival_id=command.carnival_id,
                     route=list(command.route),
                     daily_limit_per_phone=command.daily_limit_per_phone,
+                    proof_of_work=(proof_of_work_by_default(command.kind) if command.proof_of_work is None
+                                   else command.proof_of_work),
+                    phone_verification=command.phone_verification,
                     published_at=command.now,
+                )
+            ]
+        case SetRegistrationChecks():
+            if not isinstance(state, Activity):
+                raise ERRORS.error("activity.not_found", field="activity_id")
+            if state.withdrawn:
+                raise ERRORS.error("activity.withdrawn", field="activity_id")
+            if (state.proof_of_work, state.phone_verification) == (command.proof_of_work, command.phone_verification):
+                return []  # already so: setting it again changes nothing
+            return [
+                ActivityRegistrationChecksSet(
+                    activity_id=command.activity_id,
+                    proof_of_work=command.proof_of_work,
+                    phone_verification=command.phone_verification,
+                    set_by=command.by,
+                    set_at=command.now,
                 )
             ]
         case WithdrawActivity():
@@ -150,7 +187,14 @@ def evolve_activity(state: ActivityState, event: ActivityEvent) -> ActivityState
                 title=event.title,
                 carnival_id=event.carnival_id,
                 daily_limit_per_phone=event.daily_limit_per_phone,
+                proof_of_work=(proof_of_work_by_default(event.kind) if event.proof_of_work is None
+                               else event.proof_of_work),
+                phone_verification=event.phone_verification,
             )
+        case ActivityRegistrationChecksSet():
+            assert isinstance(state, Activity)
+            return msgspec.structs.replace(state, proof_of_work=event.proof_of_work,
+                                           phone_verification=event.phone_verification)
         case ActivityWithdrawn():
             assert isinstance(state, Activity)
             return msgspec.structs.replace(state, withdrawn=True)

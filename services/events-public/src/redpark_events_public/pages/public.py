@@ -33,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 
 SessionId = Annotated[str, Path(max_length=64)]
 TicketCode = Annotated[str, Path(max_length=40)]
-REGISTRATION_FIELDS = ("name", "phone", "adults", "children_ages", "consent")
+REGISTRATION_FIELDS = ("name", "phone", "adults", "children_ages", "consent", "phone_code")
 CANCELLATION_FIELDS = ("ticket_code", "phone")
 MAX_ADULTS = 20
 MAX_CHILDREN = 20
@@ -194,7 +194,9 @@ async def register(request: Request, app: App, session_id: SessionId) -> Respons
     try:
         result = await app.sessions.register(session_id, name=values["name"], phone=values["phone"],
                                              adults=adults, children_ages=ages,
-                                             consent=values["consent"] == "yes")
+                                             consent=values["consent"] == "yes",
+                                             proof_of_work=str(form.get("proof_of_work") or "")[:2000] or None,
+                                             phone_code=values["phone_code"] or None)
     except DomainError as refused:
         return _registration_form(request, app.now(), *found, values=values,
                                   **_shown(refused, REGISTRATION_FIELDS))

@@ -11,6 +11,7 @@ import msgspec
 
 from redpark_contracts.events_public import (
     ActivityPublished,
+    ActivityRegistrationChecksSet,
     ActivityWithdrawn,
     CheckedIn,
     NoShowsCounted,
@@ -23,6 +24,8 @@ from redpark_contracts.events_public import (
 )
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection
+
+from ..domain.catalogue import proof_of_work_by_default
 
 SERVICE = "events-public"
 
@@ -38,8 +41,8 @@ class CatalogueProjection(Projection):
             case ActivityPublished():
                 await conn.execute(
                     "INSERT INTO ep_activities (activity_id, kind, title, summary, place, organizer, carnival_id,"
-                    " route, daily_limit_per_phone, published_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10)"
-                    " ON CONFLICT (activity_id) DO NOTHING",
+                    " route, daily_limit_per_phone, published_at, proof_of_work, phone_verification)"
+                    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10,$11,$12) ON CONFLICT (activity_id) DO NOTHING",
                     event.activity_id,
                     event.kind,
                     event.title,
@@ -50,6 +53,15 @@ class CatalogueProjection(Projection):
                     msgspec.json.encode(event.route).decode(),
                     event.daily_limit_per_phone,
                     event.published_at,
+                    proof_of_work_by_default(event.kind) if event.proof_of_work is None else event.proof_of_work,
+                    event.phone_verification,
+                )
+            case ActivityRegistrationChecksSet():
+                await conn.execute(
+                    "UPDATE ep_activities SET proof_of_work = $2, phone_verification = $3 WHERE activity_id = $1",
+                    event.activity_id,
+                    event.proof_of_work,
+                    event.phone_verification,
                 )
             case ActivityWithdrawn():
                 await conn.execute(

@@ -64,6 +64,8 @@ async def catalogue(pool: asyncpg.Pool) -> list[ActivityView]:
             carnival_id=a["carnival_id"],
             route=_routes.decode(a["route"]),
             daily_limit_per_phone=a["daily_limit_per_phone"],
+            proof_of_work=a["proof_of_work"],
+            phone_verification=a["phone_verification"],
             sessions=by_activity.get(a["activity_id"], []),
         )
         for a in activities
@@ -80,8 +82,8 @@ async def session(pool: asyncpg.Pool, session_id: str) -> SessionView:
 async def published_activity(pool: asyncpg.Pool, activity_id: str) -> dict[str, Any] | None:
     """An activity still in the catalogue, as the public pages show it; None when unknown or withdrawn."""
     row = await pool.fetchrow(
-        "SELECT activity_id, kind, title, summary, place, organizer, carnival_id, daily_limit_per_phone"
-        " FROM ep_activities WHERE activity_id = $1 AND NOT withdrawn",
+        "SELECT activity_id, kind, title, summary, place, organizer, carnival_id, daily_limit_per_phone,"
+        " proof_of_work, phone_verification FROM ep_activities WHERE activity_id = $1 AND NOT withdrawn",
         activity_id,
     )
     return dict(row) if row else None

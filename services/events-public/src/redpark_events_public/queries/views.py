@@ -41,6 +41,10 @@ class ActivityView(msgspec.Struct, frozen=True, kw_only=True):
     carnival_id: str | None = None
     route: list[RouteStop] = []
     daily_limit_per_phone: int | None = None
+    # What a registration for its sessions must bring: `proof_of_work` (solve
+    # `GET /proof-of-work/challenge`), `phone_code` (sent by `POST /sessions/{id}/phone-codes`).
+    proof_of_work: bool = False
+    phone_verification: bool = False
     sessions: list[SessionView] = []
 
 
