@@ -59,7 +59,8 @@ def person(i: int, **over: Any) -> dict[str, Any]:
 
 async def seats_taken(client: ServiceClient) -> int:
     count: int = await client.runtime.pool.fetchval(
-        "SELECT count(*) FROM events WHERE type IN ('session.registration_confirmed', 'session.registration_waitlisted')")
+        "SELECT count(*) FROM events"
+        " WHERE type IN ('session.registration_confirmed', 'session.registration_waitlisted')")
     return count
 
 

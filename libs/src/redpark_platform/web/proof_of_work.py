@@ -34,7 +34,7 @@ from urllib.parse import parse_qs
 import asyncpg
 import msgspec
 
-from ..errors import DomainError, ErrorCatalogue
+from ..errors import ErrorCatalogue
 
 ALGORITHM = "SHA-256"
 DEFAULT_MAX_NUMBER = 100_000
@@ -48,10 +48,12 @@ ERRORS = ErrorCatalogue({
         "or fetch a challenge and solve it.", "请等待页面完成安全校验（需启用 JavaScript）后再提交。",
     ),
     "proof_of_work.malformed": (
-        "invalid", "The proof of work is not a solved challenge of this service.", "安全校验数据无效，请刷新页面后重试。",
+        "invalid", "The proof of work is not a solved challenge of this service.",
+        "安全校验数据无效，请刷新页面后重试。",
     ),
     "proof_of_work.invalid": (
-        "invalid", "The proof of work does not solve a challenge of this service.", "安全校验未通过，请刷新页面后重试。",
+        "invalid", "The proof of work does not solve a challenge of this service.",
+        "安全校验未通过，请刷新页面后重试。",
     ),
     "proof_of_work.expired": (
         "invalid", "The proof of work has expired; solve a new challenge.", "安全校验已过期，请重新提交。",

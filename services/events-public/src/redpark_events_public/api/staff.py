@@ -59,7 +59,8 @@ async def publish_activity(app: App, who: EventsStaff, body: NewActivityBody) ->
 
 
 ChecksBody = Annotated[
-    RegistrationChecks, Body(RegistrationChecks, example=RegistrationChecks(proof_of_work=True, phone_verification=False))
+    RegistrationChecks,
+    Body(RegistrationChecks, example=RegistrationChecks(proof_of_work=True, phone_verification=False)),
 ]
 
 

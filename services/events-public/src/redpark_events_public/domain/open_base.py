@@ -74,7 +74,8 @@ class LapseOpenBaseVisits(msgspec.Struct, frozen=True, kw_only=True):
 
 OpenBaseCommand = RequestOpenBaseVisit | ConfirmOpenBaseVisit | DeclineOpenBaseVisit | LapseOpenBaseVisits
 BookingStatus = Literal["requested", "confirmed", "declined", "lapsed"]
-LAPSE_NOTICE = "您的开放式党组织生活基地参观预约未在规定时间内得到确认，已自动失效，名额已释放；如仍需参观，请重新预约。"
+LAPSE_NOTICE = ("您的开放式党组织生活基地参观预约未在规定时间内得到确认，已自动失效，名额已释放；"
+                "如仍需参观，请重新预约。")
 LAPSE_NOTICE_EN = ("Your open-base visit request was not confirmed in time and has lapsed; its places are free "
                    "again. Please book again if you still wish to visit.")
 

@@ -90,7 +90,8 @@ add_phrases({
     "短信验证码": "Code sent by SMS",
     "正在进行安全校验，请稍候…": "Checking your browser, one moment…",
     "安全校验失败，请检查网络后重试。": "The check failed; check your connection and try again.",
-    "报名需要进行安全校验，请在浏览器中启用 JavaScript。": "Registering needs a quick browser check: please enable JavaScript.",
+    "报名需要进行安全校验，请在浏览器中启用 JavaScript。":
+        "Registering needs a quick browser check: please enable JavaScript.",
 })
 
 # What the session page's history calls each event.
