@@ -19,9 +19,9 @@ def test_the_events_api_conforms_to_its_openapi_document(
     pg_dsn: str, nats_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The fuzzer sends hundreds of requests from one address: explore the routes, not the 429.
-    for group in ("REGISTER", "CANCEL", "TICKET"):
+    for group in ("REGISTER", "CANCEL", "TICKET", "OPEN_BASE"):
         monkeypatch.setenv(f"REDPARK_EVENTS_PUBLIC_RATE_{group}_PER_ADDRESS", "100000/minute")
-    for group in ("REGISTER", "CANCEL"):
+    for group in ("REGISTER", "CANCEL", "OPEN_BASE"):
         monkeypatch.setenv(f"REDPARK_EVENTS_PUBLIC_RATE_{group}_PER_PHONE", "100000/minute")
     app = create_app(fuzz_settings("events-public", pg_dsn, nats_url, tmp_path, SECRET))
     app.state.jwt_secret = SECRET
