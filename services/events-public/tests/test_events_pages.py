@@ -298,3 +298,28 @@ async def test_the_dashboard_counts_upcoming_sessions_and_charts_their_registrat
     assert tiles == {"upcoming_sessions": "1", "confirmed_seats": "1", "waitlisted": "1", "checked_in": "0"}
     [chart] = body["charts"]
     assert chart["kind"] == "bar" and chart["series"][0]["data"] == [2.0] and "科技游园" in chart["labels"][0]
+
+
+async def test_staff_switch_an_activitys_registration_checks_on_its_page(client: ServiceClient) -> None:
+    await schedule(client)
+    sign_in(client, "auditor")
+    seen = await client.get("/ui/activities/a1/registration-checks")
+    assert seen.status_code == 200 and 'id="f-proof_of_work" name="proof_of_work" value="yes" checked' in seen.text
+    assert 'id="sms-missing"' in seen.text and 'type="submit">保存' not in seen.text  # auditors read
+    refused = await client.post("/ui/activities/a1/registration-checks", data={}, headers=ORIGIN)
+    assert refused.status_code == 403 and "没有" in refused.text
+    assert (await client.get("/ui/sessions/s1")).text.count("/ui/activities/a1/registration-checks") == 1
+
+    sign_in(client, "events_officer")
+    saved = await client.post("/ui/activities/a1/registration-checks", data={"phone_verification": "yes"},
+                              headers=ORIGIN)
+    assert saved.status_code == 200 and "已保存" in saved.text
+    assert 'name="proof_of_work" value="yes" checked' not in saved.text
+    assert 'name="phone_verification" value="yes" checked' in saved.text
+    # Now the form asks for the SMS code and no proof of work; without an SMS channel it says so.
+    page = await client.get("/ui/public/sessions/s1")
+    assert 'name="phone_code"' in page.text and "proof-of-work.js" not in page.text
+    unavailable = await client.post("/ui/public/sessions/s1", data=form(phone_code="123456"))
+    assert unavailable.status_code == 503 and "短信服务尚未开通" in error_beside(unavailable.text, "phone_code")
+    missing = await client.get("/ui/activities/nope/registration-checks")
+    assert missing.status_code == 404

@@ -151,6 +151,41 @@ async def check_in(request: Request, app: App, who: Officer, session_id: Session
     return console.redirect(request, done)
 
 
+ActivityId = Annotated[str, Path(max_length=64)]
+
+
+async def _checks_page(request: Request, app: EventsPublic, activity_id: str, who: Principal, *,
+                       flash: str = "") -> HTMLResponse:
+    try:
+        activity = await app.catalogue.activity(activity_id)
+    except NotFound:
+        return console.render(request, "console/message.html", status=404, heading="活动不存在", message="活动不存在。")
+    return console.render(request, "ep/staff_activity_checks.html", activity=activity, flash=flash,
+                          may_edit=who.has_any(("events_officer", "park_admin")),
+                          sms_available=app.sessions.phone_codes is not None)
+
+
+@router.get("/ui/activities/{activity_id}/registration-checks", include_in_schema=False,
+            response_class=HTMLResponse)
+async def registration_checks_page(request: Request, app: App, who: Reader, activity_id: ActivityId) -> Response:
+    return await _checks_page(request, app, activity_id, who)
+
+
+@router.post("/ui/activities/{activity_id}/registration-checks", include_in_schema=False,
+             response_class=HTMLResponse)
+async def set_registration_checks(request: Request, app: App, who: Officer, activity_id: ActivityId) -> Response:
+    form = await request.form()
+    try:
+        result = await app.catalogue.set_registration_checks(
+            activity_id, proof_of_work=form.get("proof_of_work") == "yes",
+            phone_verification=form.get("phone_verification") == "yes", by=who.subject)
+    except DomainError as refused:
+        return await _checks_page(request, app, activity_id, who, flash=refused.detail_zh)
+    # The public form reads the catalogue: once this answers, it asks for what was just set.
+    await app.runtime.wait_for(CATALOGUE, result.position, strict=True)
+    return await _checks_page(request, app, activity_id, who, flash="已保存")
+
+
 @router.get("/dashboard", responses=response_schema(Dashboard),
             summary="The service's figures for the park's dashboard")
 async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
