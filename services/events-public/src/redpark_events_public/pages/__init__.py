@@ -92,7 +92,8 @@ add_phrases({
     "公众报名本活动各场次时须通过的校验，防止他人用虚构号码抢占名额。":
         "What a registration for this event's sessions must pass, so nobody takes the seats with "
         "invented numbers.",
-    "浏览器安全校验（工作量证明，嘉年华活动默认开启）": "Browser check (proof of work; on by default for carnival events)",
+    "浏览器安全校验（工作量证明，嘉年华活动默认开启）":
+        "Browser check (proof of work; on by default for carnival events)",
     "短信验证码验证手机号": "Check the phone with a code sent by SMS",
     "短信服务尚未开通：开启短信验证后，本活动将暂时无法在线报名。":
         "No SMS service yet: with the SMS check on, this event cannot take registrations online for now.",
