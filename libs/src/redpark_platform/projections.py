@@ -377,15 +377,17 @@ class ProjectionRunner:
 
     async def _advance(self, conn: asyncpg.Connection, source: str, msg: Msg, ev: IncomingEvent) -> None:
         """Move the checkpoint to `ev` (the last of a batch in stream order), remembering where it
-        sits on the stream so a new consumer starts right after it."""
+        sits on the stream so a new consumer starts right after it.
+
+        The last event in stream order, not the highest position ever seen: events are applied in
+        stream order, so that is where to resume; and a forged `sequence` such as 10^12 on the
+        stream must not leave read-your-writes answering "applied" for every position below it."""
         await conn.execute(
             "INSERT INTO projection_checkpoints"
             " (projection, source, position, stream_sequence, last_event_time, updated_at)"
             " VALUES ($1, $2, $3, $4, $5::text::timestamptz, now())"
             " ON CONFLICT (projection, source) DO UPDATE SET"
-            "  position = greatest(projection_checkpoints.position, excluded.position),"
-            "  stream_sequence = CASE WHEN excluded.position >= projection_checkpoints.position"
-            "   THEN excluded.stream_sequence ELSE projection_checkpoints.stream_sequence END,"
+            "  position = excluded.position, stream_sequence = excluded.stream_sequence,"
             "  last_event_time = excluded.last_event_time, updated_at = now()",
             self.durable, source, ev.sequence, _stream_sequence(msg), ev.time)
 
