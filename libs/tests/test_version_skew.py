@@ -82,7 +82,8 @@ def app_with(projection: Projection) -> Callable[[Settings], FastAPI]:
 async def _table(settings: Settings) -> None:
     conn = await asyncpg.connect(settings.database_url)
     try:
-        await conn.execute("CREATE TABLE IF NOT EXISTS parcels (position bigint PRIMARY KEY, parcel_id text, kind text)")
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS parcels (position bigint PRIMARY KEY, parcel_id text, kind text)")
     finally:
         await conn.close()
 

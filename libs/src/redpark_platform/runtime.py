@@ -309,4 +309,5 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         lifespan=lifespan,
         ready_checks=[check("postgres"), check("nats"), check("projections")],
     )
+    app.state.spec = spec  # what tools read without starting the service (e.g. `verify`)
     return app
