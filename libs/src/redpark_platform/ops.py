@@ -18,7 +18,7 @@ import msgspec
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import HTMLResponse, Response
 
-from .console.dashboard import Tile
+from .console.dashboard import Dashboard, Tile
 from .console.i18n import add_phrases
 from .console.pages import Console, page_roles
 from .errors import ErrorCatalogue
@@ -122,6 +122,11 @@ async def dead_letter_tile(pool: asyncpg.Pool) -> Tile:
     count = await open_count(pool)
     return Tile(key="dead_letters", label="死信", label_en="Dead letters", value=str(count),
                 note="读模型未能处理的消息", tone="bad" if count else "ok", href="/ui/ops/dead-letters")
+
+
+async def with_operations(board: Dashboard, pool: asyncpg.Pool) -> Dashboard:
+    """A service's dashboard with the platform's operations tiles after its own."""
+    return msgspec.structs.replace(board, tiles=[*board.tiles, await dead_letter_tile(pool)])
 
 
 async def replay(request: Request, letter_id: int, who: Principal) -> DeadLetter:
