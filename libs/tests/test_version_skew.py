@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from redpark_platform.bus import subject
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
+from redpark_platform.ops import upgrade_tile
 from redpark_platform.projections import Projection
 from redpark_platform.runtime import ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
@@ -119,12 +120,16 @@ async def test_an_unknown_type_or_version_waits_for_an_upgrade_in_order_and_is_a
         detail = await _ready_detail(reader)
         assert "waiting for an upgrade: skewsrc parcel.sent v2 at position" in detail
         assert (await reader.get("/readyz")).status_code == 200  # the service still answers
+        # ...and on the service's dashboard card, for operators who never read /readyz.
+        tile = upgrade_tile(reader.runtime)
+        assert (tile.value, tile.note, tile.tone) == ("1", "parcels", "warn")
     # The upgrade: the same service restarted with code that knows v2 and the new type.
     async with run_service(app_with(parcels(new)()), settings, roles=("park_admin",)) as reader:
         runner = reader.runtime.runners["parcels"]
         assert await runner.wait_for("skewsrc", later, timeout=20)
         assert runner.parked == {}
         assert "waiting for an upgrade" not in await _ready_detail(reader)
+        assert upgrade_tile(reader.runtime).value == "0"
     assert await _applied(settings) == [(first, "p1", "parcel.sent.v2"), (lost, "p2", "parcel.lost.v1"),
                                         (later, "p3", "parcel.sent.v2")]
 

@@ -23,6 +23,7 @@ from .console.i18n import add_phrases
 from .console.pages import Console, page_roles
 from .errors import ErrorCatalogue
 from .projections import ReplayRefused
+from .runtime import Runtime
 from .web.auth import Principal, require_roles
 from .web.bodies import MsgspecResponse, response_schema
 from .web.paging import Page, Paging, page
@@ -124,9 +125,18 @@ async def dead_letter_tile(pool: asyncpg.Pool) -> Tile:
                 note="读模型未能处理的消息", tone="bad" if count else "ok", href="/ui/ops/dead-letters")
 
 
-async def with_operations(board: Dashboard, pool: asyncpg.Pool) -> Dashboard:
+def upgrade_tile(runtime: Runtime) -> Tile:
+    """Read models stopped at an event their code cannot read yet (its producer was upgraded
+    first): nothing is lost, but they stay behind until this service is upgraded too."""
+    waiting = sorted({runner.durable for runner in runtime.runners.values() if runner.parked})
+    return Tile(key="awaiting_upgrade", label="待升级读模型", label_en="Read models awaiting an upgrade",
+                value=str(len(waiting)), note="、".join(waiting) or "均为最新", tone="warn" if waiting else "ok")
+
+
+async def with_operations(board: Dashboard, runtime: Runtime) -> Dashboard:
     """A service's dashboard with the platform's operations tiles after its own."""
-    return msgspec.structs.replace(board, tiles=[*board.tiles, await dead_letter_tile(pool)])
+    tiles = [await dead_letter_tile(runtime.pool), upgrade_tile(runtime)]
+    return msgspec.structs.replace(board, tiles=[*board.tiles, *tiles])
 
 
 async def replay(request: Request, letter_id: int, who: Principal) -> DeadLetter:

@@ -120,4 +120,4 @@ def dashboard_of(f: Figures) -> Dashboard:
 @router.get("/dashboard", responses=response_schema(Dashboard),
             summary="The service's figures for the park's dashboard")
 async def dashboard(edu: Edu, who: AnyStaff) -> MsgspecResponse:
-    return MsgspecResponse(await with_operations(dashboard_of(await figures(edu)), edu.pool))
+    return MsgspecResponse(await with_operations(dashboard_of(await figures(edu)), edu.runtime))

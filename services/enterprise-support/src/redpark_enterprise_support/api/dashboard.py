@@ -94,4 +94,4 @@ def dashboard_of(f: Figures) -> Dashboard:
 @router.get("/dashboard", responses=response_schema(Dashboard),
             summary="The service's figures for the park's dashboard")
 async def dashboard(support: Support, who: AnyStaff) -> MsgspecResponse:
-    return MsgspecResponse(await with_operations(dashboard_of(await figures(support)), support.pool))
+    return MsgspecResponse(await with_operations(dashboard_of(await figures(support)), support.runtime))

@@ -187,4 +187,4 @@ async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
             ],
         )] if shown else [],
     )
-    return MsgspecResponse(await with_operations(board, app.runtime.pool))
+    return MsgspecResponse(await with_operations(board, app.runtime))

@@ -184,4 +184,4 @@ def dashboard_of(f: Figures, cards: QuarterView | None = None) -> Dashboard:
             dependencies=[ReadYourWrites(*READ_MODELS)])
 async def dashboard(org: Org, assess: Assess, who: AnyStaff) -> MsgspecResponse:
     cards = await assess.quarter(assess.current_quarter())
-    return MsgspecResponse(await with_operations(dashboard_of(await figures(org), cards), org.pool))
+    return MsgspecResponse(await with_operations(dashboard_of(await figures(org), cards), org.runtime))
