@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Red Park's one entry point: `up`, `test`, `bench`.
+"""Red Park's one entry point: `up`, `test`, `bench`, `verify`.
 
 Runs on a bare machine before anything is installed, so this file uses the standard library only:
 it creates `.venv`, installs libs/ and every service into it (again only when a pyproject.toml
@@ -26,6 +26,8 @@ USAGE = """usage: python3 deploy/redpark.py COMMAND [ARGS...]
   test    run every test (extra arguments go to pytest, e.g. `test -k deploy -x`); the browser
           tests need Chromium: on Debian, as root, `apt-get install chromium` is run when it is missing
   bench   run the benchmarks (extra arguments go to `python -m bench`)
+  verify  rebuild every read model of the running platform into shadow tables and compare them
+          with the live ones (options: --data DIR, --services a,b); exit code 0 when all are equal
 """
 
 
@@ -161,7 +163,7 @@ def main() -> int:
     if sys.version_info < (3, 11):
         print("Red Park needs Python 3.11 or newer", file=sys.stderr)
         return 2
-    if len(sys.argv) < 2 or sys.argv[1] not in ("up", "test", "bench"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("up", "test", "bench", "verify"):
         print(USAGE, file=sys.stderr)
         return 0 if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help", "help") else 2
     command, args = sys.argv[1], sys.argv[2:]
@@ -172,6 +174,8 @@ def main() -> int:
     ci_env = {"PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     if command == "test" and not ensure_browser():
         return 1
+    if command == "verify":
+        return exec_in_root("redpark_platform.verify", args, ci_env)
     return exec_in_root("pytest" if command == "test" else "bench", args, ci_env)
 
 

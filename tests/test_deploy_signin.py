@@ -181,6 +181,37 @@ def test_guessing_is_refused_after_a_few_wrong_passwords_even_with_the_right_one
         stop(proc)
 
 
+@pytest.mark.parametrize(("what", "username", "password", "status"), [
+    # Refused by the gateway's form rules before sign-in code runs: a problem naming the field.
+    ("NUL in the user name", "ad\x00min", PASSWORD, 422),
+    ("a 10 kB user name", "名" * 10_000, PASSWORD, 401),
+    ("a 100 kB password", "admin", "p" * 100_000, 401),
+    ("a right-to-left override and emoji", "\u202eadmin👨‍👩‍👧", PASSWORD, 401),
+    ("SQL-looking text", "admin' OR '1'='1", "' OR 1=1 --", 401),
+    ("a blank user name", "   ", PASSWORD, 422),
+])
+def test_hostile_sign_in_input_is_refused_with_the_form_never_a_500(
+        tmp_path: Path, what: str, username: str, password: str, status: int) -> None:
+    store = AccountStore(tmp_path / "accounts.json")
+    store.add("admin", PASSWORD, ["park_admin"])
+    proc, base = start_gateway(tmp_path)
+    try:
+        response = sign_in(base, username, password)
+        assert response.status_code == status, (what, response.text[:300])
+        assert "set-cookie" not in response.headers
+        if "\x00" in username:
+            assert response.json()["errors"][0]["field"] == "username"
+        else:
+            assert '<form' in response.text  # the form again, never a stack trace
+        # A form far beyond any sign-in is refused before it is read.
+        huge = httpx.post(base + "/login", content=b"username=" + b"a" * (300 * 1024), headers={
+            "origin": base, "content-type": "application/x-www-form-urlencoded"})
+        assert huge.status_code == 413
+        assert sign_in(base, "admin", PASSWORD).status_code == 303  # and the right password still works
+    finally:
+        stop(proc)
+
+
 # --- the accounts `up` makes ------------------------------------------------------------------------
 
 def load_stack_module() -> ModuleType:

@@ -198,3 +198,38 @@ def test_an_unknown_command_prints_the_usage() -> None:
     result = run_redpark("deploy-everything")
     assert result.returncode == 2
     assert "usage: python3 deploy/redpark.py" in result.stderr
+
+
+def verify(data: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, REDPARK_NO_INSTALL="1")
+    for key in [k for k in env if k == "REDPARK_NATS_URL" or k.endswith("_DATABASE_URL")]:
+        del env[key]
+    return subprocess.run([sys.executable, str(REDPARK), "verify", "--data", str(data)], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def test_verify_finds_every_read_model_equal_to_its_rebuild_then_names_a_tampered_table(
+        tmp_path: Path, cleanup: list[Up]) -> None:
+    data = tmp_path / "data"
+    up = start_up(data, "--services", "events-public")
+    cleanup.append(up)
+
+    first = verify(data)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "ep_volunteers" in first.stdout and "every read model equals its rebuild" in first.stdout
+
+    async def tamper() -> None:
+        dsn = up.state["postgres_dsn"].rsplit("/", 1)[0] + "/redpark_events_public"
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute("INSERT INTO ep_volunteers (activity_id, member_id, signed_up_at)"
+                               " VALUES ('ghost', 'nobody', now())")
+        finally:
+            await conn.close()
+
+    asyncio.run(tamper())
+    second = verify(data)
+    assert second.returncode == 1, second.stdout + second.stderr
+    line = next(x for x in second.stdout.splitlines() if "ep_volunteers" in x)
+    assert "DIFFERS: 0 missing, 1 extra, 0 differing" in line
+    assert stop_up(up) == 0

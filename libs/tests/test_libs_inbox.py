@@ -195,6 +195,13 @@ async def test_malformed_or_off_schema_payloads_are_422_naming_the_field_and_not
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "account"
     unknown_event = await send(client, {"event": "refund", "account": "a1"}, "bad-4")
     assert unknown_event.status_code == 422 and unknown_event.json()["errors"][0]["field"] == "event"
+    # Unicode-hostile text: PostgreSQL text and jsonb cannot hold NUL; JSON cannot carry a lone surrogate.
+    nul = await send(client, {"event": "credit", "account": "a\x001", "amount": 3}, "bad-5")
+    assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "account", nul.text
+    surrogate = await send(client, b'{"event": "credit", "account": "\\ud800", "amount": 3}', "bad-6")
+    assert surrogate.status_code in (400, 422) and surrogate.json()["errors"][0]["field"] == "body", surrogate.text
+    long_id = await send(client, {"event": "credit", "account": "a1", "amount": 3}, "w" * 10_000)
+    assert long_id.status_code == 401 and long_id.json()["errors"][0]["field"] == "webhook-id", long_id.text
     assert await deliveries(client) == []
 
 

@@ -218,3 +218,18 @@ async def _stream_has(nc, n: int) -> bool:  # type: ignore[no-untyped-def]
         return (await nc.jetstream().stream_info(stream_name("relaytest"))).state.messages >= n
     except Exception:  # noqa: BLE001 - not created yet
         return False
+
+
+async def test_an_idle_runner_whose_consumer_vanished_subscribes_anew(world, pg_pool) -> None:  # type: ignore[no-untyped-def]
+    store, url, runner = world
+    proj = runner(idle_wait=1.0, heartbeat=0.2)
+    await proj.start()
+    first = await store.append("h-1", [ThingHappened(thing_id="h", n=1)])
+    assert await proj.wait_for("relaytest", first.position, timeout=10)
+    await asyncio.sleep(0.3)  # idle now: a long pull with heartbeats is waiting
+    nc = await nats.connect(url)
+    await nc.jetstream().delete_consumer(stream_name("relaytest"), proj.durable)
+    await nc.close()
+    second = await store.append("h-1", [ThingHappened(thing_id="h", n=2)])
+    assert await proj.wait_for("relaytest", second.position, timeout=15)
+    assert (await totals(pg_pool))["h"] == (3, 2)

@@ -125,6 +125,14 @@ class EventRegistry:
         except KeyError:
             raise UnknownEventType(key) from None
 
+    def can_read(self, key: str, version: int) -> bool:
+        """Whether `decode` can load this type at this version: known, and not newer than this code
+        (older versions need every upcaster on the way)."""
+        et = self._current.get(key)
+        if et is None or version > et.version or version < 1:
+            return False
+        return all((key, v) in self._upcasters for v in range(version, et.version))
+
     def types(self) -> list[EventType]:
         return list(self._current.values())
 

@@ -5,6 +5,10 @@ the consuming service's database. The handler's writes, the (source, position) o
 event and the checkpoint commit in ONE transaction, so a redelivery, a re-send after JetStream's
 duplicate window, or a refilled stream changes nothing. A message that keeps failing goes to a
 dead-letter subject (and table) after `max_deliver` attempts; the rest flow on.
+
+An event of a type or version this code cannot read (its producer was upgraded first) is not
+skipped: the read model waits at it, its checkpoint just before it, until a process with code that
+knows the type starts and applies it in its place (`parked`, shown in `/readyz`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import NotFoundError
+from nats.js.errors import FetchTimeoutError, NotFoundError
 from opentelemetry import trace
 from opentelemetry.propagate import extract
 
@@ -47,12 +51,15 @@ class Projection(abc.ABC):
     tables: ClassVar[tuple[str, ...]] = ()
 
     def wants(self, source: str, key: str) -> bool:
-        """Events of types this code does not know (a newer producer) are skipped, not failed."""
-        try:
-            self.registries[source].by_key(key)
-        except (KeyError, UnknownEventType):
-            return False
+        """Whether this read model reads events of `key` at all (narrowed by subclasses); the
+        others are acknowledged and skipped. A wanted event this code cannot read waits for an
+        upgrade (see `understands`)."""
         return True
+
+    def understands(self, source: str, key: str, version: int) -> bool:
+        """Whether this code can decode the event (type known, version not newer than ours)."""
+        registry = self.registries.get(source)
+        return registry is not None and registry.can_read(key, version)
 
     @abc.abstractmethod
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
@@ -97,6 +104,35 @@ class Reaction(Projection):
             reaction_transaction.reset(token)
 
 
+@dataclass(frozen=True)
+class Parked:
+    """Where a read model waits for an upgrade: the first event of `source` it cannot read."""
+
+    source: str
+    type: str
+    version: int
+    position: int
+    since: float
+
+    def describe(self) -> str:
+        return f"{self.source} {self.type} v{self.version} at position {self.position}"
+
+
+class WaitForUpgrade(Exception):
+    def __init__(self, parked: Parked) -> None:
+        super().__init__(parked.describe())
+        self.parked = parked
+
+
+class ReplayRefused(Exception):
+    """A dead letter that cannot be replayed now; `code` names why (see web.ops)."""
+
+    def __init__(self, code: str, reason: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.reason = reason
+
+
 @dataclass
 class ProjectionStats:
     applied: int = 0
@@ -123,6 +159,11 @@ class ProjectionRunner:
         # Short: nats-py may hold a partly filled fetch until this runs out (measured: p99 lag
         # 309 ms at 1.0 s vs 76 ms at 0.1 s, 500 events/s).
         fetch_timeout: float = 0.1,
+        # When a fetch found nothing, the next one waits this long for one message, with the
+        # server's idle heartbeat every `heartbeat` seconds: silence means the server or the
+        # consumer is gone, and the subscription is made anew.
+        idle_wait: float = 5.0,
+        heartbeat: float = 1.0,
     ) -> None:
         self.projection = projection
         self.pool = pool
@@ -132,7 +173,10 @@ class ProjectionRunner:
         self.max_deliver = max_deliver
         self.ack_wait = ack_wait
         self.fetch_timeout = fetch_timeout
+        self.idle_wait = idle_wait
+        self.heartbeat = heartbeat
         self.stats = ProjectionStats()
+        self.parked: dict[str, Parked] = {}
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._nc: NATS | None = None
@@ -152,6 +196,7 @@ class ProjectionRunner:
 
     async def start(self) -> None:
         self._stop.clear()
+        self.parked = {}
         self._tasks = [asyncio.create_task(self._consume(source), name=f"{self.durable}:{source}")
                        for source in self.projection.sources]
 
@@ -245,7 +290,13 @@ class ProjectionRunner:
         except NotFoundError:
             pass
         except (ValueError, msgspec.MsgspecError):
-            pass
+            # Not an event: trusted if it is the unreadable message we dead-lettered there, so a
+            # new consumer does not bring it (and a second dead letter) back.
+            if await self.pool.fetchval(
+                    "SELECT 1 FROM projection_dead_letters WHERE projection = $1 AND source = $2"
+                    " AND stream_sequence = $3 AND position IS NULL AND body = $4",
+                    self.durable, source, row["stream_sequence"], there.data or b""):
+                return int(row["stream_sequence"]) + 1
         log.warning("projection %s/%s: the stream no longer holds position %d at its recorded place;"
                     " reading it from the start", self.durable, source, row["position"])
         return None
@@ -255,6 +306,7 @@ class ProjectionRunner:
         # The next batch is fetched while the current one is applied: the database works on one
         # core while this process decodes messages on the other.
         ahead: asyncio.Task[list[Msg]] | None = None
+        idle = False  # the last fetch found nothing: wait for the next message with heartbeats
         try:
             while not self._stop.is_set():
                 try:
@@ -268,16 +320,39 @@ class ProjectionRunner:
                         await ensure_dead_letter_stream(js)
                         sub = await self._subscribe(js, source)
                     if ahead is None:
-                        ahead = asyncio.ensure_future(self._fetch(sub))
+                        ahead = asyncio.ensure_future(self._fetch(sub, idle))
                     try:
                         msgs = await ahead
                     except (NatsTimeoutError, asyncio.TimeoutError):
                         ahead = None
+                        idle = True
                         continue  # nothing now (nats-py raises either)
-                    ahead = asyncio.ensure_future(self._fetch(sub))
+                    idle = False
+                    ahead = asyncio.ensure_future(self._fetch(sub, idle))
                     await self._process(source, msgs)
                 except asyncio.CancelledError:
                     raise
+                except WaitForUpgrade as wait:
+                    # Nothing after this event may be applied before it, and this code cannot
+                    # apply it: stop here, checkpoint just before it, until a newer process starts.
+                    ahead = await _discard(ahead)
+                    if sub is not None:
+                        with contextlib.suppress(Exception):
+                            await sub.unsubscribe()
+                    self.parked[source] = wait.parked
+                    log.warning("projection %s: waiting for an upgrade: this code cannot read %s",
+                                self.durable, wait.parked.describe())
+                    await self._stop.wait()
+                    return
+                except NoHeartbeat:
+                    log.warning("projection %s/%s: no heartbeat from the server for %.1fs; subscribing anew",
+                                self.durable, source, self.idle_wait)
+                    ahead = None
+                    idle = False
+                    if sub is not None:
+                        with contextlib.suppress(Exception):
+                            await sub.unsubscribe()
+                    sub = None
                 except (DatabaseUnavailable, RetryFromCheckpoint) as exc:
                     # Whatever was fetched after the event that could not be applied must not be
                     # applied before it: drop the consumer and start again at the checkpoint.
@@ -300,24 +375,56 @@ class ProjectionRunner:
         finally:
             await _discard(ahead)
 
-    async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
-        # No idle heartbeat: nats-py sends it on a no_wait request without `expires`, which the
-        # server refuses ("heartbeat value too large"). A reconnect re-creates the subscription
-        # instead (see `_reconnected`).
-        return list(await sub.fetch(self.batch_size, timeout=self.fetch_timeout))
+    async def _fetch(self, sub: JetStreamContext.PullSubscription, idle: bool = False) -> list[Msg]:
+        if not idle:
+            # Busy: short batched fetches. No heartbeat here: nats-py's batch fetch opens with a
+            # no_wait request that may carry no `expires`, and the server refuses a heartbeat there.
+            return list(await sub.fetch(self.batch_size, timeout=self.fetch_timeout))
+        # Idle: one long pull for the next message (it returns the moment one arrives), during
+        # which the server sends a heartbeat every `heartbeat` seconds. Heartbeats and no message
+        # mean "nothing now"; no heartbeat at all means the server or our consumer is gone.
+        try:
+            return list(await sub.fetch(1, timeout=self.idle_wait, heartbeat=self.heartbeat))
+        except FetchTimeoutError:
+            raise
+        except (NatsTimeoutError, asyncio.TimeoutError) as exc:
+            raise NoHeartbeat() from exc
 
     async def _process(self, source: str, msgs: Sequence[Msg]) -> None:
         """Apply a batch in stream order: an event is applied only after every one before it was
         applied or dead-lettered."""
         run: list[tuple[Msg, IncomingEvent]] = []
+        proj = self.projection
         for msg in msgs:
             try:
-                run.append((msg, parse_cloudevent(msg.data)))
+                ev = parse_cloudevent(msg.data)
             except Exception:  # noqa: BLE001 - not an event we can read: dead-letter it in its place
                 await self._apply_in_order(source, run)
                 run = []
                 await self._dead_letter(source, msg, None, "not a CloudEvents message")
+                continue
+            if proj.wants(source, ev.key) and not proj.understands(source, ev.key, ev.version):
+                await self._apply_in_order(source, run)
+                run = []
+                if await self._applied_before(source, ev):
+                    self.stats.duplicates += 1
+                    await msg.ack()
+                    continue
+                raise WaitForUpgrade(Parked(source=source, type=ev.key, version=ev.version,
+                                            position=ev.sequence, since=time.time()))
+            run.append((msg, ev))
         await self._apply_in_order(source, run)
+
+    async def _applied_before(self, source: str, ev: IncomingEvent) -> bool:
+        """An event applied by newer code before a downgrade is not waited for again."""
+        try:
+            return bool(await self.pool.fetchval(
+                "SELECT 1 FROM projection_processed WHERE projection = $1 AND source = $2 AND position = $3",
+                self.durable, source, ev.sequence))
+        except Exception as exc:
+            if _transient(exc):
+                raise DatabaseUnavailable(exc) from exc
+            raise
 
     async def _apply_in_order(self, source: str, items: Sequence[tuple[Msg, IncomingEvent]]) -> None:
         if not items:
@@ -377,15 +484,17 @@ class ProjectionRunner:
 
     async def _advance(self, conn: asyncpg.Connection, source: str, msg: Msg, ev: IncomingEvent) -> None:
         """Move the checkpoint to `ev` (the last of a batch in stream order), remembering where it
-        sits on the stream so a new consumer starts right after it."""
+        sits on the stream so a new consumer starts right after it.
+
+        The last event in stream order, not the highest position ever seen: events are applied in
+        stream order, so that is where to resume; and a forged `sequence` such as 10^12 on the
+        stream must not leave read-your-writes answering "applied" for every position below it."""
         await conn.execute(
             "INSERT INTO projection_checkpoints"
             " (projection, source, position, stream_sequence, last_event_time, updated_at)"
             " VALUES ($1, $2, $3, $4, $5::text::timestamptz, now())"
             " ON CONFLICT (projection, source) DO UPDATE SET"
-            "  position = greatest(projection_checkpoints.position, excluded.position),"
-            "  stream_sequence = CASE WHEN excluded.position >= projection_checkpoints.position"
-            "   THEN excluded.stream_sequence ELSE projection_checkpoints.stream_sequence END,"
+            "  position = excluded.position, stream_sequence = excluded.stream_sequence,"
             "  last_event_time = excluded.last_event_time, updated_at = now()",
             self.durable, source, ev.sequence, _stream_sequence(msg), ev.time)
 
@@ -396,7 +505,7 @@ class ProjectionRunner:
         failures = self._failures.get(key, 0) + 1
         if failures >= self.max_deliver:
             self._failures.pop(key, None)
-            await self._dead_letter(source, msg, ev, f"{type(exc).__name__}: {exc}", failures)
+            await self._dead_letter(source, msg, ev, f"{type(exc).__name__}: {exc}", failures, _reason(exc))
         else:
             self._failures[key] = failures
             log.warning("projection %s: event %s failed (attempt %d): %s",
@@ -405,22 +514,30 @@ class ProjectionRunner:
             raise RetryFromCheckpoint(min(0.2 * 2 ** failures, 5.0))
 
     async def _dead_letter(self, source: str, msg: Msg, ev: IncomingEvent | None, error: str,
-                           attempts: int = 1) -> None:
+                           attempts: int = 1, reason: str | None = None) -> None:
         # The table first: if it cannot be written the message stays un-acked and comes back.
-        # A dead-lettered event counts as passed: the checkpoint moves over it, so a consumer
+        # A dead-lettered message counts as passed: the checkpoint moves over it, so a consumer
         # re-created at the checkpoint does not bring it back.
+        seq = _stream_sequence(msg)
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 "INSERT INTO projection_dead_letters"
-                " (projection, source, position, event_id, type, error, deliveries, body)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                " (projection, source, position, event_id, type, error, deliveries, body, stream_sequence, reason)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 self.durable, source, ev.sequence if ev else None, ev.id if ev else None,
-                ev.key if ev else None, error[:2000], attempts, msg.data)
+                ev.key if ev else None, error[:2000], attempts, msg.data, seq, (reason or error)[:500])
             if ev is not None:
                 await conn.execute(
                     "INSERT INTO projection_processed (projection, source, position) VALUES ($1, $2, $3)"
                     " ON CONFLICT DO NOTHING", self.durable, source, ev.sequence)
                 await self._advance(conn, source, msg, ev)
+            elif seq is not None:
+                # Only the place on the stream moves; `_resume_point` recognises the message there.
+                await conn.execute(
+                    "INSERT INTO projection_checkpoints (projection, source, position, stream_sequence, updated_at)"
+                    " VALUES ($1, $2, 0, $3, now()) ON CONFLICT (projection, source) DO UPDATE SET"
+                    " stream_sequence = excluded.stream_sequence, updated_at = now()",
+                    self.durable, source, seq)
         try:
             nc = await self._connection()
             await nc.jetstream().publish(
@@ -432,6 +549,42 @@ class ProjectionRunner:
         self.stats.dead_lettered += 1
         log.error("projection %s: dead-lettered %s after %d attempts", self.durable,
                   ev.id if ev else "an unreadable message", attempts)
+
+    # --- dead letters ------------------------------------------------------------------------
+
+    async def replay(self, letter_id: int, by: str) -> None:
+        """Apply a dead-lettered event now, with this process's code (after a fix), and mark it
+        replayed; in one transaction, so a failure leaves it as it was. Raises `ReplayRefused`."""
+        proj = self.projection
+        async with self.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "SELECT source, body, replayed_at FROM projection_dead_letters WHERE id = $1 AND projection = $2"
+                " FOR UPDATE", letter_id, self.durable)
+            if row is None:
+                raise ReplayRefused("dead_letter.not_found")
+            if row["replayed_at"] is not None:
+                raise ReplayRefused("dead_letter.already_replayed")
+            source = row["source"]
+            try:
+                ev = parse_cloudevent(bytes(row["body"]))
+            except (ValueError, msgspec.MsgspecError):
+                raise ReplayRefused("dead_letter.not_an_event") from None
+            if proj.wants(source, ev.key):
+                if not proj.understands(source, ev.key, ev.version):
+                    raise ReplayRefused("dead_letter.needs_upgrade", f"{ev.key} v{ev.version}")
+                try:
+                    await proj.handle_batch(conn, [(ev.decode(proj.registries[source]), ev)])
+                except Exception as exc:
+                    if _transient(exc):
+                        raise
+                    raise ReplayRefused("dead_letter.still_failing", _reason(exc)) from exc
+            await conn.execute(
+                "INSERT INTO projection_processed (projection, source, position) VALUES ($1, $2, $3)"
+                " ON CONFLICT DO NOTHING", self.durable, source, ev.sequence)
+            await conn.execute(
+                "UPDATE projection_dead_letters SET replayed_at = now(), replayed_by = $2 WHERE id = $1",
+                letter_id, by)
+        log.info("projection %s: dead letter %d replayed", self.durable, letter_id)
 
     # --- figures ----------------------------------------------------------------------------
 
@@ -478,6 +631,18 @@ async def _discard(ahead: asyncio.Task[list[Msg]] | None, delay: float | None = 
             with contextlib.suppress(Exception):
                 await msg.nak(delay=delay)
     return None
+
+
+class NoHeartbeat(Exception):
+    """An idle fetch heard nothing from the server, not even a heartbeat."""
+
+
+def _reason(exc: BaseException) -> str:
+    """Why an event failed, for operators' lists: the error's kind, and the message only where it
+    names fields and types, never values (values may be personal data)."""
+    if isinstance(exc, (msgspec.ValidationError, msgspec.DecodeError, UnknownEventType)):
+        return f"{type(exc).__name__}: {exc}"[:500]
+    return type(exc).__name__
 
 
 class DatabaseUnavailable(Exception):

@@ -3,8 +3,14 @@
 - Woken by LISTEN/NOTIFY, with a slow poll as a safety net (a NOTIFY can be lost in a crash).
 - Publishes in position order, pipelined (a window of un-awaited acks), `Nats-Msg-Id` = event id.
 - After a failed publish it resumes from the first unacknowledged position.
-- On every (re)start it asks the stream for its last message and re-publishes what the store holds
-  beyond it, so a stream that lost its tail is refilled from the store.
+- On every (re)start, reconnect or failed publish it reconciles with the stream: it ensures the stream
+  exists and checks the stream's last message against the store row at that message's `sequence`
+  (same event id). Only a message that matches is believed; anything else on the tail (not a
+  CloudEvent, a forged or foreign `sequence`) is logged loudly and passed over, back to the last
+  message that is ours, and the store re-publishes from there. A stream that lost its tail, was
+  deleted, or came back empty after NATS lost its JetStream store is thus refilled from the store.
+- While idle it looks at the stream once per poll: a stream deleted (or re-created) behind its back
+  is noticed without waiting for the next event.
 - NATS being down never fails a command: events wait in the store.
 """
 
@@ -17,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+import msgspec
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
@@ -29,6 +36,11 @@ from .store import NOTIFY_CHANNEL, EventStore
 
 log = logging.getLogger("redpark.relay")
 _tracer = trace.get_tracer("redpark.relay")
+
+# How many messages back from the stream's tail reconciliation looks for one of ours before it
+# gives up and refills from the store's start (consumers skip what they already applied).
+RECONCILE_WALK = 1000
+_MAX_POSITION = 2**63 - 1  # a bigint; a forged `sequence` beyond it cannot be a store row
 
 
 class Relay:
@@ -56,6 +68,9 @@ class Relay:
         self._resync = False
         self._saved_at = 0.0
         self._stop = asyncio.Event()
+        # The stream sequence of our last acknowledged message: a stream whose last sequence is
+        # below it (or that is gone) lost messages behind our back.
+        self._stream_seq = 0
         self._nc: NATS | None = None
         self._listener: asyncpg.Connection | None = None
 
@@ -100,22 +115,23 @@ class Relay:
             self._nc = await connect_with_retry(
                 self.nats_url, f"relay-{self.service}", self._stop, on_reconnect=self._reconnected)
         js = self._nc.jetstream(publish_async_max_pending=4096)
-        await ensure_stream(js, self.service)
-        self.position = await self.stream_tail_position(js)
         await self._listen()
-        self._resync = False
+        self._resync = True
         self._saved_at = 0.0
         while not self._stop.is_set():
             if self._resync:
-                # The server came back: it may have lost an unsynced tail. Start over from
-                # what the stream really holds.
+                # Started, reconnected, or a publish failed: the server may have lost an unsynced
+                # tail, its whole store, or the stream. Start over from what it really holds.
                 self._resync = False
-                self.position = await self.stream_tail_position(js)
+                await ensure_stream(js, self.service)
+                self.position = await self.reconcile(js)
             self._wake.clear()
             batch = await self.store.read_all(self.position, self.batch_size)
             if not batch:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                if not self._wake.is_set() and not await self._stream_intact(js):
+                    self._resync = True
                 continue
             acked = await self.publish(js, batch)
             if acked:
@@ -123,27 +139,81 @@ class Relay:
                 self.published += len(acked)
                 await self._save_position(force=len(acked) < self.batch_size)
             if len(acked) < len(batch):
-                # Resume from the first unacknowledged event after NATS comes back.
+                # Resume from the first unacknowledged event after NATS comes back; a stream that
+                # is gone (no responders) is ensured and reconciled instead of retried for ever.
                 await self._sleep(0.5)
                 if self._nc is None or not self._nc.is_connected:
                     raise ConnectionError("NATS disconnected")
+                self._resync = True
+
+    async def _stream_intact(self, js: JetStreamContext) -> bool:
+        """False when the stream is gone or holds fewer messages than we had published to it."""
+        try:
+            info = await js.stream_info(stream_name(self.service))
+        except NotFoundError:
+            log.error("relay %s: stream %s is gone; re-creating it and refilling it from the store",
+                      self.service, stream_name(self.service))
+            return False
+        if info.state.last_seq < self._stream_seq:
+            log.error("relay %s: stream %s was re-created (last sequence %d, ours %d); refilling it from the store",
+                      self.service, stream_name(self.service), info.state.last_seq, self._stream_seq)
+            return False
+        return True
 
     async def _reconnected(self) -> None:
         self._resync = True
         self._wake.set()
 
     async def stream_tail_position(self, js: JetStreamContext) -> int:
-        """The position of the last event the stream holds (0 for an empty stream)."""
+        """The position of the last event of ours the stream holds (0 for an empty stream)."""
+        return await self.reconcile(js)
+
+    async def reconcile(self, js: JetStreamContext) -> int:
+        """The store position up to which the stream holds our events, checked against the store.
+
+        The stream's last message is believed only if the store holds an event with the same id at
+        its `sequence`. Anything else (not a CloudEvent, another source, a forged sequence such as
+        10^12) would make the relay skip real events or crash; it is logged and passed over, back to
+        the last message that is ours."""
+        name = stream_name(self.service)
         try:
-            info = await js.stream_info(stream_name(self.service))
+            info = await js.stream_info(name)
         except NotFoundError:
             return 0
-        last_seq = info.state.last_seq
-        if not last_seq or info.state.messages == 0:
+        self._stream_seq = int(info.state.last_seq or 0)
+        if not info.state.messages:
             return 0
-        msg = await js.get_msg(stream_name(self.service), last_seq)
-        assert msg.data is not None
-        return parse_cloudevent(msg.data).sequence
+        seq, first = int(info.state.last_seq), int(info.state.first_seq)
+        untrusted = 0
+        while seq >= first and untrusted < RECONCILE_WALK:
+            try:
+                msg = await js.get_msg(name, seq)
+            except NotFoundError:  # deleted from inside the stream
+                seq -= 1
+                continue
+            position = await self._ours(msg.data or b"")
+            if position is not None:
+                if untrusted:
+                    log.error("relay %s: %d message(s) at the tail of %s are not this store's events (not "
+                              "CloudEvents, or no stored event with that id at that sequence); ignoring them "
+                              "and re-publishing from position %d", self.service, untrusted, name, position)
+                return position
+            untrusted += 1
+            seq -= 1
+        log.error("relay %s: no message of this store's among the last %d of %s; re-publishing every event "
+                  "from the start (consumers skip what they applied)", self.service, untrusted, name)
+        return 0
+
+    async def _ours(self, body: bytes) -> int | None:
+        """The position of `body` if it is the event the store holds there, else None."""
+        try:
+            ce = parse_cloudevent(body)
+        except (ValueError, msgspec.MsgspecError):
+            return None
+        if ce.source != self.registry.source or not 0 < ce.sequence <= _MAX_POSITION:
+            return None
+        stored = await self.store.pool.fetchval("SELECT id FROM events WHERE position = $1", ce.sequence)
+        return ce.sequence if stored is not None and str(stored) == ce.id else None
 
     async def publish(self, js: JetStreamContext, batch: Sequence[RecordedEvent]) -> list[RecordedEvent]:
         """Publish with a window of un-awaited acks; return the acknowledged prefix, in order."""
@@ -172,6 +242,7 @@ class Relay:
         for rec, fut in zip(batch, futures, strict=False):
             if fut in done and not fut.cancelled() and fut.exception() is None:
                 acked.append(rec)
+                self._stream_seq = max(self._stream_seq, int(getattr(fut.result(), "seq", 0) or 0))
             else:
                 break
         return acked

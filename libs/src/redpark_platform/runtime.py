@@ -220,10 +220,19 @@ class Runtime:
         return ("nats", ok, "connected" if ok else "not connected; events wait in the store")
 
     async def check_projections(self) -> tuple[str, bool, str]:
-        """Each projection's lag in messages (a figure for operators; never blocks readiness)."""
-        lags = [await runner.lag() for runner in self.runners.values()]
-        detail = "; ".join(f"{lag['projection']} pending={lag['pending']}" for lag in lags)
-        return ("projections", True, detail or "none")
+        """Each projection's lag in messages, the read models waiting for an upgrade and the dead
+        letters not yet replayed (figures for operators; they never block readiness: the service
+        answers, only those read models are behind)."""
+        parts = []
+        for runner in self.runners.values():
+            lag = await runner.lag()
+            parts.append(f"{lag['projection']} pending={lag['pending']}")
+            parts += [f"{runner.durable} waiting for an upgrade: {p.describe()}" for p in runner.parked.values()]
+        open_letters = await self.pool.fetchval(
+            "SELECT count(*) FROM projection_dead_letters WHERE replayed_at IS NULL")
+        if open_letters:
+            parts.append(f"dead letters: {open_letters} (GET /ops/dead-letters)")
+        return ("projections", True, "; ".join(parts) or "none")
 
 
 @dataclass
@@ -299,9 +308,12 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         run.__name__ = name
         return run
 
+    from .ops import router as ops_router  # the operators' routes every service shares
+
     app = create_app(
-        service=spec.name, title=spec.title, version=spec.version, routers=list(spec.routers),
+        service=spec.name, title=spec.title, version=spec.version, routers=[*spec.routers, ops_router()],
         lifespan=lifespan,
         ready_checks=[check("postgres"), check("nats"), check("projections")],
     )
+    app.state.spec = spec  # what tools read without starting the service (e.g. `verify`)
     return app

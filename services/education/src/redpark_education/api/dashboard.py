@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from redpark_platform.calendar import month_of, quarter_of
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile, Tone
+from redpark_platform.ops import with_operations
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 
 from .. import queries
@@ -119,4 +120,4 @@ def dashboard_of(f: Figures) -> Dashboard:
 @router.get("/dashboard", responses=response_schema(Dashboard),
             summary="The service's figures for the park's dashboard")
 async def dashboard(edu: Edu, who: AnyStaff) -> MsgspecResponse:
-    return MsgspecResponse(dashboard_of(await figures(edu)))
+    return MsgspecResponse(await with_operations(dashboard_of(await figures(edu)), edu.runtime))

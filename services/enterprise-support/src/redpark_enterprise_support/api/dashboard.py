@@ -12,6 +12,7 @@ from fastapi import APIRouter
 
 from redpark_platform.calendar import quarter_bounds, quarter_of
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
+from redpark_platform.ops import with_operations
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 from redpark_platform.web.paging import PageRequest
 
@@ -93,4 +94,4 @@ def dashboard_of(f: Figures) -> Dashboard:
 @router.get("/dashboard", responses=response_schema(Dashboard),
             summary="The service's figures for the park's dashboard")
 async def dashboard(support: Support, who: AnyStaff) -> MsgspecResponse:
-    return MsgspecResponse(dashboard_of(await figures(support)))
+    return MsgspecResponse(await with_operations(dashboard_of(await figures(support)), support.runtime))

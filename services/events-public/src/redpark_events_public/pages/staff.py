@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from redpark_platform.console import page_roles, stream_history
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
 from redpark_platform.errors import DomainError, NotFound
+from redpark_platform.ops import with_operations
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 
 from ..api.deps import CATALOGUE, App
@@ -197,7 +198,7 @@ async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
     fill = confirmed / capacity if capacity else None
     shown = rows[:CHART_SESSIONS]
     zone = console.zone
-    return MsgspecResponse(Dashboard(
+    board = Dashboard(
         service="events-public", title="公共活动", title_en="Public events",
         tiles=[
             Tile(key="upcoming_sessions", label="近期场次", label_en="Upcoming sessions", value=str(len(rows)),
@@ -220,4 +221,5 @@ async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
                        data=[float(r["checked_in_seats"]) for r in shown]),
             ],
         )] if shown else [],
-    ))
+    )
+    return MsgspecResponse(await with_operations(board, app.runtime))

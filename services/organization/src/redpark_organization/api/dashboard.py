@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from redpark_platform.calendar import day_start
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile, Tone
+from redpark_platform.ops import with_operations
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 from redpark_platform.web.edge import ReadYourWrites
 
@@ -183,4 +184,4 @@ def dashboard_of(f: Figures, cards: QuarterView | None = None) -> Dashboard:
             dependencies=[ReadYourWrites(*READ_MODELS)])
 async def dashboard(org: Org, assess: Assess, who: AnyStaff) -> MsgspecResponse:
     cards = await assess.quarter(assess.current_quarter())
-    return MsgspecResponse(dashboard_of(await figures(org), cards))
+    return MsgspecResponse(await with_operations(dashboard_of(await figures(org), cards), org.runtime))
