@@ -23,6 +23,7 @@ from opentelemetry.propagate import inject
 from .actor import current_actor
 from .errors import ConcurrencyConflict, DomainError, ErrorKind
 from .events import Event, EventRegistry, RecordedEvent, new_event_id
+from .log_context import note_position
 from .masking import ERASED
 from .personal import Vault, is_sealed, open_with, seal_with
 
@@ -128,6 +129,7 @@ class EventStore:
             else:
                 result = await self._append(conn, stream_id, events, expected_version, recorded_at)
         self._wake_readers()
+        note_position(result.position)
         if self.on_append is not None:
             self.on_append(categories)
         return result
