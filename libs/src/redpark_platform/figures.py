@@ -17,6 +17,7 @@ from nats.js.errors import NotFoundError
 from .bus import stream_name
 from .events import parse_cloudevent
 from .metrics import Figures
+from .outbound import OutboundProjection
 
 if TYPE_CHECKING:
     from .projections import ProjectionRunner
@@ -96,11 +97,12 @@ async def _webhooks(runtime: Runtime, figures: Figures) -> None:
             figures.inbox[(system, status)] = 0
     for r in await runtime.pool.fetch("SELECT system, status, count(*) AS n FROM webhook_inbox GROUP BY 1, 2"):
         figures.inbox[(r["system"], r["status"])] = int(r["n"])
-    topics = await runtime.pool.fetch(
-        "SELECT DISTINCT unnest(topics) AS topic FROM outbound_subscriptions WHERE active")
-    for r in topics:
-        for status in OUTBOUND_STATUSES:
-            figures.outbound[(r["topic"], status)] = 0
+    # Every topic the service offers (its outbound projection's), each status at 0 until it has one.
+    for projection in runtime.spec.projections:
+        if isinstance(projection, OutboundProjection):
+            for topic in projection.topics:
+                for status in OUTBOUND_STATUSES:
+                    figures.outbound[(topic.name, status)] = 0
     for r in await runtime.pool.fetch(
             "SELECT topic, status, count(*) AS n FROM outbound_deliveries GROUP BY 1, 2"):
         figures.outbound[(r["topic"], r["status"])] = int(r["n"])
