@@ -76,6 +76,30 @@ STANDINS = textwrap.dedent('''
         )
         return Response(msgspec.json.encode(board), media_type="application/json")
 
+    scrapes = {"count": 0}
+
+    @healthy.get("/metrics")
+    def metrics():
+        # Each scrape finds 100 more requests, 5 of them failed: a 5% error rate over any window.
+        scrapes["count"] += 1
+        done = 100 * scrapes["count"]
+        text = "\\n".join([
+            "# TYPE redpark_http_request_duration_seconds histogram",
+            f'redpark_http_request_duration_seconds_count{{route="/x",method="GET",status="200"}} {done * 0.95}',
+            f'redpark_http_request_duration_seconds_count{{route="/x",method="POST",status="503"}} {done * 0.05}',
+            "# TYPE redpark_relay_backlog_events gauge", "redpark_relay_backlog_events 7",
+            "# TYPE redpark_relay_lag_seconds gauge", "redpark_relay_lag_seconds 1.5",
+            "# TYPE redpark_projection_lag_seconds gauge",
+            'redpark_projection_lag_seconds{read_model="org_coverage",source="organization"} 42.0',
+            "# TYPE redpark_dead_letters gauge", 'redpark_dead_letters{read_model="org_coverage"} 2',
+            "# TYPE redpark_inbox_deliveries gauge", 'redpark_inbox_deliveries{system="property",status="parked"} 1',
+        ]) + "\\n"
+        return Response(text, media_type="text/plain; version=0.0.4")
+
+    @broken.get("/metrics")
+    def no_metrics():
+        raise RuntimeError("the metrics are broken too")
+
     @broken.get("/dashboard")
     def failing():
         raise RuntimeError("the database is down")
@@ -117,6 +141,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("dashboard")
     (folder / "standins.py").write_text(STANDINS)
     AccountStore(folder / "accounts.json").add("admin", PASSWORD, ["park_admin"], name="园区党总支")
+    AccountStore(folder / "accounts.json").add("officer", PASSWORD, ["events_officer"], name="活动专员")
     env = dict(os.environ, SECRET=SECRET)
     procs: list[subprocess.Popen[bytes]] = []
     urls = {}
@@ -150,8 +175,8 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             stop(proc)
 
 
-def session(gateway: str) -> str:
-    response = httpx.post(gateway + "/login", data={"username": "admin", "password": PASSWORD},
+def session(gateway: str, username: str = "admin") -> str:
+    response = httpx.post(gateway + "/login", data={"username": username, "password": PASSWORD},
                           headers={"origin": gateway})
     assert response.status_code == 303
     return response.cookies[SESSION_COOKIE]
@@ -256,3 +281,23 @@ def test_the_dashboard_draws_in_chromium_on_a_laptop_and_a_phone(gateway: str) -
                 context.close()
         finally:
             browser.close()
+
+
+def test_a_park_admin_sees_the_operations_card_read_from_the_services_metrics(dashboard: tuple[str, float]) -> None:
+    page, _ = dashboard
+    card = page.split('id="operations"')[1].split("</section>")[0]
+    tiles = dict(re.findall(r'<span class="tile-label">(.*?)</span>\s*<strong class="tile-value">(.*?)</strong>', card))
+    assert tiles == {"待发布事件": "7", "最慢读模型延迟": "42.0 s", "死信": "2", "搁置的投递": "1",
+                     "近一小时错误率": "5.00%"}
+    assert "organization / org_coverage" in card
+    assert '<div class="tile bad"' in card  # a dead letter and a lag over the alert's 30 s are bad news
+    assert "未能读取指标" in card and "education" in card  # its /metrics failed: said, not hidden
+
+
+def test_the_operations_card_is_the_park_admins_only_and_metrics_stay_off_the_public_edge(gateway: str) -> None:
+    page = httpx.get(gateway + "/", cookies={SESSION_COOKIE: session(gateway, "officer")}, timeout=20).text
+    assert "园区概况" in page and 'id="operations"' not in page
+    english = httpx.get(gateway + "/?lang=en", cookies={SESSION_COOKIE: session(gateway)}, timeout=20).text
+    assert "Platform operations" in english and "Slowest read model&#39;s lag" in english
+    for path in ("/organization/metrics", "/organization/metrics/", "/education/metrics"):
+        assert httpx.get(gateway + path).status_code == 404

@@ -7,8 +7,8 @@ with uvicorn's --root-path /<name>, so the links it makes (its /docs page too) c
 
 The gateway is also where staff sign in (`/login`, local accounts of `redpark_platform.accounts`):
 it sets the platform's JWT as the `redpark_session` cookie, which every service accepts. `/` is the
-park's dashboard for a signed-in person (each service's `GET /dashboard`, side by side), else a
-landing page; `/services` lists the services with their status. Settings from the environment:
+park's dashboard for a signed-in person (each service's `GET /dashboard`, side by side, and for a
+park_admin an operations card read from every service's `/metrics`), else a landing page; `/services` lists the services with their status. Settings from the environment:
 REDPARK_JWT_SECRET or REDPARK_JWT_KEY_FILE (the signing key), REDPARK_ACCOUNTS_FILE (default
 <REDPARK_DATA_DIR>/accounts.json), REDPARK_LOGIN_FAILURES (wrong passwords allowed per address in
 10 minutes, default 10).
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -40,6 +41,8 @@ from redpark_platform.console.dashboard import Dashboard
 from redpark_platform.console.i18n import add_phrases
 from redpark_platform.console.pages import STATIC_DIR, STATIC_PATH
 from redpark_platform.decider import DomainError
+from redpark_platform.operations import ErrorWindow, Samples, read_exposition, summarise
+from redpark_platform.operations import tiles as operation_tiles
 from redpark_platform.settings import JwtSource
 from redpark_platform.web.auth import (
     DEFAULT_TTL,
@@ -60,6 +63,8 @@ from starlette.staticfiles import StaticFiles
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DASHBOARD_TIMEOUT_S = 3.0
+OPERATIONS_SAMPLE_S = 60.0
+OPERATIONS_ROLES = ("park_admin",)  # the operations card: the platform's health is the park admin's to watch
 LOGIN_WINDOW_S = 600.0
 DEFAULT_LOGIN_FAILURES = 10
 
@@ -93,6 +98,11 @@ add_phrases({
     "欢迎": "Welcome",
     "党员、群众和企业职工可在线报名参加园区公开活动。": "Members, the public and employees sign up for the park's public events.",
     "园区党务工作人员使用账号登录。": "Party-work staff sign in with their account.",
+    "平台运行": "Platform operations",
+    "未能读取指标": "Metrics not readable",
+    "同样的指标可由园区的 Prometheus 抓取，告警规则和 Grafana 仪表盘见 deploy/observability/。":
+        "The park's Prometheus can scrape the same metrics; alert rules and a Grafana dashboard are in"
+        " deploy/observability/.",
 })
 
 # Connection-level headers belong to one hop and must not be forwarded (RFC 9110 section 7.6.1).
@@ -251,9 +261,37 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         request.state.principal = principal
         return principal, token
 
+    errors = ErrorWindow()
+
+    async def scrape(upstream: Upstream) -> Samples | None:
+        try:
+            response = await client.get(upstream.url + "/metrics", timeout=DASHBOARD_TIMEOUT_S)
+            response.raise_for_status()
+            return read_exposition(response.text)
+        except (httpx.HTTPError, ValueError):
+            return None
+
+    async def scrape_all() -> dict[str, Samples | None]:
+        found = dict(zip((u.name for u in ordered), await asyncio.gather(*(scrape(u) for u in ordered)), strict=True))
+        for name, samples in found.items():
+            if samples is not None:
+                errors.add(name, samples)
+        return found
+
+    async def sample_errors() -> None:
+        # The last hour's error rate needs the counters an hour ago: sampled here, as Prometheus would.
+        while True:
+            with contextlib.suppress(Exception):
+                await scrape_all()
+            await asyncio.sleep(OPERATIONS_SAMPLE_S)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        sampler = asyncio.create_task(sample_errors())
         yield
+        sampler.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sampler
         await client.aclose()
 
     async def readiness(upstream: Upstream) -> str:
@@ -289,10 +327,18 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         session = signed_in(request)
         if session is None:
             return console.render(request, "gateway/landing.html", states=await service_states())
-        _, token = session
-        cards = list(await asyncio.gather(*(fetch_card(u, token) for u in ordered)))
+        principal, token = session
         lang = console.context(request)["lang"]
-        return console.render(request, "gateway/dashboard.html", cards=cards,
+        operations = None
+        if principal.has_any(OPERATIONS_ROLES):
+            cards_and_scrapes = await asyncio.gather(asyncio.gather(*(fetch_card(u, token) for u in ordered)),
+                                                     scrape_all())
+            cards, scrapes = list(cards_and_scrapes[0]), cards_and_scrapes[1]
+            ops = summarise(scrapes, errors)
+            operations = {"tiles": operation_tiles(ops, lang), "unreachable": ops.unreachable}
+        else:
+            cards = list(await asyncio.gather(*(fetch_card(u, token) for u in ordered)))
+        return console.render(request, "gateway/dashboard.html", cards=cards, operations=operations,
                               charts_json=script_json(chart_specs(cards, lang)), tile_href=tile_href)
 
     async def services(request: Request) -> Response:
@@ -349,6 +395,10 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         upstream = by_name.get(request.path_params["service"])
         if upstream is None:
             return problem(404, "Not Found", "没有这个服务 (no such service)")
+        if request.path_params["path"].rstrip("/") == "metrics":
+            # The gateway is the park's public edge: traffic figures are for the park's own
+            # Prometheus, which scrapes each service's port (deploy/observability/README.md).
+            return problem(404, "Not Found", "指标只在服务自己的端口提供 (metrics are served on each service's own port)")
         # The raw path keeps percent-encoding exactly as the client sent it.
         raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
         target = raw_path[len(upstream.name) + 1:] or b"/"

@@ -123,6 +123,10 @@ async def test_an_unknown_type_or_version_waits_for_an_upgrade_in_order_and_is_a
         # ...and on the service's dashboard card, for operators who never read /readyz.
         tile = upgrade_tile(reader.runtime)
         assert (tile.value, tile.note, tile.tone) == ("1", "parcels", "warn")
+        metrics = (await reader.get("/metrics")).text
+        [parked] = [line for line in metrics.splitlines()
+                    if line.startswith("redpark_parked_messages{") and 'read_model="parcels"' in line]
+        assert parked.endswith(" 1.0"), parked
     # The upgrade: the same service restarted with code that knows v2 and the new type.
     async with run_service(app_with(parcels(new)()), settings, roles=("park_admin",)) as reader:
         runner = reader.runtime.runners["parcels"]

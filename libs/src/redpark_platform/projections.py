@@ -36,6 +36,7 @@ from opentelemetry.propagate import extract
 
 from .bus import connect_with_retry, dead_letter_subject, ensure_dead_letter_stream, service_subjects, stream_name
 from .events import Event, EventRegistry, IncomingEvent, UnknownEventType, parse_cloudevent
+from .log_context import about_position
 
 log = logging.getLogger("redpark.projections")
 _tracer = trace.get_tracer("redpark.projections")
@@ -441,7 +442,8 @@ class ProjectionRunner:
                 except Exception as one:  # noqa: BLE001
                     if _transient(one):
                         raise DatabaseUnavailable(one) from one
-                    await self._failed(source, msg, ev, one)  # raises unless it was dead-lettered
+                    with about_position(ev.sequence):  # its warning or dead letter names the event's position
+                        await self._failed(source, msg, ev, one)  # raises unless it was dead-lettered
                 else:
                     self._failures.pop((source, ev.sequence), None)
                     await msg.ack()
@@ -475,7 +477,7 @@ class ProjectionRunner:
             with _tracer.start_as_current_span(
                 f"projection.{self.durable}", context=span_ctx, kind=trace.SpanKind.CONSUMER,
                 attributes={"redpark.events": len(todo)},
-            ):
+            ), about_position(items[-1][1].sequence):
                 if todo:
                     await proj.handle_batch(conn, todo)
             await self._advance(conn, source, items[-1][0], items[-1][1])

@@ -25,6 +25,7 @@ from .db import create_pool, migrate
 from .decider import Decider, run_decider
 from .errors import DomainError
 from .events import EventRegistry
+from .figures import sample
 from .projections import Projection, ProjectionRunner, Reaction, reaction_transaction
 from .relay import Relay
 from .settings import Settings
@@ -291,10 +292,14 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         app.state.runtime = runtime
         app.state.pool = runtime.pool
         app.state.settings = cfg
+        metrics = app.state.metrics
+        runtime.store.on_append = metrics.appended
+        metrics.sample_with(lambda: sample(runtime))
         try:
             await runtime.start()
             yield
         finally:
+            metrics.sample_with(None)
             await runtime.close()
 
     def check(name: str) -> Callable[[], Awaitable[tuple[str, bool, str]]]:

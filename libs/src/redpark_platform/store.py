@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -22,6 +23,7 @@ from opentelemetry.propagate import inject
 from .actor import current_actor
 from .errors import ConcurrencyConflict, DomainError, ErrorKind
 from .events import Event, EventRegistry, RecordedEvent, new_event_id
+from .log_context import note_position
 from .masking import ERASED
 from .personal import Vault, is_sealed, open_with, seal_with
 
@@ -87,6 +89,8 @@ class EventStore:
         self._notify_wanted = asyncio.Event()
         self._notifier: asyncio.Task[None] | None = None
         self._horizon_warned_at = -1e9
+        # Told the stream categories of every append (the service's metrics count them).
+        self.on_append: Callable[[Mapping[str, int]], None] | None = None
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -109,8 +113,10 @@ class EventStore:
             if expected_version is not None and version != expected_version:
                 raise ConcurrencyConflict(stream_id, expected_version)
             return AppendResult(stream_id=stream_id, version=version, position=0, event_ids=[])
+        categories = Counter(self.registry.type_of(e).aggregate for e in events)
+        # The stream's category, never its id: an id may embed a phone's hash or a ticket code.
         with _tracer.start_as_current_span("eventstore.append", attributes={
-            "redpark.stream": stream_id, "redpark.events": len(events),
+            "redpark.stream_category": ",".join(sorted(categories)), "redpark.events": len(events),
         }):
             if conn is None and not any(e.personal_fields for e in events):
                 # redpark_append is one statement, atomic on its own: no BEGIN/COMMIT round trips.
@@ -123,6 +129,9 @@ class EventStore:
             else:
                 result = await self._append(conn, stream_id, events, expected_version, recorded_at)
         self._wake_readers()
+        note_position(result.position)
+        if self.on_append is not None:
+            self.on_append(categories)
         return result
 
     async def _append(

@@ -17,6 +17,7 @@ import msgspec
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 
+from ..metrics import PROMETHEUS_CONTENT_TYPE, ServiceMetrics
 from ..settings import LOG_LEVELS
 from .bodies import MsgspecResponse, install_openapi, response_schema
 from .idempotency import install_idempotency
@@ -76,6 +77,21 @@ def _health_router(service: str, ready_checks: Sequence[ReadyCheckFn]) -> APIRou
     return router
 
 
+def _metrics_router(metrics: ServiceMetrics, ready_checks: Sequence[ReadyCheckFn]) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    # Open like /readyz: Prometheus scrapes the service's own port; the gateway, the public edge,
+    # does not pass it on. Out of the OpenAPI document: it is not an API of the service.
+    @router.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        checks = await asyncio.gather(*(_run_check(c) for c in ready_checks))
+        metrics.ready = int(all(c.ok for c in checks))
+        await metrics.refresh()
+        return Response(metrics.render(), media_type=PROMETHEUS_CONTENT_TYPE)
+
+    return router
+
+
 def _log_level() -> str:
     level = (os.environ.get("REDPARK_LOG_LEVEL") or "INFO").upper()
     return level if level in LOG_LEVELS else "INFO"
@@ -99,11 +115,14 @@ def create_app(
         # Logging and tracing first, so the runtime's own startup is logged and traced.
         configure_logging(service, _log_level())
         setup_tracing(service)
-        if lifespan is None:
-            yield None
-            return
-        async with lifespan(app) as state:
-            yield state
+        try:
+            if lifespan is None:
+                yield None
+                return
+            async with lifespan(app) as state:
+                yield state
+        finally:
+            await metrics.close()
 
     options: dict[str, Any] = {}
     if "telemetry" in inspect.signature(FastAPI.__init__).parameters:
@@ -116,14 +135,17 @@ def create_app(
                          docs_url="/docs", redoc_url=None, static_url="/docs-assets",
                          favicon_url="data:,", **options)
     app.state.service = service
+    metrics = ServiceMetrics(service)
+    app.state.metrics = metrics
     app.state.jwt_secret = jwt_secret
     install_problem_handlers(app)
     install_idempotency(app)
     # Outside idempotency and every route: no code of ours reads a body beyond the bound.
     app.add_middleware(BodyLimitMiddleware)
     # Added last, so it is the outermost: its span covers everything else.
-    app.add_middleware(TracingMiddleware)
+    app.add_middleware(TracingMiddleware, metrics=metrics)
     app.include_router(_health_router(service, ready_checks))
+    app.include_router(_metrics_router(metrics, ready_checks))
     for router in routers:
         app.include_router(router)
     install_openapi(app)

@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line, with the current trace and span ids, redacted.
+"""Structured logs: one JSON object per line, with the service, the current trace and span ids and the
+event position the line is about (`redpark_platform.log_context`) where there is one, redacted.
 
 Personal data never reaches a log: anything that looks like a mainland mobile number or an
 18-character resident ID number is masked in messages, arguments, extras and tracebacks. Request
@@ -16,6 +17,8 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from opentelemetry import trace
+
+from ..log_context import current_position
 
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
@@ -80,6 +83,9 @@ class JsonFormatter(logging.Formatter):
         if ctx.is_valid:
             entry["trace_id"] = format(ctx.trace_id, "032x")
             entry["span_id"] = format(ctx.span_id, "016x")
+        position = current_position()
+        if position is not None:
+            entry["position"] = position
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             entry.update(_redact_value(fields))

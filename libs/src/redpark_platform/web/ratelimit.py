@@ -36,6 +36,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from ..errors import DomainError
+from ..metrics import KNOWN_LIMITS, ServiceMetrics
 from ..settings import SettingsError
 from .bodies import _SCHEMAS_KEY, schema_for
 from .problems import PROBLEM_JSON, Problem
@@ -97,6 +98,7 @@ class RateLimit:
         per_key: str | Sequence[RateLimitItem] = "", counts: Storage | None = None,
     ) -> RateLimit:
         """Limits as text or parsed items; `counts` is shared by the limits of one process."""
+        KNOWN_LIMITS.add(name)
         return cls(
             name=name,
             per_address=_items(per_address, f"{name}.per_address"),
@@ -139,8 +141,11 @@ def rate_limited(
 
     async def check(request: Request) -> None:
         policy = limit if isinstance(limit, RateLimit) else limit(request)
+        metrics: ServiceMetrics | None = getattr(request.app.state, "metrics", None)
         wait = await policy.hit(policy.per_address, "address", client_address(request))
         if wait is not None:
+            if metrics is not None:
+                metrics.rate_limited(policy.name)
             raise TooManyRequests(
                 "rate_limited.address",
                 f"Too many requests from your network address; try again in {wait} seconds.",
@@ -155,6 +160,8 @@ def rate_limited(
             return
         wait = await policy.hit(policy.per_key, "key", value)
         if wait is not None:
+            if metrics is not None:
+                metrics.rate_limited(policy.name)
             raise TooManyRequests(
                 f"rate_limited.{key_field or 'key'}",
                 f"Too many requests for {key_name}; try again in {wait} seconds.",

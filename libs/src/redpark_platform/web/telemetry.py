@@ -1,5 +1,7 @@
 """OpenTelemetry tracing: the provider, a SERVER span per HTTP request, W3C context in NATS headers.
 
+The same middleware records each request's duration by route template (`redpark_platform.metrics`).
+
 One trace follows a request from its HTTP span through the event append and the NATS publish to
 every projection: the relay puts `traceparent` into message headers with `inject_headers`, and a
 consumer continues it with `extract_context`.
@@ -22,6 +24,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..metrics import ServiceMetrics
 from .logs import log_request
 from .problems import unexpected_error_response
 
@@ -41,7 +44,7 @@ def setup_tracing(service_name: str) -> TracerProvider:
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         try:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import (  # type: ignore
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import (
                 OTLPSpanExporter,
             )
         except ImportError:
@@ -79,9 +82,10 @@ class TracingMiddleware:
     Unexpected errors are answered here, inside the span, so their log line carries the trace id.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: ServiceMetrics | None = None) -> None:
         self.app = app
         self.tracer = trace.get_tracer("redpark.web")
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -124,4 +128,7 @@ class TracingMiddleware:
                 span.set_attribute("http.response.status_code", status)
                 if status >= 500:
                     span.set_status(Status(StatusCode.ERROR))
-                log_request(method, template, status, time.perf_counter() - t0)
+                elapsed = time.perf_counter() - t0
+                log_request(method, template, status, elapsed)
+                if self.metrics is not None:
+                    self.metrics.request(method, template, status, elapsed)

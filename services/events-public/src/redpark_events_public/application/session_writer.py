@@ -21,8 +21,12 @@ import contextlib
 import contextvars
 import logging
 from collections import deque
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
 
 from redpark_contracts.events_public import SessionEvent
 from redpark_platform.actor import acting_as, current_actor
@@ -36,12 +40,20 @@ from ..domain.session_commands import Register, RegisterBatch, SessionCommand
 from ..domain.session_state import SessionState, session_stream
 
 log = logging.getLogger("redpark.events_public.writer")
+_tracer = trace.get_tracer("redpark.events_public.writer")
 
 
 @dataclass(frozen=True)
 class RegistrationResult:
     outcome: Outcome
     position: int  # global position the caller can wait for (0 when nothing was stored)
+
+
+def _traced(items: list[_Item]) -> AbstractContextManager[trace.Span]:
+    """A span for the batch in its first caller's trace, linked to every other caller's request."""
+    links = [trace.Link(trace.get_current_span(i.trace).get_span_context()) for i in items[1:] if i.trace]
+    return _tracer.start_as_current_span("session.write", context=items[0].trace, links=links,
+                                         attributes={"redpark.batch": len(items)})
 
 
 def _writer_closed() -> DomainError:
@@ -53,6 +65,9 @@ class _Item:
     command: SessionCommand
     future: asyncio.Future[Any]
     actor: str | None = None  # who asked (the store records it with the events this item appends)
+    # The caller's trace: the writer task has a context of its own, so without it the append (and
+    # the relay's publish and every projection after it) would start a trace of their own.
+    trace: otel_context.Context | None = None
 
 
 class SessionWriter:
@@ -109,7 +124,7 @@ class SessionWriter:
         if self._closed:
             raise _writer_closed()
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Item(command, future, current_actor()))
+        self._queue.append(_Item(command, future, current_actor(), otel_context.get_current()))
         self._wake.set()
         return await future
 
@@ -122,7 +137,7 @@ class SessionWriter:
                 try:
                     # A batch is appended once: it is recorded as its first caller's (public
                     # registrations have no actor; a staff member's command is alone in its batch).
-                    with acting_as(items[0].actor):
+                    with acting_as(items[0].actor), _traced(items):
                         if isinstance(items[0].command, Register):
                             await self._decide_registrations(items)
                         else:
