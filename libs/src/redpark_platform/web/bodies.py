@@ -26,6 +26,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
+from .bounded import DATE_MAX, DATE_MIN, out_of_window
 from .problems import PROBLEM_JSON, BadRequestBody, FieldError, Problem, body_error
 from .routes import api_routes
 
@@ -68,7 +69,7 @@ class BodyReader(Generic[T]):
             raise BadRequestBody(422, "the request body is empty", "请求内容为空",
                                  [FieldError(field="body", message="a JSON body is required",
                                              message_zh="缺少请求内容")])
-        return _without_nul(self._decode(raw), raw)
+        return _dates_in_window(_without_nul(self._decode(raw), raw))
 
     def _decode(self, raw: bytes) -> T:
         try:
@@ -199,6 +200,18 @@ def _document_responses(
     else:
         responses.pop("422", None)
     responses.setdefault("default", problems["default"])
+
+
+def _dates_in_window(decoded: T) -> T:
+    """Refuse a date the park's calendar and read models were never meant to hold (year 1 or 9999
+    overflow the time-zone arithmetic), naming the field; msgspec has no range for dates."""
+    where = out_of_window(decoded)
+    if where is None:
+        return decoded
+    window = f"{DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}"
+    raise BadRequestBody(422, f"a date is not between {window}", f"日期须在 {window} 之间",
+                         [FieldError(field=where or "body", message=f"must be between {window}",
+                                     message_zh=f"日期须在 {window} 之间")])
 
 
 def _without_nul(decoded: T, raw: bytes) -> T:
