@@ -66,7 +66,7 @@ def test_numbers_stay_within_what_their_column_holds(field: str, value: object) 
 
 
 @pytest.mark.parametrize("bad", ["sealed:v1:A", "12345", "1380013800", "138001380001", "23800138000", "+1 555 0100",
-                                 "1" * 31])
+                                 "1" * 31, "1380013800\u0660", "13800\u0e51\u0e51\u0e51\u0e51\u0e51\u0e51"])
 def test_a_phone_is_a_mainland_mobile_number(bad: str) -> None:
     with pytest.raises(msgspec.ValidationError, match="phone"):
         decode({"building_id": "b1", "floors": 3, "phone": bad})

@@ -204,14 +204,16 @@ def _document_responses(
 
 def _dates_in_window(decoded: T) -> T:
     """Refuse a date the park's calendar and read models were never meant to hold (year 1 or 9999
-    overflow the time-zone arithmetic), naming the field; msgspec has no range for dates."""
+    overflow the time-zone arithmetic) or an infinite number, naming the field; msgspec has no
+    range for dates."""
     where = out_of_window(decoded)
     if where is None:
         return decoded
     window = f"{DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}"
-    raise BadRequestBody(422, f"a date is not between {window}", f"日期须在 {window} 之间",
-                         [FieldError(field=where or "body", message=f"must be between {window}",
-                                     message_zh=f"日期须在 {window} 之间")])
+    message = f"must be a finite number, or a date between {window}"
+    raise BadRequestBody(422, f"{where or 'body'}: {message}", f"{where or 'body'}: 取值超出范围",
+                         [FieldError(field=where or "body", message=message,
+                                     message_zh=f"须为有限的数值，或 {window} 之间的日期")])
 
 
 def _without_nul(decoded: T, raw: bytes) -> T:

@@ -22,6 +22,7 @@ for dates); `Day` does the same for a query or path parameter and refuses anythi
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -44,8 +45,9 @@ _ID_PATTERN_STRICT = rf"^{_ID_CHARS}+$(?!\n)"
 
 # A mainland mobile number as the public types it: eleven digits starting 13-19, optionally after
 # +86 / 0086 / 86, with spaces, dashes, dots or brackets between. The service normalises it.
+# ASCII digits only: Python's `\d` also takes ۱ or ๑, which the normalised number must never hold.
 _SEP = r"[\s\-().]*"
-PHONE_PATTERN = rf"^{_SEP}(?:(?:\+|00)?86{_SEP})?1{_SEP}[3-9](?:{_SEP}\d){{9}}{_SEP}$"
+PHONE_PATTERN = rf"^{_SEP}(?:(?:\+|00)?86{_SEP})?1{_SEP}[3-9](?:{_SEP}[0-9]){{9}}{_SEP}$"
 PHONE_MAX_LENGTH = 30
 
 DATE_MIN = date(1900, 1, 1)
@@ -58,6 +60,14 @@ Id = Annotated[
                  description="An id: 1-64 characters, no whitespace, `/`, `\\`, `?`, `#`, `%` or control characters",
                  examples=["b-42"]),
     StringConstraints(min_length=1, max_length=ID_MAX_LENGTH, pattern=ID_PATTERN),
+]
+
+# An id that may be left empty ("none"), where a command has always spelled absence that way.
+OptionalId = Annotated[
+    str,
+    msgspec.Meta(max_length=ID_MAX_LENGTH, pattern=rf"^{_ID_CHARS}*$(?!\n)",
+                 description="An id, or empty for none"),
+    StringConstraints(max_length=ID_MAX_LENGTH, pattern=rf"^{_ID_CHARS}*$"),
 ]
 
 Phone = Annotated[
@@ -83,6 +93,7 @@ Quota = Annotated[int, msgspec.Meta(ge=0, le=100_000, description="New members a
 Ordinal = Annotated[int, msgspec.Meta(ge=1, le=10_000, description="A place in a sequence, from 1"), Ge(1), Le(10_000)]
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=1440, description="Minutes, within a day"), Ge(1), Le(1440)]
 SmallCount = Annotated[int, msgspec.Meta(ge=0, le=1000, description="A small count (0 to 1000)"), Ge(0), Le(1000)]
+Age = Annotated[int, msgspec.Meta(ge=0, le=150, description="An age in years"), Ge(0), Le(150)]
 Year = Annotated[int, msgspec.Meta(ge=2000, le=2100, description="A calendar year"), Ge(2000), Le(2100)]
 # A score or a threshold: finite, and within what a percentage-based rating can reach.
 Score = Annotated[float, msgspec.Meta(ge=0, le=1000, description="A score (0 to 1000)"), Ge(0), Le(1000)]
@@ -104,7 +115,10 @@ Day = Annotated[date, BeforeValidator(_iso_date_only), AfterValidator(_within_wi
 
 
 def out_of_window(value: Any, path: str = "") -> str | None:
-    """The dotted path of the first date or datetime in a decoded body outside the window, if any."""
+    """The dotted path of the first date or datetime in a decoded body outside the window, or of a
+    float that is not finite (JSON's 1e999 decodes as infinity, which then encodes as null), if any."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else path
     if isinstance(value, (date, datetime)):
         day = value.date() if isinstance(value, datetime) else value
         return None if DATE_MIN <= day <= DATE_MAX else path

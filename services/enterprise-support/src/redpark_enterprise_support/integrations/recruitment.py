@@ -34,6 +34,7 @@ from redpark_platform.errors import InvalidCommand
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime, RuntimeDep
 from redpark_platform.web import Body, MsgspecResponse, require_roles, response_schema
+from redpark_platform.web.bounded import Id
 
 from .. import queries
 from ..application.recruitment import Recruitment, recruitment_of
@@ -222,7 +223,7 @@ class EmployerMapping(msgspec.Struct, frozen=True, kw_only=True):
     """The recruitment system's code of one of our enterprises."""
 
     employer_code: str
-    enterprise_id: str
+    enterprise_id: Id
 
 
 class MapEmployer(msgspec.Struct, frozen=True, kw_only=True):

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Day, Id
 from redpark_platform.web.edge import Accepted, accepted
 
 from ..queries import open_base as open_base_queries
@@ -18,7 +19,7 @@ from .deps import OPEN_BASE, App, EventsReader, EventsStaff, OpenBaseFresh, read
 public = APIRouter(prefix="/open-base", tags=["open base"])
 staff = APIRouter(prefix="/staff/open-base", tags=["open base"])
 
-BookingId = Annotated[str, Path(max_length=64)]
+BookingId = Annotated[Id, Path()]
 NewVisitBody = Annotated[
     NewOpenBaseVisit,
     Body(
@@ -68,6 +69,6 @@ async def decline(app: App, who: EventsStaff, booking_id: BookingId, body: Decis
 
 
 @staff.get("/days/{day}", responses=response_schema(OpenBaseDayView), summary="A day's bookings")
-async def day_view(app: App, who: EventsReader, day: date, fresh: OpenBaseFresh) -> MsgspecResponse:
+async def day_view(app: App, who: EventsReader, day: Day, fresh: OpenBaseFresh) -> MsgspecResponse:
     view = open_base_queries.open_base_day(app.runtime.pool, day, app.open_base.daily_capacity)
     return await read_model_answer(app.runtime, OPEN_BASE, view)

@@ -14,6 +14,7 @@ from redpark_platform.console import page_roles, stream_history
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
 from redpark_platform.errors import DomainError, NotFound
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
+from redpark_platform.web.bounded import Id
 
 from ..api.deps import CATALOGUE, App
 from ..application import EventsPublic
@@ -29,7 +30,7 @@ router = APIRouter()
 Reader = Annotated[Principal, page_roles("events_officer", "park_admin", "auditor")]
 Officer = Annotated[Principal, page_roles("events_officer", "park_admin")]
 AnyStaff = Annotated[Principal, require_roles()]
-SessionId = Annotated[str, Path(max_length=64)]
+SessionId = Annotated[Id, Path()]
 PAGE_SIZE = 50
 # Sessions that ended more than this long ago leave the working list (they stay reachable by link).
 RECENT = timedelta(days=1)

@@ -29,6 +29,7 @@ from redpark_platform.decider import DomainError, NotFound
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime
 from redpark_platform.web import Body, MsgspecResponse, require_roles, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import layer_of
 
 from ..application.organization import Organization
@@ -214,7 +215,7 @@ class BuildingMapping(msgspec.Struct, frozen=True, kw_only=True):
     """The property system's code of one of our buildings."""
 
     bldg_code: str
-    building_id: str
+    building_id: Id
 
 
 class MapBuilding(msgspec.Struct, frozen=True, kw_only=True):
