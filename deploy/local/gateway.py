@@ -55,6 +55,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.middleware import Middleware
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -122,6 +123,22 @@ class Upstream:
     name: str
     title: str
     url: str
+
+
+class AnyPath(Convertor[str]):
+    """The rest of the path, line breaks included: Starlette's `path` is `.*`, so a `%0A` in a
+    service's path parameter missed the route and got a bare text 404 the service never saw."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("anypath", AnyPath())
 
 
 def upstreams_from_env() -> list[Upstream]:
@@ -390,7 +407,7 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
             Route("/healthz", healthz, methods=["GET"]),
             Mount(STATIC_PATH, app=StaticFiles(directory=str(STATIC_DIR)), name="console-static"),
             Route("/{service}", to_service_root, methods=["GET", "HEAD"]),
-            Route("/{service}/{path:path}", proxy, methods=methods),
+            Route("/{service}/{path:anypath}", proxy, methods=methods),
         ],
         lifespan=lifespan,
         # The same bound as every service's, before the body is streamed on to one.

@@ -29,7 +29,7 @@ from typing import Annotated, Any
 
 import msgspec
 from annotated_types import Ge, Le
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
 
 INT4_MIN = -(2**31)
 INT4_MAX = 2**31 - 1
@@ -37,7 +37,9 @@ ID_MAX_LENGTH = 64
 
 # No whitespace anywhere (so never whitespace-only), no `/` `\` `?` `#` `%` (an id is a URL path
 # segment) and no control characters. PostgreSQL text cannot hold NUL, which this excludes too.
-_ID_CHARS = r"[^\s/\\?#%\x00-\x1f\x7f]"
+# Whitespace is spelled out rather than `\s`: Python, Rust (pydantic) and ECMAScript (the JSON
+# Schema reading) disagree on what `\s` holds (U+0085, for one), and all three must read one rule.
+_ID_CHARS = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff/\\?#%]"
 ID_PATTERN = rf"^{_ID_CHARS}+$"
 # Python's `$` also matches before a final newline; the JSON Schema (ECMAScript) reading does not.
 # msgspec uses Python's `re`, so its pattern closes that gap; pydantic's regex engine has no such gap.
@@ -53,6 +55,9 @@ PHONE_MAX_LENGTH = 30
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2100, 12, 31)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The window as a JSON Schema pattern (a prefix of the ISO date or date-time), so the document says
+# what the edge refuses: years 1900-2100, months 01-12, days 01-31.
+DATE_PATTERN = r"^(19[0-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 
 Id = Annotated[
     str,
@@ -111,7 +116,11 @@ def _within_window(value: date) -> date:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_iso_date_only), AfterValidator(_within_window)]
+Day = Annotated[date, BeforeValidator(_iso_date_only), AfterValidator(_within_window),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN + "$"})]
+
+# An instant in a body: msgspec documents a datetime as a bare string, so this says what it takes.
+Instant = Annotated[datetime, msgspec.Meta(extra_json_schema={"format": "date-time", "pattern": DATE_PATTERN + "T"})]
 
 
 def out_of_window(value: Any, path: str = "") -> str | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
 
 from redpark_contracts.events_public import ActivityKind, RouteStop
-from redpark_platform.web.bounded import Age, Count, Id, Phone, SmallCount
+from redpark_platform.web.bounded import Age, Count, Id, Instant, Phone, SmallCount
 
 from ..queries.views import ActivityView
 
@@ -75,14 +75,14 @@ class NewActivity(msgspec.Struct, frozen=True, kw_only=True):
 class NewSession(msgspec.Struct, frozen=True, kw_only=True):
     session_id: Id
     activity_id: Id
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     place: Text
     capacity: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
     min_age: Age | None = None
     max_age: Age | None = None
-    registration_opens_at: datetime
-    registration_closes_at: datetime
+    registration_opens_at: Instant
+    registration_closes_at: Instant
     max_party_size: Annotated[int, msgspec.Meta(ge=1, le=50)] = 5
     waitlist_limit: Count | None = None
 
@@ -100,8 +100,8 @@ class NewVolunteerActivity(msgspec.Struct, frozen=True, kw_only=True):
     title: Text
     organizer_branch_id: Id
     place: Text
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     volunteer_slots: Annotated[int, msgspec.Meta(ge=1, le=10_000)] | None = None
 
 

@@ -17,7 +17,7 @@ from redpark_contracts.organization_facilities import SpendingFor, VenueGroup, V
 from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, bounded, ensure_branch, response_schema
-from redpark_platform.web.bounded import Fen, Id, OptionalId
+from redpark_platform.web.bounded import Fen, Id, Instant, OptionalId
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page_of
 
@@ -75,8 +75,8 @@ async def venues(app: Fac, who: Reader, paging: Paging, kind: VenueKind | None =
 
 
 class NewBooking(msgspec.Struct, frozen=True, kw_only=True):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     purpose: str
     booking_id: Id | None = None
 
