@@ -20,7 +20,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from redpark_platform.accounts import AccountStore
 from redpark_platform.testkit.fuzz import fuzz_openapi
 from redpark_platform.web.auth import SESSION_COOKIE

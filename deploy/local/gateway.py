@@ -34,7 +34,6 @@ import httpx
 import msgspec
 import uvicorn
 from redpark_platform.accounts import AccountStore, default_accounts_file
-from redpark_platform.web.limits import BodyLimitMiddleware
 from redpark_platform.console import SECTIONS, Console
 from redpark_platform.console.dashboard import Dashboard
 from redpark_platform.console.i18n import add_phrases
@@ -49,13 +48,14 @@ from redpark_platform.web.auth import (
     mint_token,
     signing_secret,
 )
+from redpark_platform.web.limits import BodyLimitMiddleware
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
-from starlette.middleware import Middleware
-from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
