@@ -35,7 +35,6 @@ import httpx
 import msgspec
 import uvicorn
 from redpark_platform.accounts import AccountStore, default_accounts_file
-from redpark_platform.web.limits import BodyLimitMiddleware
 from redpark_platform.console import SECTIONS, Console
 from redpark_platform.console.dashboard import Dashboard
 from redpark_platform.console.i18n import add_phrases
@@ -52,12 +51,14 @@ from redpark_platform.web.auth import (
     mint_token,
     signing_secret,
 )
+from redpark_platform.web.limits import BodyLimitMiddleware
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
-from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -132,6 +133,22 @@ class Upstream:
     name: str
     title: str
     url: str
+
+
+class AnyPath(Convertor[str]):
+    """The rest of the path, line breaks included: Starlette's `path` is `.*`, so a `%0A` in a
+    service's path parameter missed the route and got a bare text 404 the service never saw."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("anypath", AnyPath())
 
 
 def upstreams_from_env() -> list[Upstream]:
@@ -440,7 +457,7 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
             Route("/healthz", healthz, methods=["GET"]),
             Mount(STATIC_PATH, app=StaticFiles(directory=str(STATIC_DIR)), name="console-static"),
             Route("/{service}", to_service_root, methods=["GET", "HEAD"]),
-            Route("/{service}/{path:path}", proxy, methods=methods),
+            Route("/{service}/{path:anypath}", proxy, methods=methods),
         ],
         lifespan=lifespan,
         # The same bound as every service's, before the body is streamed on to one.

@@ -68,6 +68,7 @@ from .web.bodies import (
     MAX_BODY_BYTES,
     BodyReader,
     MsgspecResponse,
+    _dates_in_window,
     _without_nul,
     decoder_for,
     response_schema,
@@ -250,7 +251,7 @@ def decode_payload(payload_type: Any, body: bytes) -> Any:
         err = body_error(exc)
         # Verified but unusable: the sender must fix it, so it is 422 even for malformed JSON.
         raise BadRequestBody(422, err.detail, err.detail_zh, err.errors) from None
-    return _without_nul(value, body)
+    return _dates_in_window(_without_nul(value, body))
 
 
 def _kind(payload: Any) -> str:

@@ -26,6 +26,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
+from .bounded import DATE_MAX, DATE_MIN, DATE_PATTERN, out_of_window
 from .problems import PROBLEM_JSON, BadRequestBody, FieldError, Problem, body_error
 from .routes import api_routes
 
@@ -34,6 +35,7 @@ T = TypeVar("T")
 REF_TEMPLATE = "#/components/schemas/{name}"
 # Carries a response's msgspec component schemas from `response_schema` to `install_openapi`.
 _SCHEMAS_KEY = "x-redpark-schemas"
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 _encoder = msgspec.json.Encoder()
 # Well above any form a person fills in; an event must also fit on the bus (see store.MAX_EVENT_BYTES).
@@ -46,9 +48,25 @@ def decoder_for(type_: Any) -> msgspec.json.Decoder[Any]:
 
 
 def schema_for(type_: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The JSON schema of `type_` (a `$ref` for a Struct) and the components it refers to."""
+    """The JSON schema of `type_` (a `$ref` for a Struct) and the components it refers to; every
+    date says the window the body reader keeps it in, and every other string that it holds no NUL."""
     (schema,), components = msgspec.json.schema_components((type_,), ref_template=REF_TEMPLATE)
+    _document_edge_rules(schema)
+    _document_edge_rules(components)
     return schema, components
+
+
+def _document_edge_rules(node: Any) -> None:
+    """Put what the body reader refuses beyond msgspec's own checks into the schema, so a client
+    (and schemathesis) reads the rules the edge applies."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and "pattern" not in node and "enum" not in node and "const" not in node:
+            node["pattern"] = DATE_PATTERN + "$" if node.get("format") == "date" else NO_NUL_PATTERN
+        for value in node.values():
+            _document_edge_rules(value)
+    elif isinstance(node, list):
+        for value in node:
+            _document_edge_rules(value)
 
 
 class BodyReader(Generic[T]):
@@ -68,7 +86,7 @@ class BodyReader(Generic[T]):
             raise BadRequestBody(422, "the request body is empty", "请求内容为空",
                                  [FieldError(field="body", message="a JSON body is required",
                                              message_zh="缺少请求内容")])
-        return _without_nul(self._decode(raw), raw)
+        return _dates_in_window(_without_nul(self._decode(raw), raw))
 
     def _decode(self, raw: bytes) -> T:
         try:
@@ -199,6 +217,20 @@ def _document_responses(
     else:
         responses.pop("422", None)
     responses.setdefault("default", problems["default"])
+
+
+def _dates_in_window(decoded: T) -> T:
+    """Refuse a date the park's calendar and read models were never meant to hold (year 1 or 9999
+    overflow the time-zone arithmetic) or an infinite number, naming the field; msgspec has no
+    range for dates."""
+    where = out_of_window(decoded)
+    if where is None:
+        return decoded
+    window = f"{DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}"
+    message = f"must be a finite number, or a date between {window}"
+    raise BadRequestBody(422, f"{where or 'body'}: {message}", f"{where or 'body'}: 取值超出范围",
+                         [FieldError(field=where or "body", message=message,
+                                     message_zh=f"须为有限的数值，或 {window} 之间的日期")])
 
 
 def _without_nul(decoded: T, raw: bytes) -> T:

@@ -33,7 +33,7 @@ L = TypeVar("L")
 
 AFTER_DESCRIPTION = ("Wait (bounded) until the read model has applied this position, as returned by a command: "
                      "read your own writes.")
-After = Annotated[int | None, Query(ge=0, description=AFTER_DESCRIPTION)]
+After = Annotated[int | None, Query(ge=0, le=2**63 - 1, description=AFTER_DESCRIPTION)]
 
 READ_YOUR_WRITES_TIMEOUT_S = 2.0
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path
 from redpark_contracts.education import ForumKind, LecturerCategory, ThemeLinkKind
 from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id, Minutes, SmallCount
 from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
@@ -26,9 +27,9 @@ YearPath = Annotated[int, Path(ge=2000, le=2200)]
 
 
 class PlanBody(msgspec.Struct, frozen=True, kw_only=True):
-    lecturer_corps_minimum: int
-    park_lessons_minimum: int
-    weekly_study_minutes: int
+    lecturer_corps_minimum: SmallCount
+    park_lessons_minimum: SmallCount
+    weekly_study_minutes: Minutes
 
 
 class PlanView(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,7 +69,7 @@ class NewLecturer(msgspec.Struct, frozen=True, kw_only=True):
     category: LecturerCategory
     affiliation: str = ""
     topics: list[str]
-    lecturer_id: str | None = None
+    lecturer_id: Id | None = None
 
 
 class Topics(msgspec.Struct, frozen=True, kw_only=True):
@@ -95,7 +96,7 @@ async def appoint(body: Annotated[NewLecturer, Body(NewLecturer, example=NewLect
 
 
 @router.put("/lecturers/{lecturer_id}/topics", responses=ACCEPTED, summary="The lecturer's topics as they now stand")
-async def update_topics(lecturer_id: str, body: Annotated[Topics, Body(Topics)], edu: Edu,
+async def update_topics(lecturer_id: Id, body: Annotated[Topics, Body(Topics)], edu: Edu,
                         who: Officer) -> MsgspecResponse:
     return accepted(await edu.lecturer_command(lecturer_id, lecturer.UpdateTopics(
         lecturer_id=lecturer_id, topics=body.topics, now=edu.now())), lecturer_id)
@@ -103,7 +104,7 @@ async def update_topics(lecturer_id: str, body: Annotated[Topics, Body(Topics)],
 
 @router.post("/lecturers/{lecturer_id}/retirement", responses=ACCEPTED, dependencies=[Idempotent],
              summary="The lecturer leaves the corps")
-async def retire(lecturer_id: str, edu: Edu, who: Officer) -> MsgspecResponse:
+async def retire(lecturer_id: Id, edu: Edu, who: Officer) -> MsgspecResponse:
     return accepted(await edu.lecturer_command(lecturer_id, lecturer.RetireLecturer(
         lecturer_id=lecturer_id, now=edu.now())), lecturer_id)
 
@@ -123,10 +124,10 @@ async def corps(edu: Edu, who: Reader, paging: Paging, fresh: Fresh) -> MsgspecR
 class NewLesson(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     topic: str
-    lecturer_id: str
+    lecturer_id: Id
     venue: str
     scheduled_on: date
-    lesson_id: str | None = None
+    lesson_id: Id | None = None
 
 
 class Held(msgspec.Struct, frozen=True, kw_only=True):
@@ -134,11 +135,11 @@ class Held(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Attendance(msgspec.Struct, frozen=True, kw_only=True):
-    member_ids: list[str]
+    member_ids: list[Id]
 
 
 class Makeup(msgspec.Struct, frozen=True, kw_only=True):
-    member_id: str
+    member_id: Id
     made_up_on: date
 
 
@@ -170,26 +171,26 @@ async def schedule(body: Annotated[NewLesson, Body(NewLesson, example=NewLesson(
 
 @router.post("/lessons/{lesson_id}/held", responses=ACCEPTED, dependencies=[Idempotent],
              summary="The lesson took place on a date")
-async def hold(lesson_id: str, body: Annotated[Held, Body(Held)], edu: Edu, who: Officer) -> MsgspecResponse:
+async def hold(lesson_id: Id, body: Annotated[Held, Body(Held)], edu: Edu, who: Officer) -> MsgspecResponse:
     return accepted(await edu.hold_lesson(lesson_id, body.held_on), lesson_id)
 
 
 @router.post("/lessons/{lesson_id}/attendance", responses=ACCEPTED, dependencies=[Idempotent],
              summary="Members present (checked against the roster on the lesson's date)")
-async def attend(lesson_id: str, body: Annotated[Attendance, Body(Attendance)], edu: Edu,
+async def attend(lesson_id: Id, body: Annotated[Attendance, Body(Attendance)], edu: Edu,
                  who: Officer) -> MsgspecResponse:
     return accepted(await edu.record_attendance(lesson_id, body.member_ids), lesson_id)
 
 
 @router.post("/lessons/{lesson_id}/makeups", responses=ACCEPTED, dependencies=[Idempotent],
              summary="A member made up a missed lesson (补课)")
-async def makeup(lesson_id: str, body: Annotated[Makeup, Body(Makeup)], edu: Edu, who: Officer) -> MsgspecResponse:
+async def makeup(lesson_id: Id, body: Annotated[Makeup, Body(Makeup)], edu: Edu, who: Officer) -> MsgspecResponse:
     return accepted(await edu.record_makeup(lesson_id, body.member_id, body.made_up_on), lesson_id)
 
 
 @router.post("/lessons/{lesson_id}/cancellation", responses=ACCEPTED, dependencies=[Idempotent],
              summary="Cancel a lesson not yet held")
-async def cancel(lesson_id: str, body: Annotated[Cancellation, Body(Cancellation)], edu: Edu,
+async def cancel(lesson_id: Id, body: Annotated[Cancellation, Body(Cancellation)], edu: Edu,
                  who: Officer) -> MsgspecResponse:
     return accepted(await edu.cancel_lesson(lesson_id, body.reason), lesson_id)
 
@@ -232,7 +233,7 @@ async def topics(year: Year, edu: Edu, who: Reader, paging: Paging, fresh: Fresh
 
 
 class NewTheme(msgspec.Struct, frozen=True, kw_only=True):
-    theme_id: str
+    theme_id: Id
     title: str
     description: str = ""
 
@@ -251,7 +252,7 @@ async def define_theme(year: YearPath, body: Annotated[NewTheme, Body(NewTheme)]
 
 @router.post("/themes/{year}/{theme_id}/links", responses=ACCEPTED, dependencies=[Idempotent],
              summary="Link a monthly topic (ref = YYYY-MM) or a lesson (ref = its id) to the theme")
-async def link_theme(year: YearPath, theme_id: str, body: Annotated[Link, Body(Link)], edu: Edu,
+async def link_theme(year: YearPath, theme_id: Id, body: Annotated[Link, Body(Link)], edu: Edu,
                      who: Officer) -> MsgspecResponse:
     return accepted(await edu.link_theme(year, theme_id, body.kind, body.ref), theme_id)
 
@@ -271,7 +272,7 @@ class NewSession(msgspec.Struct, frozen=True, kw_only=True):
     held_on: date
     participants: list[str]
     outcomes: list[str] = []
-    session_id: str | None = None
+    session_id: Id | None = None
 
 
 class Outcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -289,7 +290,7 @@ async def record_session(body: Annotated[NewSession, Body(NewSession)], edu: Edu
 
 @router.post("/forums/{session_id}/outcomes", responses=ACCEPTED, dependencies=[Idempotent],
              summary="Add a written outcome to a session")
-async def add_outcome(session_id: str, body: Annotated[Outcome, Body(Outcome)], edu: Edu,
+async def add_outcome(session_id: Id, body: Annotated[Outcome, Body(Outcome)], edu: Edu,
                       who: Officer) -> MsgspecResponse:
     return accepted(await edu.forum_command(session_id, forum.AddOutcome(
         session_id=session_id, outcome=body.outcome, now=edu.now())), session_id)

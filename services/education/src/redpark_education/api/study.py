@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path
 
 from redpark_platform.calendar import QUARTER_PATTERN
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
+from redpark_platform.web.bounded import Id, Minutes
 from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
@@ -24,7 +25,7 @@ CREATED = response_schema(Accepted, status=201)
 
 
 class NewSelfStudy(msgspec.Struct, frozen=True, kw_only=True):
-    member_id: str
+    member_id: Id
     month: str
     studied_on: date
     content: str
@@ -32,11 +33,11 @@ class NewSelfStudy(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class NewWeeklyStudy(msgspec.Struct, frozen=True, kw_only=True):
-    branch_id: str
+    branch_id: Id
     held_on: date
-    minutes: int
+    minutes: Minutes
     topic: str = ""
-    attendee_member_ids: list[str]
+    attendee_member_ids: list[Id]
 
 
 @router.post("/self-studies", status_code=201, responses=CREATED, dependencies=[Idempotent],
@@ -68,7 +69,7 @@ async def weekly_study(body: Annotated[NewWeeklyStudy, Body(NewWeeklyStudy, exam
 @router.get("/weekly-studies", responses=response_schema(Page[queries.WeeklyRow]),
             summary="Weekly studies held in a period")
 async def weekly_studies(period: Period, edu: Edu, who: Reader, paging: Paging, fresh: Fresh,
-                         branch_id: str | None = None) -> MsgspecResponse:
+                         branch_id: Id | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     first, last, _ = period_bounds(period)
     rows, total = await queries.weekly(edu.pool, first, last, branch_id, limit=paging.limit, offset=paging.offset)
@@ -89,7 +90,7 @@ class ComplianceView(msgspec.Struct, frozen=True, kw_only=True):
 @router.get("/compliance", responses=response_schema(ComplianceView),
             summary="The three guarantees per member and per branch for a month or quarter, as of today")
 async def compliance(period: Period, edu: Edu, who: Reader, paging: Paging, fresh: Fresh,
-                     branch_id: str | None = None) -> MsgspecResponse:
+                     branch_id: Id | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     # Computed whole (a branch's figures need all its members), then the member rows are paged.
     result = await edu.compliance(period, branch_id)

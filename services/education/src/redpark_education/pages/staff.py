@@ -16,6 +16,7 @@ from redpark_platform.calendar import months_of_quarter, quarter_of
 from redpark_platform.console import page_roles, stream_history
 from redpark_platform.errors import DomainError
 from redpark_platform.web import Principal
+from redpark_platform.web.bounded import Id
 
 from .. import queries
 from ..api.dashboard import dashboard_of, figures
@@ -29,7 +30,7 @@ router = APIRouter()
 
 Reader = Annotated[Principal, page_roles("park_admin", "education_officer", "branch_secretary", "auditor")]
 Officer = Annotated[Principal, page_roles("park_admin", "education_officer")]
-LessonId = Annotated[str, PathParam(max_length=64)]
+LessonId = Annotated[Id, PathParam()]
 PERIOD = re.compile(r"^(2[01]\d{2})(-Q[1-4])?$")
 BRANCH = re.compile(r"^[\w.-]{1,64}$")
 

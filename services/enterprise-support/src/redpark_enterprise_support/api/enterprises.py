@@ -12,6 +12,8 @@ from fastapi import APIRouter, Query
 from redpark_contracts.enterprise_support import ContactKind, HelpCategory
 from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
+from redpark_platform.web.bounded import Year as YearNumber
 from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging
 
@@ -29,17 +31,17 @@ class NewContactPoint(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class NewVisit(msgspec.Struct, frozen=True, kw_only=True):
-    enterprise_id: str
+    enterprise_id: Id
     visitors: list[str]
     findings: str
     visited_on: date | None = None
-    visit_id: str | None = None
+    visit_id: Id | None = None
 
 
 class NewHelpPlan(msgspec.Struct, frozen=True, kw_only=True):
     category: HelpCategory
     measures: list[str]
-    year: int | None = None
+    year: YearNumber | None = None
     effective_on: date | None = None
 
 
@@ -67,7 +69,7 @@ async def list_branches(support: Support, who: Reader, paging: Paging,
 
 @router.put("/enterprises/{enterprise_id}/contact-point", responses=response_schema(Accepted),
             summary="Assign a committee member or a branch as the enterprise's contact point")
-async def assign_contact_point(enterprise_id: str, body: Annotated[NewContactPoint, Body(
+async def assign_contact_point(enterprise_id: Id, body: Annotated[NewContactPoint, Body(
         NewContactPoint, example=NewContactPoint(contact_kind="committee_member", contact_id="cm-1",
                                                  contact_name="王建国"))],
         support: Support, who: Staff) -> MsgspecResponse:
@@ -78,7 +80,7 @@ async def assign_contact_point(enterprise_id: str, body: Annotated[NewContactPoi
 
 @router.post("/enterprises/{enterprise_id}/contact-point/release", responses=response_schema(Accepted),
              summary="Release the enterprise's contact point")
-async def release_contact_point(enterprise_id: str, body: Annotated[Reason, Body(
+async def release_contact_point(enterprise_id: Id, body: Annotated[Reason, Body(
         Reason, example=Reason(reason="联系人调离"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.release_contact_point(enterprise_id, body.reason, body.effective_on), enterprise_id)
 
@@ -97,7 +99,7 @@ async def record_visit(body: Annotated[NewVisit, Body(NewVisit, example=NewVisit
 @router.get("/visits", responses=response_schema(Page[queries.VisitRow]),
             summary="Visits of a year")
 async def list_visits(support: Support, who: Reader, fresh: FreshSupport, paging: Paging,
-                      year: Year = None, enterprise_id: str | None = None) -> MsgspecResponse:
+                      year: Year = None, enterprise_id: Id | None = None) -> MsgspecResponse:
     return MsgspecResponse(await queries.visits(support.pool, year or support.today().year, enterprise_id,
                                                 paging=paging))
 
@@ -111,7 +113,7 @@ async def not_visited(support: Support, who: Reader, fresh: FreshSupport, paging
 
 @router.put("/enterprises/{enterprise_id}/help-plan", responses=response_schema(Accepted),
             summary="Adopt or revise the enterprise's help plan for the year (after a visit)")
-async def adopt_help_plan(enterprise_id: str, body: Annotated[NewHelpPlan, Body(NewHelpPlan, example=NewHelpPlan(
+async def adopt_help_plan(enterprise_id: Id, body: Annotated[NewHelpPlan, Body(NewHelpPlan, example=NewHelpPlan(
         category="startup", measures=["对接种子资金",
                                       "安排创业导师"]))], support: Support, who: Staff) -> MsgspecResponse:
     year = body.year or (body.effective_on or support.today()).year

@@ -14,6 +14,7 @@ from redpark_platform.clock import new_id
 from redpark_platform.masking import mask_phone
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.auth import Forbidden
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging
 
@@ -26,13 +27,13 @@ router = APIRouter(tags=["needs"])
 
 
 class NewNeed(msgspec.Struct, frozen=True, kw_only=True):
-    enterprise_id: str
+    enterprise_id: Id
     category: NeedCategory
     urgency: Urgency
     description: str
     raised_by_name: str = ""
     raised_by_phone: str = ""
-    need_id: str | None = None
+    need_id: Id | None = None
     effective_on: date | None = None
 
 
@@ -69,14 +70,14 @@ async def raise_need(body: Annotated[NewNeed, Body(NewNeed, example=NewNeed(
 
 
 @router.post("/needs/{need_id}/acceptance", responses=response_schema(Accepted), summary="Accept and assign a need")
-async def accept_need(need_id: str, body: Annotated[Acceptance, Body(Acceptance, example=Acceptance(
+async def accept_need(need_id: Id, body: Annotated[Acceptance, Body(Acceptance, example=Acceptance(
         assignee="李红"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.need_command(need_id, need.AcceptNeed(
         need_id=need_id, assignee=body.assignee, now=support.now(), effective_on=body.effective_on)), need_id)
 
 
 @router.post("/needs/{need_id}/work", responses=response_schema(Accepted), summary="Record work on a need")
-async def work_need(need_id: str, body: Annotated[WorkNote, Body(WorkNote, example=WorkNote(
+async def work_need(need_id: Id, body: Annotated[WorkNote, Body(WorkNote, example=WorkNote(
         note="已联系河南科技大学就业指导中心"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.need_command(need_id, need.WorkNeed(
         need_id=need_id, note=body.note, now=support.now(), effective_on=body.effective_on)), need_id)
@@ -84,14 +85,14 @@ async def work_need(need_id: str, body: Annotated[WorkNote, Body(WorkNote, examp
 
 @router.post("/needs/{need_id}/resolution", responses=response_schema(Accepted),
              summary="Resolve a need (only after it was accepted)")
-async def resolve_need(need_id: str, body: Annotated[Resolution, Body(Resolution, example=Resolution(
+async def resolve_need(need_id: Id, body: Annotated[Resolution, Body(Resolution, example=Resolution(
         resolution="推荐3名实习生，企业已录用2名"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.need_command(need_id, need.ResolveNeed(
         need_id=need_id, resolution=body.resolution, now=support.now(), effective_on=body.effective_on)), need_id)
 
 
 @router.post("/needs/{need_id}/closure", responses=response_schema(Accepted), summary="Close a need with the reason")
-async def close_need(need_id: str, body: Annotated[Reason, Body(Reason, example=Reason(reason="企业撤回"))],
+async def close_need(need_id: Id, body: Annotated[Reason, Body(Reason, example=Reason(reason="企业撤回"))],
                      support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.need_command(need_id, need.CloseNeed(
         need_id=need_id, reason=body.reason, now=support.now(), effective_on=body.effective_on)), need_id)
@@ -107,7 +108,7 @@ async def list_needs(support: Support, who: Reader, fresh: FreshSupport, paging:
 
 @router.get("/needs/{need_id}/contact", responses=response_schema(NeedContact),
             summary="The phone of whoever raised the need: masked, or in full for a park administrator")
-async def need_contact(need_id: str, support: Support, who: Reader,
+async def need_contact(need_id: Id, support: Support, who: Reader,
                        personal: Annotated[Literal["masked", "full"], Query()] = "masked") -> MsgspecResponse:
     if personal == "full" and "park_admin" not in who.roles:
         raise Forbidden("only a park administrator may see the phone in full", "仅园区管理员可查看完整手机号码")

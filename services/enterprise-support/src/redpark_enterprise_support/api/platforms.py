@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from redpark_contracts.enterprise_support import ActivityKind, ApplicationKind, Platform, ProviderKind
 from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, Dated, accepted
 from redpark_platform.web.paging import Page, Paging
 
@@ -29,15 +30,15 @@ class NewService(msgspec.Struct, frozen=True, kw_only=True):
     provider_name: str
     provider_kind: ProviderKind
     description: str = ""
-    service_id: str | None = None
+    service_id: Id | None = None
     effective_on: date | None = None
 
 
 class NewRequest(msgspec.Struct, frozen=True, kw_only=True):
-    service_id: str
-    enterprise_id: str
+    service_id: Id
+    enterprise_id: Id
     description: str = ""
-    request_id: str | None = None
+    request_id: Id | None = None
     effective_on: date | None = None
 
 
@@ -48,7 +49,7 @@ class Outcome(msgspec.Struct, frozen=True, kw_only=True):
 
 class NewApplication(msgspec.Struct, frozen=True, kw_only=True):
     kind: ApplicationKind
-    enterprise_id: str
+    enterprise_id: Id
     round: str
     amount_requested_fen: Annotated[int, msgspec.Meta(ge=0, le=10**12)]
     purpose: str = ""
@@ -72,8 +73,8 @@ class Decision(msgspec.Struct, frozen=True, kw_only=True):
 class NewInternshipBase(msgspec.Struct, frozen=True, kw_only=True):
     university: str
     places: Annotated[int, msgspec.Meta(ge=0, le=100000)]
-    host_enterprise_id: str | None = None
-    base_id: str | None = None
+    host_enterprise_id: Id | None = None
+    base_id: Id | None = None
     effective_on: date | None = None
 
 
@@ -82,11 +83,11 @@ class NewActivity(msgspec.Struct, frozen=True, kw_only=True):
     title: str
     planned_on: date
     partners: list[str] = []
-    activity_id: str | None = None
+    activity_id: Id | None = None
 
 
 class Held(msgspec.Struct, frozen=True, kw_only=True):
-    participant_enterprise_ids: list[str]
+    participant_enterprise_ids: list[Id]
     outside_participants: Annotated[int, msgspec.Meta(ge=0, le=100000)] = 0
     outcomes: str = ""
     held_on: date | None = None
@@ -109,7 +110,7 @@ async def list_service(body: Annotated[NewService, Body(NewService, example=NewS
 
 @router.post("/services/{service_id}/withdrawal", responses=response_schema(Accepted),
              summary="Withdraw a service from the catalogue")
-async def withdraw_service(service_id: str, body: Annotated[Dated, Body(Dated, example=Dated())], support: Support,
+async def withdraw_service(service_id: Id, body: Annotated[Dated, Body(Dated, example=Dated())], support: Support,
                            who: Staff) -> MsgspecResponse:
     return accepted(await support.withdraw_service(service_id, body.effective_on), service_id)
 
@@ -134,7 +135,7 @@ async def submit_request(body: Annotated[NewRequest, Body(NewRequest, example=Ne
 
 @router.post("/service-requests/{request_id}/acceptance", responses=response_schema(Accepted),
              summary="Accept a service request")
-async def accept_request(request_id: str, body: Annotated[Dated, Body(Dated, example=Dated())], support: Support,
+async def accept_request(request_id: Id, body: Annotated[Dated, Body(Dated, example=Dated())], support: Support,
                          who: Staff) -> MsgspecResponse:
     return accepted(await support.request_command(request_id, service_request.AcceptRequest(
         request_id=request_id, now=support.now(), effective_on=body.effective_on)), request_id)
@@ -142,7 +143,7 @@ async def accept_request(request_id: str, body: Annotated[Dated, Body(Dated, exa
 
 @router.post("/service-requests/{request_id}/completion", responses=response_schema(Accepted),
              summary="Complete a service request with its outcome")
-async def complete_request(request_id: str, body: Annotated[Outcome, Body(Outcome, example=Outcome(
+async def complete_request(request_id: Id, body: Annotated[Outcome, Body(Outcome, example=Outcome(
         outcome="完成算法优化，效率提升30%"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.request_command(request_id, service_request.CompleteRequest(
         request_id=request_id, outcome=body.outcome, now=support.now(), effective_on=body.effective_on)), request_id)
@@ -150,7 +151,7 @@ async def complete_request(request_id: str, body: Annotated[Outcome, Body(Outcom
 
 @router.post("/service-requests/{request_id}/decline", responses=response_schema(Accepted),
              summary="Decline a service request with the reason")
-async def decline_request(request_id: str, body: Annotated[Reason, Body(Reason, example=Reason(
+async def decline_request(request_id: Id, body: Annotated[Reason, Body(Reason, example=Reason(
         reason="超出平台服务范围"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.request_command(request_id, service_request.DeclineRequest(
         request_id=request_id, reason=body.reason, now=support.now(), effective_on=body.effective_on)), request_id)
@@ -180,7 +181,7 @@ async def submit_application(body: Annotated[NewApplication, Body(NewApplication
 
 @router.post("/applications/{application_id}/review", responses=response_schema(Accepted),
              summary="Review an application")
-async def review_application(application_id: str, body: Annotated[Review, Body(Review, example=Review(
+async def review_application(application_id: Id, body: Annotated[Review, Body(Review, example=Review(
         reviewer="种子资金评审委员会", opinion="技术路线清晰，建议支持", recommended=True))], support: Support,
         who: Staff) -> MsgspecResponse:
     return accepted(await support.application_command(application_id, funding.ReviewApplication(
@@ -190,7 +191,7 @@ async def review_application(application_id: str, body: Annotated[Review, Body(R
 
 @router.post("/applications/{application_id}/decision", responses=response_schema(Accepted),
              summary="Decide an application (never above the amount requested)")
-async def decide_application(application_id: str, body: Annotated[Decision, Body(Decision, example=Decision(
+async def decide_application(application_id: Id, body: Annotated[Decision, Body(Decision, example=Decision(
         approved=True, amount_granted_fen=30_000_000, reason="按评审意见支持"))], support: Support,
         who: Staff) -> MsgspecResponse:
     return accepted(await support.application_command(application_id, funding.DecideApplication(
@@ -219,7 +220,7 @@ async def establish_base(body: Annotated[NewInternshipBase, Body(NewInternshipBa
 
 @router.post("/internship-bases/{base_id}/closure", responses=response_schema(Accepted),
              summary="Close an internship base")
-async def close_base(base_id: str, body: Annotated[Reason, Body(Reason, example=Reason(reason="合作期满"))],
+async def close_base(base_id: Id, body: Annotated[Reason, Body(Reason, example=Reason(reason="合作期满"))],
                      support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.close_internship_base(base_id, body.reason, body.effective_on), base_id)
 
@@ -243,7 +244,7 @@ async def plan_activity(body: Annotated[NewActivity, Body(NewActivity, example=N
 
 @router.post("/activities/{activity_id}/held", responses=response_schema(Accepted),
              summary="Record an activity as held, with participants and outcomes")
-async def hold_activity(activity_id: str, body: Annotated[Held, Body(Held, example=Held(
+async def hold_activity(activity_id: Id, body: Annotated[Held, Body(Held, example=Held(
         participant_enterprise_ids=["e1", "e2"], outside_participants=12, outcomes="达成投资意向2项"))],
         support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.hold_activity(
@@ -253,7 +254,7 @@ async def hold_activity(activity_id: str, body: Annotated[Held, Body(Held, examp
 
 @router.post("/activities/{activity_id}/cancellation", responses=response_schema(Accepted),
              summary="Cancel a planned activity")
-async def cancel_activity(activity_id: str, body: Annotated[Reason, Body(Reason, example=Reason(reason="场地冲突"))],
+async def cancel_activity(activity_id: Id, body: Annotated[Reason, Body(Reason, example=Reason(reason="场地冲突"))],
                           support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.cancel_activity(activity_id, body.reason), activity_id)
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from redpark_contracts.enterprise_support import BriefingChannel, EnterpriseCategory
 from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, Dated, accepted
 from redpark_platform.web.paging import Page, Paging
 
@@ -25,7 +26,7 @@ class NewPolicy(msgspec.Struct, frozen=True, kw_only=True):
     applies_to: list[EnterpriseCategory]
     summary: str = ""
     issuer: str = ""
-    policy_id: str | None = None
+    policy_id: Id | None = None
     effective_on: date | None = None
 
 
@@ -48,7 +49,7 @@ async def publish_policy(body: Annotated[NewPolicy, Body(NewPolicy, example=NewP
 
 @router.post("/policies/{policy_id}/retirement", responses=response_schema(Accepted),
              summary="Retire a policy: its undelivered briefings are no longer owed")
-async def retire_policy(policy_id: str, body: Annotated[Dated, Body(Dated, example=Dated())], support: Support,
+async def retire_policy(policy_id: Id, body: Annotated[Dated, Body(Dated, example=Dated())], support: Support,
                         who: Staff) -> MsgspecResponse:
     return accepted(await support.retire_policy(policy_id, body.effective_on), policy_id)
 
@@ -62,8 +63,8 @@ async def list_policies(support: Support, who: Reader, fresh: FreshBriefings, pa
 @router.get("/briefings", responses=response_schema(Page[queries.BriefingRow]),
             summary="Briefings owed to enterprises in the park, delivered or not")
 async def list_briefings(support: Support, who: Reader, fresh: FreshBriefings, paging: Paging,
-                         enterprise_id: str | None = None,
-                         policy_id: str | None = None, pending: Annotated[bool, Query()] = False) -> MsgspecResponse:
+                         enterprise_id: Id | None = None,
+                         policy_id: Id | None = None, pending: Annotated[bool, Query()] = False) -> MsgspecResponse:
     return MsgspecResponse(await queries.briefings(support.pool, paging=paging,
                                                    enterprise_id=enterprise_id, policy_id=policy_id,
                                                    pending_only=pending))
@@ -71,7 +72,7 @@ async def list_briefings(support: Support, who: Reader, fresh: FreshBriefings, p
 
 @router.post("/policies/{policy_id}/briefings/{enterprise_id}", responses=response_schema(Accepted),
              summary="Record a briefing as delivered to the enterprise")
-async def deliver_briefing(policy_id: str, enterprise_id: str, body: Annotated[Delivery, Body(
+async def deliver_briefing(policy_id: Id, enterprise_id: Id, body: Annotated[Delivery, Body(
         Delivery, example=Delivery(channel="visit"))], support: Support, who: Staff) -> MsgspecResponse:
     return accepted(await support.deliver_briefing(policy_id=policy_id, enterprise_id=enterprise_id,
                                                    channel=body.channel, delivered_by=who.subject,

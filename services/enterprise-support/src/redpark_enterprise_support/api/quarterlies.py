@@ -13,6 +13,7 @@ from redpark_contracts.enterprise_support import QuarterlyKind
 from redpark_platform.calendar import quarter_from_compact, quarter_of
 from redpark_platform.errors import InvalidCommand
 from redpark_platform.web import Body, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, accepted
 
 from .. import queries
@@ -37,7 +38,7 @@ class QuarterlyPlan(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class QuarterlyRecord(msgspec.Struct, frozen=True, kw_only=True):
-    participant_enterprise_ids: list[str]
+    participant_enterprise_ids: list[Id]
     outcomes: str = ""
     title: str = ""
     held_on: date | None = None

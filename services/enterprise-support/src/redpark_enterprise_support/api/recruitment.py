@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from redpark_platform.exports import xlsx_openapi, xlsx_response
 from redpark_platform.web import MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.paging import Page, Paging
 
 from ..queries.recruitment import (
@@ -25,8 +26,8 @@ from .deps import FreshRecruitment, Reader, Support
 
 router = APIRouter(tags=["recruitment"])
 
-EnterpriseFilter = Annotated[str | None, Query(max_length=100, description="only this enterprise")]
-BaseFilter = Annotated[str | None, Query(max_length=100, description="only this internship base")]
+EnterpriseFilter = Annotated[Id | None, Query(description="only this enterprise")]
+BaseFilter = Annotated[Id | None, Query(description="only this internship base")]
 
 
 @router.get("/hires", responses=response_schema(Page[HireRow]),

@@ -34,6 +34,7 @@ from redpark_platform.errors import InvalidCommand
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime, RuntimeDep
 from redpark_platform.web import Body, MsgspecResponse, require_roles, response_schema
+from redpark_platform.web.bounded import Id, Instant
 
 from .. import queries
 from ..application.recruitment import Recruitment, recruitment_of
@@ -71,7 +72,7 @@ class HireOnboarded(msgspec.Struct, frozen=True, kw_only=True, tag="hire.onboard
     job_title: Text
     candidate: Candidate
     onboard_date: date
-    occurred_at: datetime
+    occurred_at: Instant
 
 
 class FairAttended(msgspec.Struct, frozen=True, kw_only=True, tag="fair.attended", tag_field="event_type"):
@@ -83,7 +84,7 @@ class FairAttended(msgspec.Struct, frozen=True, kw_only=True, tag="fair.attended
     employer_code: Code
     jobs_posted: Count = 0
     resumes_collected: Count = 0
-    occurred_at: datetime
+    occurred_at: Instant
 
 
 class Student(msgspec.Struct, frozen=True, kw_only=True):
@@ -100,7 +101,7 @@ class InternAssigned(msgspec.Struct, frozen=True, kw_only=True, tag="intern.assi
     student: Student
     start_date: date
     end_date: date | None = None
-    occurred_at: datetime
+    occurred_at: Instant
 
 
 RecruitmentEvent = HireOnboarded | FairAttended | InternAssigned
@@ -222,7 +223,7 @@ class EmployerMapping(msgspec.Struct, frozen=True, kw_only=True):
     """The recruitment system's code of one of our enterprises."""
 
     employer_code: str
-    enterprise_id: str
+    enterprise_id: Id
 
 
 class MapEmployer(msgspec.Struct, frozen=True, kw_only=True):

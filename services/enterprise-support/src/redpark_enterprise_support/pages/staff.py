@@ -15,6 +15,7 @@ from redpark_platform.calendar import compact_quarter, park_quarter
 from redpark_platform.console import page_roles, stream_history
 from redpark_platform.errors import DomainError
 from redpark_platform.web import Principal
+from redpark_platform.web.bounded import Id
 
 from .. import queries
 from ..api.dashboard import NEED_STATUSES, dashboard_of, figures
@@ -31,7 +32,7 @@ router = APIRouter()
 
 Reader = Annotated[Principal, page_roles("park_admin", "support_officer", "auditor")]
 Officer = Annotated[Principal, page_roles("park_admin", "support_officer")]
-NeedId = Annotated[str, PathParam(max_length=64)]
+NeedId = Annotated[Id, PathParam()]
 TEXT_MAX = 2000
 LABELS = {"categories": NEED_CATEGORY, "urgency": URGENCY, "kinds": APPLICATION_KIND,
           "application_status": APPLICATION_STATUS, "quarterly": QUARTERLY}

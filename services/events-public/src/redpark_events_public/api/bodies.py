@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 import msgspec
 
 from redpark_contracts.events_public import ActivityKind, RouteStop
+from redpark_platform.web.bounded import Age, Count, Id, Instant, Phone, SmallCount
 
 from ..queries.views import ActivityView
 
 Text = Annotated[str, msgspec.Meta(max_length=200)]
-Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
 
 
 class NewRegistration(msgspec.Struct, frozen=True, kw_only=True):
     """A public registration: no login, a mainland mobile number, the party and consent."""
 
     name: Annotated[str, msgspec.Meta(max_length=100)]
-    phone: Annotated[str, msgspec.Meta(max_length=30)]
+    phone: Phone
     adults: Annotated[int, msgspec.Meta(ge=0, le=20)] = 1
     children_ages: Annotated[
         list[Annotated[int, msgspec.Meta(ge=0, le=150)]], msgspec.Meta(max_length=20)
@@ -34,7 +34,7 @@ class NewRegistration(msgspec.Struct, frozen=True, kw_only=True):
 class PhoneCodeRequest(msgspec.Struct, frozen=True, kw_only=True):
     """Send a one-time code to this phone (sessions whose activity checks the phone)."""
 
-    phone: Annotated[str, msgspec.Meta(max_length=30)]
+    phone: Phone
 
 
 class RegistrationAnswer(msgspec.Struct, frozen=True, kw_only=True):
@@ -54,7 +54,7 @@ class Cancellation(msgspec.Struct, frozen=True, kw_only=True):
     """Cancel with the ticket code and the phone number it was registered with."""
 
     ticket_code: Annotated[str, msgspec.Meta(max_length=20)]
-    phone: Annotated[str, msgspec.Meta(max_length=30)]
+    phone: Phone
 
 
 class CancellationAnswer(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,7 +79,7 @@ class NewActivity(msgspec.Struct, frozen=True, kw_only=True):
     organizer: Text = ""
     carnival_id: Id | None = None
     route: Annotated[list[RouteStop], msgspec.Meta(max_length=30)] = []
-    daily_limit_per_phone: int | None = None
+    daily_limit_per_phone: SmallCount | None = None
     # What a registration must bring; proof_of_work unset: on for the parts of a carnival, off otherwise.
     proof_of_work: bool | None = None
     phone_verification: bool = False
@@ -95,16 +95,16 @@ class RegistrationChecks(msgspec.Struct, frozen=True, kw_only=True):
 class NewSession(msgspec.Struct, frozen=True, kw_only=True):
     session_id: Id
     activity_id: Id
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     place: Text
     capacity: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
-    min_age: int | None = None
-    max_age: int | None = None
-    registration_opens_at: datetime
-    registration_closes_at: datetime
+    min_age: Age | None = None
+    max_age: Age | None = None
+    registration_opens_at: Instant
+    registration_closes_at: Instant
     max_party_size: Annotated[int, msgspec.Meta(ge=1, le=50)] = 5
-    waitlist_limit: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    waitlist_limit: Count | None = None
 
 
 class CheckInRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -120,8 +120,8 @@ class NewVolunteerActivity(msgspec.Struct, frozen=True, kw_only=True):
     title: Text
     organizer_branch_id: Id
     place: Text
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     volunteer_slots: Annotated[int, msgspec.Meta(ge=1, le=10_000)] | None = None
 
 
@@ -143,7 +143,7 @@ class NewOpenBaseVisit(msgspec.Struct, frozen=True, kw_only=True):
     day: date
     organization: Text
     contact_name: Annotated[str, msgspec.Meta(max_length=100)]
-    contact_phone: Annotated[str, msgspec.Meta(max_length=30)]
+    contact_phone: Phone
     group_size: Annotated[int, msgspec.Meta(ge=1, le=10_000)]
 
 

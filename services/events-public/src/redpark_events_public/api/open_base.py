@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Day, Id
 from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.ratelimit import RATE_LIMITED
 
@@ -19,7 +20,7 @@ from .deps import OPEN_BASE, App, EventsReader, EventsStaff, OpenBaseFresh, Open
 public = APIRouter(prefix="/open-base", tags=["open base"])
 staff = APIRouter(prefix="/staff/open-base", tags=["open base"])
 
-BookingId = Annotated[str, Path(max_length=64)]
+BookingId = Annotated[Id, Path()]
 NewVisitBody = Annotated[
     NewOpenBaseVisit,
     Body(
@@ -73,7 +74,7 @@ async def decline(app: App, who: EventsStaff, booking_id: BookingId, body: Decis
 
 
 @staff.get("/days/{day}", responses=response_schema(OpenBaseDayView), summary="A day's bookings")
-async def day_view(app: App, who: EventsReader, day: date, fresh: OpenBaseFresh) -> MsgspecResponse:
+async def day_view(app: App, who: EventsReader, day: Day, fresh: OpenBaseFresh) -> MsgspecResponse:
     limits = app.open_base.limits
     view = open_base_queries.open_base_day(app.runtime.pool, day, limits.daily_capacity, now=app.now(),
                                            hold_for=limits.hold_for)

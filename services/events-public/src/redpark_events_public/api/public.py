@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from redpark_contracts.events_public import RegistrationCancelled, RegistrationPromoted
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.proof_of_work import Challenge
 from redpark_platform.web.ratelimit import RATE_LIMITED
 
@@ -39,7 +40,7 @@ from .ticket_qr import ticket_qr_png
 
 router = APIRouter(tags=["public"])
 
-SessionId = Annotated[str, Path(max_length=64, description="The session")]
+SessionId = Annotated[Id, Path(description="The session")]
 TicketCode = Annotated[str, Path(max_length=20, description="The ticket code, e.g. ACDE-FGHJ")]
 NewRegistrationBody = Annotated[
     NewRegistration,

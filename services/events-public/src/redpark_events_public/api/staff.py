@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, accepted
 
 from ..queries import registrations as registration_queries
@@ -16,8 +17,8 @@ from .deps import CATALOGUE, App, CatalogueFresh, EventsReader, EventsStaff, rea
 
 router = APIRouter(prefix="/staff", tags=["staff"])
 
-SessionId = Annotated[str, Path(max_length=64)]
-ActivityId = Annotated[str, Path(max_length=64)]
+SessionId = Annotated[Id, Path()]
+ActivityId = Annotated[Id, Path()]
 NewActivityBody = Annotated[
     NewActivity,
     Body(

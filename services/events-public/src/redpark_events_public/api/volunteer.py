@@ -19,6 +19,7 @@ from redpark_platform.web import (
     require_roles,
     response_schema,
 )
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, accepted
 
 from ..application import EventsPublic
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/staff/volunteer-activities", tags=["volunteer"])
 
 Organizer = Annotated[Principal, require_roles("events_officer", "park_admin", "branch_secretary")]
 Reader = Annotated[Principal, require_roles("events_officer", "park_admin", "branch_secretary", "auditor")]
-ActivityId = Annotated[str, Path(max_length=64)]
+ActivityId = Annotated[Id, Path()]
 NewVolunteerActivityBody = Annotated[NewVolunteerActivity, Body(NewVolunteerActivity)]
 MemberBody = Annotated[VolunteerMember, Body(VolunteerMember, example=VolunteerMember(member_id="m-1024"))]
 HoursBody = Annotated[

@@ -12,7 +12,7 @@ from redpark_platform.masking import mask_phone  # noqa: F401 - the one masking 
 
 from .errors import ERRORS
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits: `\d` also matches ۱ or ๑
 _SEPARATORS = re.compile(r"[\s\-().]")
 
 

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 
 from redpark_contracts.events_public import RegistrationCancelled
 from redpark_platform.errors import DomainError
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.ratelimit import TooManyRequests, rate_limited
 
 from ..api.deps import CATALOGUE, App, layer_in, rate_limit_of
@@ -31,7 +32,7 @@ from . import KIND_TITLES, console
 
 router = APIRouter(include_in_schema=False)
 
-SessionId = Annotated[str, Path(max_length=64)]
+SessionId = Annotated[Id, Path()]
 TicketCode = Annotated[str, Path(max_length=40)]
 REGISTRATION_FIELDS = ("name", "phone", "adults", "children_ages", "consent", "phone_code")
 CANCELLATION_FIELDS = ("ticket_code", "phone")
@@ -94,7 +95,7 @@ async def events_again(request: Request, app: App) -> HTMLResponse:
     return await events(request, app)
 
 
-ActivityId = Annotated[str, Path(max_length=64)]
+ActivityId = Annotated[Id, Path()]
 
 
 @router.get("/ui/public/activities/{activity_id}", response_class=HTMLResponse)

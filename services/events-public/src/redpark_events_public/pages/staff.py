@@ -15,6 +15,7 @@ from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
 from redpark_platform.errors import DomainError, NotFound
 from redpark_platform.ops import with_operations
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
+from redpark_platform.web.bounded import Id
 
 from ..api.deps import CATALOGUE, App
 from ..application import EventsPublic
@@ -30,7 +31,7 @@ router = APIRouter()
 Reader = Annotated[Principal, page_roles("events_officer", "park_admin", "auditor")]
 Officer = Annotated[Principal, page_roles("events_officer", "park_admin")]
 AnyStaff = Annotated[Principal, require_roles()]
-SessionId = Annotated[str, Path(max_length=64)]
+SessionId = Annotated[Id, Path()]
 PAGE_SIZE = 50
 # Sessions that ended more than this long ago leave the working list (they stay reachable by link).
 RECENT = timedelta(days=1)

@@ -21,6 +21,7 @@ from redpark_contracts.organization_assessment import (
 from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
+from redpark_platform.web.bounded import Id, Score
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
@@ -53,7 +54,7 @@ class RulesBody(msgspec.Struct, frozen=True, kw_only=True):
     items: list[ScoringItem]
     veto: list[VetoCondition] = []
     department_items: list[DepartmentItem] = []
-    award_threshold: float
+    award_threshold: Score
 
 
 class RulesView(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,7 +103,7 @@ class CardView(msgspec.Struct, frozen=True, kw_only=True):
 class NewDepartment(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     head: str
-    department_id: str | None = None
+    department_id: Id | None = None
 
 
 class DepartmentScores(msgspec.Struct, frozen=True, kw_only=True):
@@ -162,7 +163,7 @@ async def list_cards(app: Assess, who: Reader, paging: Paging, quarter: Quarter 
 @router.get("/assessment/scorecards/{unit_id}", responses=response_schema(CardView),
             summary="One branch's (or the general branch's, or a department's) card with its items",
             dependencies=[ReadYourWrites(*READS)])
-async def one_card(unit_id: str, app: Assess, who: Reader, quarter: Quarter = "") -> MsgspecResponse:
+async def one_card(unit_id: Id, app: Assess, who: Reader, quarter: Quarter = "") -> MsgspecResponse:
     if _own(who) is not None:
         ensure_branch(who, unit_id)
     view, c = await app.card(quarter or app.current_quarter(), unit_id)
@@ -183,7 +184,7 @@ async def close(quarter: str, app: Assess, who: Admin) -> MsgspecResponse:
 @router.get("/assessment/eligibility/{unit_id}", responses=response_schema(Eligibility),
             summary="Award eligibility of a branch or department for a year (closed quarters only)",
             dependencies=[ReadYourWrites(*READS)])
-async def eligibility(unit_id: str, app: Assess, who: Reader,
+async def eligibility(unit_id: Id, app: Assess, who: Reader,
                       year: Annotated[int, Query(ge=2000, le=2100)]) -> MsgspecResponse:
     if _own(who) is not None:
         ensure_branch(who, unit_id)
@@ -232,7 +233,7 @@ async def list_departments(app: Assess, who: Reader, paging: Paging) -> MsgspecR
 
 @router.put("/departments/{department_id}/scores/{quarter}", responses=response_schema(Accepted),
             summary="The general branch's inspection scores of a department for a quarter (and its veto)")
-async def score_department(department_id: str, quarter: str,
+async def score_department(department_id: Id, quarter: str,
                            body: Annotated[DepartmentScores, Body(DepartmentScores)], app: Assess,
                            who: Admin) -> MsgspecResponse:
     result = await app.score_department(department_id, quarter, body.items, body.vetoed, body.veto_reason,

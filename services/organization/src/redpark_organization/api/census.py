@@ -12,6 +12,7 @@ from redpark_contracts.organization import ContactCategory, GridPlan
 from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
@@ -39,12 +40,12 @@ router = APIRouter(tags=["census"])
 
 class NewContact(msgspec.Struct, frozen=True, kw_only=True):
     name: str
-    enterprise_id: str | None = None
+    enterprise_id: Id | None = None
     categories: list[ContactCategory]
     political_status: str = ""
     nationality: str = ""
     phone: str = ""
-    person_id: str | None = None
+    person_id: Id | None = None
     effective_on: date | None = None
 
 
@@ -52,7 +53,7 @@ class Adoption(msgspec.Struct, frozen=True, kw_only=True):
     """`plan` omitted: adopt the current proposal as it is."""
 
     plan: GridPlan | None = None
-    plan_id: str | None = None
+    plan_id: Id | None = None
 
 
 @router.post("/contacts", status_code=201, responses=response_schema(Accepted, status=201),
@@ -141,7 +142,7 @@ class GridPlanProgress(msgspec.Struct, frozen=True, kw_only=True):
 
 @router.get("/grid/plans/{plan_id}/progress", responses=response_schema(GridPlanProgress),
             summary="Progress of an adopted grid plan: each item done or not yet", dependencies=[ReadYourWrites(GRID)])
-async def plan_progress(plan_id: str, org: Org, who: Reader) -> MsgspecResponse:
+async def plan_progress(plan_id: Id, org: Org, who: Reader) -> MsgspecResponse:
     found = await census_reads.grid_plan(org.runtime.pool, plan_id)
     if found is None:
         raise NotFound("grid.plan_unknown", f"no grid plan {plan_id} was adopted", detail_zh="该网格方案不存在",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path
 from redpark_contracts.organization import DevelopmentStage, PriorityGroup
 from redpark_platform.clock import new_id
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id, Quota
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page_of
 
@@ -24,10 +25,10 @@ router = APIRouter(tags=["development"])
 
 class Application(msgspec.Struct, frozen=True, kw_only=True):
     name: str
-    enterprise_id: str | None = None
+    enterprise_id: Id | None = None
     priority_groups: list[PriorityGroup] = []
     phone: str = ""
-    person_id: str | None = None
+    person_id: Id | None = None
     effective_on: date | None = None
 
 
@@ -37,7 +38,7 @@ class StageReached(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class QuotaBody(msgspec.Struct, frozen=True, kw_only=True):
-    quota: int
+    quota: Quota
 
 
 class Pipeline(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,7 +62,7 @@ async def apply(body: Annotated[Application, Body(Application, example=Applicati
 
 @router.post("/development/{person_id}/stages", responses=response_schema(Accepted),
              summary="The person reaches the next stage")
-async def advance(person_id: str, body: Annotated[StageReached, Body(StageReached)], org: Org,
+async def advance(person_id: Id, body: Annotated[StageReached, Body(StageReached)], org: Org,
                   who: Admin) -> MsgspecResponse:
     return accepted(await org.advance_development(person_id, body.to_stage, body.effective_on), person_id)
 

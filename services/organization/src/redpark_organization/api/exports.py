@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from redpark_platform.calendar import park_date
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import ReadYourWrites
 
 from ..domain.census import classify
@@ -112,7 +113,7 @@ async def coverage_export(org: Org, who: Reader) -> Response:
 @router.get("/branch-rosters.xlsx", response_class=Response, summary="Branches and their rosters as a workbook",
             responses=xlsx_openapi("支部一览与支部党员名册（手机号、身份证号默认脱敏）"),
             dependencies=[ReadYourWrites(ROSTERS)])
-async def branch_rosters(org: Org, who: Reader, branch_id: str | None = None,
+async def branch_rosters(org: Org, who: Reader, branch_id: Id | None = None,
                          personal: Personal = "masked") -> Response:
     branch_id = own_branch(who, branch_id)
     full = full_view(who, personal)
@@ -139,7 +140,7 @@ async def branch_rosters(org: Org, who: Reader, branch_id: str | None = None,
 async def arrears_export(org: Org, who: Reader,
                          month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
                                                             description="through YYYY-MM; this month when omitted")]
-                         = None, branch_id: str | None = None) -> Response:
+                         = None, branch_id: Id | None = None) -> Response:
     branch_id = own_branch(who, branch_id)
     through = month or park_date(org.now()).strftime("%Y-%m")
     pool = org.runtime.pool

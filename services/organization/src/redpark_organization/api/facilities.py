@@ -16,7 +16,8 @@ from fastapi import APIRouter, Path, Query, Response
 from redpark_contracts.organization_facilities import SpendingFor, VenueGroup, VenueKind
 from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, bounded, ensure_branch, response_schema
+from redpark_platform.web.bounded import Fen, Id, Instant, OptionalId
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page_of
 
@@ -31,7 +32,7 @@ from .members import own_branch
 router = APIRouter(tags=["facilities"])
 
 
-Day = Annotated[date | None, Query(description="a calendar day of the park: bookings touching it")]
+Day = Annotated[bounded.Day | None, Query(description="a calendar day of the park: bookings touching it")]
 Year = Annotated[int, Query(ge=2000, le=2100)]
 YearPath = Annotated[int, Path(ge=2000, le=2100, description="calendar year")]
 CREATED = response_schema(Accepted, status=201)
@@ -48,7 +49,7 @@ def _yuan(fen: int) -> float:
 
 
 class NewVenue(msgspec.Struct, frozen=True, kw_only=True):
-    venue_id: str
+    venue_id: Id
     name: str
     kind: VenueKind
     group: VenueGroup
@@ -74,15 +75,15 @@ async def venues(app: Fac, who: Reader, paging: Paging, kind: VenueKind | None =
 
 
 class NewBooking(msgspec.Struct, frozen=True, kw_only=True):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
     purpose: str
-    booking_id: str | None = None
+    booking_id: Id | None = None
 
 
 @router.post("/venues/{venue_id}/bookings", status_code=201, responses=CREATED, dependencies=[Idempotent],
              summary="Book a bookable venue; a time range overlapping a live booking of the venue is refused")
-async def book(venue_id: str, body: Annotated[NewBooking, Body(NewBooking, example=NewBooking(
+async def book(venue_id: Id, body: Annotated[NewBooking, Body(NewBooking, example=NewBooking(
         starts_at=datetime.fromisoformat("2026-06-01T14:00:00+08:00"),
         ends_at=datetime.fromisoformat("2026-06-01T16:00:00+08:00"), purpose="主题党日"))], app: Fac,
         who: BranchStaff) -> MsgspecResponse:
@@ -98,7 +99,7 @@ class Cancellation(msgspec.Struct, frozen=True, kw_only=True):
 
 @router.post("/venues/{venue_id}/bookings/{booking_id}/cancellation", responses=ACCEPTED,
              summary="Cancel a booking (a branch secretary its own only); its time is free again")
-async def cancel_booking(venue_id: str, booking_id: str, body: Annotated[Cancellation, Body(Cancellation)],
+async def cancel_booking(venue_id: Id, booking_id: Id, body: Annotated[Cancellation, Body(Cancellation)],
                          app: Fac, who: BranchStaff) -> MsgspecResponse:
     return accepted(await app.cancel_booking(venue_id=venue_id, booking_id=booking_id, reason=body.reason,
                                              by=who.subject, any_booking="park_admin" in who.roles), booking_id)
@@ -106,7 +107,7 @@ async def cancel_booking(venue_id: str, booking_id: str, body: Annotated[Cancell
 
 @router.get("/venues/{venue_id}/bookings", responses=response_schema(Page[BookingLine]),
             summary="A venue's bookings by start, paged; day= keeps one day", dependencies=[ReadYourWrites(FACILITIES)])
-async def venue_bookings(venue_id: str, app: Fac, who: Reader, paging: Paging, day: Day = None,
+async def venue_bookings(venue_id: Id, app: Fac, who: Reader, paging: Paging, day: Day = None,
                          cancelled: bool = False) -> MsgspecResponse:
     listed = await fq.bookings(app.pool, app.runtime.settings.zone, venue_id=venue_id, day=day,
                                include_cancelled=cancelled)
@@ -126,17 +127,17 @@ async def bookings(app: Fac, who: Reader, paging: Paging, day: Day = None,
 
 
 class NewBudget(msgspec.Struct, frozen=True, kw_only=True):
-    amount_fen: int
+    amount_fen: Fen
     effective_on: date | None = None
 
 
 class NewSpending(msgspec.Struct, frozen=True, kw_only=True):
-    amount_fen: int
+    amount_fen: Fen
     note: str = ""
     spent_for: SpendingFor = "activity"
-    target_id: str = ""  # the venue id or the activity (required for the special fund)
+    target_id: OptionalId = ""  # the venue id or the activity (required for the special fund)
     effective_on: date | None = None
-    spending_id: str | None = None
+    spending_id: Id | None = None
 
 
 @router.put("/funds/{year}/budget", responses=ACCEPTED,
@@ -162,7 +163,7 @@ async def spend(year: YearPath, body: Annotated[NewSpending, Body(NewSpending, e
             summary="The year's budgets, spent and remaining: the special fund first, then each branch's own",
             dependencies=[ReadYourWrites(FACILITIES)])
 async def budgets(year: Year, app: Fac, who: Reader, paging: Paging,
-                  branch_id: str | None = None) -> MsgspecResponse:
+                  branch_id: Id | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     return MsgspecResponse(page_of(await fq.budgets(app.pool, year, branch_id, include_park=branch_id is None), paging))
 
@@ -176,7 +177,7 @@ async def spending(year: YearPath, app: Fac, who: Reader, paging: Paging) -> Msg
 
 @router.put("/branches/{branch_id}/funds/{year}/budget", responses=ACCEPTED,
             summary="Set (or revise) a branch's own, enterprise-funded budget for the year")
-async def set_branch_budget(branch_id: str, year: YearPath, body: Annotated[NewBudget, Body(NewBudget)], app: Fac,
+async def set_branch_budget(branch_id: Id, year: YearPath, body: Annotated[NewBudget, Body(NewBudget)], app: Fac,
                             who: Admin) -> MsgspecResponse:
     return accepted(await app.set_budget(year=year, amount_fen=body.amount_fen, branch_id=branch_id,
                                          effective_on=body.effective_on), branch_id)
@@ -184,7 +185,7 @@ async def set_branch_budget(branch_id: str, year: YearPath, body: Annotated[NewB
 
 @router.post("/branches/{branch_id}/funds/{year}/spending", status_code=201, responses=CREATED,
              dependencies=[Idempotent], summary="Spend from the branch's own budget; beyond the balance is refused")
-async def branch_spend(branch_id: str, year: YearPath, body: Annotated[NewSpending, Body(NewSpending)], app: Fac,
+async def branch_spend(branch_id: Id, year: YearPath, body: Annotated[NewSpending, Body(NewSpending)], app: Fac,
                        who: BranchStaff) -> MsgspecResponse:
     ensure_branch(who, branch_id)
     spending_id = body.spending_id or new_id()
@@ -195,7 +196,7 @@ async def branch_spend(branch_id: str, year: YearPath, body: Annotated[NewSpendi
 
 @router.get("/branches/{branch_id}/funds/{year}/spending", responses=response_schema(Page[SpendingLine]),
             summary="A branch's spending entries of the year by date, paged", dependencies=[ReadYourWrites(FACILITIES)])
-async def branch_spending(branch_id: str, year: YearPath, app: Fac, who: Reader, paging: Paging) -> MsgspecResponse:
+async def branch_spending(branch_id: Id, year: YearPath, app: Fac, who: Reader, paging: Paging) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id) or branch_id
     return MsgspecResponse(page_of(await fq.spending(app.pool, year, branch_id), paging))
 

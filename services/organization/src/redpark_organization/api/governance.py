@@ -14,7 +14,8 @@ from fastapi import APIRouter, Query, Response
 from redpark_contracts.organization_governance import MeetingKind
 from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, bounded, ensure_branch, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
@@ -48,7 +49,7 @@ router = APIRouter(tags=["governance"])
 READS = (GOVERNANCE, ROSTERS)
 
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="calendar year; all years when omitted")]
-AsOf = Annotated[date | None, Query(description="the day to judge on; today in the park when omitted")]
+AsOf = Annotated[bounded.Day | None, Query(description="the day to judge on; today in the park when omitted")]
 ACCEPTED = response_schema(Accepted)
 CREATED = response_schema(Accepted, status=201)
 OUTCOME = {"passed": "合格", "failed": "不合格", "rectification": "不合格（限期整改）",
@@ -76,7 +77,7 @@ class RuleText(msgspec.Struct, frozen=True, kw_only=True):
             summary="The rules each holder must keep (general branch: 10, branch: 7), defined and posted or not",
             dependencies=[ReadYourWrites(*READS)])
 async def rulebook(app: Gov, who: Reader, paging: Paging,
-                   holder_id: str | None = None) -> MsgspecResponse:
+                   holder_id: Id | None = None) -> MsgspecResponse:
     if holder_id != GENERAL:
         holder_id = own_branch(who, holder_id)
     return MsgspecResponse(page_of(await gq.rules(app.pool, holder_id), paging))
@@ -84,19 +85,19 @@ async def rulebook(app: Gov, who: Reader, paging: Paging,
 
 @router.put("/rulebook/{holder_id}/{rule_key}", responses=ACCEPTED,
             summary="Define (or amend) a rule's text; holder_id is 'general' or a branch id")
-async def define_rule(holder_id: str, rule_key: str, body: Annotated[RuleText, Body(RuleText, example=RuleText(
+async def define_rule(holder_id: Id, rule_key: str, body: Annotated[RuleText, Body(RuleText, example=RuleText(
         text="支部委员会每月召开一次，党员大会每季度召开一次。"))], app: Gov, who: Admin) -> MsgspecResponse:
     return accepted(await app.define_rule(holder_id, rule_key, body.title, body.text, body.effective_on), rule_key)
 
 
 @router.post("/rulebook/{holder_id}/{rule_key}/posting", responses=ACCEPTED, summary="The rule is posted (上墙)")
-async def post_rule(holder_id: str, rule_key: str, body: Annotated[Dated, Body(Dated)], app: Gov,
+async def post_rule(holder_id: Id, rule_key: str, body: Annotated[Dated, Body(Dated)], app: Gov,
                     who: Admin) -> MsgspecResponse:
     return accepted(await app.post_rule(holder_id, rule_key, body.effective_on), rule_key)
 
 
 @router.post("/rulebook/{holder_id}/{rule_key}/unposting", responses=ACCEPTED, summary="The rule came off the wall")
-async def unpost_rule(holder_id: str, rule_key: str, body: Annotated[Dated, Body(Dated)], app: Gov,
+async def unpost_rule(holder_id: Id, rule_key: str, body: Annotated[Dated, Body(Dated)], app: Gov,
                       who: Admin) -> MsgspecResponse:
     return accepted(await app.unpost_rule(holder_id, rule_key, body.effective_on), rule_key)
 
@@ -105,12 +106,12 @@ async def unpost_rule(holder_id: str, rule_key: str, body: Annotated[Dated, Body
 
 
 class NewInspection(msgspec.Struct, frozen=True, kw_only=True):
-    branch_id: str
+    branch_id: Id
     inspected_on: date
     passed: bool
     findings: str = ""
     rectification_deadline: date | None = None  # 30 days after the inspection when omitted
-    inspection_id: str | None = None
+    inspection_id: Id | None = None
 
 
 @router.post("/inspections", status_code=201, responses=CREATED, dependencies=[Idempotent],
@@ -127,7 +128,7 @@ async def record_inspection(body: Annotated[NewInspection, Body(NewInspection, e
 
 @router.get("/inspections", responses=response_schema(Page[InspectionLine]),
             summary="Inspections by date, paged, with their outcome", dependencies=[ReadYourWrites(*READS)])
-async def inspections(app: Gov, who: Reader, paging: Paging, branch_id: str | None = None,
+async def inspections(app: Gov, who: Reader, paging: Paging, branch_id: Id | None = None,
                       year: Year = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     rows, total = await gq.inspections(app.pool, branch_id, year, limit=paging.limit, offset=paging.offset)
@@ -138,7 +139,7 @@ async def inspections(app: Gov, who: Reader, paging: Paging, branch_id: str | No
             summary="Branches whose inspections are overdue (a half-year missed, or none in six months)",
             dependencies=[ReadYourWrites(*READS)])
 async def overdue_inspections(app: Gov, who: Reader, paging: Paging,
-                              branch_id: str | None = None, as_of: AsOf = None) -> MsgspecResponse:
+                              branch_id: Id | None = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     return MsgspecResponse(page_of(await gq.overdue_inspections(app.pool, as_of or app.today(), branch_id), paging))
 
@@ -146,7 +147,7 @@ async def overdue_inspections(app: Gov, who: Reader, paging: Paging,
 @router.get("/rectifications", responses=response_schema(Page[RectificationLine]),
             summary="Rectifications by deadline, paged; status=overdue lists those past their deadline",
             dependencies=[ReadYourWrites(*READS)])
-async def rectifications(app: Gov, who: Reader, paging: Paging, branch_id: str | None = None,
+async def rectifications(app: Gov, who: Reader, paging: Paging, branch_id: Id | None = None,
                          status: RectificationStatus | None = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     return MsgspecResponse(page_of(await gq.rectifications(app.pool, branch_id, status, as_of or app.today()), paging))
@@ -154,7 +155,7 @@ async def rectifications(app: Gov, who: Reader, paging: Paging, branch_id: str |
 
 @router.post("/branches/{branch_id}/rectifications/{rectification_id}/completion", responses=ACCEPTED,
              summary="The branch completed a rectification")
-async def complete_rectification(branch_id: str, rectification_id: str, body: Annotated[Dated, Body(Dated)],
+async def complete_rectification(branch_id: Id, rectification_id: Id, body: Annotated[Dated, Body(Dated)],
                                  app: Gov, who: Admin) -> MsgspecResponse:
     return accepted(await app.complete_rectification(branch_id, rectification_id, body.effective_on),
                     rectification_id)
@@ -167,14 +168,14 @@ class NewMeeting(msgspec.Struct, frozen=True, kw_only=True):
     kind: MeetingKind
     held_on: date
     topic: str
-    attendee_ids: list[str]
+    attendee_ids: list[Id]
     minutes: str
-    meeting_id: str | None = None
+    meeting_id: Id | None = None
 
 
 @router.post("/branches/{branch_id}/meetings", status_code=201, responses=CREATED, dependencies=[Idempotent],
              summary="Record a meeting the branch held; attendees must be on its roster that day")
-async def hold_meeting(branch_id: str, body: Annotated[NewMeeting, Body(NewMeeting, example=NewMeeting(
+async def hold_meeting(branch_id: Id, body: Annotated[NewMeeting, Body(NewMeeting, example=NewMeeting(
         kind="theme_day", held_on=date(2025, 6, 1), topic="学习党章", attendee_ids=["m1", "m2"],
         minutes="书记领学党章第一章。"))], app: Gov, who: BranchStaff) -> MsgspecResponse:
     ensure_branch(who, branch_id)
@@ -186,7 +187,7 @@ async def hold_meeting(branch_id: str, body: Annotated[NewMeeting, Body(NewMeeti
 
 @router.get("/branches/{branch_id}/meetings", responses=response_schema(Page[MeetingLine]),
             summary="The branch's meetings by date, paged", dependencies=[ReadYourWrites(*READS)])
-async def branch_meetings(branch_id: str, app: Gov, who: Reader, paging: Paging,
+async def branch_meetings(branch_id: Id, app: Gov, who: Reader, paging: Paging,
                           kind: MeetingKind | None = None, year: Year = None) -> MsgspecResponse:
     _reader_branch(who, branch_id)
     rows, total = await gq.meetings(app.pool, branch_id, kind, year, limit=paging.limit, offset=paging.offset)
@@ -197,14 +198,14 @@ async def branch_meetings(branch_id: str, app: Gov, who: Reader, paging: Paging,
             summary="Meetings missing per branch per month or quarter of a year (ended periods only)",
             dependencies=[ReadYourWrites(*READS)])
 async def missing_meetings(app: Gov, who: Reader, paging: Paging,
-                           branch_id: str | None = None, year: Year = None, as_of: AsOf = None) -> MsgspecResponse:
+                           branch_id: Id | None = None, year: Year = None, as_of: AsOf = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     day = as_of or app.today()
     return MsgspecResponse(page_of(await gq.missing_meetings(app.pool, year or day.year, day, branch_id), paging))
 
 
 def _record_book_route(book: RecordBook, row: type, title: str) -> None:
-    async def route(branch_id: str, app: Gov, who: Reader, paging: Paging) -> MsgspecResponse:
+    async def route(branch_id: Id, app: Gov, who: Reader, paging: Paging) -> MsgspecResponse:
         _reader_branch(who, branch_id)
         return MsgspecResponse(page_of(await gq.record_book(app.pool, branch_id, book), paging))
 
@@ -269,7 +270,7 @@ async def governance_export(app: Gov, who: Reader, year: Year = None,
             summary="The branch's record books as a workbook",
             responses=xlsx_openapi("学习记录本、党员活动记录本、党员转接记录本、党费收缴登记本、党员发展档案"),
             dependencies=[ReadYourWrites(*READS, DUES, DEVELOPMENT, PARK)])
-async def record_books_export(branch_id: str, app: Gov, who: Reader) -> Response:
+async def record_books_export(branch_id: Id, app: Gov, who: Reader) -> Response:
     _reader_branch(who, branch_id)
     books: dict[str, list[Any]] = {b: await gq.record_book(app.pool, branch_id, b)
                                    for b in ("study", "activities", "transfers", "dues", "development")}

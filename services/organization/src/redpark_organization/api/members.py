@@ -12,6 +12,7 @@ from redpark_contracts.organization import MemberStatus, Relationship
 from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
+from redpark_platform.web.bounded import Fen, Id, Phone
 from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
@@ -29,14 +30,14 @@ router = APIRouter(tags=["members"])
 
 class NewMember(msgspec.Struct, frozen=True, kw_only=True):
     name: str
-    enterprise_id: str | None = None
+    enterprise_id: Id | None = None
     status: MemberStatus
     joined_party_on: date
     relationship: Relationship
     relationship_held_by: str = ""
-    phone: str
+    phone: Phone
     id_number: str
-    member_id: str | None = None
+    member_id: Id | None = None
     effective_on: date | None = None
 
 
@@ -46,23 +47,23 @@ class Transfer(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Placement(msgspec.Struct, frozen=True, kw_only=True):
-    branch_id: str
+    branch_id: Id
     effective_on: date | None = None
 
 
 class Employer(msgspec.Struct, frozen=True, kw_only=True):
-    enterprise_id: str | None
+    enterprise_id: Id | None
     effective_on: date | None = None
 
 
 class DuesRateBody(msgspec.Struct, frozen=True, kw_only=True):
-    monthly_amount_fen: int
+    monthly_amount_fen: Fen
     effective_from: str
 
 
 class DuesPayment(msgspec.Struct, frozen=True, kw_only=True):
     month: str
-    amount_fen: int
+    amount_fen: Fen
     effective_on: date | None = None
 
 
@@ -83,7 +84,7 @@ async def register(body: Annotated[NewMember, Body(NewMember, example=NewMember(
 
 @router.post("/members/{member_id}/transfers-in", responses=ACCEPTED,
              summary="The member's relationship is transferred into the park")
-async def transfer_in(member_id: str, body: Annotated[Transfer, Body(Transfer)], org: Org,
+async def transfer_in(member_id: Id, body: Annotated[Transfer, Body(Transfer)], org: Org,
                       who: Admin) -> MsgspecResponse:
     return accepted(await org.member_command(member_id, member.TransferIn(
         member_id=member_id, from_organization=body.organization, now=org.now(), effective_on=body.effective_on)),
@@ -92,7 +93,7 @@ async def transfer_in(member_id: str, body: Annotated[Transfer, Body(Transfer)],
 
 @router.post("/members/{member_id}/transfers-out", responses=ACCEPTED,
              summary="The member's relationship is transferred out of the park")
-async def transfer_out(member_id: str, body: Annotated[Transfer, Body(Transfer)], org: Org,
+async def transfer_out(member_id: Id, body: Annotated[Transfer, Body(Transfer)], org: Org,
                        who: Admin) -> MsgspecResponse:
     return accepted(await org.member_command(member_id, member.TransferOut(
         member_id=member_id, to_organization=body.organization, now=org.now(), effective_on=body.effective_on)),
@@ -100,33 +101,33 @@ async def transfer_out(member_id: str, body: Annotated[Transfer, Body(Transfer)]
 
 
 @router.put("/members/{member_id}/branch", responses=ACCEPTED, summary="Place the member in a branch (or move)")
-async def place(member_id: str, body: Annotated[Placement, Body(Placement)], org: Org,
+async def place(member_id: Id, body: Annotated[Placement, Body(Placement)], org: Org,
                 who: Admin) -> MsgspecResponse:
     return accepted(await org.place_member(member_id, body.branch_id, body.effective_on), member_id)
 
 
 @router.put("/members/{member_id}/enterprise", responses=ACCEPTED, summary="The member works for another tenant")
-async def change_enterprise(member_id: str, body: Annotated[Employer, Body(Employer)], org: Org,
+async def change_enterprise(member_id: Id, body: Annotated[Employer, Body(Employer)], org: Org,
                             who: Admin) -> MsgspecResponse:
     return accepted(await org.change_enterprise(member_id, body.enterprise_id, body.effective_on), member_id)
 
 
 @router.post("/members/{member_id}/full-membership", responses=ACCEPTED,
              summary="A probationary member becomes a full member (转正)")
-async def confirm_full(member_id: str, body: Annotated[Dated, Body(Dated)], org: Org, who: Admin) -> MsgspecResponse:
+async def confirm_full(member_id: Id, body: Annotated[Dated, Body(Dated)], org: Org, who: Admin) -> MsgspecResponse:
     return accepted(await org.member_command(member_id, member.ConfirmFullMembership(
         member_id=member_id, now=org.now(), effective_on=body.effective_on)), member_id)
 
 
 @router.put("/members/{member_id}/dues-rate", responses=ACCEPTED, summary="Set the member's monthly dues")
-async def set_dues_rate(member_id: str, body: Annotated[DuesRateBody, Body(DuesRateBody)], org: Org,
+async def set_dues_rate(member_id: Id, body: Annotated[DuesRateBody, Body(DuesRateBody)], org: Org,
                         who: Admin) -> MsgspecResponse:
     return accepted(await org.set_dues_rate(member_id, body.monthly_amount_fen, body.effective_from), member_id)
 
 
 @router.post("/members/{member_id}/dues-payments", status_code=201, responses=response_schema(Accepted, status=201),
              dependencies=[Idempotent], summary="Record a month's dues as paid")
-async def pay_dues(member_id: str, body: Annotated[DuesPayment, Body(DuesPayment, example=DuesPayment(
+async def pay_dues(member_id: Id, body: Annotated[DuesPayment, Body(DuesPayment, example=DuesPayment(
         month="2025-06", amount_fen=2000))], org: Org, who: BranchStaff) -> MsgspecResponse:
     if "park_admin" not in who.roles:
         branch_id = await org.member_branch(member_id)
@@ -153,7 +154,7 @@ def own_branch(who: Principal, branch_id: str | None) -> str | None:
     return branch_id
 
 
-async def roster_lines(org: Organization, branch_id: str | None, full: bool, limit: int | None = None,
+async def roster_lines(org: Organization, branch_id: Id | None, full: bool, limit: int | None = None,
                        offset: int = 0) -> list[RosterLine]:
     # Personal data is opened from the store for these rows only: a page costs a page of reads.
     rows = await rosters_reads.members(org.runtime.pool, branch_id, limit=limit, offset=offset)
@@ -168,7 +169,7 @@ async def roster_lines(org: Organization, branch_id: str | None, full: bool, lim
 @router.get("/members", responses=response_schema(Page[RosterLine]),
             summary="Roster by member id, paged (phone and ID number masked; in full for park_admin with "
                     "personal=full)", dependencies=[ReadYourWrites(ROSTERS)])
-async def roster(org: Org, who: Reader, paging: Paging, branch_id: str | None = None,
+async def roster(org: Org, who: Reader, paging: Paging, branch_id: Id | None = None,
                  personal: Personal = "masked") -> MsgspecResponse:
     # a branch secretary sees its own branch's roster only
     branch_id = own_branch(who, branch_id)
@@ -179,7 +180,7 @@ async def roster(org: Org, who: Reader, paging: Paging, branch_id: str | None = 
 
 @router.get("/members/{member_id}/transfers", responses=response_schema(Page[rosters_reads.TransferRow]),
             summary="The member's transfer record, oldest first, paged", dependencies=[ReadYourWrites(ROSTERS)])
-async def transfer_record(member_id: str, org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
+async def transfer_record(member_id: Id, org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
     pool = org.runtime.pool
     rows = await rosters_reads.transfers(pool, member_id, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await rosters_reads.count_transfers(pool, member_id), paging))
@@ -199,7 +200,7 @@ class ArrearsReport(msgspec.Struct, frozen=True, kw_only=True):
             dependencies=[ReadYourWrites(DUES)])
 async def dues_arrears(org: Org, who: Reader, paging: Paging,
                        month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
-                       branch_id: str | None = None) -> MsgspecResponse:
+                       branch_id: Id | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     # Arrears are computed from every rate and payment, so the whole list is built and then cut.
     totals, lines = dues_reads.arrears_lines(await dues_reads.dues_arrears(org.runtime.pool, month, branch_id))

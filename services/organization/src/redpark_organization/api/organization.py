@@ -12,6 +12,7 @@ from redpark_contracts.organization import BranchKind
 from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page
 
@@ -28,15 +29,15 @@ router = APIRouter(tags=["branches"])
 class NewBranch(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     kind: BranchKind
-    enterprise_ids: list[str]
-    branch_id: str | None = None
+    enterprise_ids: list[Id]
+    branch_id: Id | None = None
     effective_on: date | None = None
 
 
 class Election(msgspec.Struct, frozen=True, kw_only=True):
-    secretary_id: str
-    deputy_secretary_id: str | None = None
-    committee_member_ids: list[str] = []
+    secretary_id: Id
+    deputy_secretary_id: Id | None = None
+    committee_member_ids: list[Id] = []
     effective_on: date | None = None
 
 
@@ -57,7 +58,7 @@ async def establish(body: Annotated[NewBranch, Body(NewBranch, example=NewBranch
 
 @router.post("/branches/{branch_id}/elections", responses=response_schema(Accepted),
              summary="Record the election of the branch committee or secretary")
-async def elect(branch_id: str, body: Annotated[Election, Body(Election)], org: Org, who: Admin) -> MsgspecResponse:
+async def elect(branch_id: Id, body: Annotated[Election, Body(Election)], org: Org, who: Admin) -> MsgspecResponse:
     result = await org.elect_committee(branch_id=branch_id, secretary_id=body.secretary_id,
                                        deputy_secretary_id=body.deputy_secretary_id,
                                        committee_member_ids=body.committee_member_ids, on=body.effective_on)
@@ -66,7 +67,7 @@ async def elect(branch_id: str, body: Annotated[Election, Body(Election)], org: 
 
 @router.post("/branches/{branch_id}/dissolution", responses=response_schema(Accepted),
              summary="Dissolve an empty branch")
-async def dissolve(branch_id: str, body: Annotated[Dissolution, Body(Dissolution)], org: Org,
+async def dissolve(branch_id: Id, body: Annotated[Dissolution, Body(Dissolution)], org: Org,
                    who: Admin) -> MsgspecResponse:
     return accepted(await org.dissolve_branch(branch_id, body.reason, body.effective_on), branch_id)
 
@@ -83,7 +84,7 @@ async def list_branches(org: Org, who: Reader, paging: Paging) -> MsgspecRespons
 
 class NewGeneralBranch(msgspec.Struct, frozen=True, kw_only=True):
     name: str
-    general_branch_id: str | None = None
+    general_branch_id: Id | None = None
     effective_on: date | None = None
 
 

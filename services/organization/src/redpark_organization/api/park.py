@@ -9,6 +9,7 @@ import msgspec
 from fastapi import APIRouter
 
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web.bounded import Floor, Floors, Headcount, Id, Ordinal, Phase
 from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page
 
@@ -20,46 +21,46 @@ router = APIRouter(tags=["park"])
 
 
 class NewZone(msgspec.Struct, frozen=True, kw_only=True):
-    zone_id: str
+    zone_id: Id
     name: str
-    phase: int
+    phase: Phase
 
 
 class NewBuilding(msgspec.Struct, frozen=True, kw_only=True):
-    building_id: str
-    zone_id: str
+    building_id: Id
+    zone_id: Id
     name: str
-    floors: int
-    sequence_in_zone: int
+    floors: Floors
+    sequence_in_zone: Ordinal
 
 
 class BuildingAssignment(msgspec.Struct, frozen=True, kw_only=True):
-    branch_id: str
+    branch_id: Id
     effective_on: date | None = None
 
 
 class InstructorAppointment(msgspec.Struct, frozen=True, kw_only=True):
-    member_id: str
+    member_id: Id
     effective_on: date | None = None
 
 
 class EnterpriseProfile(msgspec.Struct, frozen=True, kw_only=True):
     name: str
-    building_id: str
-    floor: int
-    headcount: int
+    building_id: Id
+    floor: Floor
+    headcount: Headcount
     is_tech_enterprise: bool
     legal_representative: str
     effective_on: date | None = None
 
 
 class NewEnterprise(EnterpriseProfile, frozen=True, kw_only=True):
-    enterprise_id: str
+    enterprise_id: Id
 
 
 class LiaisonAssignment(msgspec.Struct, frozen=True, kw_only=True):
-    member_id: str
-    sent_by_branch_id: str | None = None
+    member_id: Id
+    sent_by_branch_id: Id | None = None
     effective_on: date | None = None
 
 
@@ -85,18 +86,18 @@ async def register_building(body: Annotated[NewBuilding, Body(NewBuilding, examp
 
 @router.put("/buildings/{building_id}/branch", responses=ACCEPTED,
             summary="Give the building to its responsible branch (one branch per building)")
-async def assign_building(building_id: str, body: Annotated[BuildingAssignment, Body(BuildingAssignment)],
+async def assign_building(building_id: Id, body: Annotated[BuildingAssignment, Body(BuildingAssignment)],
                           org: Org, who: Admin) -> MsgspecResponse:
     return accepted(await org.assign_building(building_id, body.branch_id, body.effective_on), building_id)
 
 
 @router.delete("/buildings/{building_id}/branch", responses=ACCEPTED, summary="Release the building")
-async def release_building(building_id: str, org: Org, who: Admin) -> MsgspecResponse:
+async def release_building(building_id: Id, org: Org, who: Admin) -> MsgspecResponse:
     return accepted(await org.release_building(building_id, None), building_id)
 
 
 @router.put("/buildings/{building_id}/instructor", responses=ACCEPTED, summary="Appoint the building instructor")
-async def appoint_instructor(building_id: str, body: Annotated[InstructorAppointment, Body(InstructorAppointment)],
+async def appoint_instructor(building_id: Id, body: Annotated[InstructorAppointment, Body(InstructorAppointment)],
                              org: Org, who: Admin) -> MsgspecResponse:
     return accepted(await org.appoint_building_instructor(building_id, body.member_id, body.effective_on),
                     building_id)
@@ -114,7 +115,7 @@ async def move_in(body: Annotated[NewEnterprise, Body(NewEnterprise, example=New
 
 
 @router.put("/enterprises/{enterprise_id}", responses=ACCEPTED, summary="Update an enterprise's profile")
-async def update_enterprise(enterprise_id: str, body: Annotated[EnterpriseProfile, Body(EnterpriseProfile)],
+async def update_enterprise(enterprise_id: Id, body: Annotated[EnterpriseProfile, Body(EnterpriseProfile)],
                             org: Org, who: Admin) -> MsgspecResponse:
     result = await org.update_enterprise(
         enterprise_id=enterprise_id, name=body.name, building_id=body.building_id, floor=body.floor,
@@ -124,13 +125,13 @@ async def update_enterprise(enterprise_id: str, body: Annotated[EnterpriseProfil
 
 
 @router.post("/enterprises/{enterprise_id}/move-out", responses=ACCEPTED, summary="The enterprise moves out")
-async def move_out(enterprise_id: str, body: Annotated[Dated, Body(Dated)], org: Org, who: Admin) -> MsgspecResponse:
+async def move_out(enterprise_id: Id, body: Annotated[Dated, Body(Dated)], org: Org, who: Admin) -> MsgspecResponse:
     return accepted(await org.move_out(enterprise_id, body.effective_on), enterprise_id)
 
 
 @router.put("/enterprises/{enterprise_id}/liaison-instructor", responses=ACCEPTED,
             summary="Send a liaison instructor to an enterprise with no members")
-async def assign_liaison(enterprise_id: str, body: Annotated[LiaisonAssignment, Body(LiaisonAssignment)],
+async def assign_liaison(enterprise_id: Id, body: Annotated[LiaisonAssignment, Body(LiaisonAssignment)],
                          org: Org, who: Admin) -> MsgspecResponse:
     result = await org.assign_liaison(enterprise_id, body.member_id, body.sent_by_branch_id, body.effective_on)
     return accepted(result, enterprise_id)

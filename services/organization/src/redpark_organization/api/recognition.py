@@ -27,6 +27,7 @@ from redpark_platform.web import (
     require_roles,
     response_schema,
 )
+from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
 
@@ -85,7 +86,7 @@ class NewRating(msgspec.Struct, frozen=True, kw_only=True):
              dependencies=[Idempotent],
              summary="A rater (leadership, employees or the branch) rates the member for the year; the third "
                      "rating concludes the review with the overall rating")
-async def rate(year: YearPath, member_id: str, body: Annotated[NewRating, Body(NewRating, example=NewRating(
+async def rate(year: YearPath, member_id: Id, body: Annotated[NewRating, Body(NewRating, example=NewRating(
         rater="branch", rating="good"))], app: Rec, who: BranchStaff) -> MsgspecResponse:
     await _own_member(app, who, member_id)
     return accepted(await app.rate(member_id=member_id, year=year, rater=body.rater, rating=body.rating,
@@ -100,7 +101,7 @@ class NewTalk(msgspec.Struct, frozen=True, kw_only=True):
 
 @router.post("/reviews/{year}/members/{member_id}/warning-talk", status_code=201, responses=CREATED,
              dependencies=[Idempotent], summary="Record the warning talk (警示谈话) a poor overall rating requires")
-async def record_talk(year: YearPath, member_id: str, body: Annotated[NewTalk, Body(NewTalk, example=NewTalk(
+async def record_talk(year: YearPath, member_id: Id, body: Annotated[NewTalk, Body(NewTalk, example=NewTalk(
         talked_on=date(2025, 12, 20), talked_by="支部书记", notes="指出问题，提出整改要求"))], app: Rec,
         who: BranchStaff) -> MsgspecResponse:
     await _own_member(app, who, member_id)
@@ -112,7 +113,7 @@ async def record_talk(year: YearPath, member_id: str, body: Annotated[NewTalk, B
             summary="Every member's ratings and overall rating for the year, paged (not for auditors)",
             dependencies=[ReadYourWrites(*READS)])
 async def reviews(app: Rec, who: RatingReader, paging: Paging, year: Year = None,
-                  branch_id: str | None = None) -> MsgspecResponse:
+                  branch_id: Id | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     rows, total = await rq.reviews(app.pool, year or app.today().year, branch_id, limit=paging.limit,
                                    offset=paging.offset)
@@ -123,7 +124,7 @@ async def reviews(app: Rec, who: RatingReader, paging: Paging, year: Year = None
             summary="How many members are rated excellent, good, fair, poor or not yet, and talks missing",
             dependencies=[ReadYourWrites(*READS)])
 async def review_summary(app: Rec, who: Reader, year: Year = None,
-                         branch_id: str | None = None) -> MsgspecResponse:
+                         branch_id: Id | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     return MsgspecResponse(await rq.review_counts(app.pool, year or app.today().year, branch_id))
 
@@ -132,7 +133,7 @@ async def review_summary(app: Rec, who: Reader, year: Year = None,
             summary="Members rated poor overall with their warning talk; due=true: those still without one",
             dependencies=[ReadYourWrites(*READS)])
 async def warning_talks(app: Rec, who: RatingReader, paging: Paging, year: Year = None,
-                        branch_id: str | None = None, due: bool = False) -> MsgspecResponse:
+                        branch_id: Id | None = None, due: bool = False) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     return MsgspecResponse(page_of(await rq.talks(app.pool, year or app.today().year, branch_id, due_only=due), paging))
 
@@ -141,7 +142,7 @@ async def warning_talks(app: Rec, who: RatingReader, paging: Paging, year: Year 
             summary="Members in the park whose review of the year is not concluded, with the raters done",
             dependencies=[ReadYourWrites(*READS)])
 async def unreviewed(app: Rec, who: Reader, paging: Paging, year: Year = None,
-                     branch_id: str | None = None) -> MsgspecResponse:
+                     branch_id: Id | None = None) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     return MsgspecResponse(page_of(await rq.unreviewed(app.pool, year or app.today().year, branch_id), paging))
 
@@ -151,10 +152,10 @@ async def unreviewed(app: Rec, who: Reader, paging: Paging, year: Year = None,
 
 class NewPost(msgspec.Struct, frozen=True, kw_only=True):
     kind: PostKind
-    member_id: str
+    member_id: Id
     title: str
     effective_on: date | None = None
-    post_id: str | None = None
+    post_id: Id | None = None
 
 
 @router.post("/posts", status_code=201, responses=CREATED, dependencies=[Idempotent],
@@ -172,7 +173,7 @@ class Withdrawal(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @router.post("/members/{member_id}/posts/{post_id}/withdrawal", responses=ACCEPTED, summary="Withdraw a post")
-async def withdraw_post(member_id: str, post_id: str, body: Annotated[Withdrawal, Body(Withdrawal)], app: Rec,
+async def withdraw_post(member_id: Id, post_id: Id, body: Annotated[Withdrawal, Body(Withdrawal)], app: Rec,
                         who: Admin) -> MsgspecResponse:
     return accepted(await app.withdraw_post(member_id=member_id, post_id=post_id, reason=body.reason,
                                             effective_on=body.effective_on), post_id)
@@ -181,7 +182,7 @@ async def withdraw_post(member_id: str, post_id: str, body: Annotated[Withdrawal
 @router.get("/posts", responses=response_schema(Page[PostLine]),
             summary="Pioneer and model posts by enterprise, paged; held=false includes withdrawn ones",
             dependencies=[ReadYourWrites(*READS)])
-async def list_posts(app: Rec, who: Reader, paging: Paging, enterprise_id: str | None = None,
+async def list_posts(app: Rec, who: Reader, paging: Paging, enterprise_id: Id | None = None,
                      kind: PostKind | None = None, held: bool = True) -> MsgspecResponse:
     branch_id = own_branch(who, None)
     return MsgspecResponse(page_of(await rq.posts(app.pool, enterprise_id=enterprise_id, kind=kind, held_only=held,
@@ -193,9 +194,9 @@ async def list_posts(app: Rec, who: Reader, paging: Paging, enterprise_id: str |
 
 class NewNomination(msgspec.Struct, frozen=True, kw_only=True):
     category: AwardCategory
-    nominee_id: str  # a branch id for branch categories, a member id for individuals
+    nominee_id: Id  # a branch id for branch categories, a member id for individuals
     reason: str
-    nomination_id: str | None = None
+    nomination_id: Id | None = None
 
 
 @router.post("/awards/{year}/nominations", status_code=201, responses=CREATED, dependencies=[Idempotent],
@@ -221,7 +222,7 @@ class Decision(msgspec.Struct, frozen=True, kw_only=True):
 
 @router.post("/awards/{year}/nominations/{nomination_id}/decision", responses=ACCEPTED,
              summary="Approve or reject a nomination (a rejection gives its reason)")
-async def decide(year: YearPath, nomination_id: str, body: Annotated[Decision, Body(Decision, example=Decision(
+async def decide(year: YearPath, nomination_id: Id, body: Annotated[Decision, Body(Decision, example=Decision(
         approved=False, reason="材料不全"))], app: Rec, who: Admin) -> MsgspecResponse:
     return accepted(await app.decide_award(year=year, nomination_id=nomination_id, approved=body.approved,
                                            reason=body.reason, by=who.subject), nomination_id)

@@ -29,6 +29,7 @@ from redpark_platform.decider import DomainError, NotFound
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime
 from redpark_platform.web import Body, MsgspecResponse, require_roles, response_schema
+from redpark_platform.web.bounded import Id, Instant
 from redpark_platform.web.edge import layer_of
 
 from ..application.organization import Organization
@@ -51,7 +52,7 @@ class BuildingAdded(msgspec.Struct, frozen=True, kw_only=True, tag="building.add
     bldg_name: Text
     park_phase: Annotated[int, msgspec.Meta(ge=1, le=20)]  # 一期 = 1, 二期 = 2
     floors_above_ground: Floor
-    occurred_at: datetime
+    occurred_at: Instant
 
 
 class TenantCheckedIn(msgspec.Struct, frozen=True, kw_only=True, tag="tenant.checked_in", tag_field="event_type"):
@@ -65,7 +66,7 @@ class TenantCheckedIn(msgspec.Struct, frozen=True, kw_only=True, tag="tenant.che
     staff_count: Annotated[int, msgspec.Meta(ge=0, le=1_000_000)] = 0
     hi_tech_certified: bool = False  # 高新技术企业认定
     legal_rep: Annotated[str, msgspec.Meta(max_length=100)] = ""
-    occurred_at: datetime
+    occurred_at: Instant
 
 
 class TenantCheckedOut(msgspec.Struct, frozen=True, kw_only=True, tag="tenant.checked_out", tag_field="event_type"):
@@ -73,7 +74,7 @@ class TenantCheckedOut(msgspec.Struct, frozen=True, kw_only=True, tag="tenant.ch
 
     tenant_code: Code
     bldg_code: Code
-    occurred_at: datetime
+    occurred_at: Instant
 
 
 class TenantUnitChanged(msgspec.Struct, frozen=True, kw_only=True, tag="tenant.unit_changed",
@@ -84,7 +85,7 @@ class TenantUnitChanged(msgspec.Struct, frozen=True, kw_only=True, tag="tenant.u
     bldg_code: Code
     floor_no: Floor
     unit: Annotated[str, msgspec.Meta(max_length=32)] = ""
-    occurred_at: datetime
+    occurred_at: Instant
 
 
 PropertyEvent = BuildingAdded | TenantCheckedIn | TenantCheckedOut | TenantUnitChanged
@@ -214,7 +215,7 @@ class BuildingMapping(msgspec.Struct, frozen=True, kw_only=True):
     """The property system's code of one of our buildings."""
 
     bldg_code: str
-    building_id: str
+    building_id: Id
 
 
 class MapBuilding(msgspec.Struct, frozen=True, kw_only=True):

@@ -14,7 +14,7 @@ from redpark_platform.clock import new_id
 from redpark_platform.console import PageForbidden, page_roles, stream_history
 from redpark_platform.console.history import HistoryEntry
 from redpark_platform.decider import DomainError
-from redpark_platform.web import Principal
+from redpark_platform.web import Principal, bounded
 
 from ..api.dashboard import READ_MODELS, dashboard_of, figures
 from ..api.deps import Org
@@ -34,7 +34,7 @@ router = APIRouter()
 Reader = Annotated[Principal, page_roles("park_admin", "branch_secretary", "auditor")]
 ParkReader = Annotated[Principal, page_roles("park_admin", "auditor")]
 Admin = Annotated[Principal, page_roles("park_admin")]
-Id = Annotated[str, PathParam(max_length=64)]
+Id = Annotated[bounded.Id, PathParam()]
 ID = re.compile(r"^[\w.:-]{1,64}$")
 LISTED = 500  # at most this many members offered in a form's choice
 
