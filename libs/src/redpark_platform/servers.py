@@ -366,14 +366,25 @@ async def provision_database(admin_dsn: str, name: str, password: str) -> None:
         # A verifier, not the password: the server never sees it, so no log line can hold it.
         await conn.execute(f"{verb} ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
                            f"PASSWORD '{scram_verifier(password)}'")
-        if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+        existed = bool(await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name))
+        if existed:
             await conn.execute(f"ALTER DATABASE {role} OWNER TO {role}")
         else:
             await conn.execute(f"CREATE DATABASE {role} OWNER {role}")
         await conn.execute(f"REVOKE ALL ON DATABASE {role} FROM PUBLIC")
     finally:
         await conn.close()
-    inside = await asyncpg.connect(admin_dsn.rsplit("/", 1)[0] + "/" + name)
+    if existed:
+        await _hand_over(admin_dsn.rsplit("/", 1)[0] + "/" + name, name)
+
+
+async def _hand_over(dsn: str, name: str) -> None:
+    """Everything in an existing database that another role owns (made before roles) goes to `name`.
+    A new database needs none of it: its public schema belongs to the database's owner."""
+    import asyncpg
+
+    role = _ident(name)
+    inside = await asyncpg.connect(dsn)
     try:
         await inside.execute(f"ALTER SCHEMA public OWNER TO {role}")
         # Tables first: their sequences and row types follow them.
