@@ -29,7 +29,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -533,7 +533,7 @@ class Stack:
         entry.exits.append(now)
         reason = reason or describe_exit(code)
         entry.last_exit = {"code": code, "reason": reason,
-                           "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                           "at": datetime.now(UTC).isoformat(timespec="seconds")}
         recent = entry.recent_exits(now)
         if recent >= FAST_FAILURES:
             say(f"{entry.name} exited unexpectedly ({reason}), {recent} times within "
