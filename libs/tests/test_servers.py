@@ -74,8 +74,9 @@ def test_a_postgres_data_folder_made_before_credentials_is_closed_and_handed_to_
             await admin.execute("CREATE DATABASE redpark_old")
             await admin.close()
             old = await asyncpg.connect(server.dsn("redpark_old"))  # as the superuser once made them
-            await old.execute("CREATE TABLE kept (n serial PRIMARY KEY, word text); INSERT INTO kept (word) VALUES ('旧')"
-                              "; CREATE FUNCTION answer() RETURNS int LANGUAGE sql AS 'SELECT 42'")
+            await old.execute("CREATE TABLE kept (n serial PRIMARY KEY, word text);"
+                              " INSERT INTO kept (word) VALUES ('旧');"
+                              " CREATE FUNCTION answer() RETURNS int LANGUAGE sql AS 'SELECT 42'")
             await old.close()
 
             own = await server.acreate_owned_database("redpark_old")
