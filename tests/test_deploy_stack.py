@@ -7,6 +7,7 @@ with the generated key, and ships a `demo` module the stack must call once and o
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import sys
@@ -27,15 +28,17 @@ STANDIN_APP = textwrap.dedent('''
 
     import asyncpg
     import jwt
-    import nats
     from fastapi import FastAPI, Header, HTTPException
+    from redpark_platform.bus import connect
 
     @asynccontextmanager
     async def lifespan(app):
         dsn = os.environ["REDPARK_STAND_IN_DATABASE_URL"]
         app.state.pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
         await app.state.pool.execute("CREATE TABLE IF NOT EXISTS words (word text)")
-        app.state.nats = await nats.connect(os.environ["REDPARK_NATS_URL"])
+        # The platform's client: replies come to this service's own inbox prefix, the only one
+        # its NATS user may read.
+        app.state.nats = await connect(os.environ["REDPARK_NATS_URL"], "stand-in")
         yield
         await app.state.nats.close()
         await app.state.pool.close()
@@ -118,7 +121,10 @@ def test_each_service_gets_its_database_nats_key_and_demo_data_once(tmp_path: Pa
         token = stack.start([service])
         gateway = stack.gateway.url
         seen = httpx.get(f"{gateway}/stand-in/api/env").json()
-        assert seen["REDPARK_NATS_URL"].startswith("nats://127.0.0.1:")
+        # Its own NATS user and its own database role, never the admin's or the superuser's.
+        assert seen["REDPARK_NATS_URL"].startswith("nats://stand-in:")
+        assert seen["REDPARK_NATS_URL"].endswith(f"@127.0.0.1:{stack.nats.port}")
+        assert seen["REDPARK_STAND_IN_DATABASE_URL"].startswith("postgresql://redpark_stand_in:")
         assert seen["REDPARK_STAND_IN_DATABASE_URL"].endswith("/redpark_stand_in")
         assert seen["REDPARK_JWT_KEY_FILE"] == str(data / "jwt.key")
         assert seen["REDPARK_DATA_DIR"] == str(data)
@@ -185,3 +191,15 @@ def test_services_are_found_by_their_pyproject_and_its_tool_redpark_table(tmp_pa
     events = found[2]
     assert events.database == "redpark_events_public"
     assert events.database_env == "REDPARK_EVENTS_PUBLIC_DATABASE_URL"
+
+
+def test_each_services_nats_user_may_consume_exactly_the_streams_its_read_models_follow() -> None:
+    """`reads` in a service's [tool.redpark] is what its NATS user may consume; it must name every
+    other service a projection or reaction of it reads (else that read model is refused under `up`),
+    and nothing more (least privilege)."""
+    stack_module = load_stack_module()
+    for service in stack_module.discover_services(ROOT):
+        app = importlib.import_module(f"{service.package}.app")
+        spec = (getattr(app, "spec", None) or app.service_spec)()
+        sources = {source for projection in spec.projections for source in projection.sources}
+        assert set(service.reads) == sources - {service.name}, service.name

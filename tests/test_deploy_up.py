@@ -21,6 +21,8 @@ import asyncpg
 import httpx
 import pytest
 
+from redpark_platform.credentials import PasswordFile, with_user
+
 ROOT = Path(__file__).resolve().parents[1]
 REDPARK = ROOT / "deploy" / "redpark.py"
 
@@ -139,9 +141,14 @@ def test_a_second_start_on_the_same_folder_keeps_the_postgres_data_and_the_jwt_k
     data = tmp_path / "redpark"
     first = start_up(data, "--services", "")
     cleanup.append(first)
+    # run.json names the address; the superuser's password is only in the server's own folder.
+    superuser = PasswordFile(data / "postgres" / "passwords.json").get("postgres")
+    assert superuser not in (data / "run.json").read_text()
+    with pytest.raises(asyncpg.InvalidPasswordError):
+        asyncio.run(asyncpg.connect(first.state["postgres_dsn"]))
 
     async def create() -> None:
-        conn = await asyncpg.connect(first.state["postgres_dsn"])
+        conn = await asyncpg.connect(with_user(first.state["postgres_dsn"], "postgres", superuser))
         await conn.execute("CREATE TABLE kept (word text); INSERT INTO kept VALUES ('红色园区')")
         await conn.close()
 
@@ -153,7 +160,7 @@ def test_a_second_start_on_the_same_folder_keeps_the_postgres_data_and_the_jwt_k
     cleanup.append(second)
 
     async def read() -> list[str]:
-        conn = await asyncpg.connect(second.state["postgres_dsn"])
+        conn = await asyncpg.connect(with_user(second.state["postgres_dsn"], "postgres", superuser))
         rows = await conn.fetch("SELECT word FROM kept")
         await conn.close()
         return [r["word"] for r in rows]
@@ -163,17 +170,34 @@ def test_a_second_start_on_the_same_folder_keeps_the_postgres_data_and_the_jwt_k
     assert stop_up(second) == 0
 
 
-def test_when_a_child_dies_up_names_it_and_stops_the_rest(tmp_path: Path, cleanup: list[Up]) -> None:
+def test_a_process_that_keeps_dying_fast_stops_the_platform_and_up_names_it(
+    tmp_path: Path, cleanup: list[Up]
+) -> None:
+    """One crash is restarted (tests/test_deploy_supervisor.py); five within a minute are a crash
+    loop that no restart will cure, and `up` gives up instead of filling the logs."""
     data = tmp_path / "redpark"
     up = start_up(data, "--services", "")
     cleanup.append(up)
+    seen = [up.state["pids"]]
 
-    os.kill(up.state["pids"]["gateway"], signal.SIGKILL)
+    for kill in range(1, 6):
+        pid = json.loads((data / "run.json").read_text())["pids"]["gateway"]
+        os.kill(pid, signal.SIGKILL)
+        if kill == 5:
+            break
+        deadline = time.monotonic() + 60
+        while (state := json.loads((data / "run.json").read_text()))["pids"]["gateway"] == pid:
+            assert up.proc.poll() is None and time.monotonic() < deadline, up.output()
+            time.sleep(0.1)
+        assert state["processes"]["gateway"]["restarts"] == kill
+        seen.append(state["pids"])
 
     assert up.proc.wait(60) == 1
-    assert "gateway exited unexpectedly" in up.output()
-    for name, pid in up.state["pids"].items():
-        assert not pid_alive(pid), f"{name} (pid {pid}) still runs"
+    assert "gateway exited unexpectedly (signal SIGKILL), 5 times within 60 s" in up.output()
+    assert "gateway started again" in up.output()
+    for pids in seen:
+        for name, pid in pids.items():
+            assert not pid_alive(pid), f"{name} (pid {pid}) still runs"
 
 
 def run_redpark(*args: str) -> subprocess.CompletedProcess[str]:

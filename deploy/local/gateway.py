@@ -8,7 +8,10 @@ with uvicorn's --root-path /<name>, so the links it makes (its /docs page too) c
 The gateway is also where staff sign in (`/login`, local accounts of `redpark_platform.accounts`):
 it sets the platform's JWT as the `redpark_session` cookie, which every service accepts. `/` is the
 park's dashboard for a signed-in person (each service's `GET /dashboard`, side by side, and for a
-park_admin an operations card read from every service's `/metrics`), else a landing page; `/services` lists the services with their status. Settings from the environment:
+park_admin an operations card read from every service's `/metrics`), else a landing page;
+`/services` lists the services with their status and, to staff, the processes `up` supervises
+(restarts, last exit: from `run.json` in REDPARK_DATA_DIR; JSON for `Accept: application/json`).
+Settings from the environment:
 REDPARK_JWT_SECRET or REDPARK_JWT_KEY_FILE (the signing key), REDPARK_ACCOUNTS_FILE (default
 <REDPARK_DATA_DIR>/accounts.json), REDPARK_LOGIN_FAILURES (wrong passwords allowed per address in
 10 minutes, default 10).
@@ -89,6 +92,14 @@ add_phrases({
     "未就绪": "Not ready",
     "无法连接": "Unreachable",
     "尚无服务运行。": "No service is running.",
+    "进程": "Processes",
+    "进程号": "PID",
+    "重启次数": "Restarts",
+    "上次退出": "Last exit",
+    "运行中": "Running",
+    "正在重启": "Restarting",
+    "无": "None",
+    "由 up 监管：意外退出的进程会在短暂等待后自动重启。": "Supervised by up: a process that exits unexpectedly is started again after a short wait.",
     "支部考核": "Branch scorecards",
     "本季度各支部的得分与一票否决见上方“组织”卡片；每张考核表的逐项得分见组织服务的 /assessment/scorecards 接口。":
         "This quarter's branch scores and vetoes are on the Organization card above; each card item by item is at"
@@ -126,6 +137,27 @@ class NoCookies(http.cookiejar.DefaultCookiePolicy):
 
     def return_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
         return False
+
+
+READINESS = {"就绪": "ready", "未就绪": "not_ready", "无法连接": "unreachable"}
+
+
+def supervised_processes() -> dict[str, Any]:
+    """What `up`'s supervisor last wrote about its processes (pid, state, restarts, last exit)."""
+    data = os.environ.get("REDPARK_DATA_DIR")
+    if not data:
+        return {}
+    try:
+        processes = json.loads((Path(data) / "run.json").read_text(encoding="utf-8")).get("processes", {})
+    except (OSError, ValueError):
+        return {}
+    return processes if isinstance(processes, dict) else {}
+
+
+def exit_reason(last_exit: Any) -> str:
+    if not isinstance(last_exit, dict):
+        return ""
+    return f"{last_exit.get('reason', '')} · {last_exit.get('at', '')}"
 
 
 @dataclass(frozen=True)
@@ -358,9 +390,31 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         return console.render(request, "gateway/dashboard.html", cards=cards, operations=operations,
                               charts_json=script_json(chart_specs(cards, lang)), tile_href=tile_href)
 
+    def staff(request: Request) -> Principal | None:
+        """The person signed in by cookie, or a tool's bearer token."""
+        session = signed_in(request)
+        if session is not None:
+            return session[0]
+        token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        try:
+            principal = decode_token(jwt_secret(), token) if token else None
+        except DomainError:
+            return None
+        request.state.principal = principal
+        return principal
+
     async def services(request: Request) -> Response:
-        signed_in(request)
-        return console.render(request, "gateway/services.html", states=await service_states())
+        principal = staff(request)
+        states = await service_states()
+        # Which processes restarted and why is for staff; everyone may see whether a service is up.
+        processes = supervised_processes() if principal is not None else {}
+        if "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({
+                "services": [{"name": u.name, "title": u.title, "status": READINESS[state]} for u, state in states],
+                "processes": processes,
+            })
+        return console.render(request, "gateway/services.html", states=states, processes=processes,
+                              exit_reason=exit_reason)
 
     def login_page(request: Request, *, status: int = 200, error: str = "", username: str = "",
                    next_url: str = "/") -> HTMLResponse:

@@ -2,14 +2,18 @@
 
 Starts NATS (JetStream) and PostgreSQL on free loopback ports with all their data in one folder,
 then every service as its own uvicorn process, then the gateway that puts them behind one address,
-loads demo data once and waits. Ctrl-C or SIGTERM stops the services first, then the servers.
-Runs inside the venv (redpark.py re-executes itself there), so installed packages may be imported.
+loads demo data once and supervises: a process that exits by itself is started again after a
+back-off, and only one that keeps failing fast stops the platform. Ctrl-C or SIGTERM stops the
+services first, then the servers. Each service reaches NATS and PostgreSQL with credentials of its
+own (see `redpark_platform.credentials`). Runs inside the venv (redpark.py re-executes itself
+there), so installed packages may be imported.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import importlib.util
 import json
@@ -22,12 +26,24 @@ import tomllib
 import urllib.error
 import urllib.request
 import warnings
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from redpark_platform.accounts import AccountStore, generate_password
+from redpark_platform.credentials import (
+    GATEWAY,
+    TOOLS,
+    gateway_permissions,
+    service_permissions,
+    tools_permissions,
+    without_password,
+)
 from redpark_platform.inbox import ensure_secrets_file
 from redpark_platform.servers import LOOPBACK, NatsServer, PostgresServer, free_port
 from redpark_platform.web.auth import load_or_create_key, mint_token
@@ -37,6 +53,13 @@ GATEWAY_SCRIPT = Path(__file__).resolve().parent / "gateway.py"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEMO_ATTEMPTS = 3
 DEMO_RETRY_S = 3.0
+# The supervisor: a process that exits by itself is started again after a back-off that doubles
+# with each recent exit; FAST_FAILURES exits within FAST_WINDOW_S mean it will not get better by
+# itself, and the platform stops (a crash loop would only fill the logs).
+FAST_FAILURES = 5
+FAST_WINDOW_S = 60.0
+FIRST_BACKOFF_S = 0.5
+MAX_BACKOFF_S = 10.0
 ACCOUNTS_FILE = "accounts.json"
 PASSWORDS_FILE = "initial-passwords.txt"
 # The sign-in accounts `up` makes once per data folder: user name, role, name shown in the console.
@@ -82,6 +105,9 @@ class Service:
     name: str
     package: str
     title: str
+    # The other services whose streams its projections and reactions read (`reads` in its
+    # [tool.redpark]); its NATS user may consume those and its own stream, no other.
+    reads: tuple[str, ...] = ()
 
     @property
     def env_key(self) -> str:
@@ -95,6 +121,11 @@ class Service:
     def database_env(self) -> str:
         return f"REDPARK_{self.env_key}_DATABASE_URL"
 
+    @property
+    def nats_env(self) -> str:
+        """An external NATS URL with this service's own credentials (else REDPARK_NATS_URL)."""
+        return f"REDPARK_{self.env_key}_NATS_URL"
+
 
 def discover_services(root: Path) -> list[Service]:
     services = []
@@ -103,7 +134,8 @@ def discover_services(root: Path) -> list[Service]:
         with pyproject.open("rb") as f:
             conf = tomllib.load(f).get("tool", {}).get("redpark", {})
         package = conf.get("package") or "redpark_" + name.replace("-", "_")
-        services.append(Service(name, package, conf.get("title") or DEFAULT_TITLES.get(name, name)))
+        services.append(Service(name, package, conf.get("title") or DEFAULT_TITLES.get(name, name),
+                                tuple(conf.get("reads", ()))))
     return services
 
 
@@ -129,12 +161,56 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
+def describe_exit(code: int | None) -> str:
+    if code is None:
+        return "running"
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"code {code}"
+
+
 @dataclass
 class Child:
     name: str
     proc: subprocess.Popen[bytes]
     url: str
     log: Path
+    # How to start it again: the same command, environment and port (the gateway keeps its routes).
+    argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
+
+
+@dataclass
+class Supervised:
+    """One process under the supervisor: how to see it, how to start it again, what it went through."""
+
+    name: str
+    process: Callable[[], subprocess.Popen[bytes] | None]
+    restart: Callable[[], None]
+    log: Path
+    restarts: int = 0
+    last_exit: dict[str, Any] | None = None
+    exits: deque[float] = field(default_factory=deque)
+    restart_at: float | None = None
+
+    def recent_exits(self, now: float) -> int:
+        while self.exits and self.exits[0] <= now - FAST_WINDOW_S:
+            self.exits.popleft()
+        return len(self.exits)
+
+    def report(self) -> dict[str, Any]:
+        proc = self.process()
+        return {"pid": proc.pid if proc else None,
+                "state": "restarting" if self.restart_at is not None else "running",
+                "restarts": self.restarts, "last_exit": self.last_exit}
+
+
+class CrashLoop(Exception):
+    """A process failed FAST_FAILURES times within FAST_WINDOW_S."""
 
 
 @dataclass
@@ -147,6 +223,8 @@ class Stack:
     postgres: PostgresServer | None = None
     children: list[Child] = field(default_factory=list)
     gateway: Child | None = None
+    supervised: list[Supervised] = field(default_factory=list)
+    nats_url: str = ""
 
     @property
     def logs(self) -> Path:
@@ -160,7 +238,7 @@ class Stack:
         """Start everything and return a park_admin token; on failure, `stop()` cleans up."""
         self.data.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(exist_ok=True)
-        nats_url = self._start_nats()
+        nats_urls = self._start_nats(services)
         database_urls = self._start_postgres(services)
         key_file = self.data / "jwt.key"
         # Made once, then reused on every start, so tokens stay valid; a REDPARK_JWT_SECRET given by
@@ -169,7 +247,7 @@ class Stack:
         # Inbound webhook secrets, once per data folder: the services and the simulators read this file.
         ensure_secrets_file(self.data / "webhook-secrets.json")
         for service in services:
-            self._start_service(service, nats_url, database_urls[service.name], key_file)
+            self._start_service(service, nats_urls[service.name], database_urls[service.name], key_file)
         for child in self.children:
             self._wait_ready(child, "/readyz")
             say(f"{child.name} ready on {child.url}")
@@ -179,17 +257,25 @@ class Stack:
         if self.load_demo:
             self._load_demo(services, token)
         self._ensure_accounts(token)
-        self._write_run_file(nats_url)
+        self._supervise()
+        self._write_run_file()
         return token
 
-    def _start_nats(self) -> str:
+    def _start_nats(self, services: list[Service]) -> dict[str, str]:
+        """Each service's NATS URL, with its own user's credentials."""
         if url := self.env.get("REDPARK_NATS_URL"):
-            say(f"NATS: external, {url}")
-            return url
-        self.nats = NatsServer(self.data / "nats", sync_always=True)
+            self.nats_url = without_password(url)
+            say(f"NATS: external, {self.nats_url}")
+            return {s.name: self.env.get(s.nats_env) or url for s in services}
+        # A user per service (its own subjects and stream, the streams it reads), the gateway's and
+        # the tools'; passwords made once into nats/passwords.json (0600), permissions every start.
+        users = {s.name: service_permissions(s.name, {s.name, *s.reads}) for s in services}
+        users.update({GATEWAY: gateway_permissions(), TOOLS: tools_permissions()})
+        self.nats = NatsServer(self.data / "nats", sync_always=True, users=users)
         self.nats.start()
-        say(f"NATS (JetStream) on {self.nats.url}")
-        return self.nats.url
+        self.nats_url = self.nats.address
+        say(f"NATS (JetStream) on {self.nats.address}, a user per service")
+        return {s.name: self.nats.url_for(s.name) for s in services}
 
     def _start_postgres(self, services: list[Service]) -> dict[str, str]:
         urls = {s.name: self.env[s.database_env] for s in services if self.env.get(s.database_env)}
@@ -199,10 +285,11 @@ class Stack:
             return urls
         self.postgres = PostgresServer(self.data / "postgres", durable=True)
         self.postgres.start()
-        say(f"PostgreSQL on {LOOPBACK}:{self.postgres.port}")
+        say(f"PostgreSQL on {LOOPBACK}:{self.postgres.port}, a login role per service")
         for service in services:
             if service.name not in urls:
-                urls[service.name] = self.postgres.create_database(service.database)
+                # The superuser only sets up: each service owns its database under a role of its own.
+                urls[service.name] = self.postgres.create_owned_database(service.database)
         return urls
 
     def _start_service(self, service: Service, nats_url: str, database_url: str, key_file: Path) -> None:
@@ -226,14 +313,16 @@ class Stack:
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str], url: str) -> Child:
         log = self.logs / f"{name}.log"
+        return Child(name, self._popen(argv, env, log), url, log, argv=argv, env=env, cwd=self.data)
+
+    def _popen(self, argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         with log.open("ab") as out:
             # Own session: a Ctrl-C in the terminal reaches only this process, which then stops
             # the children in order instead of all of them at once.
-            proc = subprocess.Popen(
+            return subprocess.Popen(
                 argv, env=env, cwd=self.data, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
                 start_new_session=True,
             )
-        return Child(name, proc, url, log)
 
     def _wait_ready(self, child: Child, path: str, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -261,6 +350,10 @@ class Stack:
         env = dict(self.env, REDPARK_GATEWAY_SERVICES=json.dumps(routes, ensure_ascii=False),
                    REDPARK_JWT_KEY_FILE=str(self.data / "jwt.key"), REDPARK_DATA_DIR=str(self.data),
                    PYTHONUNBUFFERED="1")
+        # Its own NATS user, which may only ask how the streams are; a service's URL never reaches it.
+        env.pop("REDPARK_NATS_URL", None)
+        if self.nats:
+            env["REDPARK_NATS_URL"] = self.nats.url_for(GATEWAY)
         argv = [sys.executable, str(GATEWAY_SCRIPT), "--host", LOOPBACK, "--port", str(port)]
         return self._spawn("gateway", argv, env, f"http://{LOOPBACK}:{port}")
 
@@ -375,20 +468,34 @@ class Stack:
             time.sleep(0.5)
         return first
 
-    def _write_run_file(self, nats_url: str) -> None:
+    def _supervise(self) -> None:
+        """What the supervisor watches: every child, and the servers it started."""
+        self.supervised = [Supervised(c.name, lambda c=c: c.proc, lambda c=c: self._respawn(c), c.log)
+                           for c in [*self.children, *([self.gateway] if self.gateway else [])]]
+        if self.nats:
+            nats = self.nats
+            self.supervised.append(Supervised("nats", lambda: nats.proc, lambda: nats.start(),
+                                              nats.folder / "nats.log"))
+        if self.postgres:
+            postgres = self.postgres
+            self.supervised.append(Supervised("postgres", lambda: postgres.proc, lambda: postgres.start(),
+                                              postgres.folder / "postgres.log"))
+
+    def _respawn(self, child: Child) -> None:
+        child.proc = self._popen(child.argv, child.env, child.log)
+
+    def _write_run_file(self) -> None:
         assert self.gateway is not None
-        pids = {c.name: c.proc.pid for c in [*self.children, self.gateway]}
-        if self.nats and self.nats.proc:
-            pids["nats"] = self.nats.proc.pid
-        if self.postgres and self.postgres.proc:
-            pids["postgres"] = self.postgres.proc.pid
+        processes = {p.name: p.report() for p in self.supervised}
         state = {
             "pid": os.getpid(),
             "gateway": self.gateway.url,
             "services": {c.name: c.url for c in self.children},
-            "nats_url": nats_url,
-            "postgres_dsn": self.postgres.dsn() if self.postgres else None,
-            "pids": pids,
+            # Addresses only: the passwords stay in nats/passwords.json and postgres/passwords.json.
+            "nats_url": self.nats_url,
+            "postgres_dsn": without_password(self.postgres.dsn()) if self.postgres else None,
+            "pids": {name: p["pid"] for name, p in processes.items() if p["pid"] is not None},
+            "processes": processes,
         }
         # Written whole then renamed: a reader never sees half a file.
         partial = self.run_file.with_suffix(".tmp")
@@ -396,26 +503,61 @@ class Stack:
         partial.replace(self.run_file)
 
     def watch(self, poll: float = 0.5) -> int:
-        """Block until a child dies (returns 1) or a signal interrupts."""
+        """Supervise until a signal interrupts (0 is then returned by the caller) or a process keeps
+        failing fast (returns 1)."""
         while True:
-            for name, proc in self._all_processes():
-                if proc.poll() is not None:
-                    say(f"{name} exited unexpectedly (code {proc.returncode}); stopping the rest")
-                    log = self.logs / f"{name}.log"
-                    if log.exists():
-                        print(tail(log), flush=True)
-                    return 1
+            try:
+                if self.supervise_once():
+                    self._write_run_file()
+            except CrashLoop as error:
+                say(f"{error}; stopping the rest")
+                return 1
             time.sleep(poll)
 
-    def _all_processes(self) -> list[tuple[str, subprocess.Popen[bytes]]]:
-        procs = [(c.name, c.proc) for c in self.children]
-        if self.gateway:
-            procs.append(("gateway", self.gateway.proc))
-        if self.nats and self.nats.proc:
-            procs.append(("nats", self.nats.proc))
-        if self.postgres and self.postgres.proc:
-            procs.append(("postgres", self.postgres.proc))
-        return procs
+    def supervise_once(self) -> bool:
+        """One look at every process: note the ones that exited, start those whose back-off is
+        over. True when something changed (run.json is then written again)."""
+        changed = False
+        for entry in self.supervised:
+            now = time.monotonic()
+            proc = entry.process()
+            if entry.restart_at is None and proc is not None and proc.poll() is not None:
+                self._exited(entry, proc.returncode, now)
+                changed = True
+            elif entry.restart_at is not None and now >= entry.restart_at:
+                self._restart(entry)
+                changed = True
+        return changed
+
+    def _exited(self, entry: Supervised, code: int | None, now: float, reason: str = "") -> None:
+        entry.exits.append(now)
+        reason = reason or describe_exit(code)
+        entry.last_exit = {"code": code, "reason": reason,
+                           "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        recent = entry.recent_exits(now)
+        if recent >= FAST_FAILURES:
+            say(f"{entry.name} exited unexpectedly ({reason}), {recent} times within "
+                f"{FAST_WINDOW_S:.0f} s; last lines of {entry.log}:")
+            print(tail(entry.log), flush=True)
+            raise CrashLoop(f"{entry.name} keeps failing")
+        backoff = min(FIRST_BACKOFF_S * 2 ** (recent - 1), MAX_BACKOFF_S)
+        say(f"{entry.name} exited unexpectedly ({reason}); starting it again in {backoff:.1f} s")
+        entry.restart_at = now + backoff
+
+    def _restart(self, entry: Supervised) -> None:
+        entry.restart_at = None
+        entry.restarts += 1
+        try:
+            entry.restart()
+        except Exception as error:  # noqa: BLE001 - a failed start is one more fast failure
+            say(f"{entry.name} could not be started again ({type(error).__name__}: {error})")
+            self._exited(entry, None, time.monotonic(), reason=f"could not start: {type(error).__name__}")
+            return
+        proc = entry.process()
+        say(f"{entry.name} started again (pid {proc.pid if proc else '?'}, restart {entry.restarts})")
+        with contextlib.suppress(OSError), entry.log.open("a", encoding="utf-8") as out:
+            out.write(f"--- redpark up: started again after {entry.last_exit['reason'] if entry.last_exit else 'an exit'}"
+                      f" (restart {entry.restarts}) ---\n")
 
     def stop(self) -> None:
         front = [*self.children, *([self.gateway] if self.gateway else [])]

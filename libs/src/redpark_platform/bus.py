@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import nats
 from nats.aio.client import Client as NATS
@@ -66,6 +67,12 @@ def dead_letter_subject(service: str, projection: str) -> str:
     return subject(f"deadletter.{service}.{projection}")
 
 
+def inbox_prefix(user: str | None) -> str:
+    """Where replies to `user` arrive. Each user has its own, and may subscribe to nothing else
+    (see `credentials`), so no other process can read the replies meant for it."""
+    return f"_INBOX.{user}" if user else "_INBOX"
+
+
 async def connect(
     url: str, name: str, *, connect_timeout: float = 2.0,
     on_reconnect: Callable[[], Awaitable[None]] | None = None,
@@ -79,6 +86,7 @@ async def connect(
     return await nats.connect(
         url,
         name=name,
+        inbox_prefix=inbox_prefix(urlsplit(url).username),
         connect_timeout=connect_timeout,
         allow_reconnect=True,
         max_reconnect_attempts=-1,

@@ -82,8 +82,9 @@ def webhook_secrets_from_env(env: Mapping[str, str]) -> dict[str, str]:
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     service: str
-    nats_url: str
-    database_url: str
+    # Both carry the service's own credentials: never in a repr that could reach a log.
+    nats_url: str = field(repr=False)
+    database_url: str = field(repr=False)
     timezone: str
     data_dir: Path
     jwt: JwtSource

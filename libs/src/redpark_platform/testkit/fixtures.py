@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
@@ -23,8 +24,9 @@ import pytest
 
 from .. import bus
 from ..clock import Clock
+from ..credentials import with_user
 from ..events import EventRegistry
-from ..servers import NatsServer, PostgresServer
+from ..servers import LOOPBACK, NatsServer, PostgresServer, provision_database
 from ..settings import Settings
 from .contracts import ContractFeed, open_feed
 from .services import ServiceClient, run_service, service_name_of, test_settings
@@ -80,24 +82,18 @@ def nats_factory(tmp_path: Path) -> Iterator[Callable[[], NatsServer]]:
         server.stop()
 
 
-async def _create_database(admin_dsn: str, name: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture
 def anew_database(redpark_pg: PostgresServer) -> Callable[[str], object]:
-    """Create a fresh database and return its DSN: `dsn = await anew_database("org")`."""
+    """Create a fresh database and return its DSN: `dsn = await anew_database("org")`.
+
+    As in production, the DSN is that of a login role owning this database alone (not the
+    superuser's), with a SCRAM password: what works here works under `up`."""
 
     async def make(label: str = "t") -> str:
         name = f"{label}_{uuid.uuid4().hex[:12]}"
-        await _create_database(redpark_pg.dsn(), name)
-        return redpark_pg.dsn(name)
+        password = secrets.token_urlsafe(18)
+        await provision_database(redpark_pg.dsn(), name, password)
+        return with_user(f"postgresql://{LOOPBACK}:{redpark_pg.port}/{name}", name, password)
 
     return make
 
