@@ -243,8 +243,10 @@ def test_verify_finds_every_read_model_equal_to_its_rebuild_then_names_a_tampere
     assert "ep_volunteers" in first.stdout and "every read model equals its rebuild" in first.stdout
 
     async def tamper() -> None:
+        # The service's own role, as an operator with the data folder would tamper.
+        password = json.loads((data / "postgres" / "passwords.json").read_text())["redpark_events_public"]
         dsn = up.state["postgres_dsn"].rsplit("/", 1)[0] + "/redpark_events_public"
-        conn = await asyncpg.connect(dsn)
+        conn = await asyncpg.connect(dsn, user="redpark_events_public", password=password)
         try:
             await conn.execute("INSERT INTO ep_volunteers (activity_id, member_id, signed_up_at)"
                                " VALUES ('ghost', 'nobody', now())")

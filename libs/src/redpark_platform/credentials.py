@@ -59,6 +59,10 @@ class PasswordFile:
             self._write(known)
         return known[name]
 
+    def known(self, name: str) -> str | None:
+        """The password of `name` if one was made; a reader (a tool) never makes one."""
+        return self._read().get(name)
+
     def _write(self, passwords: dict[str, str]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".tmp")

@@ -37,6 +37,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from .bus import connect, service_subjects, stream_name
+from .credentials import PASSWORDS_FILE, TOOLS, PasswordFile, with_user
 from .events import Event, IncomingEvent, parse_cloudevent
 from .projections import Projection, Reaction
 
@@ -268,7 +269,7 @@ def _package_of(folder: Path) -> str:
     return str(package or "redpark_" + folder.name.replace("-", "_"))
 
 
-def _database_url(service: str, state: dict[str, Any]) -> str:
+def _database_url(service: str, state: dict[str, Any], data: Path) -> str:
     env_key = f"REDPARK_{service.upper().replace('-', '_')}_DATABASE_URL"
     if os.environ.get(env_key):
         return os.environ[env_key]
@@ -278,7 +279,20 @@ def _database_url(service: str, state: dict[str, Any]) -> str:
     base = state.get("postgres_dsn")
     if not base:
         raise LookupError(f"no database URL for {service}: set {env_key}")
-    return f"{str(base).rsplit('/', 1)[0]}/redpark_{service.replace('-', '_')}"
+    # run.json holds addresses only: the service's own role and its password come from the data
+    # folder, so verify reads with exactly the rights the service has, never the superuser's.
+    database = f"redpark_{service.replace('-', '_')}"
+    url = f"{str(base).rsplit('/', 1)[0]}/{database}"
+    password = PasswordFile(data / "postgres" / PASSWORDS_FILE).known(database)
+    return with_user(url, database, password) if password else url
+
+
+def _nats_url(state: dict[str, Any], data: Path) -> str:
+    """The tools' user (reads every stream, publishes nothing) when `up` made the users."""
+    if os.environ.get("REDPARK_NATS_URL"):
+        return os.environ["REDPARK_NATS_URL"]
+    password = PasswordFile(data / "nats" / PASSWORDS_FILE).known(TOOLS)
+    return with_user(state["nats_url"], TOOLS, password) if password else str(state["nats_url"])
 
 
 async def verify_platform(run_file: Path, services_root: Path, only: Sequence[str] = ()) -> VerifyReport:
@@ -286,13 +300,13 @@ async def verify_platform(run_file: Path, services_root: Path, only: Sequence[st
     from .settings import Settings
 
     state = json.loads(run_file.read_text(encoding="utf-8"))
-    nats_url = os.environ.get("REDPARK_NATS_URL") or state["nats_url"]
+    nats_url = _nats_url(state, run_file.parent)
     report = VerifyReport()
     for service in sorted(state.get("services") or {}):
         if only and service not in only:
             continue
         folder = services_root / service
-        database_url = _database_url(service, state)
+        database_url = _database_url(service, state, run_file.parent)
         os.environ.setdefault(f"REDPARK_{service.upper().replace('-', '_')}_DATABASE_URL", database_url)
         os.environ.setdefault("REDPARK_NATS_URL", nats_url)
         module = importlib.import_module(f"{_package_of(folder)}.app")
