@@ -226,7 +226,7 @@ async def day_page(request: Request, app: App, who: Reader, day: DayText) -> Res
         return _no_such_day(request)
     await _wait_for_after(app, request)
     done = DONE.get(request.query_params.get("done", ""), "")
-    return await _day_page(request, app, who, parsed, flash=done)
+    return await _day_page(request, app, who, parsed, flash=_phrase(request, done) if done else "")
 
 
 async def _decided(request: Request, app: EventsPublic, who: Principal, day: date, booking_id: str,
