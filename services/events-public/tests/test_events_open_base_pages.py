@@ -138,6 +138,7 @@ async def test_the_public_form_shows_the_limits_and_a_request_is_stored_and_answ
     (request_form(group_size="61"), "group_size", "每批来访最多60人", 422),
     (request_form(group_size="9" * 5000), "group_size", "每批来访最多60人", 422),
     (request_form(group_size="三十"), "group_size", "来访人数请填写整数", 422),
+    (request_form(group_size="۳۰"), "group_size", "来访人数请填写整数", 422),
     (request_form(day=""), "day", "请选择参观日期", 422),
     (request_form(day="2026-02-30"), "day", "请选择参观日期", 422),
     (request_form(day=ahead(0).isoformat()), "day", "请预约明天及以后的日期", 422),

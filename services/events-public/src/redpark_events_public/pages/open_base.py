@@ -44,7 +44,7 @@ REQUEST_FIELDS = ("day", "organization", "contact_name", "contact_phone", "group
 SHORT_FIELD = 40  # the day and the group size: longer is no date and no group the decider would take
 REASON_LENGTH = 500
 HISTORY_SHOWN = 200
-_WHOLE_NUMBER = re.compile(r"-?\d+")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits, as the API reads JSON numbers
 
 
 def _day_of(text: str) -> date | None:
