@@ -12,6 +12,7 @@ from redpark_platform.settings import Settings
 
 from .api import open_base, public, staff, volunteer
 from .application import EventsPublic
+from .pages import open_base as open_base_pages
 from .pages import public as public_pages
 from .pages import staff as staff_pages
 from .projections.catalogue import CatalogueProjection
@@ -45,7 +46,7 @@ def service_spec() -> ServiceSpec:
         migrations=Path(__file__).parent / "sql",
         projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection()],
         routers=[public.router, open_base.public, staff.router, volunteer.router, open_base.staff,
-                 public_pages.router, staff_pages.router],
+                 public_pages.router, staff_pages.router, open_base_pages.public, open_base_pages.staff],
         on_start=[_start],
         on_stop=[_stop],
         # Requests past their hold already hold nothing; this stores their lapse for staff and notices.

@@ -3,6 +3,8 @@
 Public (`public.py`): the event list at `/`, an event's sessions, the registration form, the
 ticket with its QR code or waiting-list place, cancellation. Staff (`staff.py`): sessions with live
 counts, a session's registrations and history, the check-in screen, and `GET /dashboard`.
+Open-base visits (`open_base.py`): the public's request form and its answer, the staff's days ahead
+and a day's bookings with confirm and decline.
 Both call the application layer (`EventsPublic`) and the read models directly, never HTTP.
 """
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from redpark_platform.console import Console, add_phrases
+
+from ..domain.open_base import LAPSE_NOTICE, LAPSE_NOTICE_EN
 
 console = Console("events-public", Path(__file__).resolve().parent.parent / "templates")
 
@@ -102,6 +106,71 @@ add_phrases({
     "安全校验失败，请检查网络后重试。": "The check failed; check your connection and try again.",
     "报名需要进行安全校验，请在浏览器中启用 JavaScript。":
         "Registering needs a quick browser check: please enable JavaScript.",
+    # open-base visits
+    "开放式党组织生活基地": "Open base for party activities",
+    "开放基地参观": "Open-base visits",
+    "参观预约": "Book a group visit",
+    "党组织参观预约": "Group visits by party organizations",
+    "外单位党组织可预约到园区开放式党组织生活基地开展参观学习，工作人员确认后预约生效。":
+        "Party organizations may book a group visit to the park's open base; a booking stands once staff "
+        "confirm it.",
+    "参观日期": "Day of the visit",
+    "来访党组织": "Visiting party organization",
+    "联系人姓名": "Contact person",
+    "联系人手机号": "Contact's mobile number",
+    "来访人数": "Visitors",
+    "提交预约": "Send the request",
+    "联系人姓名和手机号仅用于本次参观的联系。": "The contact's name and number serve only to arrange this visit.",
+    "请选择参观日期（如 2026-07-01）。": "Choose the day of the visit (e.g. 2026-07-01).",
+    "来访人数请填写整数。": "Enter the number of visitors as a whole number.",
+    "内容过长，最多 %d 个字。": "Too long: at most %d characters.",
+    "预约已提交": "Request received",
+    "预约已确认": "Visit confirmed",
+    "预约未能安排": "The visit cannot be arranged",
+    "预约已失效": "The request has lapsed",
+    "预约不存在": "No such request",
+    "未找到该预约，请核对链接。": "No request at this address: check the link.",
+    "请稍后再试": "Please try again later",
+    "工作人员确认前，名额为您保留至": "Until staff confirm, the places are held for you until",
+    "工作人员将尽快确认，确认结果请以此页面为准，可收藏此页面查看。":
+        "Staff will confirm soon: this page shows the answer; bookmark it to come back.",
+    "请按预约日期准时到访。": "Please come on the booked day.",
+    "可换一天重新预约。": "You may book another day.",
+    "重新预约": "Book again",
+    "待确认": "Awaiting confirmation",
+    "已婉拒": "Declined",
+    "已失效": "Lapsed",
+    "保留至": "Held until",
+    "已占用": "Held",
+    "剩余": "Left",
+    "日期": "Day",
+    "预约": "Requests",
+    "处理时间": "Decided at",
+    "提交时间": "Requested at",
+    "原因": "Reason",
+    "确认": "Confirm",
+    "婉拒": "Decline",
+    "婉拒原因": "Reason for declining",
+    "查看": "Open",
+    "查看日期": "Go to a day",
+    "近期参观预约": "Visits ahead",
+    "暂无参观预约": "No visit requests",
+    "最早保留至": "First hold ends",
+    "已确认该预约": "The visit is confirmed",
+    "已婉拒该预约": "The visit is declined",
+    "日期无效": "Not a date",
+    "请使用 2026-07-01 这样的日期。": "Use a date like 2026-07-01.",
+    "联系人信息不在此显示。": "Contacts' names and numbers are not shown here.",
+    "保留期已过，等待系统记录失效": "Its hold is over; the lapse is being recorded",
+    "每批最多": "At most per group",
+    "可预约日期": "Days open for booking",
+    "明天起 %d 天内": "from tomorrow, up to %d days ahead",
+    "%d 人": "%d people",
+    "名额保留": "Places held",
+    "每日容量": "Daily capacity",
+    "%d 小时": "%d hours",
+    "提交后保留 %d 小时，工作人员确认后生效": "%d hours after the request; the visit stands once staff confirm it",
+    LAPSE_NOTICE: LAPSE_NOTICE_EN,
 })
 
 # What the session page's history calls each event.
@@ -113,4 +182,12 @@ HISTORY_LABELS = {
     "session.registration_promoted": "候补转正",
     "session.checked_in": "签到",
     "session.no_shows_counted": "统计未到场",
+}
+
+# What an open-base day's history calls each event.
+OPEN_BASE_HISTORY_LABELS = {
+    "open_base_visit.requested": "参观预约",
+    "open_base_visit.confirmed": "确认参观",
+    "open_base_visit.declined": "婉拒参观",
+    "open_base_visit.lapsed": "预约失效",
 }

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Request
 from starlette.responses import HTMLResponse, Response
 
+from redpark_platform.calendar import park_date
 from redpark_platform.console import page_roles, stream_history
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
 from redpark_platform.errors import DomainError, NotFound
@@ -21,6 +22,7 @@ from ..api.deps import CATALOGUE, App
 from ..application import EventsPublic
 from ..domain.session_state import session_stream
 from ..domain.ticket import format_ticket_code, normalise_ticket_code
+from ..queries import open_base as open_base_queries
 from ..queries import registrations as registration_queries
 from ..queries import staff_board
 from ..queries.views import SessionRegistrations
@@ -199,6 +201,12 @@ async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
     fill = confirmed / capacity if capacity else None
     shown = rows[:CHART_SESSIONS]
     zone = console.zone
+    limits = app.open_base.limits
+    today = park_date(app.now())
+    visit_days = await open_base_queries.open_base_days(
+        app.runtime.pool, today, today + timedelta(days=limits.max_days_ahead), limits.daily_capacity,
+        now=app.now(), hold_for=limits.hold_for)
+    awaiting = sum(d.requested for d in visit_days)
     board = Dashboard(
         service="events-public", title="公共活动", title_en="Public events",
         tiles=[
@@ -210,6 +218,10 @@ async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
             Tile(key="waitlisted", label="候补", label_en="Waiting list", value=str(waiting), note="份报名",
                  href="/ui/", tone="warn" if waiting else ""),
             Tile(key="checked_in", label="已签到人数", label_en="Checked in", value=str(checked_in), href="/ui/"),
+            # A request nobody answers lapses after its hold: the tile says how many wait for staff.
+            Tile(key="open_base_requests", label="待确认参观", label_en="Visits awaiting confirmation",
+                 value=str(awaiting), note=f"{len(visit_days)} 天有预约", href="/ui/open-base/",
+                 tone="warn" if awaiting else ""),
         ],
         charts=[Chart(
             key="registrations_per_session", title="近期场次报名数", title_en="Registrations per upcoming session",

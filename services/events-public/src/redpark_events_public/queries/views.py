@@ -116,6 +116,17 @@ class OpenBaseDayView(msgspec.Struct, frozen=True, kw_only=True):
     visits: list[OpenBaseVisitView]
 
 
+class OpenBaseDaySummary(msgspec.Struct, frozen=True, kw_only=True):
+    """A day as the staff's open-base list shows it: its bookings by status and what they hold."""
+
+    day: OpenBaseDayView
+    requested: int  # still within their hold: waiting for staff
+    confirmed: int
+    declined: int
+    lapsed: int  # lapsed, or past their hold and waiting for housekeeping to store the lapse
+    first_hold_ends: datetime | None  # the earliest a waiting request lapses
+
+
 class SessionCounts(msgspec.Struct, frozen=True, kw_only=True):
     """The live figures the staff's session pages poll."""
 
