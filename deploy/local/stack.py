@@ -29,6 +29,7 @@ import httpx
 
 from redpark_platform.accounts import AccountStore, generate_password
 from redpark_platform.inbox import ensure_secrets_file
+from redpark_platform.notifications.standins import LOCAL_KEY_ID, LOCAL_KEY_SECRET
 from redpark_platform.servers import LOOPBACK, NatsServer, PostgresServer, free_port
 from redpark_platform.web.auth import load_or_create_key, mint_token
 
@@ -147,6 +148,9 @@ class Stack:
     postgres: PostgresServer | None = None
     children: list[Child] = field(default_factory=list)
     gateway: Child | None = None
+    # The local SMS/WeCom/SMTP stand-ins, and what the services are told of them.
+    standins: Child | None = None
+    notify_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def logs(self) -> Path:
@@ -168,6 +172,9 @@ class Stack:
         secret = self.env.get("REDPARK_JWT_SECRET") or load_or_create_key(key_file)
         # Inbound webhook secrets, once per data folder: the services and the simulators read this file.
         ensure_secrets_file(self.data / "webhook-secrets.json")
+        # Known before the services start, so their messages can link to the gateway.
+        self.gateway_port = self.gateway_port or free_port()
+        self._start_standins()
         for service in services:
             self._start_service(service, nats_url, database_urls[service.name], key_file)
         for child in self.children:
@@ -205,9 +212,32 @@ class Stack:
                 urls[service.name] = self.postgres.create_database(service.database)
         return urls
 
+    def _start_standins(self) -> None:
+        """The SMS gateway, WeCom robot and SMTP stand-ins (`redpark_platform.notifications.standins`):
+        messages land in the data folder. A provider the user configured in the environment wins."""
+        http_port, smtp_port = free_port(), free_port()
+        argv = [sys.executable, "-m", "redpark_platform.notifications.standins", "--data", str(self.data),
+                "--host", LOOPBACK, "--http-port", str(http_port), "--smtp-port", str(smtp_port)]
+        self.standins = self._spawn("notify-standins", argv, dict(self.env, PYTHONUNBUFFERED="1"),
+                                    f"http://{LOOPBACK}:{http_port}")
+        self._wait_ready(self.standins, "/healthz")
+        say(f"SMS/WeCom stand-in on {self.standins.url}, SMTP on {LOOPBACK}:{smtp_port}: messages go to "
+            f"{self.data / 'sms-outbox.jsonl'} and {self.data / 'mail'}")
+        local = {"REDPARK_PUBLIC_URL": f"http://{LOOPBACK}:{self.gateway_port}"}
+        if not self.env.get("REDPARK_SMS_PROVIDER"):
+            local.update({"REDPARK_SMS_PROVIDER": "aliyun", "REDPARK_SMS_ENDPOINT": self.standins.url + "/",
+                          "REDPARK_SMS_ACCESS_KEY_ID": LOCAL_KEY_ID, "REDPARK_SMS_ACCESS_KEY_SECRET": LOCAL_KEY_SECRET})
+        if not self.env.get("REDPARK_SMTP_HOST"):
+            local.update({"REDPARK_SMTP_HOST": LOOPBACK, "REDPARK_SMTP_PORT": str(smtp_port),
+                          "REDPARK_SMTP_FROM": "notice@redpark.local"})
+        if not self.env.get("REDPARK_WECOM_WEBHOOKS"):
+            local["REDPARK_WECOM_WEBHOOKS"] = json.dumps(
+                {"staff": f"{self.standins.url}/cgi-bin/webhook/send?key=local-staff-robot"})
+        self.notify_env = {k: v for k, v in local.items() if not self.env.get(k)}
+
     def _start_service(self, service: Service, nats_url: str, database_url: str, key_file: Path) -> None:
         port = free_port()
-        env = dict(self.env)
+        env = dict(self.env, **self.notify_env)
         env.update({
             "REDPARK_NATS_URL": nats_url,
             service.database_env: database_url,
@@ -377,7 +407,7 @@ class Stack:
 
     def _write_run_file(self, nats_url: str) -> None:
         assert self.gateway is not None
-        pids = {c.name: c.proc.pid for c in [*self.children, self.gateway]}
+        pids = {c.name: c.proc.pid for c in [*self.children, self.gateway, *([self.standins] if self.standins else [])]}
         if self.nats and self.nats.proc:
             pids["nats"] = self.nats.proc.pid
         if self.postgres and self.postgres.proc:
@@ -411,6 +441,8 @@ class Stack:
         procs = [(c.name, c.proc) for c in self.children]
         if self.gateway:
             procs.append(("gateway", self.gateway.proc))
+        if self.standins:
+            procs.append((self.standins.name, self.standins.proc))
         if self.nats and self.nats.proc:
             procs.append(("nats", self.nats.proc))
         if self.postgres and self.postgres.proc:
@@ -418,7 +450,7 @@ class Stack:
         return procs
 
     def stop(self) -> None:
-        front = [*self.children, *([self.gateway] if self.gateway else [])]
+        front = [*self.children, *([self.gateway] if self.gateway else []), *([self.standins] if self.standins else [])]
         for child in front:
             if child.proc.poll() is None:
                 child.proc.terminate()

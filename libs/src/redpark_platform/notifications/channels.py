@@ -117,6 +117,8 @@ class SmtpSettings:
 @dataclass(frozen=True, kw_only=True)
 class NotifySettings:
     park_name: str = DEFAULT_PARK_NAME
+    # Where people reach the platform (the gateway's public address), for links in messages.
+    public_url: str = ""
     sms: SmsSettings | None = None
     smtp: SmtpSettings | None = None
     # WeCom group robots: a group's name -> its webhook address (the key in it is a secret: never logged).
@@ -163,7 +165,8 @@ class NotifySettings:
             quiet = QuietHours.parse(env.get("REDPARK_NOTIFY_QUIET_HOURS", "").strip() or "21:00-08:00")
         except ValueError as exc:
             raise NotifySettingsError(f"REDPARK_NOTIFY_QUIET_HOURS: {exc}") from None
-        return cls(park_name=park, sms=sms, smtp=smtp, wecom=_json_map(env, "REDPARK_WECOM_WEBHOOKS"),
+        return cls(park_name=park, public_url=env.get("REDPARK_PUBLIC_URL", "").strip(), sms=sms, smtp=smtp,
+                   wecom=_json_map(env, "REDPARK_WECOM_WEBHOOKS"),
                    policy=Policy(quiet=quiet, daily_cap=_int(env, "REDPARK_NOTIFY_DAILY_CAP", 10)),
                    max_attempts=_int(env, "REDPARK_NOTIFY_MAX_ATTEMPTS", 6))
 

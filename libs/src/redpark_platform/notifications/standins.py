@@ -134,6 +134,10 @@ def _tencent_error(code: str, message: str) -> JSONResponse:
 def gateway_app(gateway: SmsGateway) -> FastAPI:
     app = FastAPI(title="Local SMS and WeCom stand-in", docs_url=None, redoc_url=None, openapi_url=None)
 
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
     @app.post("/")
     async def provider(request: Request) -> JSONResponse:
         if request.headers.get("x-tc-action"):
