@@ -179,3 +179,17 @@ async def test_the_log_is_for_the_roles_given(service_client: Any, notify_standi
     c = await hall(service_client, notify_standins)
     r = await c.get("/notifications", headers=c.headers_for((role,)))
     assert r.status_code == 403
+
+
+async def test_a_failed_notification_alerts_the_staff_group_on_wecom_once(
+        service_client: Any, notify_standins: StandIns) -> None:
+    c = await hall(service_client, notify_standins)
+    await c.runtime.store.append("visit-1", [VisitBooked(visitor_id="v1", name="王五", phone="12345", code="X")])
+    [failed] = await eventually(lambda: rows(c, status="failed"), lambda got: len(got) == 1)
+    hub = c.runtime.extras["notifications"]
+    assert await hub.run_schedules() == 1
+    assert await hub.run_schedules() == 0  # the same failure is told once
+    [robot] = await eventually(notify_standins.wecom_lines, lambda got: len(got) == 1)
+    assert robot["key"] == "staff-robot"
+    assert robot["content"].startswith(f"测试园区值班提醒：hall 的通知 {failed['notification_id']}（hall.booked，发往 ")
+    assert "MOBILE_NUMBER_ILLEGAL" in robot["content"] and "12345" not in robot["content"].split("发往")[0]

@@ -14,6 +14,7 @@ provider; the local SMS gateway reads them to write each message's text.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,10 +28,11 @@ from ..errors import DomainError, NotFound
 from ..web.auth import require_roles
 from ..web.bodies import Body, MsgspecResponse, response_schema
 from ..web.paging import Page, Paging, page
-from . import outbox
+from . import alerts, outbox
 from .channels import Channel, NotifySettings
 from .email import SmtpEmail
 from .rules import EXTRAS_KEY, NotificationRule
+from .schedules import Scheduled, run_due
 from .sms import sms_channel
 from .templates import TemplateCatalogue
 from .wecom import WeComRobot
@@ -60,6 +62,41 @@ class Hub:
     catalogue: TemplateCatalogue
     settings: NotifySettings
     worker: NotificationWorker
+    schedules: Sequence[Scheduled] = ()
+    zone: Any = None
+    _task: asyncio.Task[None] | None = None
+
+    async def run_schedules(self) -> int:
+        """Run the checks due now (by the worker's clock); also what the background loop calls."""
+        worker = self.worker
+        queued = await run_due(worker.pool, self.schedules, worker.clock.now(), self.zone, self.catalogue,
+                               self.settings.max_attempts)
+        if queued:
+            worker.wake()
+        return queued
+
+    async def _schedule_loop(self, interval: float) -> None:
+        while True:
+            try:
+                await self.run_schedules()
+            except asyncio.CancelledError:
+                raise
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                logging.getLogger("redpark.notifications").warning("scheduled checks: %s; next round",
+                                                                    type(exc).__name__)
+            await asyncio.sleep(interval)
+
+    def start(self, interval: float) -> None:
+        self.worker.start()
+        if self.schedules:
+            self._task = asyncio.create_task(self._schedule_loop(interval), name="notification-schedules")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        await self.worker.stop()
 
     def wake_soon(self) -> None:
         # The rule's transaction commits right after it returns: look a moment later.
@@ -90,13 +127,17 @@ class ResendRefused(DomainError):
 
 class Notifications:
     def __init__(self, service: str, catalogue: TemplateCatalogue, rules: Sequence[NotificationRule] = (), *,
+                 schedules: Sequence[Scheduled] = (), schedule_interval: float = 60.0,
                  settings: NotifySettings | None = None,
                  channels: Callable[[NotifySettings], dict[str, Channel]] = channels_for,
                  read_roles: Sequence[str] = ("park_admin", "auditor"), resend_roles: Sequence[str] = ("park_admin",),
                  poll_interval: float = 0.5, lease_seconds: float = 60.0) -> None:
         self.service = service
-        self.catalogue = catalogue
+        # The platform's staff alerts go with every service's own templates.
+        self.catalogue = TemplateCatalogue([*catalogue, *alerts.TEMPLATES])
         self.rules = list(rules)
+        self.schedules = list(schedules)
+        self.schedule_interval = schedule_interval
         for rule in self.rules:
             rule.hub_factory = self
         self.given_settings = settings
@@ -113,7 +154,10 @@ class Notifications:
         worker = NotificationWorker(runtime.pool, self.catalogue, self.channel_factory(settings), settings,
                                     runtime.clock, runtime.settings.zone, lease_seconds=self.lease_seconds,
                                     poll_interval=self.poll_interval)
-        hub = Hub(self.catalogue, settings, worker)
+        schedules = list(self.schedules)
+        if alerts.STAFF_GROUP in settings.wecom:
+            schedules += alerts.staff_alerts(self.service)
+        hub = Hub(self.catalogue, settings, worker, schedules, runtime.settings.zone)
         runtime.extras[EXTRAS_KEY] = hub
         return hub
 
@@ -126,12 +170,12 @@ class Notifications:
         partial = target.with_suffix(".tmp")
         partial.write_text(self.catalogue.provider_registrations_json(codes), encoding="utf-8")
         partial.replace(target)
-        hub.worker.start()
+        hub.start(self.schedule_interval)
 
     async def stop(self, runtime: Runtime) -> None:
         hub = runtime.extras.pop(EXTRAS_KEY, None)
         if isinstance(hub, Hub):
-            await hub.worker.stop()
+            await hub.stop()
 
     def _router(self, read_roles: list[str], resend_roles: list[str]) -> APIRouter:
         router = APIRouter(prefix="/notifications", tags=["notifications"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -88,7 +88,7 @@ class TemplateCatalogue:
     def __contains__(self, code: object) -> bool:
         return code in self.by_code
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Template]:
         return iter(self.by_code.values())
 
     def provider_registrations(self, codes: Mapping[str, str] | None = None) -> dict[str, dict[str, object]]:

@@ -53,3 +53,12 @@ CREATE TABLE IF NOT EXISTS notification_pepper (
     id      int PRIMARY KEY CHECK (id = 1),
     pepper  bytea NOT NULL
 );
+
+-- Reminders that come from the calendar, not from an event: each scheduled check runs once a park day.
+CREATE TABLE IF NOT EXISTS notification_schedule_runs (
+    name    text NOT NULL,
+    day     date NOT NULL,
+    ran_at  timestamptz NOT NULL,
+    queued  int NOT NULL,
+    PRIMARY KEY (name, day)
+);
