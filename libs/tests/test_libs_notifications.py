@@ -193,3 +193,41 @@ async def test_a_failed_notification_alerts_the_staff_group_on_wecom_once(
     assert robot["key"] == "staff-robot"
     assert robot["content"].startswith(f"测试园区值班提醒：hall 的通知 {failed['notification_id']}（hall.booked，发往 ")
     assert "MOBILE_NUMBER_ILLEGAL" in robot["content"] and "12345" not in robot["content"].split("发往")[0]
+
+
+async def test_the_log_page_shows_masked_recipients_and_resends_a_failed_one(
+        service_client: Any, notify_standins: StandIns) -> None:
+    c = await hall(service_client, notify_standins)
+    await c.runtime.store.append("visit-1", [VisitBooked(visitor_id="v1", name="王五", phone="12345", code="X"),
+                                             VisitBooked(visitor_id="v2", name="赵六", phone=PHONE, code="Y")])
+    [failed] = await eventually(lambda: rows(c, status="failed"), lambda got: len(got) == 1)
+    await eventually(lambda: rows(c, status="sent"), lambda got: len(got) == 1)
+    page = await c.get("/ui/notifications", params={"status": "failed"})
+    assert page.status_code == 200 and "通知记录" in page.text
+    assert "*****" in page.text and "12345" not in page.text and "MOBILE_NUMBER_ILLEGAL" in page.text
+    assert f"/ui/notifications/{failed['notification_id']}/resend" in page.text
+    assert "138****8000" not in page.text  # the filter keeps the sent one out
+    again = await c.post(f"/ui/notifications/{failed['notification_id']}/resend")
+    assert again.status_code == 200 and "已重新排队发送" in again.text
+    await eventually(lambda: rows(c, status="failed"), lambda got: len(got) == 1 and got[0]["attempts"] == 2)
+    [sent] = await rows(c, status="sent")
+    refused = await c.post(f"/ui/notifications/{sent['notification_id']}/resend")
+    assert refused.status_code == 409 and "只有发送失败或被跳过的通知可以重发" in refused.text
+    english = await c.get("/ui/notifications", params={"lang": "en"})
+    assert "Notifications" in english.text and "Sent today" in english.text and "138****8000" in english.text
+
+
+async def test_the_preferences_page_records_an_opt_out_and_refuses_a_bad_number_naming_it(
+        service_client: Any, notify_standins: StandIns) -> None:
+    c = await hall(service_client, notify_standins)
+    assert (await c.get("/ui/notifications/preferences")).status_code == 200
+    bad = await c.post("/ui/notifications/preferences", data={"channel": "sms", "address": "12"})
+    assert bad.status_code == 422 and "请填写有效的手机号码" in bad.text
+    api_bad = await c.put("/notifications/preferences", json={"channel": "sms", "address": "abc-not-a-phone"})
+    assert api_bad.status_code == 422 and api_bad.json()["errors"][0]["field"] == "address"
+    saved = await c.post("/ui/notifications/preferences", data={"channel": "sms", "address": "+86 138-0013-8000",
+                                                                "opted_out": "1", "lang": "zh"})
+    assert saved.status_code == 200 and "138****8000" in saved.text
+    await c.runtime.store.append("visit-1", [ReminderDue(visitor_id="v1", phone=PHONE, at="09:30")])
+    [skipped] = await eventually(lambda: rows(c, status="skipped"), lambda got: len(got) == 1)
+    assert skipped["last_error"] == "opted_out"

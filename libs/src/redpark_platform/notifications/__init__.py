@@ -3,7 +3,7 @@ outbox, sent by a worker over SMS (Aliyun- or Tencent-shaped), e-mail (SMTP) or 
 See libs/README.md."""
 
 from .channels import UNKNOWN, Accepted, NotifySettings, Outgoing, Rejected, Retry, SmsSettings, SmtpSettings
-from .hub import Hub, Notifications, hub_of
+from .hub import Hub, Notifications, dashboard_tile, hub_of
 from .outbox import Notice
 from .policy import Policy, QuietHours
 from .rules import NotificationRule
@@ -12,4 +12,4 @@ from .templates import Template, TemplateCatalogue
 
 __all__ = ["UNKNOWN", "Accepted", "Hub", "Notice", "NotificationRule", "Notifications", "NotifySettings",
            "Outgoing", "Policy", "QuietHours", "Rejected", "Retry", "Scheduled", "SmsSettings", "SmtpSettings",
-           "Template", "TemplateCatalogue", "hub_of"]
+           "Template", "TemplateCatalogue", "dashboard_tile", "hub_of"]

@@ -24,6 +24,7 @@ import asyncpg
 import msgspec
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from ..console.dashboard import Tile
 from ..errors import DomainError, NotFound
 from ..web.auth import require_roles
 from ..web.bodies import Body, MsgspecResponse, response_schema
@@ -31,6 +32,7 @@ from ..web.paging import Page, Paging, page
 from . import alerts, outbox
 from .channels import Channel, NotifySettings
 from .email import SmtpEmail
+from .pages import normal_address, page_router
 from .rules import EXTRAS_KEY, NotificationRule
 from .schedules import Scheduled, run_due
 from .sms import sms_channel
@@ -144,7 +146,9 @@ class Notifications:
         self.channel_factory = channels
         self.poll_interval = poll_interval
         self.lease_seconds = lease_seconds
-        self.router = self._router(list(read_roles), list(resend_roles))
+        self.router = APIRouter()
+        self.router.include_router(self._router(list(read_roles), list(resend_roles)))
+        self.router.include_router(page_router(service, self.catalogue, list(read_roles), list(resend_roles)))
 
     def prepare(self, runtime: Runtime) -> Hub:
         hub = runtime.extras.get(EXTRAS_KEY)
@@ -235,7 +239,7 @@ class Notifications:
         async def set_preference(request: Request,
                                  body: PreferenceBody = Body(PreferenceBody, example=example)) -> Response:  # noqa: B008
             runtime = request.app.state.runtime
-            address = body.address.strip()
+            address = normal_address(body.channel, body.address)
             async with request.app.state.pool.acquire() as conn:
                 await outbox.set_preference(conn, body.channel, address, opted_out=body.opted_out, lang=body.lang,
                                             now=runtime.clock.now())
@@ -248,3 +252,11 @@ class Notifications:
 def hub_of(runtime: Any) -> Hub | None:
     hub = runtime.extras.get(EXTRAS_KEY)
     return hub if isinstance(hub, Hub) else None
+
+
+async def dashboard_tile(runtime: Any) -> Tile:
+    """The dashboard's "notifications today" tile: sent this park day, with failed and pending."""
+    day = await outbox.today_figures(runtime.pool, runtime.clock.now(), runtime.settings.zone)
+    return Tile(key="notifications_today", label="今日通知", label_en="Notifications today", value=str(day.sent),
+                note=f"失败 {day.failed} · 待发送 {day.pending}", tone="warn" if day.failed else "",
+                href="/ui/notifications")

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from redpark_platform.console import page_roles, stream_history
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
 from redpark_platform.errors import DomainError, NotFound
+from redpark_platform.notifications import dashboard_tile
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 
 from ..api.deps import CATALOGUE, App
@@ -173,6 +174,7 @@ async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
             Tile(key="waitlisted", label="候补", label_en="Waiting list", value=str(waiting), note="份报名",
                  href="/ui/", tone="warn" if waiting else ""),
             Tile(key="checked_in", label="已签到人数", label_en="Checked in", value=str(checked_in), href="/ui/"),
+            await dashboard_tile(app.runtime),
         ],
         charts=[Chart(
             key="registrations_per_session", title="近期场次报名数", title_en="Registrations per upcoming session",
