@@ -9,7 +9,9 @@ from .policy import Policy, QuietHours
 from .rules import NotificationRule
 from .schedules import Scheduled
 from .templates import Template, TemplateCatalogue
+from .verification import Challenge, PhoneVerification
 
-__all__ = ["UNKNOWN", "Accepted", "Hub", "Notice", "NotificationRule", "Notifications", "NotifySettings",
+__all__ = ["UNKNOWN", "Accepted", "Challenge", "PhoneVerification",
+           "Hub", "Notice", "NotificationRule", "Notifications", "NotifySettings",
            "Outgoing", "Policy", "QuietHours", "Rejected", "Retry", "Scheduled", "SmsSettings", "SmtpSettings",
            "Template", "TemplateCatalogue", "dashboard_tile", "hub_of"]

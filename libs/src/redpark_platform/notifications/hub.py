@@ -37,6 +37,7 @@ from .rules import EXTRAS_KEY, NotificationRule
 from .schedules import Scheduled, run_due
 from .sms import sms_channel
 from .templates import TemplateCatalogue
+from .verification import VERIFICATION_CODE
 from .wecom import WeComRobot
 from .worker import NotificationWorker
 
@@ -136,7 +137,7 @@ class Notifications:
                  poll_interval: float = 0.5, lease_seconds: float = 60.0) -> None:
         self.service = service
         # The platform's staff alerts go with every service's own templates.
-        self.catalogue = TemplateCatalogue([*catalogue, *alerts.TEMPLATES])
+        self.catalogue = TemplateCatalogue([*catalogue, *alerts.TEMPLATES, VERIFICATION_CODE])
         self.rules = list(rules)
         self.schedules = list(schedules)
         self.schedule_interval = schedule_interval

@@ -62,3 +62,18 @@ CREATE TABLE IF NOT EXISTS notification_schedule_runs (
     queued  int NOT NULL,
     PRIMARY KEY (name, day)
 );
+
+-- One-time codes proving a phone (redpark_platform.notifications.verification). The code is kept only
+-- as an HMAC; the phone only as its recipient_key; the SMS itself goes through the outbox, sealed.
+CREATE TABLE IF NOT EXISTS verification_challenges (
+    challenge_id  text PRIMARY KEY,
+    recipient_key text NOT NULL,
+    purpose       text NOT NULL,
+    code_hash     text NOT NULL,
+    created_at    timestamptz NOT NULL,
+    expires_at    timestamptz NOT NULL,
+    tries         int NOT NULL DEFAULT 0,
+    verified_at   timestamptz,
+    consumed_at   timestamptz
+);
+CREATE INDEX IF NOT EXISTS verification_challenges_phone ON verification_challenges (recipient_key, created_at);
