@@ -45,6 +45,7 @@ from redpark_platform.credentials import (
     without_password,
 )
 from redpark_platform.inbox import ensure_secrets_file
+from redpark_platform.notifications.standins import LOCAL_KEY_ID, LOCAL_KEY_SECRET
 from redpark_platform.servers import LOOPBACK, NatsServer, PostgresServer, free_port
 from redpark_platform.web.auth import load_or_create_key, mint_token
 
@@ -225,6 +226,9 @@ class Stack:
     gateway: Child | None = None
     supervised: list[Supervised] = field(default_factory=list)
     nats_url: str = ""
+    # The local SMS/WeCom/SMTP stand-ins, and what the services are told of them.
+    standins: Child | None = None
+    notify_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def logs(self) -> Path:
@@ -246,6 +250,9 @@ class Stack:
         secret = self.env.get("REDPARK_JWT_SECRET") or load_or_create_key(key_file)
         # Inbound webhook secrets, once per data folder: the services and the simulators read this file.
         ensure_secrets_file(self.data / "webhook-secrets.json")
+        # Known before the services start, so their messages can link to the gateway.
+        self.gateway_port = self.gateway_port or free_port()
+        self._start_standins()
         for service in services:
             self._start_service(service, nats_urls[service.name], database_urls[service.name], key_file)
         for child in self.children:
@@ -292,9 +299,32 @@ class Stack:
                 urls[service.name] = self.postgres.create_owned_database(service.database)
         return urls
 
+    def _start_standins(self) -> None:
+        """The SMS gateway, WeCom robot and SMTP stand-ins (`redpark_platform.notifications.standins`):
+        messages land in the data folder. A provider the user configured in the environment wins."""
+        http_port, smtp_port = free_port(), free_port()
+        argv = [sys.executable, "-m", "redpark_platform.notifications.standins", "--data", str(self.data),
+                "--host", LOOPBACK, "--http-port", str(http_port), "--smtp-port", str(smtp_port)]
+        self.standins = self._spawn("notify-standins", argv, dict(self.env, PYTHONUNBUFFERED="1"),
+                                    f"http://{LOOPBACK}:{http_port}")
+        self._wait_ready(self.standins, "/healthz")
+        say(f"SMS/WeCom stand-in on {self.standins.url}, SMTP on {LOOPBACK}:{smtp_port}: messages go to "
+            f"{self.data / 'sms-outbox.jsonl'} and {self.data / 'mail'}")
+        local = {"REDPARK_PUBLIC_URL": f"http://{LOOPBACK}:{self.gateway_port}"}
+        if not self.env.get("REDPARK_SMS_PROVIDER"):
+            local.update({"REDPARK_SMS_PROVIDER": "aliyun", "REDPARK_SMS_ENDPOINT": self.standins.url + "/",
+                          "REDPARK_SMS_ACCESS_KEY_ID": LOCAL_KEY_ID, "REDPARK_SMS_ACCESS_KEY_SECRET": LOCAL_KEY_SECRET})
+        if not self.env.get("REDPARK_SMTP_HOST"):
+            local.update({"REDPARK_SMTP_HOST": LOOPBACK, "REDPARK_SMTP_PORT": str(smtp_port),
+                          "REDPARK_SMTP_FROM": "notice@redpark.local"})
+        if not self.env.get("REDPARK_WECOM_WEBHOOKS"):
+            local["REDPARK_WECOM_WEBHOOKS"] = json.dumps(
+                {"staff": f"{self.standins.url}/cgi-bin/webhook/send?key=local-staff-robot"})
+        self.notify_env = {k: v for k, v in local.items() if not self.env.get(k)}
+
     def _start_service(self, service: Service, nats_url: str, database_url: str, key_file: Path) -> None:
         port = free_port()
-        env = dict(self.env)
+        env = dict(self.env, **self.notify_env)
         env.update({
             "REDPARK_NATS_URL": nats_url,
             service.database_env: database_url,
@@ -471,7 +501,8 @@ class Stack:
     def _supervise(self) -> None:
         """What the supervisor watches: every child, and the servers it started."""
         self.supervised = [Supervised(c.name, lambda c=c: c.proc, lambda c=c: self._respawn(c), c.log)
-                           for c in [*self.children, *([self.gateway] if self.gateway else [])]]
+                           for c in [*self.children, *([self.gateway] if self.gateway else []),
+                                     *([self.standins] if self.standins else [])]]
         if self.nats:
             nats = self.nats
             self.supervised.append(Supervised("nats", lambda: nats.proc, lambda: nats.start(),
@@ -560,7 +591,8 @@ class Stack:
                       f" (restart {entry.restarts}) ---\n")
 
     def stop(self) -> None:
-        front = [*self.children, *([self.gateway] if self.gateway else [])]
+        front = [*self.children, *([self.gateway] if self.gateway else []),
+                 *([self.standins] if self.standins else [])]
         for child in front:
             if child.proc.poll() is None:
                 child.proc.terminate()

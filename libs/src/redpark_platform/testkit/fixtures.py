@@ -174,5 +174,8 @@ async def contract_feed(anew_database: Callable[[str], Awaitable[str]], nats_url
 # Browser tests (Playwright driving the machine's Chromium); playwright is imported only when used.
 from .browser import browser, new_page, screenshot  # noqa: E402,F401
 
+# The notification stand-ins (SMS gateway, WeCom robot, SMTP) for notification tests.
+from .notify import notify_standins  # noqa: E402,F401
+
 # A receiving system for outbound-webhook tests.
 from .webhooks import webhook_receiver  # noqa: E402,F401

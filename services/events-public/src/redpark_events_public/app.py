@@ -7,11 +7,14 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from redpark_contracts.events_public import registry
+from redpark_platform.notifications import Notifications
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 
 from .api import open_base, public, staff, volunteer
 from .application import EventsPublic
+from .notifications.rules import RegistrationNotices
+from .notifications.templates import CATALOGUE
 from .pages import open_base as open_base_pages
 from .pages import public as public_pages
 from .pages import staff as staff_pages
@@ -39,16 +42,20 @@ async def _stop(runtime: Runtime) -> None:
 
 
 def service_spec() -> ServiceSpec:
+    notify = Notifications(SERVICE, CATALOGUE, [RegistrationNotices()],
+                           read_roles=("events_officer", "park_admin", "auditor"),
+                           resend_roles=("events_officer", "park_admin"))
     return ServiceSpec(
         name=SERVICE,
         title="Red Park public events (公众活动)",
         registry=registry,
         migrations=Path(__file__).parent / "sql",
-        projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection()],
+        projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection(), *notify.rules],
         routers=[public.router, open_base.public, staff.router, volunteer.router, open_base.staff,
-                 public_pages.router, staff_pages.router, open_base_pages.public, open_base_pages.staff],
-        on_start=[_start],
-        on_stop=[_stop],
+                 public_pages.router, staff_pages.router, open_base_pages.public, open_base_pages.staff,
+                 notify.router],
+        on_start=[_start, notify.start],
+        on_stop=[notify.stop, _stop],
         # Requests past their hold already hold nothing; this stores their lapse for staff and notices.
         housekeeping=[_lapse_open_base_requests],
     )

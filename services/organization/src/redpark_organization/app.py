@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from redpark_contracts.organization import registry
+from redpark_platform.notifications import Notifications
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 
@@ -21,6 +22,9 @@ from .application.recognition import Recognition
 from .integrations.outbound import OUTBOUND
 from .integrations.property import INBOX as PROPERTY_INBOX
 from .integrations.property import mappings as property_mappings_router
+from .notifications.checks import SCHEDULES
+from .notifications.contacts import NotifyContactsProjection
+from .notifications.templates import CATALOGUE
 from .pages.staff import router as pages_router
 from .projections import ALL as READ_MODELS
 from .reactions import ALL as REACTIONS
@@ -35,13 +39,17 @@ async def _attach_layers(runtime: Runtime) -> None:
 
 
 def spec() -> ServiceSpec:
+    notify = Notifications(SERVICE, CATALOGUE, schedules=SCHEDULES, read_roles=("park_admin", "auditor"),
+                           resend_roles=("park_admin",))
     return ServiceSpec(
         name=SERVICE, title="Red Park — organization", registry=registry,
-        migrations=Path(__file__).parent / "sql", projections=(*READ_MODELS, *REACTIONS, OUTBOUND.projection),
-        routers=(*API_ROUTERS, PROPERTY_INBOX.router, property_mappings_router, pages_router, OUTBOUND.router),
+        migrations=Path(__file__).parent / "sql",
+        projections=(*READ_MODELS, *REACTIONS, OUTBOUND.projection, NotifyContactsProjection()),
+        routers=(*API_ROUTERS, PROPERTY_INBOX.router, property_mappings_router, pages_router, OUTBOUND.router,
+                 notify.router),
         # The inbox worker last: its translator runs the organization's commands.
-        on_start=(_attach_layers, PROPERTY_INBOX.start, OUTBOUND.start),
-        on_stop=(OUTBOUND.stop, PROPERTY_INBOX.stop),
+        on_start=(_attach_layers, notify.start, PROPERTY_INBOX.start, OUTBOUND.start),
+        on_stop=(OUTBOUND.stop, PROPERTY_INBOX.stop, notify.stop),
     )
 
 

@@ -14,6 +14,7 @@ from redpark_platform.calendar import park_date
 from redpark_platform.console import page_roles, stream_history
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile
 from redpark_platform.errors import DomainError, NotFound
+from redpark_platform.notifications import dashboard_tile
 from redpark_platform.ops import with_operations
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 from redpark_platform.web.bounded import Id
@@ -222,6 +223,7 @@ async def dashboard(app: App, who: AnyStaff) -> MsgspecResponse:
             Tile(key="open_base_requests", label="待确认参观", label_en="Visits awaiting confirmation",
                  value=str(awaiting), note=f"{len(visit_days)} 天有预约", href="/ui/open-base/",
                  tone="warn" if awaiting else ""),
+            await dashboard_tile(app.runtime),
         ],
         charts=[Chart(
             key="registrations_per_session", title="近期场次报名数", title_en="Registrations per upcoming session",

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 
 from redpark_platform.calendar import day_start
 from redpark_platform.console.dashboard import Chart, Dashboard, Series, Tile, Tone
+from redpark_platform.notifications import dashboard_tile
 from redpark_platform.ops import with_operations
 from redpark_platform.web import MsgspecResponse, Principal, require_roles, response_schema
 from redpark_platform.web.edge import ReadYourWrites
@@ -184,4 +185,7 @@ def dashboard_of(f: Figures, cards: QuarterView | None = None) -> Dashboard:
             dependencies=[ReadYourWrites(*READ_MODELS)])
 async def dashboard(org: Org, assess: Assess, who: AnyStaff) -> MsgspecResponse:
     cards = await assess.quarter(assess.current_quarter())
-    return MsgspecResponse(await with_operations(dashboard_of(await figures(org), cards), org.runtime))
+    board = dashboard_of(await figures(org), cards)
+    # The notification tile is read live from the outbox, beside the figures of the read models.
+    board = msgspec.structs.replace(board, tiles=[*board.tiles, await dashboard_tile(org.runtime)])
+    return MsgspecResponse(await with_operations(board, org.runtime))

@@ -1,0 +1,1 @@
+"""What the public is told, and when: the templates and the rule that turns registrations into SMS."""
