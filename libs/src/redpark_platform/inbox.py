@@ -63,6 +63,7 @@ from standardwebhooks import Webhook
 
 from .errors import DomainError, NotFound
 from .exports import xlsx_openapi, xlsx_response
+from .wakeups import until_set
 from .web.auth import require_roles
 from .web.bodies import (
     MAX_BODY_BYTES,
@@ -368,8 +369,7 @@ class InboxWorker:
             except Exception as exc:  # noqa: BLE001 - the database may be restarting; rows wait, safe
                 log.warning("webhook inbox worker: %s; trying again", type(exc).__name__)
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            await until_set(self._wake, self.poll_interval)
 
     async def process_one(self) -> bool:
         """Apply the next due delivery, if any (True when one was handled)."""

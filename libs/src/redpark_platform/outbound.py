@@ -51,6 +51,7 @@ from standardwebhooks import Webhook
 from .errors import DomainError, InvalidCommand, NotFound
 from .events import CloudEvent, Event, EventRegistry, IncomingEvent, format_sequence
 from .projections import Projection
+from .wakeups import until_set
 from .web.auth import require_roles
 from .web.bodies import Body, MsgspecResponse, response_schema
 from .web.idempotency import Idempotent
@@ -264,8 +265,7 @@ class DeliveryWorker:
                 sent = False
             if not sent:
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                await until_set(self._wake, self.poll_interval)
 
     async def _claim(self) -> asyncpg.Record | None:
         return await self.pool.fetchrow(

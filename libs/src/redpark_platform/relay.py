@@ -33,6 +33,7 @@ from opentelemetry.propagate import extract, inject
 from .bus import connect_with_retry, ensure_stream, stream_name, subject
 from .events import RecordedEvent, parse_cloudevent, subject_for, to_cloudevent
 from .store import NOTIFY_CHANNEL, EventStore
+from .wakeups import until_set
 
 log = logging.getLogger("redpark.relay")
 _tracer = trace.get_tracer("redpark.relay")
@@ -128,8 +129,7 @@ class Relay:
             self._wake.clear()
             batch = await self.store.read_all(self.position, self.batch_size)
             if not batch:
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                await until_set(self._wake, self.poll_interval)
                 if not self._wake.is_set() and not await self._stream_intact(js):
                     self._resync = True
                 continue

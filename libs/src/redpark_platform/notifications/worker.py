@@ -23,6 +23,7 @@ import asyncpg
 from ..calendar import day_start, park_date
 from ..clock import Clock
 from ..masking import ERASED, UNREADABLE
+from ..wakeups import until_set
 from . import policy
 from .channels import UNKNOWN, Accepted, Channel, NotifySettings, Outgoing, Rejected, Retry
 from .outbox import open_row, preference
@@ -80,8 +81,7 @@ class NotificationWorker:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("notification worker: database unavailable (%s); retrying", type(exc).__name__)
             self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            await until_set(self._wake, self.poll_interval)
 
     async def process_one(self) -> bool:
         """Handle the next due notification, if any (True when one was handled)."""
