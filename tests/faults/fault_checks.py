@@ -138,10 +138,6 @@ async def _check_ins(platform: Platform, accepted: list[Accepted], f: Findings) 
 async def verify_all(platform: Platform) -> list[str]:
     """`redpark.py verify`'s function over the running platform: the lines that are not equal."""
     saved = dict(os.environ)
-    # The servers' addresses with credentials: the tools' NATS user, the databases' owner.
-    os.environ["REDPARK_NATS_URL"] = platform.nats_url("tools")
-    for service in platform.services:
-        os.environ[f"REDPARK_{service.upper().replace('-', '_')}_DATABASE_URL"] = platform.database_dsn(service)
     try:
         report = await asyncio.wait_for(verify_platform(platform.run_file, ROOT / "services"), VERIFY_TIMEOUT_S)
     finally:  # it fills in the platform's variables for the service apps it builds; not for later tests

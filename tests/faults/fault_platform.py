@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
+from redpark_platform.credentials import PASSWORDS_FILE, PasswordFile, with_user
 from redpark_platform.web.auth import mint_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,30 +76,20 @@ class Platform:
         secret = (self.data / "jwt.key").read_text().strip()
         return mint_token(secret, "fault-suite", list(roles), name="故障测试")
 
-    def _password(self, folder: str, user: str) -> str | None:
-        """A password `up` generated into the data folder, when the servers ask for one."""
-        path = self.data / folder / "passwords.json"
-        if not path.exists():
-            return None
-        return str(json.loads(path.read_text())[user])
+    def _password(self, server: str, user: str) -> str | None:
+        """A password `up` made into the server's folder (none: a server that takes anyone)."""
+        return PasswordFile(self.data / server / PASSWORDS_FILE).known(user)
 
     def database_dsn(self, service: str) -> str:
         """The superuser's DSN of a service's database: the suite reads the stores behind the services."""
-        base = str(self.state()["postgres_dsn"]).rsplit("/", 1)[0]
+        url = f"{str(self.state()['postgres_dsn']).rsplit('/', 1)[0]}/redpark_{service.replace('-', '_')}"
         password = self._password("postgres", "postgres")
-        if password is not None:
-            scheme, rest = base.split("://", 1)
-            host = rest.split("@", 1)[-1]
-            base = f"{scheme}://postgres:{quote(password, safe='')}@{host}"
-        return f"{base}/redpark_{service.replace('-', '_')}"
+        return with_user(url, "postgres", password) if password else url
 
     def nats_url(self, user: str) -> str:
         url = str(self.state()["nats_url"])
         password = self._password("nats", user)
-        if password is None:
-            return url
-        scheme, host = url.split("://", 1)
-        return f"{scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{host.split('@', 1)[-1]}"
+        return with_user(url, user, password) if password else url
 
     # --- faults -------------------------------------------------------------------------------------
 
