@@ -201,6 +201,10 @@ async def test_every_fault_leaves_nothing_lost_nothing_twice_and_read_models_equ
     try:
         secret = json.loads((platform.data / "webhook-secrets.json").read_text())["property"]
         load = Load(platform.gateway, platform.token(), secret, webhook_receiver)
+    except BaseException:
+        await asyncio.to_thread(stop_up, platform)
+        raise
+    try:
         await load.set_up()
         load.start()
         async with httpx.AsyncClient() as client:
@@ -210,19 +214,23 @@ async def test_every_fault_leaves_nothing_lost_nothing_twice_and_read_models_equ
                     begun = time.monotonic()
                     over = await fault.inject(platform, client)
                     recovery = await recovered(platform, load, client, over)
+                    consistency = await consistent(platform, load, webhook_receiver, time.monotonic())
+                    # Accepted from the fault's start until it was checked: while it lasted and after.
                     outcomes.append(Outcome(fault.name, recovery, len(load.ledger.since(begun)),
-                                            load.ledger.failed_since(begun),
-                                            await consistent(platform, load, webhook_receiver, time.monotonic())))
+                                            load.ledger.failed_since(begun), consistency))
                     print(outcomes[-1].line(), flush=True)
             finally:
                 await load.stop()
         # Everything accepted to the end, the last answers included.
+        consistency = await consistent(platform, load, webhook_receiver, time.monotonic())
         outcomes.append(Outcome("(whole run, after the load)", 0.0, len(load.ledger.accepted),
-                                load.ledger.failed_since(0.0),
-                                await consistent(platform, load, webhook_receiver, time.monotonic())))
+                                load.ledger.failed_since(0.0), consistency))
         await the_checks_see_a_row_twice_and_a_row_lost(platform, load, webhook_receiver)
     finally:
-        table = "\n".join(o.line() for o in outcomes)
+        bookings = len(load.ledger.of("booking"))
+        read_back = (f"read-your-writes: {bookings - load.ledger.stale_reads} of {bookings} bookings shown by"
+                     " the read right after them (?after=, bounded wait)")
+        table = "\n".join([*(o.line() for o in outcomes), read_back])
         record_property("fault_table", table)
         print(table)
         await asyncio.to_thread(stop_up, platform)
