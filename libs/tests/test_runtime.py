@@ -3,6 +3,7 @@ with read-your-writes and one trace from the HTTP request to the projection."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +24,10 @@ from redpark_platform.decider import Decider, DomainError
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection, Reaction
 from redpark_platform.runtime import RuntimeDep, ServiceSpec, create_service_app
+from redpark_platform.servers import PostgresServer
 from redpark_platform.settings import Settings
 from redpark_platform.testkit import ServiceClient, eventually
+from redpark_platform.testkit.services import run_service
 from redpark_platform.web.bodies import Body, MsgspecResponse, response_schema
 from redpark_platform.web.idempotency import Idempotent
 
@@ -148,6 +151,31 @@ async def test_a_refused_command_is_problem_json_naming_the_field_and_stores_not
     ok = await client.post("/tallies/y/counts", json={"by": 2})
     r = await client.get("/tallies/y", params={"after": ok.json()["position"]})
     assert r.json()["total"] == 2
+
+
+async def test_a_command_while_the_database_restarts_is_a_503_to_retry_not_a_500(
+        tmp_path: Path, settings_for: Callable[..., Awaitable[Settings]]) -> None:
+    # Found by the fault suite (tests/faults): a fast shutdown of PostgreSQL answered registrations 500.
+    pg = await asyncio.to_thread(PostgresServer(tmp_path / "pg", durable=False).start)
+    try:
+        dsn = await asyncio.to_thread(pg.create_owned_database, "tally")
+        settings = await settings_for("tally", database_url=dsn)
+        async with run_service(tally_service(tmp_path, router), settings) as client:
+            assert (await client.post("/tallies/t/counts", json={"by": 1})).status_code == 201
+            await asyncio.to_thread(pg.stop)
+            down = await client.post("/tallies/t/counts", json={"by": 2})
+            assert down.status_code == 503, down.text
+            assert down.headers["content-type"].startswith("application/problem+json")
+            assert down.json()["code"] == "service.unavailable" and down.headers["Retry-After"] == "2"
+            await asyncio.to_thread(pg.start)
+            back = await eventually(lambda: client.post("/tallies/t/counts", json={"by": 3}),
+                                    lambda r: r.status_code != 503)
+            assert back.status_code == 201, back.text
+            total = await eventually(lambda: client.get("/tallies/t", params={"after": back.json()["position"]}),
+                                     lambda r: r.json()["fresh"])
+            assert total.json()["total"] == 4  # the refused count of 2 was never stored
+    finally:
+        await asyncio.to_thread(pg.stop)
 
 
 async def test_readiness_reports_postgres_nats_and_projection_lag(client: httpx.AsyncClient) -> None:

@@ -2,7 +2,8 @@
 
 Every error a service returns goes through here, so clients see one shape: refusals by a rule
 (`DomainError`), bad input (naming each field), unknown routes, and, last, unexpected failures,
-which say nothing about internals. Bad input is never a 500.
+which say nothing about internals. Bad input is never a 500, and neither is a database that is
+down or restarting: that is a 503 the client may retry (`Retry-After`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 import msgspec
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -260,6 +262,26 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return ProblemResponse(body, headers=headers)
 
 
+# The database cannot be reached or is going away (a restart, a fast shutdown, a lost connection):
+# nothing was committed that the client was told of, and the same request may succeed in a moment.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,  # class 08: cannot connect, connection lost mid-statement
+    asyncpg.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.AdminShutdownError,  # sessions ended by a fast shutdown
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    ConnectionError,  # refused or reset by the operating system: nothing listens yet
+)
+RETRY_AFTER_S = 2
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    log.warning("database unavailable in %s %s: %s", request.method, _route_template(request), type(exc).__name__)
+    body = problem(request, 503, "the service cannot reach its database just now; try again shortly",
+                   detail_zh="服务暂时无法访问数据库，请稍后重试", code="service.unavailable")
+    return ProblemResponse(body, headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
 async def unexpected_error_response(request: Request, exc: Exception) -> Response:
     # The traceback goes to the log (redacted there); the client learns only that it failed.
     log.error("unhandled error in %s %s", request.method, _route_template(request), exc_info=exc)
@@ -278,4 +300,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BadRequestBody, _bad_body)
     app.add_exception_handler(msgspec.DecodeError, _msgspec_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, unexpected_error_response)
