@@ -3,11 +3,15 @@ run, and a tampered row shows as missing, extra or differing, table by table."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
 import asyncpg
+import pytest
+from nats import errors as nats_errors
 
+from redpark_platform.credentials import with_user, without_password
 from redpark_platform.testkit.services import run_service
 from redpark_platform.verify import verify_read_models
 
@@ -50,3 +54,10 @@ async def test_a_read_model_equals_its_rebuild_and_a_tampered_row_is_found(setti
         assert await conn.fetchval("SELECT kind FROM parcels WHERE parcel_id = 'v3'") == "tampered"
     finally:
         await conn.close()
+
+
+async def test_wrong_nats_credentials_end_verify_with_an_error_not_a_hang(settings_for) -> None:  # type: ignore[no-untyped-def]
+    settings = await settings_for("reader")
+    wrong = with_user(without_password(settings.nats_url), "admin", "not-the-password")
+    with pytest.raises(nats_errors.Error):
+        await asyncio.wait_for(verify_read_models([], settings.database_url, wrong, service="reader"), 60)

@@ -75,12 +75,13 @@ def inbox_prefix(user: str | None) -> str:
 
 async def connect(
     url: str, name: str, *, connect_timeout: float = 2.0,
-    on_reconnect: Callable[[], Awaitable[None]] | None = None,
+    on_reconnect: Callable[[], Awaitable[None]] | None = None, reconnect_attempts: int = -1,
 ) -> NATS:
     """Connect once; reconnect for ever afterwards (commands never depend on NATS being up).
 
     `on_reconnect` runs after every reconnect: the server may have restarted and lost its
-    unsynced tail or our consumers, so callers re-check what they rely on.
+    unsynced tail or our consumers, so callers re-check what they rely on. A tool that a person
+    waits for gives a bound (`reconnect_attempts`), so wrong credentials end it with an error.
     """
     extra = {"reconnected_cb": on_reconnect} if on_reconnect is not None else {}
     return await nats.connect(
@@ -89,7 +90,7 @@ async def connect(
         inbox_prefix=inbox_prefix(urlsplit(url).username),
         connect_timeout=connect_timeout,
         allow_reconnect=True,
-        max_reconnect_attempts=-1,
+        max_reconnect_attempts=reconnect_attempts,
         reconnect_time_wait=0.5,
         # While disconnected, publishes fail fast instead of piling up in a client buffer that
         # could later be flushed out of order after a publish that already failed.

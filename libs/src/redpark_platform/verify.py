@@ -32,6 +32,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+from nats import errors as nats_errors
 from nats.aio.client import Client as NATS
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -84,7 +85,7 @@ async def verify_read_models(projections: Sequence[Projection], database_url: st
                              service: str = "") -> VerifyReport:
     """Rebuild each read model into shadow tables and compare them with the live ones."""
     report = VerifyReport()
-    nc = await connect(nats_url, f"verify-{service or 'service'}")
+    nc = await connect(nats_url, f"verify-{service or 'service'}", reconnect_attempts=3)
     try:
         for projection in projections:
             if isinstance(projection, Reaction) or not projection.tables:
@@ -334,7 +335,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not services_root.is_dir():
         services_root = Path.cwd() / "services"
     only = [s for s in args.services.split(",") if s]
-    report = asyncio.run(verify_platform(run_file, services_root, only))
+    try:
+        report = asyncio.run(verify_platform(run_file, services_root, only))
+    except (OSError, nats_errors.Error, asyncpg.PostgresError) as exc:
+        # Unreachable servers or refused credentials: say so, not a traceback or a hang.
+        print(f"redpark verify: cannot reach the platform's servers ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
     for line in report.lines():
         print(line)
     differing = sum(1 for t in report.tables if not t.equal)
