@@ -205,6 +205,8 @@ async def test_governance_records_count_and_organizational_handling_vetoes(pool:
     f = await facts_of(pool)
     assert f["rules_posted"] == 1
     assert (f["inspections_passed"], f["inspections_failed"], f["rectifications_opened"]) == (1, 1, 1)
+    assert f["inspection_half_year"] == 1.0  # failed, then passed within the quarter
+    assert (await facts_of(pool, quarter="2026-Q2"))["inspection_half_year"] == 1.0  # passed on 04-02
     assert (f["committee_meetings"], f["party_lessons"], f["theme_days"]) == (2, 1, 1)
     assert "member_meetings" not in f and "organizational_handlings" not in f
 

@@ -25,6 +25,7 @@ from ..domain.assessment import (
     Rules,
     default_rules,
     department_card,
+    inspection_half_year,
     parse_quarter,
     quarter_bounds,
     quarter_months,
@@ -120,6 +121,18 @@ async def facts(conn: Any, quarter: str, today: date, tz: str) -> dict[str, dict
             " WHERE inspected_on BETWEEN $1 AND $2 GROUP BY 1", first, last):
         out[r["unit"]]["inspections_passed"] = float(r["passed"])
         out[r["unit"]]["inspections_failed"] = float(r["failed"])
+    year, q = parse_quarter(quarter)
+    half_first = date(year, 1 if q <= 2 else 7, 1)
+    for r in await conn.fetch(
+            "SELECT b.branch_id AS unit, b.established_on,"
+            " count(i.*) FILTER (WHERE i.passed) AS passed_in_half,"
+            " count(i.*) FILTER (WHERE i.inspected_on >= $2) AS held_in_quarter,"
+            " count(i.*) FILTER (WHERE i.passed AND i.inspected_on >= $2) AS passed_in_quarter"
+            " FROM org_branches b LEFT JOIN org_assess_inspections i"
+            " ON i.branch_id = b.branch_id AND i.inspected_on BETWEEN $1 AND $3"
+            " WHERE b.established_on <= $3 GROUP BY 1, 2", half_first, first, last):
+        out[r["unit"]]["inspection_half_year"] = inspection_half_year(
+            quarter, r["established_on"], r["passed_in_half"], r["held_in_quarter"], r["passed_in_quarter"])
     for r in await conn.fetch("SELECT branch_id AS unit, kind, count(*) AS n FROM org_assess_flags"
                               " WHERE on_day BETWEEN $1 AND $2 GROUP BY 1, 2", first, last):
         metric = "rectifications_opened" if r["kind"] == "rectification" else "organizational_handlings"
