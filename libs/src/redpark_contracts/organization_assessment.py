@@ -89,6 +89,9 @@ class Scorecard(msgspec.Struct, frozen=True, kw_only=True):
     possible: float
     vetoed: bool
     veto_reasons: list[str]
+    # The day whose rosters and coverage the facts were counted on (event time: the quarter's last day, or
+    # the day of a live read while it runs); None on departments' cards and on cards closed before it existed.
+    facts_as_of: date | None = None
 
 
 class DepartmentItemScore(msgspec.Struct, frozen=True, kw_only=True):

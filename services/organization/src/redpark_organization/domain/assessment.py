@@ -203,15 +203,16 @@ def veto_reasons(veto: Sequence[VetoCondition], facts: Mapping[str, float]) -> l
 
 
 def scorecard(unit_kind: UnitKind, unit_id: str, name: str, facts: Mapping[str, float],
-              rules: Rules) -> Scorecard:
+              rules: Rules, facts_as_of: date | None = None) -> Scorecard:
     """A branch's or the general branch's card. The veto applies to branches (party building of the
-    branch); the general branch is assessed by the higher committee, not vetoed here."""
+    branch); the general branch is assessed by the higher committee, not vetoed here. `facts_as_of`: the
+    day whose rosters and coverage the facts were counted on, shown with the card."""
     items = [score_item(i, facts.get(i.metric, 0.0)) for i in rules.items if i.applies_to == unit_kind]
     reasons = veto_reasons(rules.veto, facts) if unit_kind == "branch" else []
     return Scorecard(unit_kind=unit_kind, unit_id=unit_id, name=name, items=items,
                      score=_round(sum(i.points_earned for i in items)),
                      possible=_round(sum(i.points_possible for i in items)), vetoed=bool(reasons),
-                     veto_reasons=reasons)
+                     veto_reasons=reasons, facts_as_of=facts_as_of)
 
 
 def department_card(department_id: str, name: str, scored: Sequence[DepartmentItemScore], vetoed: bool,
