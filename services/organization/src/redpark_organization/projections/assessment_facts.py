@@ -35,13 +35,13 @@ from redpark_contracts.organization import (
     MemberLeftBranch,
 )
 from redpark_contracts.organization import registry as org_registry
-from redpark_contracts.organization_tenancy import EnterpriseRelocated
 from redpark_contracts.organization_assessment import (
     AssessmentQuarterClosed,
     AssessmentRulesSet,
     DepartmentRegistered,
     DepartmentScored,
 )
+from redpark_contracts.organization_tenancy import EnterpriseRelocated
 from redpark_platform.events import Event, IncomingEvent
 from redpark_platform.projections import Projection
 

@@ -213,7 +213,8 @@ async def facts(conn: Any, quarter: str, today: date, tz: str) -> dict[str, dict
         "SELECT m.branch_id AS unit, sum(h.hours) AS n FROM org_assess_volunteer_hours h"
         " LEFT JOIN org_assess_volunteer_activities a ON a.activity_id = h.activity_id"
         " CROSS JOIN LATERAL (SELECT (coalesce(a.starts_at, h.recorded_at) AT TIME ZONE $3)::date AS on_day) d"
-        f" JOIN org_assess_member_spans m ON m.member_id = h.member_id AND {_at('m', 'd.on_day', 'joined_on', 'left_on')}"
+        " JOIN org_assess_member_spans m"
+        f" ON m.member_id = h.member_id AND {_at('m', 'd.on_day', 'joined_on', 'left_on')}"
         " WHERE d.on_day BETWEEN $1 AND $2 GROUP BY 1",
         first, last, tz), "volunteer_hours")
     put(await conn.fetch(
