@@ -325,6 +325,23 @@ class DuesRateSet(Event, frozen=True, kw_only=True):
     set_on: date
 
 
+@registry.register("dues", "assessed")
+class DuesAssessed(Event, frozen=True, kw_only=True):
+    """核定党费: the standard the member's dues follow from `effective_from` (YYYY-MM): the category, the
+    rate in basis points of the declared monthly income (None: a flat or branch-set amount), the amount, the
+    regulation's article and, for a branch-set amount, its reason. Followed by `dues.rate_set` with the
+    amount. The declared income itself is not recorded."""
+
+    member_id: str
+    category: str  # salaried | retiree | student | unemployed | branch_set
+    basis_points: int | None
+    monthly_amount_fen: int
+    effective_from: str
+    rule: str
+    reason: str
+    assessed_on: date
+
+
 @registry.register("dues", "paid")
 class DuesPaid(Event, frozen=True, kw_only=True):
     member_id: str
