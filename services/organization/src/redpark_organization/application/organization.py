@@ -223,6 +223,20 @@ class Organization(ApplicationLayer):
             member_id=member_id, monthly_amount_fen=monthly_amount_fen, effective_from=effective_from,
             member_known=known, now=self.now()))
 
+    async def assess_dues(self, member_id: str, *, category: str, effective_from: str,
+                          monthly_income_fen: int | None, monthly_amount_fen: int | None,
+                          reason: str) -> AppendResult:
+        known = isinstance(await self._member(member_id), member.InPark)
+        return await self._execute(dues.stream_id(member_id), dues.decider, dues.AssessDues(
+            member_id=member_id, category=category, effective_from=effective_from,
+            monthly_income_fen=monthly_income_fen, monthly_amount_fen=monthly_amount_fen, reason=reason,
+            member_known=known, now=self.now()))
+
+    async def pay_dues_months(self, member_id: str, months: list[str], amount_fen: int,
+                              on: date | None) -> AppendResult:
+        return await self._execute(dues.stream_id(member_id), dues.decider, dues.PayDuesMonths(
+            member_id=member_id, months=months, amount_fen=amount_fen, now=self.now(), effective_on=on))
+
     async def pay_dues(self, member_id: str, month: str, amount_fen: int, on: date | None) -> AppendResult:
         return await self._execute(dues.stream_id(member_id), dues.decider, dues.PayDues(
             member_id=member_id, month=month, amount_fen=amount_fen, now=self.now(), effective_on=on))
