@@ -11,7 +11,7 @@ Pure: amounts in fen, the rate in basis points (1% = 100), rounded half up to th
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 import msgspec
 
@@ -65,10 +65,10 @@ def standard(category: str, *, income_fen: int | None = None, amount_fen: int | 
         brackets = SALARIED_BRACKETS if category == "salaried" else RETIREE_BRACKETS
         bp = _bracket(income_fen, brackets)
         rule = "《党费规定》第三条" if category == "salaried" else "《党费规定》第四条"
-        return DuesStandard(category=category, basis_points=bp, monthly_amount_fen=_percent(income_fen, bp),
-                            rule=rule)
+        return DuesStandard(category=cast(DuesCategory, category), basis_points=bp,
+                            monthly_amount_fen=_percent(income_fen, bp), rule=rule)
     if category in ("student", "unemployed"):
-        return DuesStandard(category=category, basis_points=None, monthly_amount_fen=FLAT_FEN,
+        return DuesStandard(category=cast(DuesCategory, category), basis_points=None, monthly_amount_fen=FLAT_FEN,
                             rule="《党费规定》第六条")
     if amount_fen is None or amount_fen < 0:
         raise ERRORS.error("dues.amount_missing", field="monthly_amount_fen")

@@ -1,10 +1,10 @@
-"""Dues arrears per member and per branch."""
+"""Dues: arrears per member and per branch (with the 3/6-month flags), a member's yearly statement."""
 
 from __future__ import annotations
 
-import msgspec
-
 from datetime import date
+
+import msgspec
 
 from ..domain.dues import DuesAccount, Rate, YearlyStatement, arrears, arrears_flag, consecutive_unpaid, statement
 from . import Db
