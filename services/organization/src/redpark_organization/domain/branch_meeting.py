@@ -57,12 +57,14 @@ def on_roster(member_events: Iterable[object], branch_id: str, day: date) -> boo
 
 
 def relationship_in_park_on(member_events: Iterable[object], day: date) -> bool:
-    """Whether the park held the member's organizational relationship on `day`: registered with it held
-    here (or transferred in) on or before the day, and not transferred out by then."""
+    """Whether the park held the member's organizational relationship on `day`. A member registered with
+    it held here had it before the census recorded them (the date it moved in is not recorded, as a
+    branch join may be dated before the registration), so from any day; one registered while it was held
+    elsewhere from the day it transferred in; nobody after transferring out."""
     held: date | None = None
     for event in member_events:
-        if isinstance(event, MemberRegistered) and event.relationship == "in_park" and event.registered_on <= day:
-            held = event.registered_on
+        if isinstance(event, MemberRegistered) and event.relationship == "in_park":
+            held = date.min
         elif isinstance(event, MemberTransferredIn) and event.transferred_on <= day:
             held = event.transferred_on
         elif isinstance(event, MemberTransferredOut) and event.transferred_on <= day:
