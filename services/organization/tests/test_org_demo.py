@@ -93,6 +93,9 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
         assert rect["total"] == 1, rect
         cards = (await c.get("/assessment/scorecards")).json()["scorecards"]["items"]
         assert len(cards) >= len(branches) and any(card["score"] > 0 for card in cards), cards[:3]
+        # letters of transfer: one overdue without its return slip, one returned, one in still open
+        letters = {r["transfer_id"]: r["status"] for r in (await c.get("/transfer-letters")).json()["items"]}
+        assert letters == {"demo-tr-late": "overdue", "demo-tr-back": "returned", "demo-tr-in": "open"}
         # the general branch records its own committee meetings: monthly over the last three months
         general_meetings = (await c.get("/branches/general/meetings")).json()
         assert general_meetings["total"] == 3

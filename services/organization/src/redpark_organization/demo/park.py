@@ -377,6 +377,21 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
     await load_branch_life(api.call, api.all, {bid: [m.member_id for m in ms] for bid, ms in branch_members.items()},
                            today, rng, general_committee=general_committee)
 
+    # letters of transfer: one out whose return slip is overdue, one out returned, one in still open
+    elsewhere = [m for m in people if m.relationship == "elsewhere"]
+    letters = [("demo-tr-late", placed[-1].member_id, "out", "园党转〔{y}〕第011号", "某区机关工委", 75, 45, None),
+               ("demo-tr-back", placed[-2].member_id, "out", "园党转〔{y}〕第012号", "某市科技局机关党委", 40, -20, 25),
+               ("demo-tr-in", elsewhere[0].member_id, "in", "县党转〔{y}〕第045号",
+                elsewhere[0].held_by or "某县委组织部", 10, -50, None)]
+    for tid, mid, direction, number, organization, issued_ago, expired_ago, returned_ago in letters:
+        await call("POST", "/transfer-letters", {
+            "transfer_id": tid, "member_id": mid, "direction": direction, "letter_no": number.format(y=today.year),
+            "organization": organization, "effective_on": (today - timedelta(days=issued_ago)).isoformat(),
+            "valid_until": (today - timedelta(days=expired_ago)).isoformat()})
+        if returned_ago is not None:
+            await call("POST", f"/transfer-letters/{tid}/return-slip",
+                       {"effective_on": (today - timedelta(days=returned_ago)).isoformat()})
+
     # venues (阵地), next week's bookings, and the year's party-building fund with what it has paid for
     await load_venues(api.c)
     zone = PARK_TZ
