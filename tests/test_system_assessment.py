@@ -152,10 +152,13 @@ async def test_events_from_three_services_change_the_branch_scorecard(apps: Apps
         # events-public: br1 organizes a short volunteer activity; m3's hours are recorded after it
         clock: FrozenClock = apps["pub"].state.test_clock
         now = clock.now()
-        await ok(pub.post("/staff/volunteer-activities", json={
-            "activity_id": "va1", "kind": "volunteer_service", "title": "园区义务植树", "organizer_branch_id": "br1",
-            "place": "园区东门", "starts_at": (now + timedelta(seconds=1)).isoformat(),
-            "ends_at": (now + timedelta(seconds=2)).isoformat()}), 201)
+        # events-public knows br1 and m3 from the organization's events (its `reads`), once it has read them
+        async def schedule() -> httpx.Response:
+            return await pub.post("/staff/volunteer-activities", json={
+                "activity_id": "va1", "kind": "volunteer_service", "title": "园区义务植树",
+                "organizer_branch_id": "br1", "place": "园区东门", "starts_at": (now + timedelta(seconds=1)).isoformat(),
+                "ends_at": (now + timedelta(seconds=2)).isoformat()})
+        await eventually(schedule, lambda r: r.status_code == 201)
         await ok(pub.post("/staff/volunteer-activities/va1/sign-ups", json={"member_id": "m3"}), 201)
         clock.advance(seconds=2.1)  # the activity is over: its hours may be recorded
         await ok(pub.post("/staff/volunteer-activities/va1/hours", json={"member_id": "m3", "hours": 0.0002}))

@@ -312,6 +312,34 @@ class MemberStatusChanged(Event, frozen=True, kw_only=True):
     effective_on: date
 
 
+# --- transfer letters (组织关系介绍信) --------------------------------------------------------------
+
+TransferDirection = Literal["out", "in"]
+
+
+@registry.register("transfer_letter", "issued")
+class TransferLetterIssued(Event, frozen=True, kw_only=True):
+    """A letter of transfer (组织关系介绍信): `out` issued by the park for a member leaving, `in` received
+    for a member coming; its number, the other organization, and the day it is valid until (the deadline
+    by which the member reports there and the return slip comes back)."""
+
+    transfer_id: str
+    member_id: str
+    direction: TransferDirection
+    letter_no: str
+    organization: str
+    issued_on: date
+    valid_until: date
+
+
+@registry.register("transfer_letter", "returned")
+class TransferLetterReturned(Event, frozen=True, kw_only=True):
+    """The return slip (回执): the receiving organization confirmed (out), or the park sent its own (in)."""
+
+    transfer_id: str
+    returned_on: date
+
+
 # --- dues (党费) -------------------------------------------------------------------------------
 
 
@@ -323,6 +351,23 @@ class DuesRateSet(Event, frozen=True, kw_only=True):
     monthly_amount_fen: int
     effective_from: str
     set_on: date
+
+
+@registry.register("dues", "assessed")
+class DuesAssessed(Event, frozen=True, kw_only=True):
+    """核定党费: the standard the member's dues follow from `effective_from` (YYYY-MM): the category, the
+    rate in basis points of the declared monthly income (None: a flat or branch-set amount), the amount, the
+    regulation's article and, for a branch-set amount, its reason. Followed by `dues.rate_set` with the
+    amount. The declared income itself is not recorded."""
+
+    member_id: str
+    category: str  # salaried | retiree | student | unemployed | branch_set
+    basis_points: int | None
+    monthly_amount_fen: int
+    effective_from: str
+    rule: str
+    reason: str
+    assessed_on: date
 
 
 @registry.register("dues", "paid")

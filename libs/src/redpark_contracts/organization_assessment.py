@@ -23,6 +23,8 @@ Metric = Literal[
     "rules_posted",  # rules the branch has posted (制度上墙), governance
     "inspections_passed",  # inspections of the branch passed in the quarter
     "inspections_failed",
+    # 1 when the branch met the plan's at-least-twice-a-year inspection (once per half-year) by the quarter's end
+    "inspection_half_year",
     "rectifications_opened",
     "organizational_handlings",  # 组织处置 flagged in the quarter
     "member_meetings", "committee_meetings", "group_meetings", "party_lessons", "theme_days",  # 三会一课、主题党日
@@ -87,6 +89,9 @@ class Scorecard(msgspec.Struct, frozen=True, kw_only=True):
     possible: float
     vetoed: bool
     veto_reasons: list[str]
+    # The day whose rosters and coverage the facts were counted on (event time: the quarter's last day, or
+    # the day of a live read while it runs); None on departments' cards and on cards closed before it existed.
+    facts_as_of: date | None = None
 
 
 class DepartmentItemScore(msgspec.Struct, frozen=True, kw_only=True):

@@ -298,11 +298,14 @@ async def test_2000_concurrent_registrations_for_300_seats_over_http_then_100_ca
 
 async def test_volunteer_activity_sign_up_hours_and_the_years_report(
     service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch,
-    rate_limits: dict[str, str],
+    rate_limits: dict[str, str], organization: Any  # conftest.Organization,
 ) -> None:
     now = utcnow()
     clock = FrozenClock(now)
     client = await start(service_client, monkeypatch, rate_limits, clock)
+    await organization.branches("branch-1", "branch-3", general="gb")
+    await organization.members("m-1")
+    await organization.read_by(client)
     secretary = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-1', ['branch_secretary'], 'branch-1')}"}
     body = {
         "activity_id": "v1",
@@ -317,7 +320,17 @@ async def test_volunteer_activity_sign_up_hours_and_the_years_report(
         "/staff/volunteer-activities", json={**body, "organizer_branch_id": "branch-2"}, headers=secretary
     )
     assert other_branch.status_code == 403
+    # an organizer or a volunteer the organization never told of is refused, naming the field
+    unknown = await client.post(
+        "/staff/volunteer-activities", json={**body, "organizer_branch_id": "branch-9"}, headers=staff()
+    )
+    assert unknown.status_code == 404 and unknown.json()["code"] == "volunteer.organizer_unknown"
+    assert [e["field"] for e in unknown.json()["errors"]] == ["organizer_branch_id"]
     assert (await client.post("/staff/volunteer-activities", json=body, headers=secretary)).status_code == 201
+    stranger = await client.post(
+        "/staff/volunteer-activities/v1/sign-ups", json={"member_id": "m-404"}, headers=secretary
+    )
+    assert stranger.status_code == 404 and stranger.json()["code"] == "volunteer.member_unknown"
     signed = await client.post(
         "/staff/volunteer-activities/v1/sign-ups", json={"member_id": "m-1"}, headers=secretary
     )
@@ -337,13 +350,14 @@ async def test_volunteer_activity_sign_up_hours_and_the_years_report(
         headers=staff("auditor"),
     )
     assert report.status_code == 200
-    [row] = report.json()["organizers"]
-    assert (
-        row["organizer_branch_id"] == "branch-1"
-        and row["held"] == 1
-        and row["minimum"] == 2
-        and not row["met"]
-    )
+    # every unit, those that held nothing too, against the assessment's default of one a quarter
+    answer = report.json()
+    assert (answer["per_quarter"], answer["minimum"]) == (1.0, 4)
+    rows = {r["organizer_branch_id"]: r for r in answer["organizers"]}
+    assert sorted(rows) == ["branch-1", "branch-3", "gb"]
+    quarter = (now.astimezone(ZoneInfo("Asia/Shanghai")).month - 1) // 3
+    assert rows["branch-1"]["held"] == 1 and rows["branch-1"]["held_by_quarter"][quarter] == 1
+    assert not rows["branch-1"]["met"] and rows["branch-3"]["held"] == 0
 
 
 async def test_open_base_visits_within_the_days_capacity_confirmed_or_declined_by_staff(
@@ -519,9 +533,12 @@ async def test_the_qr_link_in_the_answer_works_behind_the_gateway_prefix(client:
 
 
 async def test_a_retried_volunteer_sign_up_with_the_same_idempotency_key_signs_up_once(
-    client: httpx.AsyncClient,
+    client: ServiceClient, organization: Any  # conftest.Organization,
 ) -> None:
     """A sign-up creates something; a retry after a lost answer must not meet 'already signed up'."""
+    await organization.branches("branch-1")
+    await organization.members("m-9")
+    await organization.read_by(client)
     now = utcnow()
     secretary = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-1', ['branch_secretary'], 'branch-1')}"}
     body = {"activity_id": "v9", "kind": "tech_poverty_relief", "title": "助农科技服务",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ from redpark_contracts.events_public import registry
 from redpark_events_public.app import create_app
 from redpark_platform.masking import ERASED, UNREADABLE
 from redpark_platform.store import EventStore
+from redpark_platform.testkit import eventually
 from redpark_platform.testkit.fuzz import fuzz_settings, running
 from redpark_platform.web import mint_token
 
@@ -76,7 +78,17 @@ ROUTES = [("/sessions/s1/registrations", REGISTRATION), ("/sessions/s1/cancellat
 
 
 @pytest.fixture
-def service(pg_dsn: str, nats_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
+async def organization_told(organization: Any) -> None:
+    """The organization's events naming the volunteer activity's branch and the members signing up."""
+    await organization.branches("b-1")
+    await organization.members("m-1024", "m-2048")
+    # The service below runs in a thread while this loop (the feed's relay's) waits: publish first.
+    await eventually(lambda: organization.feed.relay.published, lambda n: n >= 3, timeout=20)
+
+
+@pytest.fixture
+def service(pg_dsn: str, nats_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+            organization_told: None) -> Iterator[tuple[str, str]]:
     # The per-address and per-phone limits would turn most draws into 429s: the property is about
     # what the service stores, so it runs without them.
     for variable in ("REGISTER", "CANCEL"):
@@ -106,6 +118,11 @@ def schedule(url: str) -> str:
                                              "ends_at": (now + timedelta(days=3, hours=3)).isoformat()}),
         ]:
             r = c.post(path, json=payload)
+            # the branch is known once the service has read the organization's events: poll, bounded
+            deadline = time.monotonic() + 20
+            while r.status_code == 404 and path.startswith("/staff/volunteer") and time.monotonic() < deadline:
+                time.sleep(0.1)
+                r = c.post(path, json=payload)
             assert r.status_code == 201, r.text
         r = c.post("/sessions/s1/registrations", json={"name": "张三", "phone": "13900000000", "consent": True})
         assert r.status_code == 201, r.text

@@ -68,6 +68,7 @@ def test_scheduling_a_volunteer_activity() -> None:
             starts_at=STARTS,
             ends_at=ENDS,
             volunteer_slots=2,
+            organizer_known=True,
             now=BEFORE - timedelta(days=5),
         )
     ).then([scheduled()])
@@ -91,6 +92,7 @@ def test_a_bad_volunteer_activity_is_refused(over: dict[str, object], code: str,
         "place": "Park",
         "starts_at": STARTS,
         "ends_at": ENDS,
+        "organizer_known": True,
         "now": BEFORE,
     }
     fields.update(over)
@@ -100,19 +102,23 @@ def test_a_bad_volunteer_activity_is_refused(over: dict[str, object], code: str,
 
 
 def test_members_sign_up_by_member_id_once_while_places_last() -> None:
-    spec.given([scheduled()]).when(SignUpVolunteer(activity_id="v1", member_id="m1", now=BEFORE)).then(
+    spec.given([scheduled()]).when(
+        SignUpVolunteer(activity_id="v1", member_id="m1", member_known=True, now=BEFORE)
+    ).then(
         [signed_up("m1")]
     )
     spec.given([scheduled(), signed_up("m1")]).when(
-        SignUpVolunteer(activity_id="v1", member_id="m1", now=BEFORE)
+        SignUpVolunteer(activity_id="v1", member_id="m1", member_known=True, now=BEFORE)
     ).then_raises(DomainError, code="volunteer.already_signed_up", field="member_id")
     spec.given([scheduled(), signed_up("m1"), signed_up("m2")]).when(
-        SignUpVolunteer(activity_id="v1", member_id="m3", now=BEFORE)
+        SignUpVolunteer(activity_id="v1", member_id="m3", member_known=True, now=BEFORE)
     ).then_raises(DomainError, code="volunteer.full")
-    spec.given([scheduled()]).when(SignUpVolunteer(activity_id="v1", member_id="m1", now=STARTS)).then_raises(
+    spec.given([scheduled()]).when(
+        SignUpVolunteer(activity_id="v1", member_id="m1", member_known=True, now=STARTS)
+    ).then_raises(
         DomainError, code="volunteer.already_started"
     )
-    spec.given([]).when(SignUpVolunteer(activity_id="v1", member_id="m1", now=BEFORE)).then_raises(
+    spec.given([]).when(SignUpVolunteer(activity_id="v1", member_id="m1", member_known=True, now=BEFORE)).then_raises(
         NotFound, code="volunteer.activity_not_found"
     )
 
@@ -124,7 +130,7 @@ def test_a_withdrawn_member_frees_the_place() -> None:
     )
     spec.given(
         [*given, VolunteerSignUpWithdrawn(activity_id="v1", member_id="m1", withdrawn_at=BEFORE)]
-    ).when(SignUpVolunteer(activity_id="v1", member_id="m3", now=BEFORE)).then([signed_up("m3")])
+    ).when(SignUpVolunteer(activity_id="v1", member_id="m3", member_known=True, now=BEFORE)).then([signed_up("m3")])
     spec.given(given).when(WithdrawVolunteer(activity_id="v1", member_id="m9", now=BEFORE)).then_raises(
         NotFound, code="volunteer.not_signed_up"
     )
@@ -148,7 +154,33 @@ def test_hours_are_recorded_after_the_activity_for_signed_up_members_once() -> N
     )
 
 
-def test_the_years_count_per_organizer_against_the_plans_minimum() -> None:
+def test_the_organizer_and_the_volunteer_must_be_known_to_the_organization() -> None:
+    fields: dict[str, object] = {
+        "activity_id": "v1", "kind": "volunteer_service", "title": "Clean-up", "organizer_branch_id": "br-x",
+        "place": "Park", "starts_at": STARTS, "ends_at": ENDS, "organizer_known": False, "now": BEFORE,
+    }
+    spec.given([]).when(ScheduleVolunteerActivity(**fields)).then_raises(  # type: ignore[arg-type]
+        NotFound, code="volunteer.organizer_unknown", field="organizer_branch_id"
+    )
+    spec.given([scheduled()]).when(
+        SignUpVolunteer(activity_id="v1", member_id="m-x", member_known=False, now=BEFORE)
+    ).then_raises(NotFound, code="volunteer.member_unknown", field="member_id")
+
+
+def test_the_volunteer_target_is_the_assessments_volunteer_activities_item() -> None:
+    from redpark_contracts.organization_assessment import ScoringItem
+    from redpark_events_public.domain.volunteer import target_per_quarter
+
+    def item(metric: str, target: float, applies_to: str) -> ScoringItem:
+        return ScoringItem(key=metric, label=metric, metric=metric, target=target, points=10,  # type: ignore[arg-type]
+                           rule_text="", applies_to=applies_to)  # type: ignore[arg-type]
+
+    assert target_per_quarter([item("volunteer_hours", 20, "branch")]) is None
+    assert target_per_quarter([item("volunteer_activities", 3, "branch"),
+                               item("volunteer_activities", 2, "general_branch")]) == 2
+
+
+def test_the_years_count_per_organizer_against_the_assessments_target() -> None:
     new_years_eve_in_shanghai = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)  # already 2027 in the park
     events = [
         scheduled("v1", organizer="branch-1"),
@@ -163,16 +195,17 @@ def test_the_years_count_per_organizer_against_the_plans_minimum() -> None:
         signed_up("m3", "v4"),
         hours("m3", 1, "v4"),
     ]
-    report = volunteer_year(events, year=2026, minimum=2, organizers=["general", "branch-1", "branch-2"])
+    # the assessment's default: one a quarter, four a year; every unit listed, those that held nothing too
+    report = volunteer_year(events, year=2026, organizers=["general", "branch-1", "branch-2"])
     assert report == [
-        OrganizerYear(
-            organizer_branch_id="branch-1", year=2026, held=2, minimum=2, met=True, volunteer_hours=5.0
-        ),
-        OrganizerYear(
-            organizer_branch_id="branch-2", year=2026, held=0, minimum=2, met=False, volunteer_hours=0.0
-        ),
-        OrganizerYear(
-            organizer_branch_id="general", year=2026, held=0, minimum=2, met=False, volunteer_hours=0.0
-        ),
+        OrganizerYear(organizer_branch_id="branch-1", year=2026, held=2, held_by_quarter=[0, 2, 0, 0],
+                      per_quarter=1.0, minimum=4, met=False, volunteer_hours=5.0),
+        OrganizerYear(organizer_branch_id="branch-2", year=2026, held=0, held_by_quarter=[0, 0, 0, 0],
+                      per_quarter=1.0, minimum=4, met=False, volunteer_hours=0.0),
+        OrganizerYear(organizer_branch_id="general", year=2026, held=0, held_by_quarter=[0, 0, 0, 0],
+                      per_quarter=1.0, minimum=4, met=False, volunteer_hours=0.0),
     ]
-    assert volunteer_year(events, year=2027, minimum=1)[0].organizer_branch_id == "branch-2"
+    half = volunteer_year(events, year=2026, per_quarter=0.5)
+    assert (half[0].minimum, half[0].met) == (2, True)
+    [next_year] = volunteer_year(events, year=2027)
+    assert (next_year.organizer_branch_id, next_year.held_by_quarter) == ("branch-2", [1, 0, 0, 0])

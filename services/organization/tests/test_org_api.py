@@ -100,7 +100,7 @@ async def test_dues_are_paid_once_per_month_and_arrears_are_counted_per_branch(c
     assert arrears == {"through_month": "2025-03",
                        "branches": [{"branch_id": None, "members_in_arrears": 1, "amount_fen": 4000}],
                        "members": {"items": [{"branch_id": None, "member_id": "m1", "months": ["2025-02", "2025-03"],
-                                              "amount_fen": 4000}],
+                                              "amount_fen": 4000, "consecutive_months": 2, "flag": ""}],
                                    "total": 1, "limit": 50, "offset": 0, "next_offset": None}}
 
 

@@ -204,3 +204,25 @@ def test_department_scores_out_of_the_rules_are_refused(over: dict[str, object],
 
 def test_an_unknown_department_is_not_scored() -> None:
     dept_spec.given([]).when(score()).then_raises(NotFound, code="department.unknown")
+
+
+def test_inspections_are_scored_against_twice_a_year_not_once_a_quarter() -> None:
+    old = date(2025, 3, 1)  # existed for every half-year below
+    # the half-year's first quarter: nothing due yet, unless the quarter's inspection failed
+    assert a.inspection_half_year("2026-Q1", old, 0, 0, 0) == 1.0
+    assert a.inspection_half_year("2026-Q3", old, 0, 1, 0) == 0.0
+    assert a.inspection_half_year("2026-Q3", old, 1, 2, 1) == 1.0
+    # its second quarter closes the half-year: one passed inspection in it is the plan met
+    assert a.inspection_half_year("2026-Q2", old, 0, 0, 0) == 0.0
+    assert a.inspection_half_year("2026-Q2", old, 1, 0, 0) == 1.0  # passed in Q1, none needed in Q2
+    assert a.inspection_half_year("2026-Q4", old, 1, 1, 1) == 1.0
+    # a branch established after the half-year began is not held to the whole of it
+    assert a.inspection_half_year("2026-Q4", date(2026, 8, 1), 0, 0, 0) == 1.0
+    assert a.inspection_half_year("2026-Q4", date(2026, 8, 1), 0, 1, 0) == 0.0
+    assert a.inspection_half_year("2026-Q4", date(2026, 7, 1), 0, 0, 0) == 0.0
+
+
+def test_the_default_inspection_item_reads_the_half_year_metric() -> None:
+    inspection = next(i for i in a.default_rules(2026).items if i.key == "inspection")
+    assert (inspection.metric, inspection.target, inspection.points) == ("inspection_half_year", 1.0, 10)
+    assert "两次" in inspection.rule_text

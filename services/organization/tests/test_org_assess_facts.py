@@ -205,6 +205,8 @@ async def test_governance_records_count_and_organizational_handling_vetoes(pool:
     f = await facts_of(pool)
     assert f["rules_posted"] == 1
     assert (f["inspections_passed"], f["inspections_failed"], f["rectifications_opened"]) == (1, 1, 1)
+    assert f["inspection_half_year"] == 1.0  # failed, then passed within the quarter
+    assert (await facts_of(pool, quarter="2026-Q2"))["inspection_half_year"] == 1.0  # passed on 04-02
     assert (f["committee_meetings"], f["party_lessons"], f["theme_days"]) == (2, 1, 1)
     assert "member_meetings" not in f and "organizational_handlings" not in f
 
@@ -219,3 +221,43 @@ async def test_governance_records_count_and_organizational_handling_vetoes(pool:
     card = {c.unit_id: c for c in await live_scorecards(pool, Q1, TODAY, "Asia/Shanghai")}["br1"]
     assert card.vetoed and card.veto_reasons == ["本季度被组织处置的，党建考核一票否决"]
     assert card.score == cards["br1"].score  # shown with its score
+
+
+async def test_a_quarter_is_scored_on_its_own_rosters_and_coverage_not_todays(pool: asyncpg.Pool) -> None:
+    feed = Feed(pool)
+    await branch_of_three(feed)
+    await feed("events-public", [
+        pub.VolunteerActivityScheduled(activity_id="va1", kind="volunteer_service", title="植树",
+                                       organizer_branch_id="br1", place="东门",
+                                       starts_at=datetime(2026, 3, 10, 2, tzinfo=UTC),
+                                       ends_at=datetime(2026, 3, 10, 4, tzinfo=UTC),
+                                       scheduled_at=datetime(2026, 3, 1, tzinfo=UTC)),
+        pub.VolunteerHoursRecorded(activity_id="va1", member_id="m3", hours=2.0, recorded_by="s",
+                                   recorded_at=datetime(2026, 4, 12, tzinfo=UTC)),
+    ])
+    await feed("education", [
+        edu.SelfStudyFiled(member_id=m, branch_id="br1", month=month, studied_on=date(2026, 3, 1), content="学",
+                           reflection="心得", filed_on=date(2026, 3, 1), late=False)
+        for m in ("m1", "m2", "m3") for month in ("2026-01", "2026-02", "2026-03")])
+    # after the quarter (still before it is closed): m3 moves to br2, e2 gets a liaison, a1 is released
+    await feed("organization", [
+        org.BranchEstablished(branch_id="br2", name="二支部", kind="joint", enterprise_ids=[],
+                              full_members_at_founding=3, established_on=date(2026, 4, 3)),
+        org.MemberLeftBranch(member_id="m3", branch_id="br1", left_on=date(2026, 4, 5), reason="moved"),
+        org.MemberJoinedBranch(member_id="m3", branch_id="br2", joined_on=date(2026, 4, 5)),
+        org.LiaisonInstructorAssigned(enterprise_id="e2", member_id="m1", sent_by_branch_id="br1",
+                                      assigned_on=date(2026, 4, 10)),
+    ])
+    f = await facts_of(pool)
+    assert f["coverage_rate"] == 0.5  # e2 was not covered in Q1
+    assert f["self_study_rate"] == 1.0  # three members all quarter, each filed three months
+    assert f["volunteer_hours"] == 2.0  # m3 was br1's on the activity's day
+    assert "volunteer_hours" not in await facts_of(pool, unit="br2")
+    q2 = await facts_of(pool, quarter="2026-Q2")  # live, as of today (15 April)
+    assert q2["coverage_rate"] == 1.0
+    assert (await facts_of(pool, unit="br2", quarter="2026-Q2"))["self_study_rate"] == 0.0  # m3: none for April
+
+    card = {c.unit_id: c for c in await live_scorecards(pool, Q1, TODAY, "Asia/Shanghai")}["br1"]
+    assert card.facts_as_of == date(2026, 3, 31)
+    live = {c.unit_id: c for c in await live_scorecards(pool, "2026-Q2", TODAY, "Asia/Shanghai")}["br1"]
+    assert live.facts_as_of == TODAY

@@ -16,7 +16,7 @@ AGGREGATES = {
     "zone", "building", "enterprise", "branch", "general_branch", "member", "dues", "development", "contact", "grid",
     "rule", "inspection", "rectification", "handling", "branch_meeting", "assessment", "department",
     "three_way_review", "warning_talk", "post", "award", "award_list", "venue", "funds", "branch_funds",
-    "transfer_followup",
+    "transfer_followup", "transfer_letter",
 }
 
 

@@ -71,6 +71,13 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
         assert {p["stage"] for p in pipeline["people"]["items"]} == {"applicant", "activist", "candidate", "probationary",
                                                             "full"}
         assert sum(b["members_in_arrears"] for b in arrears) > 0
+        # dues by the standard: a member four months in arrears (flagged), the branch-set amount with its reason
+        behind = (await c.get("/dues/arrears", params={"month": month, "flag": "three_months",
+                                                       "limit": 500})).json()["members"]["items"]
+        assert any(len(line["months"]) == 4 and line["flag"] == "three_months" for line in behind), behind[:3]
+        categories = dict(await runtime.pool.fetch("SELECT category, count(*) FROM org_dues_standards GROUP BY 1"))
+        assert set(categories) == {"salaried", "student", "unemployed", "retiree", "branch_set"}, categories
+        assert await runtime.pool.fetchval("SELECT reason FROM org_dues_standards WHERE category = 'branch_set'")
         paid = await runtime.pool.fetchval("SELECT count(*) FROM org_dues_paid")
         assert paid > 0
         assert all("****" in m["phone"] for m in members)
@@ -86,6 +93,15 @@ async def test_the_demo_park_is_loaded_once_and_every_ledger_exports(app: FastAP
         assert rect["total"] == 1, rect
         cards = (await c.get("/assessment/scorecards")).json()["scorecards"]["items"]
         assert len(cards) >= len(branches) and any(card["score"] > 0 for card in cards), cards[:3]
+        # letters of transfer: one overdue without its return slip, one returned, one in still open
+        letters = {r["transfer_id"]: r["status"] for r in (await c.get("/transfer-letters")).json()["items"]}
+        assert letters == {"demo-tr-late": "overdue", "demo-tr-back": "returned", "demo-tr-in": "open"}
+        # the general branch records its own committee meetings: monthly over the last three months
+        general_meetings = (await c.get("/branches/general/meetings")).json()
+        assert general_meetings["total"] == 3
+        gb_card = (await c.get(f"/assessment/scorecards/{demo.GENERAL_BRANCH_ID}")).json()
+        committee = next(i for i in gb_card["items"] if i["key"] == "gb_committee")
+        assert committee["fact"] >= 1 and committee["points_earned"] > 0, committee
         board = (await c.get("/dashboard")).json()
         scored = {card["name"]: card["score"] for card in cards if card["unit_kind"] == "branch"}
         chart = next(ch for ch in board["charts"] if ch["key"] == "branch_scores")

@@ -256,3 +256,33 @@ async def test_the_governance_read_model_equals_its_rebuild(client: httpx.AsyncC
     await runner.rebuild()
     assert await runtime.wait_for("org_governance", last["position"], timeout=10)
     assert await dump() == live
+
+
+async def test_the_general_branch_records_its_own_meetings_and_is_scored_on_them(
+        client: httpx.AsyncClient) -> None:
+    c = client
+    meeting = {"kind": "committee_meeting", "held_on": "2025-01-10", "topic": "总支委员会：年度计划",
+               "minutes": "议定全年党建计划。"}
+    refused(await c.post("/branches/general/meetings", json={**meeting, "attendee_ids": ["m1"]}), 404,
+            "general_branch.not_established", "branch_id")
+    last = await park(c)
+    await ok(await c.post("/members", json={
+        "member_id": "m5", "name": "党员m5", "enterprise_id": "e1", "status": "full",
+        "joined_party_on": "2010-07-01", "relationship": "elsewhere", "relationship_held_by": "某区委",
+        "phone": "13800000000", "id_number": "11010519491231002X", "effective_on": "2024-01-01"}), 201)
+    # m5's relationship is held elsewhere: not on the general branch's roster
+    refused(await c.post("/branches/general/meetings", json={**meeting, "attendee_ids": ["m1", "m5"]}), 422,
+            "meeting.attendee_not_on_roster", "attendee_ids")
+    refused(await c.post("/branches/general/meetings", json={**meeting, "attendee_ids": ["m1"]},
+                         headers=bearer("branch_secretary", "br1")), 403, "auth.forbidden")
+    # m4 is in no branch but the park holds its relationship: the general branch leads every such member
+    held = await ok(await c.post("/branches/general/meetings", json={**meeting, "attendee_ids": ["m1", "m4"]}),
+                    201)
+    listed = await ok(await c.get("/branches/general/meetings", params={"after": held["position"]}))
+    assert [(m["kind"], m["attendee_names"]) for m in listed["items"]] == [
+        ("committee_meeting", ["党员m1", "党员m4"])]
+    card = await ok(await c.get("/assessment/scorecards/gb", params={"quarter": "2025-Q1",
+                                                                      "after": held["position"]}))
+    committee = next(i for i in card["items"] if i["key"] == "gb_committee")
+    assert (committee["fact"], committee["points_earned"]) == (1, round(20 / 3, 2))
+    assert last > 0

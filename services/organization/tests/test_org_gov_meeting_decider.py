@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from redpark_contracts.organization import MemberJoinedBranch, MemberLeftBranch
 from redpark_contracts.organization_governance import BranchMeetingHeld
 from redpark_organization.domain import branch_meeting
@@ -84,3 +86,30 @@ def test_a_branch_founded_mid_year_owes_nothing_before_its_founding_and_the_curr
     assert all(m.period not in ("2025-01", "2025-04", "2025-Q2") for m in missing)
     dissolved = missing_meetings("br1", date(2024, 1, 1), date(2025, 2, 10), [], 2025, date(2025, 4, 2))
     assert {m.period for m in dissolved} == {"2025-01"}
+
+
+def test_the_general_branch_records_its_own_meetings_under_its_holder_id() -> None:
+    held = BranchMeetingHeld(meeting_id="mt1", branch_id="general", kind="committee_meeting",
+                             held_on=date(2025, 6, 1), topic="学习党章", attendee_ids=["m1", "m2"], minutes="书记领学。")
+    spec.given([]).when(hold(branch_id="general", kind="committee_meeting")).then([held])
+    spec.given([]).when(hold(branch_id="general", branch_active=False)).then_raises(
+        NotFound, code="general_branch.not_established", field="branch_id")
+
+
+def test_the_general_branchs_roster_of_the_day_is_every_member_the_park_holds() -> None:
+    from redpark_contracts.organization import MemberRegistered, MemberTransferredIn, MemberTransferredOut
+    from redpark_organization.domain.branch_meeting import relationship_in_park_on
+
+    registered = MemberRegistered(member_id="m1", name="甲", enterprise_id=None, status="full",
+                                  joined_party_on=date(2010, 7, 1), relationship="elsewhere",
+                                  relationship_held_by="某区委", phone="", id_number="",
+                                  registered_on=date(2025, 1, 5))
+    events = [registered,
+              MemberTransferredIn(member_id="m1", from_organization="某区委", transferred_on=date(2025, 3, 1)),
+              MemberTransferredOut(member_id="m1", to_organization="某市委", transferred_on=date(2025, 9, 1))]
+    assert not relationship_in_park_on(events, date(2025, 2, 1))  # registered, held elsewhere
+    assert relationship_in_park_on(events, date(2025, 3, 1))
+    assert not relationship_in_park_on(events, date(2025, 9, 1))
+    held_here = msgspec.structs.replace(registered, relationship="in_park", relationship_held_by="")
+    # held here when registered: since before the census recorded it (as a dated branch join may be)
+    assert relationship_in_park_on([held_here], date(2024, 7, 1))

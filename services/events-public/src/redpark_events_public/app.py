@@ -20,6 +20,7 @@ from .pages import public as public_pages
 from .pages import staff as staff_pages
 from .projections.catalogue import CatalogueProjection
 from .projections.open_base import OpenBaseProjection
+from .projections.org_directory import OrgDirectoryProjection
 from .projections.volunteer import VolunteerProjection
 
 SERVICE = "events-public"
@@ -50,7 +51,8 @@ def service_spec() -> ServiceSpec:
         title="Red Park public events (公众活动)",
         registry=registry,
         migrations=Path(__file__).parent / "sql",
-        projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection(), *notify.rules],
+        projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection(), OrgDirectoryProjection(),
+                     *notify.rules],
         routers=[public.router, open_base.public, staff.router, volunteer.router, open_base.staff,
                  public_pages.router, staff_pages.router, open_base_pages.public, open_base_pages.staff,
                  notify.router],

@@ -25,7 +25,9 @@ from .integrations.property import mappings as property_mappings_router
 from .notifications.checks import SCHEDULES
 from .notifications.contacts import NotifyContactsProjection
 from .notifications.templates import CATALOGUE
+from .pages.dues import router as dues_pages_router
 from .pages.staff import router as pages_router
+from .pages.transfers import router as transfer_pages_router
 from .projections import ALL as READ_MODELS
 from .reactions import ALL as REACTIONS
 
@@ -45,8 +47,8 @@ def spec() -> ServiceSpec:
         name=SERVICE, title="Red Park — organization", registry=registry,
         migrations=Path(__file__).parent / "sql",
         projections=(*READ_MODELS, *REACTIONS, OUTBOUND.projection, NotifyContactsProjection()),
-        routers=(*API_ROUTERS, PROPERTY_INBOX.router, property_mappings_router, pages_router, OUTBOUND.router,
-                 notify.router),
+        routers=(*API_ROUTERS, PROPERTY_INBOX.router, property_mappings_router, pages_router, dues_pages_router,
+                 transfer_pages_router, OUTBOUND.router, notify.router),
         # The inbox worker last: its translator runs the organization's commands.
         on_start=(_attach_layers, notify.start, PROPERTY_INBOX.start, OUTBOUND.start),
         on_stop=(OUTBOUND.stop, PROPERTY_INBOX.stop, notify.stop),

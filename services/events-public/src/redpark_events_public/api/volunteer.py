@@ -104,12 +104,10 @@ async def record_hours(app: App, who: Organizer, activity_id: ActivityId, body: 
 @router.get(
     "/report",
     responses=response_schema(VolunteerYearReport),
-    summary="The year's activities per organizer against the plan's minimum",
+    summary="The year's activities per branch and the general branch against the assessment's target",
 )
 async def report(
     app: App, who: Reader, year: Annotated[int, Query(ge=2000, le=2100)], fresh: VolunteerFresh
 ) -> MsgspecResponse:
-    report = volunteer_queries.volunteer_year_report(
-        app.runtime.pool, year=year, minimum=app.volunteering.yearly_minimum, tz=app.runtime.settings.timezone
-    )
+    report = volunteer_queries.volunteer_year_report(app.runtime.pool, year=year, tz=app.runtime.settings.timezone)
     return await read_model_answer(app.runtime, VOLUNTEER, report)

@@ -40,7 +40,7 @@ class EventsPublic:
                 settings.proof_of_work(runtime.settings.data_dir),
             ),
             open_base=OpenBase(runtime, settings.open_base_limits()),
-            volunteering=Volunteering(runtime, settings.volunteer_minimum()),
+            volunteering=Volunteering(runtime),
             rate_limits=settings.rate_limits(),
         )
         runtime.add_layer(layer)  # found by type: `runtime.layer(EventsPublic)`, `layer_of(EventsPublic)`

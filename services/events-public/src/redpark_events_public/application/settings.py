@@ -14,10 +14,9 @@ from redpark_platform.web.ratelimit import RateLimit, limits_from_env, storage
 
 PHONE_SECRET_VARIABLE = "REDPARK_EVENTS_PUBLIC_PHONE_SECRET"
 OPEN_BASE_CAPACITY_VARIABLE = "REDPARK_EVENTS_PUBLIC_OPEN_BASE_CAPACITY"
-VOLUNTEER_MINIMUM_VARIABLE = "REDPARK_EVENTS_PUBLIC_VOLUNTEER_MINIMUM"
-# The plan leaves both numbers as "×": these are placeholders the park sets in its environment.
+# The plan leaves the number as "×": a placeholder the park sets in its environment. (The volunteer
+# target is not set here: it is the organization's assessment's, see domain/volunteer.py.)
 DEFAULT_OPEN_BASE_CAPACITY = 100
-DEFAULT_VOLUNTEER_MINIMUM = 2
 # Anyone may request an open-base visit, so a request is bounded: a day's capacity cannot go to one
 # group, a year cannot be booked out in advance, and an unconfirmed request holds places for a while.
 OPEN_BASE_MAX_GROUP_VARIABLE = "REDPARK_EVENTS_PUBLIC_OPEN_BASE_MAX_GROUP"
@@ -69,10 +68,6 @@ def proof_of_work(data_dir: Path) -> ProofOfWork:
 
 def open_base_capacity() -> int:
     return _positive_int(OPEN_BASE_CAPACITY_VARIABLE, DEFAULT_OPEN_BASE_CAPACITY)
-
-
-def volunteer_minimum() -> int:
-    return _positive_int(VOLUNTEER_MINIMUM_VARIABLE, DEFAULT_VOLUNTEER_MINIMUM)
 
 
 @dataclass(frozen=True)

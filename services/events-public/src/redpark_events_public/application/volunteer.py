@@ -1,4 +1,7 @@
-"""Members' volunteer and tech-poverty-relief activities: schedule, sign up, withdraw, hours."""
+"""Members' volunteer and tech-poverty-relief activities: schedule, sign up, withdraw, hours.
+
+Whether an organizer or a member exists comes from the organization's events (the read model
+`events_public_org_directory`), filled into the command here; the decider refuses the unknown."""
 
 from __future__ import annotations
 
@@ -19,12 +22,12 @@ from ..domain.volunteer import (
     volunteer_decider,
     volunteer_stream,
 )
+from ..queries import volunteer as queries
 
 
 @dataclass
 class Volunteering:
     runtime: Runtime
-    yearly_minimum: int  # activities each organizer holds a year
 
     async def organizer_of(self, activity_id: str) -> str | None:
         """The branch that organizes the activity (None when there is no such activity): the edge
@@ -54,13 +57,19 @@ class Volunteering:
                 starts_at=starts_at,
                 ends_at=ends_at,
                 volunteer_slots=volunteer_slots,
+                organizer_known=await queries.unit_known(self.runtime.pool, organizer_branch_id),
                 now=self.runtime.now(),
             )
         )
 
     async def sign_up(self, activity_id: str, member_id: str) -> AppendResult:
         return await self._execute(
-            SignUpVolunteer(activity_id=activity_id, member_id=member_id, now=self.runtime.now())
+            SignUpVolunteer(
+                activity_id=activity_id,
+                member_id=member_id,
+                member_known=await queries.member_known(self.runtime.pool, member_id),
+                now=self.runtime.now(),
+            )
         )
 
     async def withdraw(self, activity_id: str, member_id: str) -> AppendResult:

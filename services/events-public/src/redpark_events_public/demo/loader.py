@@ -32,6 +32,15 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
         if any(a["activity_id"] == CARNIVAL for a in catalogue["activities"]):
             return False
         now = now or utcnow()
+        # Volunteering first, before the carnival marks the season loaded: its branches and members come
+        # from the organization's events, so while this service has not read them yet the load fails and
+        # is tried again whole. A repeat finds what the failed attempt wrote (409) and goes on.
+        for body, members in volunteer_plan(now):
+            await api.call("POST", "/staff/volunteer-activities", body, ok=(201, 409))
+            # One after another: sign-ups of one activity share its stream.
+            for member_id in members:
+                await api.call("POST", f"/staff/volunteer-activities/{body['activity_id']}/sign-ups",
+                               {"member_id": member_id}, ok=(201, 409))
         activities, sessions = catalogue_plan(now)
         # The carnival first: its parts name it.
         await api.call("POST", "/staff/activities", activities[0])
@@ -50,10 +59,4 @@ async def load(base_url: str, token: str, *, transport: httpx.AsyncBaseTransport
                 reason = {"reason": "当日基地接待已满，建议改期"} if then == "decline" else {}
                 await api.call("POST", f"/staff/open-base/visits/{visit['booking_id']}/{action}",
                                {"day": body["day"], **reason})
-        for body, members in volunteer_plan(now):
-            await api.call("POST", "/staff/volunteer-activities", body)
-            # One after another: sign-ups of one activity share its stream.
-            for member_id in members:
-                await api.call("POST", f"/staff/volunteer-activities/{body['activity_id']}/sign-ups",
-                               {"member_id": member_id})
     return True

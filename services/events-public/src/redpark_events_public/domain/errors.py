@@ -286,6 +286,12 @@ ERRORS = Refusals({
     ),
     "volunteer.not_signed_up/withdraw": ("not_found", "This member is not signed up.", "该党员未报名本次活动。"),
     "volunteer.organizer_required": ("invalid", "Name the organising branch.", "请指明组织活动的党组织。"),
+    "volunteer.organizer_unknown": (
+        "not_found", "No established branch or general branch has this id.", "没有此编号的党支部或党总支（或已撤销）。"
+    ),
+    "volunteer.member_unknown": (
+        "not_found", "No member registered in the park has this id.", "园区党员名册中没有此编号的党员。"
+    ),
     "volunteer.slots_invalid": ("invalid", "Volunteer places are at least one.", "志愿者名额至少为1。"),
     "volunteer.title_required": ("invalid", "A volunteer activity needs a title.", "请填写志愿服务活动名称。"),
 })

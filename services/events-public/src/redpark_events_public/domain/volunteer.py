@@ -1,14 +1,22 @@
 """Volunteer and tech-poverty-relief activities of members (科技扶贫 / 志愿者服务).
 
-The plan asks the general branch and every branch to organise at least × such activities a
-year; × is configuration, so the yearly report takes the minimum as an argument. An activity
-counts for its organizer's year (park time, by its start) once hours were recorded for it: hours
-are only recorded after the activity, so a recorded hour is the proof it took place.
+The plan (三(四)4 "党总支和各支部年内还要组织不少于×次的科技扶贫和志愿者服务活动") leaves the number open. It has one
+target, the organization's quarterly assessment's (`volunteer_activities` per quarter, default 1, as the
+general branch's item 志愿服务活动 asks): the yearly report judges each unit against it (the year's minimum is
+four quarters of it) and takes the park's own figure when the assessment's rules of the year set one
+(`target_per_quarter`, fed by `assessment.rules_set`). An activity counts for its organizer's year and
+quarter (park time, by its start) once hours were recorded for it: hours are only recorded after the
+activity, so a recorded hour is the proof it took place.
+
+The organizer must be a branch or the general branch the organization has established (and not
+dissolved), and a volunteer a member registered in the park: both facts come with the command, from the
+organization's events (`projections/org_directory.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import assert_never
 
@@ -22,7 +30,8 @@ from redpark_contracts.events_public import (
     VolunteerSignedUp,
     VolunteerSignUpWithdrawn,
 )
-from redpark_platform.calendar import park_year
+from redpark_contracts.organization_assessment import ScoringItem
+from redpark_platform.calendar import park_date, park_year
 from redpark_platform.decider import Decider
 
 from .errors import ERRORS
@@ -37,12 +46,14 @@ class ScheduleVolunteerActivity(msgspec.Struct, frozen=True, kw_only=True):
     starts_at: datetime
     ends_at: datetime
     volunteer_slots: int | None = None
+    organizer_known: bool  # an established, not dissolved branch or the general branch (organization's events)
     now: datetime
 
 
 class SignUpVolunteer(msgspec.Struct, frozen=True, kw_only=True):
     activity_id: str
     member_id: str
+    member_known: bool  # registered in the park and not transferred out (organization's events)
     now: datetime
 
 
@@ -90,6 +101,8 @@ def decide_volunteer(command: VolunteerCommand, state: VolunteerState) -> list[V
                 raise ERRORS.error("volunteer.already_started", field="activity_id")
             if command.member_id in a.volunteers:
                 raise ERRORS.error("volunteer.already_signed_up", field="member_id")
+            if not command.member_known:
+                raise ERRORS.error("volunteer.member_unknown", field="member_id")
             slots = a.plan.volunteer_slots
             if slots is not None and len(a.volunteers) >= slots:
                 raise ERRORS.error("volunteer.full", field="activity_id")
@@ -128,6 +141,8 @@ def _schedule(c: ScheduleVolunteerActivity, state: VolunteerState) -> VolunteerA
         raise ERRORS.error("volunteer.title_required", field="title")
     if not c.organizer_branch_id:
         raise ERRORS.error("volunteer.organizer_required", field="organizer_branch_id")
+    if not c.organizer_known:
+        raise ERRORS.error("volunteer.organizer_unknown", field="organizer_branch_id")
     if c.ends_at <= c.starts_at:
         raise ERRORS.error("volunteer.ends_before_start", field="ends_at")
     if c.volunteer_slots is not None and c.volunteer_slots < 1:
@@ -186,14 +201,28 @@ volunteer_decider: Decider[VolunteerCommand, VolunteerState, VolunteerEvent] = D
 )
 
 
-# --- the year's count against the plan's minimum ------------------------------------------------
+# --- the year's count against the assessment's target ------------------------------------------
+
+# The organization's assessment default (its general branch item 志愿服务活动: one a quarter), used for a
+# year whose assessment rules the park has not set.
+DEFAULT_TARGET_PER_QUARTER = 1.0
+
+
+def target_per_quarter(items: Sequence[ScoringItem]) -> float | None:
+    """The volunteer target a year's assessment rules set: the `volunteer_activities` item's target (the
+    general branch's when there are several), None when the rules score no such item."""
+    found = [i for i in items if i.metric == "volunteer_activities"]
+    found.sort(key=lambda i: i.applies_to != "general_branch")
+    return found[0].target if found else None
 
 
 class OrganizerYear(msgspec.Struct, frozen=True, kw_only=True):
     organizer_branch_id: str
     year: int
     held: int  # activities that took place (hours recorded)
-    minimum: int
+    held_by_quarter: list[int]  # Q1..Q4
+    per_quarter: float  # the assessment's target
+    minimum: int  # four quarters of it
     met: bool
     volunteer_hours: float
 
@@ -202,13 +231,13 @@ def volunteer_year(
     events: Iterable[VolunteerEvent],
     *,
     year: int,
-    minimum: int,
+    per_quarter: float = DEFAULT_TARGET_PER_QUARTER,
     organizers: Iterable[str] = (),
     tz: str | None = None,
 ) -> list[OrganizerYear]:
-    """Per organizer, activities held in `year` against `minimum`. `organizers` lists those that
-    must appear even with nothing held (the general branch and every branch), since a branch
-    that did nothing is exactly the one the report is for."""
+    """Per organizer, activities held in `year` (by quarter) against the assessment's target. `organizers`
+    lists those that must appear even with nothing held (the general branch and every branch), since a
+    branch that did nothing is exactly the one the report is for."""
     plans: dict[str, VolunteerActivityScheduled] = {}
     hours: dict[str, float] = {}
     for e in events:
@@ -216,21 +245,24 @@ def volunteer_year(
             plans[e.activity_id] = e
         elif isinstance(e, VolunteerHoursRecorded):
             hours[e.activity_id] = hours.get(e.activity_id, 0.0) + e.hours
-    held: dict[str, int] = dict.fromkeys(organizers, 0)
+    by_quarter: dict[str, list[int]] = {org: [0, 0, 0, 0] for org in organizers}
     total: dict[str, float] = dict.fromkeys(organizers, 0.0)
     for activity_id, plan in plans.items():
         if activity_id in hours and park_year(plan.starts_at, tz) == year:
             org = plan.organizer_branch_id
-            held[org] = held.get(org, 0) + 1
+            by_quarter.setdefault(org, [0, 0, 0, 0])[(park_date(plan.starts_at, tz).month - 1) // 3] += 1
             total[org] = total.get(org, 0.0) + hours[activity_id]
+    minimum = math.ceil(per_quarter * 4)
     return [
         OrganizerYear(
             organizer_branch_id=org,
             year=year,
-            held=n,
+            held=sum(quarters),
+            held_by_quarter=quarters,
+            per_quarter=per_quarter,
             minimum=minimum,
-            met=n >= minimum,
+            met=sum(quarters) >= minimum,
             volunteer_hours=total[org],
         )
-        for org, n in sorted(held.items())
+        for org, quarters in sorted(by_quarter.items())
     ]

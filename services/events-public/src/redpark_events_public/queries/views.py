@@ -83,15 +83,19 @@ class SessionRegistrations(msgspec.Struct, frozen=True, kw_only=True):
 class OrganizerCount(msgspec.Struct, frozen=True, kw_only=True):
     organizer_branch_id: str
     held: int
+    held_by_quarter: list[int]  # Q1..Q4, by the activity's start in the park
     minimum: int
     met: bool
     volunteer_hours: float
 
 
 class VolunteerYearReport(msgspec.Struct, frozen=True, kw_only=True):
-    """Volunteer and tech-poverty-relief activities held per organizer in a year, against the minimum."""
+    """Volunteer and tech-poverty-relief activities held per organizer in a year, against the assessment's
+    target: `per_quarter` (the year's assessment rules, else their default 1), `minimum` four quarters of it.
+    Every active branch and the general branch is listed."""
 
     year: int
+    per_quarter: float
     minimum: int
     organizers: list[OrganizerCount]
 

@@ -13,7 +13,8 @@ from .governance import router as governance_router
 from .members import router as members_router
 from .organization import router as organization_router
 from .park import router as park_router
+from .transfer_letters import router as transfer_letters_router
 
 ROUTERS = (park_router, organization_router, members_router, development_router, census_router, exports_router,
            assessment_router, governance_router, followups_router, recognition.router, facilities.router,
-           dashboard.router)
+           dashboard.router, transfer_letters_router)

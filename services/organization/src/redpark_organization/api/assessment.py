@@ -74,6 +74,7 @@ class CardRow(msgspec.Struct, frozen=True, kw_only=True):
     possible: float
     vetoed: bool
     veto_reasons: list[str]
+    facts_as_of: date | None  # the day whose rosters and coverage the card was counted on
 
 
 class QuarterCards(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,6 +98,7 @@ class CardView(msgspec.Struct, frozen=True, kw_only=True):
     possible: float
     vetoed: bool
     veto_reasons: list[str]
+    facts_as_of: date | None  # the day whose rosters and coverage the card was counted on
     items: list[ItemScore]
 
 
@@ -153,7 +155,8 @@ async def list_cards(app: Assess, who: Reader, paging: Paging, quarter: Quarter 
     view = await app.quarter(quarter or app.current_quarter())
     own = _own(who)
     rows = [CardRow(unit_kind=c.unit_kind, unit_id=c.unit_id, name=c.name, score=c.score, possible=c.possible,
-                    vetoed=c.vetoed, veto_reasons=c.veto_reasons) for c in view.scorecards
+                    vetoed=c.vetoed, veto_reasons=c.veto_reasons, facts_as_of=c.facts_as_of)
+            for c in view.scorecards
             if kind in (None, c.unit_kind) and own in (None, c.unit_id)]
     return MsgspecResponse(QuarterCards(quarter=view.quarter, status=view.status, closed_on=view.closed_on,
                                         award_threshold=view.award_threshold,
@@ -170,7 +173,7 @@ async def one_card(unit_id: Id, app: Assess, who: Reader, quarter: Quarter = "")
     return MsgspecResponse(CardView(quarter=view.quarter, status=view.status, closed_on=view.closed_on,
                                     unit_kind=c.unit_kind, unit_id=c.unit_id, name=c.name, score=c.score,
                                     possible=c.possible, vetoed=c.vetoed, veto_reasons=c.veto_reasons,
-                                    items=c.items))
+                                    facts_as_of=c.facts_as_of, items=c.items))
 
 
 @router.post("/assessment/quarters/{quarter}/close", status_code=201,
@@ -201,11 +204,12 @@ async def export(app: Assess, who: Reader, quarter: Quarter = "") -> Response:
     cards = [c for c in view.scorecards if own in (None, c.unit_id)]
     status = "已关账" if view.status == "closed" else "实时"
     summary = [[view.quarter, status, KIND.get(c.unit_kind, c.unit_kind), c.unit_id, c.name, c.score,
-                c.possible, "是" if c.vetoed else "否", "；".join(c.veto_reasons)] for c in cards]
+                c.possible, "是" if c.vetoed else "否", "；".join(c.veto_reasons), c.facts_as_of] for c in cards]
     detail = [[KIND.get(c.unit_kind, c.unit_kind), c.unit_id, c.name, i.label, i.fact, i.target,
                i.points_earned, i.points_possible, i.rule_text] for c in cards for i in c.items]
     return xlsx_sheets_response([
-        Sheet("考核汇总", ["季度", "状态", "类型", "单位编号", "单位名称", "得分", "满分", "一票否决", "否决原因"],
+        Sheet("考核汇总", ["季度", "状态", "类型", "单位编号", "单位名称", "得分", "满分", "一票否决", "否决原因",
+                       "名册与覆盖截至"],
               summary),
         Sheet("考核明细", ["类型", "单位编号", "单位名称", "考核项目", "实际", "目标", "得分", "分值", "考核细则"],
               detail),

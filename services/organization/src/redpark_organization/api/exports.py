@@ -135,6 +135,9 @@ async def branch_rosters(org: Org, who: Reader, branch_id: Id | None = None,
     ], "branch-rosters.xlsx")
 
 
+FLAG_ZH = {"three_months": "连续3个月未交，应提醒", "six_months": "连续6个月未交，支部应审查（党章第三十八条）"}
+
+
 @router.get("/dues-arrears.xlsx", response_class=Response, summary="Dues in arrears as a workbook",
             responses=xlsx_openapi("党费欠缴明细（按支部）"), dependencies=[ReadYourWrites(DUES, ROSTERS)])
 async def arrears_export(org: Org, who: Reader,
@@ -146,10 +149,11 @@ async def arrears_export(org: Org, who: Reader,
     pool = org.runtime.pool
     names = await park_reads.names(pool)
     rows = [[names["branch"].get(b.branch_id or "", "未编入支部"), m.member_id, names["member"].get(m.member_id, ""),
-             "、".join(m.months), len(m.months), m.amount_fen / 100]
+             "、".join(m.months), len(m.months), m.amount_fen / 100, m.consecutive_months, FLAG_ZH.get(m.flag, "")]
             for b in await dues_reads.dues_arrears(pool, through, branch_id) for m in b.members]
     return xlsx_sheets_response([Sheet(f"党费欠缴（截至{through}）",
-                                       ["所在支部", "党员编号", "姓名", "欠缴月份", "欠缴月数", "欠缴金额(元)"], rows)],
+                                       ["所在支部", "党员编号", "姓名", "欠缴月份", "欠缴月数", "欠缴金额(元)",
+                                        "连续欠缴月数", "提示"], rows)],
                                 f"dues-arrears-{through}.xlsx")
 
 

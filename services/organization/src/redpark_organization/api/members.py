@@ -67,6 +67,23 @@ class DuesPayment(msgspec.Struct, frozen=True, kw_only=True):
     effective_on: date | None = None
 
 
+class DuesStandardBody(msgspec.Struct, frozen=True, kw_only=True):
+    """核定党费: salaried and retirees by their declared monthly income after tax (pension) in fen;
+    students and the unemployed need nothing more; `branch_set` an amount and its reason."""
+
+    category: Annotated[str, msgspec.Meta(max_length=20)]
+    effective_from: Annotated[str, msgspec.Meta(max_length=7)]
+    monthly_income_fen: Fen | None = None
+    monthly_amount_fen: Fen | None = None
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class DuesMonthsPayment(msgspec.Struct, frozen=True, kw_only=True):
+    months: Annotated[list[Annotated[str, msgspec.Meta(max_length=7)]], msgspec.Meta(max_length=24)]
+    amount_fen: Fen
+    effective_on: date | None = None
+
+
 ACCEPTED = response_schema(Accepted)
 
 
@@ -123,6 +140,52 @@ async def confirm_full(member_id: Id, body: Annotated[Dated, Body(Dated)], org: 
 async def set_dues_rate(member_id: Id, body: Annotated[DuesRateBody, Body(DuesRateBody)], org: Org,
                         who: Admin) -> MsgspecResponse:
     return accepted(await org.set_dues_rate(member_id, body.monthly_amount_fen, body.effective_from), member_id)
+
+
+async def _for_own_member(org: Organization, who: Principal, member_id: str) -> None:
+    """A branch secretary acts only for members of its branch."""
+    if "park_admin" not in who.roles:
+        branch_id = await org.member_branch(member_id)
+        if branch_id is None:
+            raise NotFound("member.unknown", f"member {member_id} is in no branch", detail_zh="党员不存在",
+                           field="member_id")
+        ensure_branch(who, branch_id)
+
+
+@router.put("/members/{member_id}/dues-standard", responses=ACCEPTED,
+            summary="Assess the member's dues (核定党费) from its category and declared income")
+async def assess_dues(member_id: Id, body: Annotated[DuesStandardBody, Body(DuesStandardBody, example=DuesStandardBody(
+        category="salaried", effective_from="2026-01", monthly_income_fen=800000))], org: Org,
+        who: BranchStaff) -> MsgspecResponse:
+    await _for_own_member(org, who, member_id)
+    return accepted(await org.assess_dues(member_id, category=body.category, effective_from=body.effective_from,
+                                          monthly_income_fen=body.monthly_income_fen,
+                                          monthly_amount_fen=body.monthly_amount_fen, reason=body.reason), member_id)
+
+
+@router.post("/members/{member_id}/dues-payments/months", status_code=201,
+             responses=response_schema(Accepted, status=201), dependencies=[Idempotent],
+             summary="Record dues for consecutive months paid at once (arrears or in advance)")
+async def pay_dues_months(member_id: Id, body: Annotated[DuesMonthsPayment, Body(
+        DuesMonthsPayment, example=DuesMonthsPayment(months=["2026-01", "2026-02", "2026-03"], amount_fen=36000))],
+        org: Org, who: BranchStaff) -> MsgspecResponse:
+    await _for_own_member(org, who, member_id)
+    return accepted(await org.pay_dues_months(member_id, body.months, body.amount_fen, body.effective_on),
+                    member_id, 201)
+
+
+@router.get("/members/{member_id}/dues", responses=response_schema(dues_reads.MemberDues),
+            summary="The member's yearly dues statement, the standards behind it and the arrears flag",
+            dependencies=[ReadYourWrites(DUES)])
+async def member_dues(member_id: Id, org: Org, who: Reader,
+                      year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> MsgspecResponse:
+    if not {"park_admin", "auditor"} & set(who.roles):
+        await _for_own_member(org, who, member_id)
+    today = org.today()
+    this_month = f"{today.year:04d}-{today.month:02d}"
+    year = year or today.year
+    through = min(this_month, f"{year:04d}-12")
+    return MsgspecResponse(await dues_reads.member_dues(org.runtime.pool, member_id, year, through))
 
 
 @router.post("/members/{member_id}/dues-payments", status_code=201, responses=response_schema(Accepted, status=201),
@@ -200,8 +263,14 @@ class ArrearsReport(msgspec.Struct, frozen=True, kw_only=True):
             dependencies=[ReadYourWrites(DUES)])
 async def dues_arrears(org: Org, who: Reader, paging: Paging,
                        month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
-                       branch_id: Id | None = None) -> MsgspecResponse:
+                       branch_id: Id | None = None,
+                       flag: Annotated[str | None, Query(pattern="^(three_months|six_months)$",
+                                                         description="only members flagged at least so")] = None,
+                       ) -> MsgspecResponse:
     branch_id = own_branch(who, branch_id)
     # Arrears are computed from every rate and payment, so the whole list is built and then cut.
     totals, lines = dues_reads.arrears_lines(await dues_reads.dues_arrears(org.runtime.pool, month, branch_id))
+    if flag is not None:
+        wanted = {"three_months": ("three_months", "six_months"), "six_months": ("six_months",)}[flag]
+        lines = [line for line in lines if line.flag in wanted]
     return MsgspecResponse(ArrearsReport(through_month=month, branches=totals, members=page_of(lines, paging)))

@@ -77,12 +77,14 @@ class Governance(ApplicationLayer):
         if len(attendee_ids) > 500:
             raise InvalidCommand("meeting.too_many_attendees", "at most 500 attendees per meeting",
                                  detail_zh="参会人员过多", field="attendee_ids")
+        general = branch_id == meetings.GENERAL
         on_roster = set()
         for member_id in set(attendee_ids):
-            read = await self.runtime.store.read_stream(member.stream_id(member_id))
-            if meetings.on_roster([e.event for e in read.events], branch_id, held_on):
+            events = [e.event for e in (await self.runtime.store.read_stream(member.stream_id(member_id))).events]
+            if (meetings.relationship_in_park_on(events, held_on) if general
+                    else meetings.on_roster(events, branch_id, held_on)):
                 on_roster.add(member_id)
         return await self.runtime.execute(meetings.stream_id(meeting_id), meetings.decider, meetings.HoldMeeting(
             meeting_id=meeting_id, branch_id=branch_id, kind=kind, held_on=held_on, topic=topic,
             attendee_ids=attendee_ids, minutes=minutes, on_roster_ids=frozenset(on_roster),
-            branch_active=await self._branch_active(branch_id), recorded_by=by, now=self.now()))
+            branch_active=await self._holder_exists(branch_id), recorded_by=by, now=self.now()))

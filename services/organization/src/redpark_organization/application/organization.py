@@ -19,7 +19,19 @@ from redpark_contracts.organization import BranchKind, DevelopmentStage, GridPla
 from redpark_platform.runtime import ApplicationLayer
 from redpark_platform.store import AppendResult
 
-from ..domain import branch, building, contact, development, dues, enterprise, general_branch, grid_plan, member, zone
+from ..domain import (
+    branch,
+    building,
+    contact,
+    development,
+    dues,
+    enterprise,
+    general_branch,
+    grid_plan,
+    member,
+    transfer_letter,
+    zone,
+)
 from ..domain.grid import GridProposal, propose_grid
 from ..queries import census as census_reads
 from ..queries import park as park_reads
@@ -223,9 +235,43 @@ class Organization(ApplicationLayer):
             member_id=member_id, monthly_amount_fen=monthly_amount_fen, effective_from=effective_from,
             member_known=known, now=self.now()))
 
+    async def assess_dues(self, member_id: str, *, category: str, effective_from: str,
+                          monthly_income_fen: int | None, monthly_amount_fen: int | None,
+                          reason: str) -> AppendResult:
+        known = isinstance(await self._member(member_id), member.InPark)
+        return await self._execute(dues.stream_id(member_id), dues.decider, dues.AssessDues(
+            member_id=member_id, category=category, effective_from=effective_from,
+            monthly_income_fen=monthly_income_fen, monthly_amount_fen=monthly_amount_fen, reason=reason,
+            member_known=known, now=self.now()))
+
+    async def pay_dues_months(self, member_id: str, months: list[str], amount_fen: int,
+                              on: date | None) -> AppendResult:
+        return await self._execute(dues.stream_id(member_id), dues.decider, dues.PayDuesMonths(
+            member_id=member_id, months=months, amount_fen=amount_fen, now=self.now(), effective_on=on))
+
     async def pay_dues(self, member_id: str, month: str, amount_fen: int, on: date | None) -> AppendResult:
         return await self._execute(dues.stream_id(member_id), dues.decider, dues.PayDues(
             member_id=member_id, month=month, amount_fen=amount_fen, now=self.now(), effective_on=on))
+
+    # --- letters of transfer (组织关系介绍信) --------------------------------------------------------
+
+    async def issue_transfer_letter(self, *, transfer_id: str, member_id: str, direction: str, letter_no: str,
+                                    organization: str, valid_until: date, on: date | None) -> AppendResult:
+        state = await self._member(member_id)
+        # out: the park must hold the relationship to send it; in: the member must be in the census
+        known = (isinstance(state, member.InPark) and state.relationship == "in_park" if direction == "out"
+                 else isinstance(state, member.InPark))
+        return await self._execute(transfer_letter.stream_id(transfer_id), transfer_letter.decider,
+                                   transfer_letter.IssueLetter(
+                                       transfer_id=transfer_id, member_id=member_id,
+                                       direction="out" if direction == "out" else "in", letter_no=letter_no,
+                                       organization=organization, valid_until=valid_until, member_known=known,
+                                       now=self.now(), effective_on=on))
+
+    async def record_return_slip(self, transfer_id: str, on: date | None) -> AppendResult:
+        return await self._execute(transfer_letter.stream_id(transfer_id), transfer_letter.decider,
+                                   transfer_letter.RecordReturnSlip(transfer_id=transfer_id, now=self.now(),
+                                                                    effective_on=on))
 
     async def member_branch(self, member_id: str) -> str | None:
         state = await self._member(member_id)

@@ -18,8 +18,10 @@ TOPICS = ("学习党章", "学习党的创新理论", "重温入党誓词", "学
 
 
 async def load_branch_life(call: Call, gather: Callable[[Sequence[Awaitable[Any]]], Awaitable[Any]],
-                           branch_members: Mapping[str, Sequence[str]], today: date, rng: random.Random) -> None:
-    """`branch_members`: each branch's members (ids) on its roster since well before three months ago."""
+                           branch_members: Mapping[str, Sequence[str]], today: date, rng: random.Random,
+                           general_committee: Sequence[str] = ()) -> None:
+    """`branch_members`: each branch's members (ids) on its roster since well before three months ago;
+    `general_committee`: the general branch's committee, which meets monthly (总支委员会)."""
     defined = (today - timedelta(days=150)).isoformat()
     calls = [call("PUT", f"/rulebook/{GENERAL}/{key}", {"text": f"{title}（园区党总支）", "effective_on": defined})
              for key, title in GENERAL_RULES.items()]
@@ -67,3 +69,11 @@ async def load_branch_life(call: Call, gather: Callable[[Sequence[Awaitable[Any]
                     "attendee_ids": present, "minutes": "书记主持，传达学习上级精神，讨论本支部工作。",
                     "meeting_id": f"demo-mt-{bid}-{kind}-{back}"}))
     await gather(calls)
+
+    # the general branch's own committee (总支委员会), monthly over the same three months
+    if general_committee:
+        await gather([call("POST", f"/branches/{GENERAL}/meetings", {
+            "kind": "committee_meeting", "held_on": (today - timedelta(days=6 + 30 * back)).isoformat(),
+            "topic": "总支委员会：研究园区党建工作", "attendee_ids": list(general_committee),
+            "minutes": "总支书记主持，部署各支部季度党建工作。", "meeting_id": f"demo-mt-general-{back}"})
+            for back in range(3)])

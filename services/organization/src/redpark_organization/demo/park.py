@@ -202,6 +202,10 @@ class _Api(DemoApi):
         await self.call("GET", path, params={"after": self.position})
 
 
+def _next_month(today: date) -> str:
+    return f"{today.year + today.month // 12:04d}-{today.month % 12 + 1:02d}"
+
+
 def _months_back(today: date, n: int) -> list[str]:
     y, m = today.year, today.month
     out = []
@@ -340,15 +344,22 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
                 "member_id": general_committee[n % len(general_committee)], "effective_on": elected}))
     await api.all(calls)
 
-    # dues: a rate from six months back; most pay every month, some are behind (arrears)
+    # dues by the standard (核定党费) from six months back: most are salaried, by their income after tax; a few
+    # students, unemployed and retirees; one amount set by its branch with the reason. Most pay every month,
+    # some are behind; the first placed member paid only the first two months (four months in arrears
+    # through last month, flagged), and every tenth paid this month and the next in advance.
     months = _months_back(today, 6)
-    rate = {m.member_id: rng.choice((500, 1000, 2000, 3000, 5000)) for m in placed}
-    await api.all([call("PUT", f"/members/{m.member_id}/dues-rate", {
-        "monthly_amount_fen": rate[m.member_id], "effective_from": months[0]}) for m in placed])
+    standards = [_dues_standard(rng, n) for n in range(len(placed))]
+    rate = {m.member_id: st.pop("amount") for m, st in zip(placed, standards, strict=True)}
+    await api.all([call("PUT", f"/members/{m.member_id}/dues-standard", {**st, "effective_from": months[0]})
+                   for m, st in zip(placed, standards, strict=True)])
     payments = []
-    for m in placed:
-        paid_months = len(months) if rng.random() < 0.75 else rng.randrange(0, len(months) - 1)
-        payments.append(_pay(api, m.member_id, rate[m.member_id], months[:paid_months], today))
+    for n, m in enumerate(placed):
+        paid_months = (2 if n == 0 else len(months) if rng.random() < 0.75
+                       else rng.randrange(0, len(months) - 1))
+        ahead = ([f"{today.year:04d}-{today.month:02d}", _next_month(today)]
+                 if n % 10 == 5 and paid_months == len(months) else [])
+        payments.append(_pay(api, m.member_id, rate[m.member_id], [*months[:paid_months], *ahead], today))
     await api.all(payments)
 
     # development: people at every stage; the probationary and full ones are registered members too
@@ -364,7 +375,22 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
     # branch life: rules on the wall, inspections, 三会一课 — what the quarterly scorecards read
     await api.caught_up()
     await load_branch_life(api.call, api.all, {bid: [m.member_id for m in ms] for bid, ms in branch_members.items()},
-                           today, rng)
+                           today, rng, general_committee=general_committee)
+
+    # letters of transfer: one out whose return slip is overdue, one out returned, one in still open
+    elsewhere = [m for m in people if m.relationship == "elsewhere"]
+    letters = [("demo-tr-late", placed[-1].member_id, "out", "园党转〔{y}〕第011号", "某区机关工委", 75, 45, None),
+               ("demo-tr-back", placed[-2].member_id, "out", "园党转〔{y}〕第012号", "某市科技局机关党委", 40, -20, 25),
+               ("demo-tr-in", elsewhere[0].member_id, "in", "县党转〔{y}〕第045号",
+                elsewhere[0].held_by or "某县委组织部", 10, -50, None)]
+    for tid, mid, direction, number, organization, issued_ago, expired_ago, returned_ago in letters:
+        await call("POST", "/transfer-letters", {
+            "transfer_id": tid, "member_id": mid, "direction": direction, "letter_no": number.format(y=today.year),
+            "organization": organization, "effective_on": (today - timedelta(days=issued_ago)).isoformat(),
+            "valid_until": (today - timedelta(days=expired_ago)).isoformat()})
+        if returned_ago is not None:
+            await call("POST", f"/transfer-letters/{tid}/return-slip",
+                       {"effective_on": (today - timedelta(days=returned_ago)).isoformat()})
 
     # venues (阵地), next week's bookings, and the year's party-building fund with what it has paid for
     await load_venues(api.c)
@@ -386,11 +412,31 @@ async def _load(api: _Api, p: Plan, today: date, rng: random.Random) -> None:
             "spending_id": f"demo-sp-{n + 1}"})
 
 
+# The dues standard's brackets, as the service computes them (the demo needs each amount to pay it).
+_INCOMES_YUAN = (2_800, 4_500, 6_500, 8_000, 12_000, 18_000)
+
+
+def _dues_standard(rng: random.Random, n: int) -> dict[str, Any]:
+    """A member's 核定党费 body and, under "amount", the monthly amount in fen it comes to."""
+    if n % 25 == 7:
+        return {"category": "student", "amount": 20}
+    if n % 25 == 13:
+        return {"category": "unemployed", "amount": 20}
+    if n % 25 == 19:
+        return {"category": "retiree", "monthly_income_fen": 4_200_00, "amount": 2_100}
+    if n == 3:
+        return {"category": "branch_set", "monthly_amount_fen": 500, "reason": "家庭困难，经支部委员会研究减交",
+                "amount": 500}
+    income = rng.choice(_INCOMES_YUAN) * 100
+    basis_points = 50 if income <= 300_000 else 100 if income <= 500_000 else 150 if income <= 1_000_000 else 200
+    return {"category": "salaried", "monthly_income_fen": income, "amount": income * basis_points // 10_000}
+
+
 async def _pay(api: _Api, member_id: str, amount_fen: int, months: list[str], today: date) -> None:
-    # one member's months in turn: they share the member's dues stream
-    for month in months:
-        await api.call("POST", f"/members/{member_id}/dues-payments",
-                       {"month": month, "amount_fen": amount_fen, "effective_on": today.isoformat()})
+    # the months owed at once, as a member pays at the branch (one call: they share the member's dues stream)
+    if months:
+        await api.call("POST", f"/members/{member_id}/dues-payments/months",
+                       {"months": months, "amount_fen": amount_fen * len(months), "effective_on": today.isoformat()})
 
 
 async def _develop(api: _Api, pid: str, name: str, enterprise_id: str | None, groups: list[str], stage: str,

@@ -42,7 +42,7 @@ from .errors import ERRORS
 
 METRICS: frozenset[str] = frozenset(get_args(Metric))
 # Metrics that are shares (0..1): their target cannot exceed 1.
-RATES = frozenset({"coverage_rate", "lesson_attendance_rate", "self_study_rate"})
+RATES = frozenset({"coverage_rate", "lesson_attendance_rate", "self_study_rate", "inspection_half_year"})
 
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$")
 
@@ -107,7 +107,9 @@ def default_rules(year: int) -> Rules:
         b("coverage", "组织覆盖", "coverage_rate", 1.0, 15, "负责楼栋内企业党的组织和工作全覆盖（按覆盖比例得分）"),
         b("rules", "制度上墙", "rules_posted", 7, 5,
           "支部七项制度建立并上墙（会议、党课、主题党日、民主生活、民主评议党员、党员汇报、报告工作）"),
-        b("inspection", "检查考核", "inspections_passed", 1, 10, "本季度接受党总支检查并通过"),
+        b("inspection", "检查考核", "inspection_half_year", 1.0, 10,
+          "党总支每年对支部检查不少于两次（每半年至少一次）：半年内接受检查并通过的得分；"
+          "半年的第一个季度尚未检查的不扣分，本季度检查未通过的不得分"),
         b("member_meeting", "支部党员大会", "member_meetings", 1, 5, "每季度召开一次支部党员大会"),
         b("committee_meeting", "支委会", "committee_meetings", 3, 5, "每月召开一次支委会"),
         b("group_meeting", "党小组会", "group_meetings", 3, 5, "每月召开一次党小组会"),
@@ -153,6 +155,28 @@ def possible(rules: Rules, unit_kind: UnitKind) -> float:
     return sum(i.points for i in rules.items if i.applies_to == unit_kind)
 
 
+# --- facts that are rules of their own ----------------------------------------------------------
+
+
+def inspection_half_year(quarter: str, established_on: date, passed_in_half: int, held_in_quarter: int,
+                         passed_in_quarter: int) -> float:
+    """The plan (三(三)4) asks the general branch to inspect each branch at least twice a year, i.e. once per
+    half-year (as the overdue list reads it), not once a quarter. 1.0 when the branch has met it by the
+    quarter's end, else 0.0:
+    - the half-year's second quarter (Q2, Q4) closes it: met when an inspection in the half-year (up to the
+      quarter's last day) was passed, or when the branch was established after the half-year began (it
+      could not be held to the whole half);
+    - its first quarter (Q1, Q3): nothing is due yet, so met unless the branch was inspected in the quarter
+      and failed every time."""
+    year, q = parse_quarter(quarter)
+    half_first = date(year, 1 if q <= 2 else 7, 1)
+    if q in (1, 3):
+        return 0.0 if held_in_quarter > 0 and passed_in_quarter == 0 else 1.0
+    if passed_in_half > 0:
+        return 1.0
+    return 1.0 if established_on > half_first and held_in_quarter == 0 else 0.0
+
+
 # --- scoring -------------------------------------------------------------------------------------
 
 
@@ -179,15 +203,16 @@ def veto_reasons(veto: Sequence[VetoCondition], facts: Mapping[str, float]) -> l
 
 
 def scorecard(unit_kind: UnitKind, unit_id: str, name: str, facts: Mapping[str, float],
-              rules: Rules) -> Scorecard:
+              rules: Rules, facts_as_of: date | None = None) -> Scorecard:
     """A branch's or the general branch's card. The veto applies to branches (party building of the
-    branch); the general branch is assessed by the higher committee, not vetoed here."""
+    branch); the general branch is assessed by the higher committee, not vetoed here. `facts_as_of`: the
+    day whose rosters and coverage the facts were counted on, shown with the card."""
     items = [score_item(i, facts.get(i.metric, 0.0)) for i in rules.items if i.applies_to == unit_kind]
     reasons = veto_reasons(rules.veto, facts) if unit_kind == "branch" else []
     return Scorecard(unit_kind=unit_kind, unit_id=unit_id, name=name, items=items,
                      score=_round(sum(i.points_earned for i in items)),
                      possible=_round(sum(i.points_possible for i in items)), vetoed=bool(reasons),
-                     veto_reasons=reasons)
+                     veto_reasons=reasons, facts_as_of=facts_as_of)
 
 
 def department_card(department_id: str, name: str, scored: Sequence[DepartmentItemScore], vetoed: bool,

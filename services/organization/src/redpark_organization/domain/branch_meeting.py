@@ -4,6 +4,10 @@ A meeting is recorded once, on its own stream, after it was held: its date, topi
 minutes. Attendees must have been on the branch's roster on the day: who was on it is decided from
 each attendee's own member stream (`on_roster`), which carries the dated joins and departures, so a
 meeting recorded late is checked against the roster of its day and not against today's.
+
+The general branch keeps the same record book under the holder id `general` (as its rules do): its
+总支委员会, 党员大会 and 党课 count on its own scorecard. Its roster on a day is every member whose
+relationship the park held that day (`relationship_in_park_on`), since it leads them all.
 """
 
 from __future__ import annotations
@@ -14,12 +18,21 @@ from typing import assert_never, get_args
 
 import msgspec
 
-from redpark_contracts.organization import MemberJoinedBranch, MemberLeftBranch
+from redpark_contracts.organization import (
+    MemberJoinedBranch,
+    MemberLeftBranch,
+    MemberRegistered,
+    MemberTransferredIn,
+    MemberTransferredOut,
+)
 from redpark_contracts.organization_governance import BranchMeetingHeld, MeetingKind
 from redpark_platform.calendar import effective_date
 from redpark_platform.decider import Decider, NotFound
 
 from .errors import ERRORS
+
+# The general branch's holder id, as in the rulebook and the assessment's facts.
+GENERAL = "general"
 
 KINDS: tuple[str, ...] = get_args(MeetingKind)
 KIND_ZH = {"member_meeting": "党员大会", "committee_meeting": "支委会", "group_meeting": "党小组会",
@@ -43,6 +56,22 @@ def on_roster(member_events: Iterable[object], branch_id: str, day: date) -> boo
     return joined is not None
 
 
+def relationship_in_park_on(member_events: Iterable[object], day: date) -> bool:
+    """Whether the park held the member's organizational relationship on `day`. A member registered with
+    it held here had it before the census recorded them (the date it moved in is not recorded, as a
+    branch join may be dated before the registration), so from any day; one registered while it was held
+    elsewhere from the day it transferred in; nobody after transferring out."""
+    held: date | None = None
+    for event in member_events:
+        if isinstance(event, MemberRegistered) and event.relationship == "in_park":
+            held = date.min
+        elif isinstance(event, MemberTransferredIn) and event.transferred_on <= day:
+            held = event.transferred_on
+        elif isinstance(event, MemberTransferredOut) and event.transferred_on <= day:
+            held = None
+    return held is not None
+
+
 class HoldMeeting(msgspec.Struct, frozen=True, kw_only=True):
     meeting_id: str
     branch_id: str
@@ -52,7 +81,7 @@ class HoldMeeting(msgspec.Struct, frozen=True, kw_only=True):
     attendee_ids: list[str]
     minutes: str
     on_roster_ids: frozenset[str]  # the attendees who were on the branch's roster on `held_on`
-    branch_active: bool
+    branch_active: bool  # for `general`: the general branch is established
     recorded_by: str = ""
     now: datetime
 
@@ -77,6 +106,8 @@ def decide(command: HoldMeeting, state: MeetingState) -> list[BranchMeetingHeld]
             assert_never(command)
     if isinstance(state, Meeting):
         raise ERRORS.error("meeting.already_recorded", field="meeting_id", meeting_id=command.meeting_id)
+    if not command.branch_active and command.branch_id == GENERAL:
+        raise ERRORS.error("general_branch.not_established", field="branch_id")
     if not command.branch_active:
         raise NotFound("branch.unknown", f"branch {command.branch_id} is not an active branch",
                        detail_zh="党支部不存在或已撤销", field="branch_id")

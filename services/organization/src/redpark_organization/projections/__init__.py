@@ -16,10 +16,11 @@ from .grid import GridProgressProjection
 from .park import ParkProjection
 from .recognition import RecognitionProjection
 from .rosters import RostersProjection
+from .transfer_letters import TransferLettersProjection
 
 ALL: tuple[Projection, ...] = (
     ParkProjection(), RostersProjection(), DuesProjection(), DevelopmentProjection(), CensusLedgerProjection(),
     GridProgressProjection(), AssessmentFactsProjection(), GovernanceProjection(),
     FollowupsProjection(), RecognitionProjection(), FacilitiesProjection(),
-    CoverageHistoryProjection(),
+    CoverageHistoryProjection(), TransferLettersProjection(),
 )

@@ -2,7 +2,9 @@
 records (rules per year, closed quarters, departments and their inspection scores).
 
 Facts are kept as their events name them (a member, an enterprise, a branch); which branch a member
-or an enterprise belongs to is read from the rosters when a card is computed (`queries/assessment.py`).
+or an enterprise belonged to, which buildings a branch answered for and what was covered are kept here as
+dated spans (event time, `sql/0010_assessment_event_time.sql`), so a card is computed with the rosters and
+coverage of its quarter (`queries/assessment.py`), not today's.
 The governance events (rules posted, inspections, rectifications, organizational handling, branch
 meetings) are the organization's own; they are matched by their type key so this read model does not
 depend on their classes being present in every version of the contract.
@@ -19,6 +21,19 @@ import msgspec
 from redpark_contracts import education as edu
 from redpark_contracts import enterprise_support as sup
 from redpark_contracts import events_public as pub
+from redpark_contracts.organization import (
+    BuildingAssigned,
+    BuildingReleased,
+    EnterpriseJoinedBranch,
+    EnterpriseLeftBranch,
+    EnterpriseMovedIn,
+    EnterpriseMovedOut,
+    EnterpriseProfileUpdated,
+    LiaisonInstructorAssigned,
+    LiaisonInstructorWithdrawn,
+    MemberJoinedBranch,
+    MemberLeftBranch,
+)
 from redpark_contracts.organization import registry as org_registry
 from redpark_contracts.organization_assessment import (
     AssessmentQuarterClosed,
@@ -26,6 +41,7 @@ from redpark_contracts.organization_assessment import (
     DepartmentRegistered,
     DepartmentScored,
 )
+from redpark_contracts.organization_tenancy import EnterpriseRelocated
 from redpark_platform.events import Event, IncomingEvent
 from redpark_platform.projections import Projection
 
@@ -64,7 +80,8 @@ class AssessmentFactsProjection(Projection):
               "org_assess_flags", "org_assess_meetings", "org_assess_lessons",
               "org_assess_lesson_attendance", "org_assess_self_study", "org_assess_weekly_study",
               "org_assess_edu_closed", "org_assess_visits", "org_assess_quarterlies",
-              "org_assess_volunteer_activities", "org_assess_volunteer_hours")
+              "org_assess_volunteer_activities", "org_assess_volunteer_hours", "org_assess_member_spans",
+              "org_assess_building_spans", "org_assess_enterprise_spans", "org_assess_cover_spans")
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         if meta.service == "organization":
@@ -113,7 +130,80 @@ class AssessmentFactsProjection(Projection):
                 return
             case _:
                 pass
+        if await self._spans(conn, event):
+            return
         await self._governance(conn, event, meta)
+
+    async def _spans(self, conn: asyncpg.Connection, event: Event) -> bool:
+        """Who was where, dated: returns whether the event was one of the rosters' or coverage's."""
+        match event:
+            case MemberJoinedBranch():
+                await conn.execute(
+                    "INSERT INTO org_assess_member_spans (member_id, branch_id, joined_on) VALUES ($1, $2, $3)"
+                    " ON CONFLICT DO NOTHING", event.member_id, event.branch_id, event.joined_on)
+            case MemberLeftBranch():
+                await conn.execute(
+                    "UPDATE org_assess_member_spans SET left_on = $3"
+                    " WHERE member_id = $1 AND branch_id = $2 AND left_on IS NULL",
+                    event.member_id, event.branch_id, event.left_on)
+            case BuildingAssigned():
+                await conn.execute(
+                    "INSERT INTO org_assess_building_spans (building_id, branch_id, assigned_on) VALUES ($1, $2, $3)"
+                    " ON CONFLICT (building_id, assigned_on) DO UPDATE SET branch_id = excluded.branch_id,"
+                    " released_on = NULL", event.building_id, event.branch_id, event.assigned_on)
+            case BuildingReleased():
+                await conn.execute(
+                    "UPDATE org_assess_building_spans SET released_on = $3"
+                    " WHERE building_id = $1 AND branch_id = $2 AND released_on IS NULL",
+                    event.building_id, event.branch_id, event.released_on)
+            case EnterpriseMovedIn():
+                await self._place(conn, event.enterprise_id, event.building_id, event.moved_in_on)
+            case EnterpriseProfileUpdated():
+                await self._place(conn, event.enterprise_id, event.building_id, event.updated_on)
+            case EnterpriseRelocated():
+                await self._place(conn, event.enterprise_id, event.building_id, event.relocated_on)
+            case EnterpriseMovedOut():
+                for table in ("org_assess_enterprise_spans", "org_assess_cover_spans"):
+                    await conn.execute(f"UPDATE {table} SET until_on = $2 WHERE enterprise_id = $1"
+                                       " AND until_on IS NULL", event.enterprise_id, event.moved_out_on)
+            case EnterpriseJoinedBranch():
+                await self._cover(conn, event.enterprise_id, "branch", event.branch_id, event.joined_on)
+            case EnterpriseLeftBranch():
+                await self._uncover(conn, event.enterprise_id, "branch", event.left_on)
+            case LiaisonInstructorAssigned():
+                await self._cover(conn, event.enterprise_id, "liaison",
+                                  event.sent_by_branch_id or event.sent_by_general_branch_id, event.assigned_on)
+            case LiaisonInstructorWithdrawn():
+                await self._uncover(conn, event.enterprise_id, "liaison", event.withdrawn_on)
+            case _:
+                return False
+        return True
+
+    @staticmethod
+    async def _place(conn: asyncpg.Connection, enterprise_id: str, building_id: str, on: date) -> None:
+        # A profile update that keeps the building changes nothing here.
+        await conn.execute(
+            "UPDATE org_assess_enterprise_spans SET until_on = $3"
+            " WHERE enterprise_id = $1 AND until_on IS NULL AND building_id <> $2", enterprise_id, building_id, on)
+        await conn.execute(
+            "INSERT INTO org_assess_enterprise_spans (enterprise_id, building_id, from_on)"
+            " SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM org_assess_enterprise_spans"
+            " WHERE enterprise_id = $1 AND until_on IS NULL)"
+            " ON CONFLICT (enterprise_id, from_on) DO UPDATE SET building_id = excluded.building_id,"
+            " until_on = NULL", enterprise_id, building_id, on)
+
+    @staticmethod
+    async def _cover(conn: asyncpg.Connection, enterprise_id: str, kind: str, unit_id: str | None,
+                     on: date) -> None:
+        await conn.execute(
+            "INSERT INTO org_assess_cover_spans (enterprise_id, kind, unit_id, from_on) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (enterprise_id, kind, from_on) DO UPDATE SET unit_id = excluded.unit_id,"
+            " until_on = NULL", enterprise_id, kind, unit_id, on)
+
+    @staticmethod
+    async def _uncover(conn: asyncpg.Connection, enterprise_id: str, kind: str, on: date) -> None:
+        await conn.execute("UPDATE org_assess_cover_spans SET until_on = $3"
+                           " WHERE enterprise_id = $1 AND kind = $2 AND until_on IS NULL", enterprise_id, kind, on)
 
     async def _governance(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         get: Any = getattr

@@ -2,8 +2,10 @@
 the live and the closed scorecards, and award eligibility (imported by the awards code).
 
 Every function takes a pool or a connection (`fetch`, `fetchrow` and `fetchval` are all they use).
-Who belongs to which branch is the roster as it stands (`org_members`, `org_enterprises`); the
-facts are dated by their events, read as calendar dates of the park.
+Who belonged to which branch, which buildings a branch answered for and what was covered are read at
+event time from the assessment's dated spans: the quarter's counts (members, coverage) on its last day, or
+today while it runs (`as_of`, shown on every card), and each dated fact (a visit, volunteer hours) with the
+roster of its own day. A quarter closed late is therefore scored on its own membership, not today's.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..domain.assessment import (
     Rules,
     default_rules,
     department_card,
+    inspection_half_year,
     parse_quarter,
     quarter_bounds,
     quarter_months,
@@ -83,6 +86,17 @@ async def units(conn: Any, quarter: str) -> list[Unit]:
             + [Unit(kind="branch", unit_id=r["branch_id"], name=r["name"]) for r in branches])
 
 
+def _at(alias: str, day: str, start: str, end: str) -> str:
+    """SQL: the span `alias` holds on `day` (half-open: from its start up to the day before its end)."""
+    return f"{alias}.{start} <= {day} AND ({alias}.{end} IS NULL OR {alias}.{end} > {day})"
+
+
+def as_of(quarter: str, today: date) -> date:
+    """The day whose rosters and coverage score the quarter: its last day, or today while it runs."""
+    _first, last = quarter_bounds(quarter)
+    return min(last, today)
+
+
 def _share(part: float, whole: float) -> float:
     # Nothing to do is nothing missed: a branch with no members (or no lesson held) is not behind.
     return 1.0 if whole <= 0 else part / whole
@@ -98,17 +112,20 @@ async def facts(conn: Any, quarter: str, today: date, tz: str) -> dict[str, dict
             if r[key] is not None:
                 out[r[key]][metric] = float(r[value] or 0)
 
+    day = as_of(quarter, today)
     members = {r["unit"]: int(r["n"]) for r in await conn.fetch(
-        "SELECT branch_id AS unit, count(*) AS n FROM org_members WHERE in_park AND branch_id IS NOT NULL"
-        " GROUP BY 1")}
+        "SELECT branch_id AS unit, count(DISTINCT member_id) AS n FROM org_assess_member_spans s"
+        f" WHERE {_at('s', '$1', 'joined_on', 'left_on')} GROUP BY 1", day)}
 
-    # coverage of the enterprises in the buildings the branch answers for (一个支部分包一栋楼)
+    # coverage of the enterprises in the buildings the branch answered for (一个支部分包一栋楼), that day
     for r in await conn.fetch(
-            "SELECT b.branch_id AS unit, count(*) AS total,"
-            " count(*) FILTER (WHERE e.branch_id IS NOT NULL OR e.liaison_instructor_id IS NOT NULL)"
-            " AS covered"
-            " FROM org_buildings b JOIN org_enterprises e ON e.building_id = b.building_id AND e.in_park"
-            " WHERE b.branch_id IS NOT NULL GROUP BY 1"):
+            "SELECT b.branch_id AS unit, count(*) AS total, count(*) FILTER (WHERE x.covered) AS covered"
+            " FROM org_assess_building_spans b JOIN org_assess_enterprise_spans e"
+            f" ON e.building_id = b.building_id AND {_at('e', '$1', 'from_on', 'until_on')}"
+            " CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM org_assess_cover_spans c"
+            f" WHERE c.enterprise_id = e.enterprise_id AND {_at('c', '$1', 'from_on', 'until_on')})"
+            " AS covered) x"
+            f" WHERE {_at('b', '$1', 'assigned_on', 'released_on')} GROUP BY 1", day):
         out[r["unit"]]["coverage_rate"] = _share(r["covered"], r["total"])
 
     # governance
@@ -120,6 +137,18 @@ async def facts(conn: Any, quarter: str, today: date, tz: str) -> dict[str, dict
             " WHERE inspected_on BETWEEN $1 AND $2 GROUP BY 1", first, last):
         out[r["unit"]]["inspections_passed"] = float(r["passed"])
         out[r["unit"]]["inspections_failed"] = float(r["failed"])
+    year, q = parse_quarter(quarter)
+    half_first = date(year, 1 if q <= 2 else 7, 1)
+    for r in await conn.fetch(
+            "SELECT b.branch_id AS unit, b.established_on,"
+            " count(i.*) FILTER (WHERE i.passed) AS passed_in_half,"
+            " count(i.*) FILTER (WHERE i.inspected_on >= $2) AS held_in_quarter,"
+            " count(i.*) FILTER (WHERE i.passed AND i.inspected_on >= $2) AS passed_in_quarter"
+            " FROM org_branches b LEFT JOIN org_assess_inspections i"
+            " ON i.branch_id = b.branch_id AND i.inspected_on BETWEEN $1 AND $3"
+            " WHERE b.established_on <= $3 GROUP BY 1, 2", half_first, first, last):
+        out[r["unit"]]["inspection_half_year"] = inspection_half_year(
+            quarter, r["established_on"], r["passed_in_half"], r["held_in_quarter"], r["passed_in_quarter"])
     for r in await conn.fetch("SELECT branch_id AS unit, kind, count(*) AS n FROM org_assess_flags"
                               " WHERE on_day BETWEEN $1 AND $2 GROUP BY 1, 2", first, last):
         metric = "rectifications_opened" if r["kind"] == "rectification" else "organizational_handlings"
@@ -136,15 +165,15 @@ async def facts(conn: Any, quarter: str, today: date, tz: str) -> dict[str, dict
         " USING (lesson_id) WHERE a.quarter = $1 AND NOT coalesce(l.cancelled, false)) x", quarter))
     attended = {r["unit"]: int(r["n"]) for r in await conn.fetch(
         "SELECT m.branch_id AS unit, count(DISTINCT a.member_id) AS n FROM org_assess_lesson_attendance a"
-        " JOIN org_members m ON m.member_id = a.member_id AND m.in_park"
+        f" JOIN org_assess_member_spans m ON m.member_id = a.member_id AND {_at('m', '$2', 'joined_on', 'left_on')}"
         " LEFT JOIN org_assess_lessons l ON l.lesson_id = a.lesson_id"
-        " WHERE a.quarter = $1 AND NOT coalesce(l.cancelled, false) AND m.branch_id IS NOT NULL GROUP BY 1",
-        quarter)}
+        " WHERE a.quarter = $1 AND NOT coalesce(l.cancelled, false) GROUP BY 1",
+        quarter, day)}
     months = [m for m in quarter_months(quarter) if m <= f"{today.year:04d}-{today.month:02d}"]
     filed = {r["unit"]: int(r["n"]) for r in await conn.fetch(
         "SELECT m.branch_id AS unit, count(*) AS n FROM org_assess_self_study s"
-        " JOIN org_members m ON m.member_id = s.member_id AND m.in_park"
-        " WHERE s.month = ANY($1::text[]) AND m.branch_id IS NOT NULL GROUP BY 1", months)}
+        f" JOIN org_assess_member_spans m ON m.member_id = s.member_id AND {_at('m', '$2', 'joined_on', 'left_on')}"
+        " WHERE s.month = ANY($1::text[]) GROUP BY 1", months, day)}
     weeks = {r["unit"]: int(r["n"]) for r in await conn.fetch(
         "SELECT branch_id AS unit, count(*) AS n FROM org_assess_weekly_study"
         " WHERE meets_minimum AND held_on BETWEEN $1 AND $2 GROUP BY 1", first, last)}
@@ -163,24 +192,30 @@ async def facts(conn: Any, quarter: str, today: date, tz: str) -> dict[str, dict
         out[unit]["weekly_study_weeks"] = float(weeks.get(unit, 0))
 
     # enterprise-support
+    # each visit counts for the enterprise's branch on the visit's day (else the unit whose liaison served it)
     put(await conn.fetch(
-        "SELECT coalesce(e.branch_id, e.liaison_sent_by) AS unit, count(*) AS n FROM org_assess_visits v"
-        " JOIN org_enterprises e ON e.enterprise_id = v.enterprise_id"
+        "SELECT c.unit_id AS unit, count(*) AS n FROM org_assess_visits v"
+        " CROSS JOIN LATERAL (SELECT c.unit_id FROM org_assess_cover_spans c WHERE c.enterprise_id = v.enterprise_id"
+        f" AND {_at('c', 'v.visited_on', 'from_on', 'until_on')} ORDER BY c.kind LIMIT 1) c"
         " WHERE v.visited_on BETWEEN $1 AND $2 GROUP BY 1", first, last), "support_visits")
     put(await conn.fetch(
-        "SELECT e.branch_id AS unit, count(DISTINCT q.kind) AS n FROM org_assess_quarterlies q"
+        "SELECT c.unit_id AS unit, count(DISTINCT q.kind) AS n FROM org_assess_quarterlies q"
         " CROSS JOIN LATERAL unnest(q.participant_enterprise_ids) AS p(enterprise_id)"
-        " JOIN org_enterprises e ON e.enterprise_id = p.enterprise_id"
-        " WHERE q.quarter = $1 AND e.branch_id IS NOT NULL GROUP BY 1", quarter), "quarterly_participations")
+        " JOIN org_assess_cover_spans c ON c.enterprise_id = p.enterprise_id AND c.kind = 'branch'"
+        f" AND {_at('c', 'q.held_on', 'from_on', 'until_on')}"
+        " WHERE q.quarter = $1 GROUP BY 1", quarter), "quarterly_participations")
     held_kinds = float(await conn.fetchval(
         "SELECT count(DISTINCT kind) FROM org_assess_quarterlies WHERE quarter = $1", quarter))
 
     # events-public: hours in the quarter of the activity (park calendar)
+    # hours count for the member's branch on the activity's day
     put(await conn.fetch(
         "SELECT m.branch_id AS unit, sum(h.hours) AS n FROM org_assess_volunteer_hours h"
         " LEFT JOIN org_assess_volunteer_activities a ON a.activity_id = h.activity_id"
-        " JOIN org_members m ON m.member_id = h.member_id AND m.branch_id IS NOT NULL"
-        " WHERE (coalesce(a.starts_at, h.recorded_at) AT TIME ZONE $3)::date BETWEEN $1 AND $2 GROUP BY 1",
+        " CROSS JOIN LATERAL (SELECT (coalesce(a.starts_at, h.recorded_at) AT TIME ZONE $3)::date AS on_day) d"
+        " JOIN org_assess_member_spans m"
+        f" ON m.member_id = h.member_id AND {_at('m', 'd.on_day', 'joined_on', 'left_on')}"
+        " WHERE d.on_day BETWEEN $1 AND $2 GROUP BY 1",
         first, last, tz), "volunteer_hours")
     put(await conn.fetch(
         "SELECT organizer_branch_id AS unit, count(*) AS n FROM org_assess_volunteer_activities"
@@ -227,7 +262,8 @@ async def live_scorecards(conn: Any, quarter: str, today: date, tz: str) -> list
     year, _q = parse_quarter(quarter)
     rules = await rules_for(conn, year)
     all_facts = await facts(conn, quarter, today, tz)
-    cards = [scorecard(u.kind, u.unit_id, u.name, _facts_of(all_facts, u), rules)
+    day = as_of(quarter, today)
+    cards = [scorecard(u.kind, u.unit_id, u.name, _facts_of(all_facts, u), rules, facts_as_of=day)
              for u in await units(conn, quarter)]
     scores = {r["department_id"]: r for r in await conn.fetch(
         "SELECT department_id, items::text AS items, vetoed, veto_reason FROM org_department_scores"
