@@ -27,8 +27,10 @@ class NewRegistration(msgspec.Struct, frozen=True, kw_only=True):
     consent: bool = False
     # A solved `GET /proof-of-work/challenge` (base64 of the ALTCHA JSON), when the activity asks for it.
     proof_of_work: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
-    # The code sent by `POST /sessions/{id}/phone-codes`, when the activity checks the phone.
+    # The code sent by `POST /sessions/{id}/phone-codes`, when the activity checks the phone, with
+    # the `challenge_id` that answer gave.
     phone_code: Annotated[str, msgspec.Meta(max_length=12)] | None = None
+    phone_challenge: Annotated[str, msgspec.Meta(max_length=64)] | None = None
 
 
 class PhoneCodeRequest(msgspec.Struct, frozen=True, kw_only=True):
