@@ -14,6 +14,8 @@ from redpark_platform.settings import Settings
 from .api import open_base, public, staff, volunteer
 from .application import EventsPublic
 from .application.phone_verification import sms_phone_codes
+from .notifications.checks import SCHEDULES
+from .notifications.contacts import NotifyContactsProjection
 from .notifications.rules import RegistrationNotices
 from .notifications.templates import CATALOGUE
 from .pages import open_base as open_base_pages
@@ -48,7 +50,7 @@ async def _stop(runtime: Runtime) -> None:
 
 
 def service_spec() -> ServiceSpec:
-    notify = Notifications(SERVICE, CATALOGUE, [RegistrationNotices()],
+    notify = Notifications(SERVICE, CATALOGUE, [RegistrationNotices()], schedules=SCHEDULES,
                            read_roles=("events_officer", "park_admin", "auditor"),
                            resend_roles=("events_officer", "park_admin"))
     return ServiceSpec(
@@ -56,7 +58,8 @@ def service_spec() -> ServiceSpec:
         title="Red Park public events (公众活动)",
         registry=registry,
         migrations=Path(__file__).parent / "sql",
-        projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection(), *notify.rules],
+        projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection(), NotifyContactsProjection(),
+                     *notify.rules],
         routers=[public.router, open_base.public, staff.router, volunteer.router, open_base.staff,
                  public_pages.router, staff_pages.router, open_base_pages.public, open_base_pages.staff,
                  notify.router],
