@@ -3,7 +3,8 @@
 `sample(runtime)` is what `/metrics` refreshes before it answers (see `redpark_platform.metrics`):
 the relay's backlog and the age of its oldest unpublished event, each read model's position and
 lag per source, dead letters and parked messages per read model, inbound and outbound webhook
-deliveries by status, notifications by channel and status. Every figure is a count or an age: no row of the service's data leaves here.
+deliveries by status, notifications by channel and status. Every figure is a count or an age: no
+row of the service's data leaves here.
 """
 
 from __future__ import annotations
