@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from redpark_education.app import create_app as create_education
+from redpark_education.application import Education
 from redpark_platform.clock import FrozenClock
 from redpark_platform.testkit import ServiceClient
 
@@ -126,6 +127,29 @@ async def test_reminders_go_once_per_person_guarantee_and_period(edu: ServiceCli
     await ok(await edu.post("/reminders", params={"period": month}), 201)
     again = await ok_list(await edu.get("/reminders", params={"period": month, "after": filed["position"]}))
     assert sorted(map(str, again)) == sorted(map(str, listed))
+
+
+async def test_two_weeks_before_month_end_who_is_behind_is_reminded_once_by_the_services_clock(
+        edu: ServiceClient) -> None:
+    topic = await ok(await edu.post("/topics", json={"month": MONTH, "title": "学党章", "material": "党章全文"}), 201)
+    filed = await ok(await edu.post("/self-studies", json={
+        "member_id": "m1", "month": MONTH, "studied_on": TODAY.isoformat(), "content": "学习党章",
+        "reflection": "体会"}), 201)
+    await ok(await edu.get("/topics", params={"year": TODAY.year, "after": max(topic["position"], filed["position"])}))
+    layer = edu.runtime.layer(Education)
+    edu.runtime.clock.set(NOW.replace(day=16))  # 31 May less 15 days: not yet
+    assert await layer.remind_before_month_end() is None
+    edu.runtime.clock.set(NOW)  # the 21st: within the last two weeks
+    first = await layer.remind_before_month_end()
+    assert first is not None
+    listed = await ok_list(await edu.get("/reminders", params={"period": MONTH, "after": first.position}))
+    # Everyone but m1 owes May's self-study; neither branch held a weekly study in the weeks of 5 and 12 May.
+    assert {(r["guarantee"], r["member_id"] or r["branch_id"]) for r in listed} == {
+        *(("self_study", m) for m in ("m2", "m3", "m4", "m5", "m6")),
+        ("weekly_study", "br1"), ("weekly_study", "br2")}
+    # The service's next round (each ten minutes) reminds nobody twice.
+    again = await layer.remind_before_month_end()
+    assert again is not None and again.events == []
 
 
 async def ok_list(response: httpx.Response) -> list[dict[str, Any]]:

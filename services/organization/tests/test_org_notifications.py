@@ -160,3 +160,43 @@ async def test_dues_arrears_rectification_deadlines_and_waiting_follow_ups_text_
     lines = await day(4, 1, 2)
     assert sorted(x["text"].split("，")[1] for x in lines[-2:]) == ["您已有 3 个月（2025-01 至 2025-03）的党费未缴纳",
                                                                      "您已有 4 个月（2024-12 至 2025-03）的党费未缴纳"]
+
+
+async def test_educations_guarantee_reminders_text_the_member_or_the_branchs_secretary(
+        service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch,
+        notify_standins: StandIns, contract_feed: Any) -> None:
+    from redpark_contracts import education as edu
+
+    for name, value in {"REDPARK_SMS_PROVIDER": "aliyun", "REDPARK_SMS_ENDPOINT": notify_standins.http_url,
+                        "REDPARK_SMS_ACCESS_KEY_ID": LOCAL_KEY_ID, "REDPARK_SMS_ACCESS_KEY_SECRET": LOCAL_KEY_SECRET,
+                        "REDPARK_PARK_NAME": "光谷红色园区"}.items():
+        monkeypatch.setenv(name, value)
+    clock = FrozenClock(park_nine(5, 19))  # outside quiet hours: reminders go at once
+    c = await service_client(create_app, roles=("park_admin",), clock=clock, data_dir=notify_standins.data,
+                             log_level="WARNING")
+    last = await two_branches(c)
+    for read_model in ("org_rosters", "org_notify_contacts"):
+        assert await c.runtime.wait_for(read_model, last, 10)
+    education = await contract_feed(edu.registry)
+    # As education's housekeeping issues them 14 days before the end of May (see education's README).
+    issued = await education.append("reminders-2025-05", [
+        edu.ReminderIssued(guarantee="self_study", period="2025-05", branch_id="br1", member_id="m1b",
+                           issued_on=date(2025, 5, 19)),
+        edu.ReminderIssued(guarantee="weekly_study", period="2025-05", branch_id="br2", member_id=None,
+                           issued_on=date(2025, 5, 19)),
+        edu.ReminderIssued(guarantee="self_study", period="2025-05", branch_id="br1", member_id="m-no-phone",
+                           issued_on=date(2025, 5, 19))])
+    lines = await eventually(notify_standins.sms_lines, lambda got: len(got) == 2, timeout=20)
+    by_template = {line["template"]: line for line in lines}
+    member = by_template["org.guarantee_self_study.zh"]
+    assert member["phone"] == "13700000000" and member["text"] == (
+        "【光谷红色园区】光谷红色园区提醒：党员1b同志（企业1党支部），您 2025-05 的自学记录尚未提交，"
+        "请在月底前完成自学并提交记录。")
+    secretary = by_template["org.guarantee_weekly_study.zh"]
+    assert secretary["phone"] == "13900000002" and secretary["text"] == (
+        "【光谷红色园区】光谷红色园区提醒：企业2党支部 2025-05 有周学习未开展，请组织补上并在月底前录入记录。")
+    # A redelivery or a rebuild tells nobody twice; a member unknown here is not told.
+    runner = c.runtime.runners["org-guarantee-notices"]
+    await runner.rebuild()
+    assert await runner.wait_for("education", issued.position, 10)
+    assert await c.runtime.pool.fetchval("SELECT count(*) FROM notifications") == 2

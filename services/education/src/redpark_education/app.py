@@ -22,11 +22,17 @@ async def _attach(runtime: Runtime) -> None:
     Education.attach(runtime)
 
 
+async def _remind_before_month_end(runtime: Runtime) -> None:
+    await runtime.layer(Education).remind_before_month_end()
+
+
 def spec() -> ServiceSpec:
     return ServiceSpec(
         name=SERVICE, title="Red Park — education", registry=registry,
         migrations=Path(__file__).parent / "sql", projections=ALL, routers=(*ROUTERS, pages_router),
         on_start=(_attach,),
+        # The three guarantees' reminders for the month's last two weeks, by the runtime's clock.
+        housekeeping=(_remind_before_month_end,),
     )
 
 

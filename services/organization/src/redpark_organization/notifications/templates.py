@@ -31,5 +31,26 @@ TRANSFER_FOLLOWUP_WAITING = Template(
        "the park since ${since} (${days} days); please follow it up.",
     title_zh="组织关系转接跟进", title_en="Membership transfer follow-up")
 
+# The three guarantees (三个保证), on education's `reminder.issued`.
+GUARANTEE_SELF_STUDY = Template(
+    code="org.guarantee_self_study", kind="reminder",
+    zh="${park}提醒：${name}同志（${branch}），您 ${period} 的自学记录尚未提交，请在月底前完成自学并提交记录。",
+    en="${park} reminder: Comrade ${name} (${branch}), your self-study record for ${period} is not filed yet; "
+       "please study and file it before the month ends.",
+    title_zh="自学提醒", title_en="Self-study reminder")
+GUARANTEE_WEEKLY_STUDY = Template(
+    code="org.guarantee_weekly_study", kind="reminder",
+    zh="${park}提醒：${branch} ${period} 有周学习未开展，请组织补上并在月底前录入记录。",
+    en="${park} reminder: ${branch} missed a weekly study in ${period}; please hold it and record it before "
+       "the month ends.",
+    title_zh="周学习提醒", title_en="Weekly study reminder")
+GUARANTEE_LESSON = Template(
+    code="org.guarantee_lesson", kind="reminder",
+    zh="${park}提醒：${name}同志（${branch}），您在 ${period} 尚未参加园区党课，请按课程安排参加或补课。",
+    en="${park} reminder: Comrade ${name} (${branch}), you have not attended the park's party lesson in "
+       "${period}; please attend one or make it up.",
+    title_zh="党课提醒", title_en="Party lesson reminder")
+
 CATALOGUE = TemplateCatalogue([COMMITTEE_MEETING_MISSING, DUES_IN_ARREARS, RECTIFICATION_DUE,
-                               TRANSFER_FOLLOWUP_WAITING])
+                               TRANSFER_FOLLOWUP_WAITING, GUARANTEE_SELF_STUDY, GUARANTEE_WEEKLY_STUDY,
+                               GUARANTEE_LESSON])
