@@ -176,3 +176,17 @@ async def test_a_branch_secretary_acts_for_its_own_branch_only(edu: ServiceClien
         assert {m["member_id"] for m in mine["members"]["items"]} == {"m1", "m2", "m3"}
         assert [b["branch_id"] for b in mine["branches"]] == ["br1"]
         assert (await sec.post("/compliance/quarters/2020-Q1/close")).status_code == 403
+
+
+async def test_the_staff_hear_of_educations_dead_letters_and_waiting_read_models_on_wecom(
+        service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDPARK_WECOM_WEBHOOKS", '{"staff": "http://127.0.0.1:9/cgi-bin/webhook/send?key=k"}')
+    client = await service_client(create_education, roles=("park_admin",), clock=FrozenClock(NOW))
+    hub = client.runtime.extras["notifications"]
+    assert {s.name for s in hub.schedules} >= {"platform.dead_letter", "platform.read_model_waiting",
+                                               "platform.notification_failed"}
+    assert await hub.run_schedules() == 0  # nothing dead-lettered, nothing waiting
+    log = await ok(await client.get("/notifications"))
+    assert log["items"] == []
+    page = await client.get("/ui/notifications")
+    assert page.status_code == 200 and "通知" in page.text
