@@ -173,3 +173,14 @@ async def test_the_public_page_asks_for_the_code_and_registers_with_it(started: 
                                                         "phone_code": code})
     assert done.status_code == 303, done.text
     assert "/ui/public/sessions/s1/tickets/" in done.headers["location"]
+
+
+async def test_the_documented_answers_of_the_code_and_of_the_proof_of_work_do_not_share_a_name(
+        started: Any) -> None:
+    c, _, _ = started
+    document = (await c.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    assert "algorithm" in schemas["Challenge"]["properties"]  # the proof of work's
+    sent = document["paths"]["/sessions/{session_id}/phone-codes"]["post"]["responses"]["202"]
+    assert sent["content"]["application/json"]["schema"]["$ref"].endswith("/PhoneCodeSent")
+    assert set(schemas["PhoneCodeSent"]["required"]) == {"challenge_id", "expires_at", "resend_after"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -37,6 +37,15 @@ class PhoneCodeRequest(msgspec.Struct, frozen=True, kw_only=True):
     """Send a one-time code to this phone (sessions whose activity checks the phone)."""
 
     phone: Phone
+
+
+class PhoneCodeSent(msgspec.Struct, frozen=True, kw_only=True):
+    """A code is on its way: register with it and this `challenge_id` (as `phone_challenge`) before
+    `expires_at`; another code may be asked for from `resend_after`."""
+
+    challenge_id: str
+    expires_at: datetime
+    resend_after: datetime
 
 
 class RegistrationAnswer(msgspec.Struct, frozen=True, kw_only=True):

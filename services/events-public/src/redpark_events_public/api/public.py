@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 
 from redpark_contracts.events_public import RegistrationCancelled, RegistrationPromoted
-from redpark_platform.notifications import Challenge as PhoneChallenge
 from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
 from redpark_platform.web.bounded import Id
 from redpark_platform.web.proof_of_work import Challenge
@@ -25,6 +24,7 @@ from .bodies import (
     Catalogue,
     NewRegistration,
     PhoneCodeRequest,
+    PhoneCodeSent,
     RegistrationAnswer,
 )
 from .deps import (
@@ -128,15 +128,17 @@ async def proof_of_work_challenge(app: App) -> MsgspecResponse:
     "/sessions/{session_id}/phone-codes",
     status_code=202,
     dependencies=[RegistrationLimit],
-    responses={**response_schema(PhoneChallenge, status=202), **RATE_LIMITED},
+    # Not the platform's `Challenge`: the proof of work's answer is documented under that name.
+    responses={**response_schema(PhoneCodeSent, status=202), **RATE_LIMITED},
     summary="Send a one-time code to the phone (sessions whose activity checks the phone)",
     description="6 digits by SMS, valid 5 minutes, 5 tries; one code a minute, 5 an hour, 10 a day per number "
     "(429 `verification.too_often`). Register with `phone_code` and this answer's `challenge_id` as "
     "`phone_challenge`.",
 )
 async def send_phone_code(app: App, session_id: SessionId, body: PhoneCodeBody) -> MsgspecResponse:
-    challenge = await app.sessions.send_phone_code(session_id, body.phone)
-    return MsgspecResponse(challenge, status_code=202, headers={"Cache-Control": "no-store"})
+    sent = await app.sessions.send_phone_code(session_id, body.phone)
+    answer = PhoneCodeSent(challenge_id=sent.challenge_id, expires_at=sent.expires_at, resend_after=sent.resend_after)
+    return MsgspecResponse(answer, status_code=202, headers={"Cache-Control": "no-store"})
 
 
 @router.post(
