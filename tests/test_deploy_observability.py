@@ -146,6 +146,11 @@ def test_webhook_deliveries_and_rate_limits_are_counted_where_the_service_has_th
     assert "events-public.registration" in limits, limits
     for name in ("education",):
         assert "redpark_inbox_deliveries" not in scrapes[name]  # no inbound system: no made-up series
+    # `up` gives every service its SMS, SMTP and WeCom stand-ins: each channel, each status, in each
+    # (education and enterprise-support send only the staff alerts, yet configure every channel).
+    for name in SERVICES:
+        outbox = {(labels["channel"], labels["status"]) for labels, _ in scrapes[name]["redpark_notifications"]}
+        assert {("sms", "failed"), ("sms", "sent"), ("wecom", "pending")} <= outbox, f"{name}: {outbox}"
 
 
 def promql_metrics(expr: str) -> set[str]:
@@ -158,7 +163,7 @@ def test_alert_rules_and_the_dashboard_name_only_metrics_the_platform_serves(scr
     alerts = {r["alert"]: r for g in rules["groups"] for r in g["rules"]}
     assert set(alerts) == {"RedparkRelayBacklogGrowing", "RedparkProjectionLagging", "RedparkDeadLetters",
                            "RedparkParkedMessages", "RedparkParkedWebhooks", "RedparkErrorRate",
-                           "RedparkServiceNotReady", "RedparkServiceDown"}
+                           "RedparkServiceNotReady", "RedparkServiceDown", "RedparkNotificationsFailed"}
     assert "> 30" in alerts["RedparkProjectionLagging"]["expr"] and "0.01" in alerts["RedparkErrorRate"]["expr"]
     named = {m for r in alerts.values() for m in promql_metrics(r["expr"])}
     dashboard = json.loads((OBSERVABILITY / "grafana-dashboard.json").read_text())
@@ -166,7 +171,8 @@ def test_alert_rules_and_the_dashboard_name_only_metrics_the_platform_serves(scr
     in_panels = {m for p in panels for t in p["targets"] for m in promql_metrics(t["expr"])}
     assert all(p["targets"] and p["title"] for p in panels)
     assert {"redpark_relay_backlog_events", "redpark_projection_lag_seconds", "redpark_dead_letters",
-            "redpark_parked_messages", "redpark_http_request_duration_seconds_count"} <= in_panels
+            "redpark_parked_messages", "redpark_http_request_duration_seconds_count",
+            "redpark_notifications"} <= in_panels
     for where, metrics in (("rules.yml", named), ("grafana-dashboard.json", in_panels)):
         assert metrics and not metrics - served, f"{where} names metrics no service serves: {metrics - served}"
     for expr in [r["expr"] for r in alerts.values()] + [t["expr"] for p in panels for t in p["targets"]]:

@@ -231,3 +231,26 @@ async def test_the_preferences_page_records_an_opt_out_and_refuses_a_bad_number_
     await c.runtime.store.append("visit-1", [ReminderDue(visitor_id="v1", phone=PHONE, at="09:30")])
     [skipped] = await eventually(lambda: rows(c, status="skipped"), lambda got: len(got) == 1)
     assert skipped["last_error"] == "opted_out"
+
+
+async def test_metrics_count_the_outbox_by_channel_and_status_with_no_address_in_a_label(
+        service_client: Any, notify_standins: StandIns) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    c = await hall(service_client, notify_standins)
+
+    async def outbox_figures() -> dict[tuple[str, str], float]:
+        text = (await c.get("/metrics")).text
+        assert PHONE not in text
+        return {(s.labels["channel"], s.labels["status"]): s.value
+                for family in text_string_to_metric_families(text) if family.name == "redpark_notifications"
+                for s in family.samples}
+
+    before = await outbox_figures()
+    # Every configured channel shows every status from the first scrape: an alert has a series.
+    assert before == {(channel, status): 0 for channel in ("sms", "email", "wecom")
+                      for status in ("pending", "sending", "sent", "failed", "skipped")}
+    await c.runtime.store.append("visit-1", [VisitBooked(visitor_id="v1", name="张三", phone=PHONE, code="A1")])
+    await c.runtime.store.append("visit-2", [VisitBooked(visitor_id="v2", name="王五", phone="12345", code="B2")])
+    after = await eventually(outbox_figures, lambda got: got[("sms", "sent")] == 1 and got[("sms", "failed")] == 1)
+    assert after[("sms", "pending")] == 0 and after[("email", "sent")] == 0

@@ -1,10 +1,11 @@
 """Version skew and dead letters: a read model meeting an event its code cannot read waits for an
-upgrade in order and applies it after one; a poisonous event is dead-lettered, listed for
-park_admin without personal data, and replayed after a fix."""
+upgrade in order and applies it after one, and the staff group hears of it on WeCom once; a
+poisonous event is dead-lettered, listed for park_admin without personal data, and replayed after a fix."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -12,12 +13,15 @@ import nats
 from fastapi import FastAPI
 
 from redpark_platform.bus import subject
+from redpark_platform.clock import FrozenClock
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
+from redpark_platform.notifications import Notifications, NotifySettings, TemplateCatalogue
 from redpark_platform.ops import upgrade_tile
 from redpark_platform.projections import Projection
 from redpark_platform.runtime import ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 from redpark_platform.testkit import eventually
+from redpark_platform.testkit.notify import StandIns
 from redpark_platform.testkit.services import run_service
 
 # The producer's contract as this consumer's code knows it (v1) ...
@@ -76,6 +80,16 @@ def app_with(projection: Projection) -> Callable[[Settings], FastAPI]:
     def create_app(settings: Settings) -> FastAPI:
         return create_service_app(ServiceSpec(name="reader", title="reader", registry=EventRegistry("reader"),
                                               projections=[projection]), settings)
+
+    return create_app
+
+
+def app_telling_staff(projection: Projection, notify: NotifySettings) -> Callable[[Settings], FastAPI]:
+    def create_app(settings: Settings) -> FastAPI:
+        hub = Notifications("reader", TemplateCatalogue([]), settings=notify, poll_interval=0.05)
+        return create_service_app(ServiceSpec(name="reader", title="reader", registry=EventRegistry("reader"),
+                                              projections=[projection], routers=[hub.router],
+                                              on_start=(hub.start,), on_stop=(hub.stop,)), settings)
 
     return create_app
 
@@ -153,6 +167,35 @@ async def test_a_newer_type_waits_even_behind_events_this_code_reads(settings_fo
         await eventually(lambda: runner.parked, lambda parked: "skewsrc" in parked, timeout=20)
         assert runner.parked["skewsrc"].type == "parcel.lost"
         assert await runner.position("skewsrc") == ok
+
+
+async def test_a_read_model_waiting_for_an_upgrade_is_told_to_the_staff_group_once_on_wecom(
+        settings_for, contract_feed, notify_standins: StandIns) -> None:  # type: ignore[no-untyped-def]
+    settings = await settings_for("reader")
+    await _table(settings)
+    feed = await contract_feed(new)
+    # 10:00 in the park: an alert waits out the night's quiet hours like any non-urgent message.
+    morning = FrozenClock(datetime(2025, 3, 10, 2, 0, tzinfo=UTC))
+    async with run_service(app_telling_staff(parcels(old)(), notify_standins.settings()), settings,
+                           clock=morning) as reader:
+        hub = reader.runtime.extras["notifications"]
+        assert await hub.run_schedules() == 0  # nothing waits yet
+        at = (await feed.append("w-1", [Lost(parcel_id="w1")])).position
+        await eventually(lambda: reader.runtime.runners["parcels"].parked, lambda parked: "skewsrc" in parked,
+                         timeout=20)
+        assert await hub.run_schedules() == 1
+        assert await hub.run_schedules() == 0  # told once
+        [robot] = await eventually(notify_standins.wecom_lines, lambda got: len(got) == 1)
+        assert robot["key"] == "staff-robot"
+        assert robot["content"] == (
+            f"测试园区值班提醒：reader 的读模型 parcels 读不懂 skewsrc 的 parcel.lost 事件（第 1 版，位置 {at}），"
+            "在此等待升级，其后的事件暂不应用；请部署能读它的新版本 reader。")
+    # The same code started again waits at the same event: the staff already know.
+    async with run_service(app_telling_staff(parcels(old)(), notify_standins.settings()), settings,
+                           clock=morning) as reader:
+        await eventually(lambda: reader.runtime.runners["parcels"].parked, lambda parked: "skewsrc" in parked,
+                         timeout=20)
+        assert await reader.runtime.extras["notifications"].run_schedules() == 0
 
 
 async def test_a_poisonous_event_is_dead_lettered_listed_without_personal_data_and_replayed_after_a_fix(

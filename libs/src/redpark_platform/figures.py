@@ -3,7 +3,8 @@
 `sample(runtime)` is what `/metrics` refreshes before it answers (see `redpark_platform.metrics`):
 the relay's backlog and the age of its oldest unpublished event, each read model's position and
 lag per source, dead letters and parked messages per read model, inbound and outbound webhook
-deliveries by status. Every figure is a count or an age: no row of the service's data leaves here.
+deliveries by status, notifications by channel and status. Every figure is a count or an age: no
+row of the service's data leaves here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 INBOX_STATUSES = ("pending", "applied", "parked", "rejected")
 OUTBOUND_STATUSES = ("pending", "delivered", "failed")
+NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 
 
 async def sample(runtime: Runtime) -> Figures:
@@ -34,6 +36,7 @@ async def sample(runtime: Runtime) -> Figures:
     await _relay(runtime, figures, now)
     await _projections(runtime, figures, now)
     await _webhooks(runtime, figures)
+    await _notifications(runtime, figures)
     return figures
 
 
@@ -111,3 +114,16 @@ async def _webhooks(runtime: Runtime, figures: Figures) -> None:
     for r in await runtime.pool.fetch(
             "SELECT topic, status, count(*) AS n FROM outbound_deliveries GROUP BY 1, 2"):
         figures.outbound[(r["topic"], r["status"])] = int(r["n"])
+
+
+async def _notifications(runtime: Runtime, figures: Figures) -> None:
+    hub = runtime.extras.get("notifications")
+    if hub is None:
+        return  # a service that sends nothing shows no made-up series
+    # Every channel the service can send on, each status at 0 until it has one: an alert on
+    # `failed` has a series to read from the first scrape.
+    for channel in getattr(hub.worker, "channels", {}):
+        for status in NOTIFICATION_STATUSES:
+            figures.notifications[(channel, status)] = 0
+    for r in await runtime.pool.fetch("SELECT channel, status, count(*) AS n FROM notifications GROUP BY 1, 2"):
+        figures.notifications[(r["channel"], r["status"])] = int(r["n"])

@@ -7,10 +7,10 @@ registry (so two services in one test process never mix their figures) and, when
 Two kinds of figures:
 - recorded as things happen: HTTP request durations, events appended, rate-limited requests;
 - sampled from the database and the bus (relay backlog, projection lag, dead letters, webhook
-  deliveries by status): a scrape of `/metrics` refreshes them first (`refresh`), and while OTLP
+  deliveries and notifications by status): a scrape of `/metrics` refreshes them first (`refresh`), and while OTLP
   exports a background loop refreshes them every export interval.
 
-Labels are route templates, read-model, stream-category, system, topic, status and limit names:
+Labels are route templates, read-model, stream-category, system, topic, channel, status and limit names:
 never a concrete path, an id or anything a person typed.
 """
 
@@ -54,6 +54,7 @@ class Figures:
     parked: dict[str, int] = field(default_factory=dict)  # read model
     inbox: dict[tuple[str, str], int] = field(default_factory=dict)  # (system, status)
     outbound: dict[tuple[str, str], int] = field(default_factory=dict)  # (topic, status)
+    notifications: dict[tuple[str, str], int] = field(default_factory=dict)  # (channel, status)
 
 
 Sampler = Callable[[], Awaitable[Figures]]
@@ -129,6 +130,8 @@ class ServiceMetrics:
                     lambda f: [((("system", s), ("status", st)), v) for (s, st), v in f.inbox.items()])
         self._gauge("redpark_outbound_deliveries", "Outbound webhook deliveries, by topic and status",
                     lambda f: [((("topic", t), ("status", st)), v) for (t, st), v in f.outbound.items()])
+        self._gauge("redpark_notifications", "Notifications in the outbox, by channel and status (never an address)",
+                    lambda f: [((("channel", c), ("status", st)), v) for (c, st), v in f.notifications.items()])
         self._gauge("redpark_service_ready", "1 when every readiness check passes, else 0",
                     lambda _f: [] if self.ready is None else [((), self.ready)])
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from redpark_education.app import create_app as create_education
+from redpark_education.application import Education
 from redpark_platform.clock import FrozenClock
 from redpark_platform.testkit import ServiceClient
 
@@ -128,6 +129,29 @@ async def test_reminders_go_once_per_person_guarantee_and_period(edu: ServiceCli
     assert sorted(map(str, again)) == sorted(map(str, listed))
 
 
+async def test_two_weeks_before_month_end_who_is_behind_is_reminded_once_by_the_services_clock(
+        edu: ServiceClient) -> None:
+    topic = await ok(await edu.post("/topics", json={"month": MONTH, "title": "学党章", "material": "党章全文"}), 201)
+    filed = await ok(await edu.post("/self-studies", json={
+        "member_id": "m1", "month": MONTH, "studied_on": TODAY.isoformat(), "content": "学习党章",
+        "reflection": "体会"}), 201)
+    await ok(await edu.get("/topics", params={"year": TODAY.year, "after": max(topic["position"], filed["position"])}))
+    layer = edu.runtime.layer(Education)
+    edu.runtime.clock.set(NOW.replace(day=16))  # 31 May less 15 days: not yet
+    assert await layer.remind_before_month_end() is None
+    edu.runtime.clock.set(NOW)  # the 21st: within the last two weeks
+    first = await layer.remind_before_month_end()
+    assert first is not None
+    listed = await ok_list(await edu.get("/reminders", params={"period": MONTH, "after": first.position}))
+    # Everyone but m1 owes May's self-study; neither branch held a weekly study in the weeks of 5 and 12 May.
+    assert {(r["guarantee"], r["member_id"] or r["branch_id"]) for r in listed} == {
+        *(("self_study", m) for m in ("m2", "m3", "m4", "m5", "m6")),
+        ("weekly_study", "br1"), ("weekly_study", "br2")}
+    # The service's next round (each ten minutes) reminds nobody twice.
+    again = await layer.remind_before_month_end()
+    assert again is not None and again.events == []
+
+
 async def ok_list(response: httpx.Response) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     body: list[dict[str, Any]] = response.json()
@@ -152,3 +176,17 @@ async def test_a_branch_secretary_acts_for_its_own_branch_only(edu: ServiceClien
         assert {m["member_id"] for m in mine["members"]["items"]} == {"m1", "m2", "m3"}
         assert [b["branch_id"] for b in mine["branches"]] == ["br1"]
         assert (await sec.post("/compliance/quarters/2020-Q1/close")).status_code == 403
+
+
+async def test_the_staff_hear_of_educations_dead_letters_and_waiting_read_models_on_wecom(
+        service_client: Callable[..., Awaitable[ServiceClient]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDPARK_WECOM_WEBHOOKS", '{"staff": "http://127.0.0.1:9/cgi-bin/webhook/send?key=k"}')
+    client = await service_client(create_education, roles=("park_admin",), clock=FrozenClock(NOW))
+    hub = client.runtime.extras["notifications"]
+    assert {s.name for s in hub.schedules} >= {"platform.dead_letter", "platform.read_model_waiting",
+                                               "platform.notification_failed"}
+    assert await hub.run_schedules() == 0  # nothing dead-lettered, nothing waiting
+    log = await ok(await client.get("/notifications"))
+    assert log["items"] == []
+    page = await client.get("/ui/notifications")
+    assert page.status_code == 200 and "通知" in page.text

@@ -115,3 +115,22 @@ def test_what_is_missing_becomes_reminders_for_members_and_branches() -> None:
     result = g.compliance("2025-06", date(2025, 6, 20), facts(weekly={}))
     kinds = {(m.guarantee, m.member_id) for m in g.missing_of(result)}
     assert ("weekly_study", None) in kinds and ("weekly_study", "m1") not in kinds
+
+
+def test_the_month_end_reminders_start_14_days_before_the_months_last_day() -> None:
+    assert g.month_end_reminder_period(date(2025, 5, 16)) is None
+    assert g.month_end_reminder_period(date(2025, 5, 17)) == "2025-05"  # 31 May less 14 days
+    assert g.month_end_reminder_period(date(2025, 5, 31)) == "2025-05"
+    assert g.month_end_reminder_period(date(2025, 2, 13)) is None
+    assert g.month_end_reminder_period(date(2025, 2, 14)) == "2025-02"  # 28 February less 14 days
+
+
+def test_two_weeks_before_month_end_who_has_not_filed_and_which_branch_missed_a_week_is_behind() -> None:
+    # 19 May: the week of 5 May passed without a weekly study, the week of 12 May was held; m1 filed May.
+    result = g.compliance("2025-05", date(2025, 5, 19), facts(
+        self_studies={("m1", "2025-05"): False}, weekly={("br1", "2025-W20"): True}))
+    behind = g.behind_before_month_end(result)
+    assert behind == [g.Missing(guarantee="self_study", branch_id="br1", member_id="m2"),
+                      g.Missing(guarantee="weekly_study", branch_id="br1", member_id=None)]
+    # The quarter's lesson m1 missed is not a month-end reminder.
+    assert "lesson" in line(result, "m1").missing and all(m.guarantee != "lesson" for m in behind)

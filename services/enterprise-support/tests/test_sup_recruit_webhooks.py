@@ -183,3 +183,32 @@ async def test_staff_roles_guard_the_lists_and_the_mapping(sup: ServiceClient) -
     assert r.status_code == 404 and r.json()["code"] == "enterprise.unknown"
     r = await c.put("/integrations/recruitment/employers/bad%20code", json={"enterprise_id": "e1"})
     assert r.status_code == 422
+
+
+async def test_a_parked_delivery_is_told_to_the_staff_group_on_wecom_once(
+        service_client: Any, organization: Any, monkeypatch: pytest.MonkeyPatch, notify_standins: Any) -> None:
+    import json
+
+    monkeypatch.setattr(INBOX, "backoff_base", 0.1)
+    monkeypatch.setattr(INBOX, "backoff_cap", 0.3)
+    monkeypatch.setattr(INBOX, "poll_interval", 0.05)
+    monkeypatch.setattr(INBOX, "max_attempts", 2)
+    monkeypatch.setenv("REDPARK_WECOM_WEBHOOKS",
+                       json.dumps({"staff": f"{notify_standins.http_url}cgi-bin/webhook/send?key=staff-robot"}))
+    monkeypatch.setenv("REDPARK_NOTIFY_QUIET_HOURS", "00:00-00:00")  # the test runs at any hour
+    monkeypatch.setenv("REDPARK_PARK_NAME", "光谷红色园区")
+    c: ServiceClient = await service_client(create_support_app, roles=ADMIN, webhook_secrets={"recruitment": HOOK_SECRET},
+                                            data_dir=notify_standins.data)
+    rs = sim.RecruitmentSystem(c, "", HOOK_SECRET)
+    await rs.send("hire by an employer nobody mapped", sim.hire("REQ-9", "91410300NEWCO0009", "销售代表",
+                                                                cand_id="C-9", full_name="周强", pol_status="13"))
+    [parked] = await eventually(lambda: items(c, "/webhooks/deliveries", status="parked"), lambda r: len(r) == 1)
+    hub = c.runtime.extras["notifications"]
+    assert await hub.run_schedules() == 1
+    assert await hub.run_schedules() == 0  # the same delivery is told once
+    [robot] = await eventually(notify_standins.wecom_lines, lambda got: len(got) == 1)
+    assert robot["key"] == "staff-robot"
+    assert robot["content"].startswith(
+        f"光谷红色园区值班提醒：enterprise-support 收到的 recruitment 推送（hire.onboarded，编号 {parked['delivery_id']}）"
+        "多次重试仍无法应用，已搁置：employer 91410300NEWCO0009 is not mapped")
+    assert "周强" not in robot["content"]

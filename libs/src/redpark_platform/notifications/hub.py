@@ -161,7 +161,7 @@ class Notifications:
                                     poll_interval=self.poll_interval)
         schedules = list(self.schedules)
         if alerts.STAFF_GROUP in settings.wecom:
-            schedules += alerts.staff_alerts(self.service)
+            schedules += alerts.staff_alerts(self.service, runtime)
         hub = Hub(self.catalogue, settings, worker, schedules, runtime.settings.zone)
         runtime.extras[EXTRAS_KEY] = hub
         return hub

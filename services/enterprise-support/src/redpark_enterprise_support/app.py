@@ -8,6 +8,7 @@ import asyncpg
 from fastapi import FastAPI, Request, Response
 
 from redpark_contracts.enterprise_support import registry
+from redpark_platform.notifications import Notifications, TemplateCatalogue
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings
 from redpark_platform.web.problems import ProblemResponse, problem
@@ -38,13 +39,18 @@ async def _text_postgres_refuses(request: Request, exc: Exception) -> Response:
 
 
 def spec() -> ServiceSpec:
+    # Nothing of its own to send yet; the hub carries the staff's WeCom alerts of this service: a
+    # parked recruitment delivery, a dead letter, a read model waiting for an upgrade.
+    notify = Notifications(SERVICE, TemplateCatalogue([]), read_roles=("park_admin", "auditor"),
+                           resend_roles=("park_admin",))
     return ServiceSpec(
         name=SERVICE, title="Red Park — enterprise support", registry=registry,
         migrations=Path(__file__).parent / "sql", projections=(*ALL, OUTBOUND.projection),
-        routers=(*ROUTERS, recruitment_mappings_router, RECRUITMENT_INBOX.router, pages_router, OUTBOUND.router),
+        routers=(*ROUTERS, recruitment_mappings_router, RECRUITMENT_INBOX.router, pages_router, OUTBOUND.router,
+                 notify.router),
         # The inbox worker last: its translator needs the recruitment layer attached.
-        on_start=(_attach, RECRUITMENT_INBOX.start, OUTBOUND.start),
-        on_stop=(OUTBOUND.stop, RECRUITMENT_INBOX.stop),
+        on_start=(_attach, notify.start, RECRUITMENT_INBOX.start, OUTBOUND.start),
+        on_stop=(OUTBOUND.stop, RECRUITMENT_INBOX.stop, notify.stop),
     )
 
 

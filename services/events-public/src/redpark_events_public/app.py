@@ -13,6 +13,9 @@ from redpark_platform.settings import Settings
 
 from .api import open_base, public, staff, volunteer
 from .application import EventsPublic
+from .application.phone_verification import sms_phone_codes
+from .notifications.checks import SCHEDULES
+from .notifications.contacts import NotifyContactsProjection
 from .notifications.rules import RegistrationNotices
 from .notifications.templates import CATALOGUE
 from .pages import open_base as open_base_pages
@@ -30,6 +33,11 @@ async def _start(runtime: Runtime) -> None:
     EventsPublic.attach(runtime)
 
 
+async def _attach_phone_codes(runtime: Runtime) -> None:
+    # After the notifications started: the SMS channel, when configured, is theirs.
+    runtime.layer(EventsPublic).sessions.phone_codes = sms_phone_codes(runtime)
+
+
 async def _lapse_open_base_requests(runtime: Runtime) -> None:
     await runtime.layer(EventsPublic).open_base.lapse_overdue()
 
@@ -43,7 +51,7 @@ async def _stop(runtime: Runtime) -> None:
 
 
 def service_spec() -> ServiceSpec:
-    notify = Notifications(SERVICE, CATALOGUE, [RegistrationNotices()],
+    notify = Notifications(SERVICE, CATALOGUE, [RegistrationNotices()], schedules=SCHEDULES,
                            read_roles=("events_officer", "park_admin", "auditor"),
                            resend_roles=("events_officer", "park_admin"))
     return ServiceSpec(
@@ -52,11 +60,12 @@ def service_spec() -> ServiceSpec:
         registry=registry,
         migrations=Path(__file__).parent / "sql",
         projections=[CatalogueProjection(), VolunteerProjection(), OpenBaseProjection(), OrgDirectoryProjection(),
+                     NotifyContactsProjection(),
                      *notify.rules],
         routers=[public.router, open_base.public, staff.router, volunteer.router, open_base.staff,
                  public_pages.router, staff_pages.router, open_base_pages.public, open_base_pages.staff,
                  notify.router],
-        on_start=[_start, notify.start],
+        on_start=[_start, notify.start, _attach_phone_codes],
         on_stop=[notify.stop, _stop],
         # Requests past their hold already hold nothing; this stores their lapse for staff and notices.
         housekeeping=[_lapse_open_base_requests],

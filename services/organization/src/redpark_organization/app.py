@@ -24,6 +24,7 @@ from .integrations.property import INBOX as PROPERTY_INBOX
 from .integrations.property import mappings as property_mappings_router
 from .notifications.checks import SCHEDULES
 from .notifications.contacts import NotifyContactsProjection
+from .notifications.rules import GuaranteeReminders
 from .notifications.templates import CATALOGUE
 from .pages.dues import router as dues_pages_router
 from .pages.staff import router as pages_router
@@ -41,12 +42,12 @@ async def _attach_layers(runtime: Runtime) -> None:
 
 
 def spec() -> ServiceSpec:
-    notify = Notifications(SERVICE, CATALOGUE, schedules=SCHEDULES, read_roles=("park_admin", "auditor"),
-                           resend_roles=("park_admin",))
+    notify = Notifications(SERVICE, CATALOGUE, [GuaranteeReminders()], schedules=SCHEDULES,
+                           read_roles=("park_admin", "auditor"), resend_roles=("park_admin",))
     return ServiceSpec(
         name=SERVICE, title="Red Park — organization", registry=registry,
         migrations=Path(__file__).parent / "sql",
-        projections=(*READ_MODELS, *REACTIONS, OUTBOUND.projection, NotifyContactsProjection()),
+        projections=(*READ_MODELS, *REACTIONS, OUTBOUND.projection, NotifyContactsProjection(), *notify.rules),
         routers=(*API_ROUTERS, PROPERTY_INBOX.router, property_mappings_router, pages_router, dues_pages_router,
                  transfer_pages_router, OUTBOUND.router, notify.router),
         # The inbox worker last: its translator runs the organization's commands.

@@ -23,6 +23,16 @@ class GuaranteeCommands(EducationLayer):
         return await self._execute(guarantees.quarter_stream_id(quarter), guarantees.close_decider,
                                    guarantees.CloseQuarter(quarter=quarter, result=result, now=self.now()))
 
+    async def remind_before_month_end(self) -> AppendResult | None:
+        """From 14 days before the month's end, remind who is behind on self-study or weekly study
+        (organization texts them on `reminder.issued`); a later run reminds only who is new."""
+        period = guarantees.month_end_reminder_period(self.today())
+        if period is None:
+            return None
+        behind = guarantees.behind_before_month_end(await self.compliance(period))
+        return await self._execute(guarantees.reminders_stream_id(period), guarantees.reminders_decider,
+                                   guarantees.IssueReminders(period=period, missing=behind, now=self.now()))
+
     async def issue_reminders(self, period: str) -> AppendResult:
         missing = guarantees.missing_of(await self.compliance(period))
         return await self._execute(guarantees.reminders_stream_id(period), guarantees.reminders_decider,

@@ -292,6 +292,29 @@ def missing_of(result: Compliance) -> list[Missing]:
     return out
 
 
+# The month's last two weeks: a member still without the month's self-study, or a branch with a
+# week of the month without its weekly study, is reminded while there is time to catch up.
+MONTH_END_NOTICE = timedelta(days=14)
+
+
+def month_end_reminder_period(today: date) -> str | None:
+    """The running month (YYYY-MM) from 14 days before its last day on; None before that."""
+    month = f"{today.year:04d}-{today.month:02d}"
+    _, last = month_bounds(month)
+    return month if today >= last - MONTH_END_NOTICE else None
+
+
+def behind_before_month_end(result: Compliance) -> list[Missing]:
+    """Who is behind in a running month: each member whose self-study of it is not filed (still
+    `due`, or `missing` once the month has ended) and each branch with a past week of it without
+    its weekly study. The lesson is the quarter's, so it is not reminded here."""
+    out = [Missing(guarantee="self_study", branch_id=ln.branch_id, member_id=ln.member_id)
+           for ln in result.members if ln.self_study in ("due", "missing")]
+    out += [Missing(guarantee="weekly_study", branch_id=b.branch_id, member_id=None)
+            for b in result.branches if b.missing_weeks]
+    return out
+
+
 class IssueReminders(msgspec.Struct, frozen=True, kw_only=True):
     period: str
     missing: list[Missing]

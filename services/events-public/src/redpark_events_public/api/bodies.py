@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -27,14 +27,25 @@ class NewRegistration(msgspec.Struct, frozen=True, kw_only=True):
     consent: bool = False
     # A solved `GET /proof-of-work/challenge` (base64 of the ALTCHA JSON), when the activity asks for it.
     proof_of_work: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
-    # The code sent by `POST /sessions/{id}/phone-codes`, when the activity checks the phone.
+    # The code sent by `POST /sessions/{id}/phone-codes`, when the activity checks the phone, with
+    # the `challenge_id` that answer gave.
     phone_code: Annotated[str, msgspec.Meta(max_length=12)] | None = None
+    phone_challenge: Annotated[str, msgspec.Meta(max_length=64)] | None = None
 
 
 class PhoneCodeRequest(msgspec.Struct, frozen=True, kw_only=True):
     """Send a one-time code to this phone (sessions whose activity checks the phone)."""
 
     phone: Phone
+
+
+class PhoneCodeSent(msgspec.Struct, frozen=True, kw_only=True):
+    """A code is on its way: register with it and this `challenge_id` (as `phone_challenge`) before
+    `expires_at`; another code may be asked for from `resend_after`."""
+
+    challenge_id: str
+    expires_at: datetime
+    resend_after: datetime
 
 
 class RegistrationAnswer(msgspec.Struct, frozen=True, kw_only=True):

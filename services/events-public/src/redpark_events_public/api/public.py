@@ -24,6 +24,7 @@ from .bodies import (
     Catalogue,
     NewRegistration,
     PhoneCodeRequest,
+    PhoneCodeSent,
     RegistrationAnswer,
 )
 from .deps import (
@@ -91,6 +92,7 @@ async def register(app: App, session_id: SessionId, body: NewRegistrationBody, r
         consent=body.consent,
         proof_of_work=body.proof_of_work,
         phone_code=body.phone_code,
+        phone_challenge=body.phone_challenge,
     )
     outcome = result.outcome
     assert isinstance(outcome, Confirmed | Waitlisted)
@@ -126,13 +128,17 @@ async def proof_of_work_challenge(app: App) -> MsgspecResponse:
     "/sessions/{session_id}/phone-codes",
     status_code=202,
     dependencies=[RegistrationLimit],
-    responses={202: {"description": "The code is on its way"}, **RATE_LIMITED},
+    # Not the platform's `Challenge`: the proof of work's answer is documented under that name.
+    responses={**response_schema(PhoneCodeSent, status=202), **RATE_LIMITED},
     summary="Send a one-time code to the phone (sessions whose activity checks the phone)",
-    response_class=Response,
+    description="6 digits by SMS, valid 5 minutes, 5 tries; one code a minute, 5 an hour, 10 a day per number "
+    "(429 `verification.too_often`). Register with `phone_code` and this answer's `challenge_id` as "
+    "`phone_challenge`.",
 )
-async def send_phone_code(app: App, session_id: SessionId, body: PhoneCodeBody) -> Response:
-    await app.sessions.send_phone_code(session_id, body.phone)
-    return Response(status_code=202)
+async def send_phone_code(app: App, session_id: SessionId, body: PhoneCodeBody) -> MsgspecResponse:
+    sent = await app.sessions.send_phone_code(session_id, body.phone)
+    answer = PhoneCodeSent(challenge_id=sent.challenge_id, expires_at=sent.expires_at, resend_after=sent.resend_after)
+    return MsgspecResponse(answer, status_code=202, headers={"Cache-Control": "no-store"})
 
 
 @router.post(

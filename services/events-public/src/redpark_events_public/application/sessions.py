@@ -14,6 +14,7 @@ from datetime import datetime
 
 from redpark_contracts.events_public import RegistrationCancelled
 from redpark_platform.calendar import park_date
+from redpark_platform.notifications import Challenge
 from redpark_platform.runtime import Runtime
 from redpark_platform.store import AppendResult
 from redpark_platform.web.proof_of_work import ProofOfWork
@@ -39,7 +40,7 @@ from ..domain.session_state import Session
 from ..domain.ticket import new_ticket_code, normalise_ticket_code
 from .catalogue import Catalogue
 from .phone_hashing import phone_hash
-from .phone_verification import PhoneCodeChannel, channel_or_refuse, check_phone_code
+from .phone_verification import PhoneCodeChannel, channel_or_refuse, check_phone_code, registration_purpose
 from .session_writer import RegistrationResult, SessionWriter, SessionWriters
 
 TICKET_CODE_ATTEMPTS = 3
@@ -52,8 +53,8 @@ class Sessions:
     catalogue: Catalogue
     phone_secret: bytes
     proof_of_work: ProofOfWork
-    # The SMS channel that proves a registrant holds the phone: none until the notification work
-    # gives one, so an activity that asks for it refuses registrations meanwhile.
+    # The SMS codes that prove a registrant holds the phone: none while no SMS channel is
+    # configured, so an activity that asks for them refuses registrations meanwhile.
     phone_codes: PhoneCodeChannel | None = None
 
     def hash_phone(self, normalised: str) -> str:
@@ -116,13 +117,14 @@ class Sessions:
         consent: bool,
         proof_of_work: str | None = None,
         phone_code: str | None = None,
+        phone_challenge: str | None = None,
     ) -> RegistrationResult:
         number = normalise_phone(phone)
         hashed = self.hash_phone(number)
         writer, state = await self.writer(session_id)
         registration_id = str(uuid.uuid4())
         now = self.runtime.now()
-        await self._check_registrant(state, number, proof_of_work, phone_code, now)
+        await self._check_registrant(state, session_id, number, proof_of_work, (phone_challenge, phone_code), now)
         carnival_id = state.plan.carnival_id
         if carnival_id:
             await self._take_carnival_quota(carnival_id, hashed, state, registration_id, now)
@@ -154,23 +156,25 @@ class Sessions:
             raise result.outcome.error
         return result
 
-    async def _check_registrant(self, state: Session, number: str, proof_of_work: str | None,
-                                phone_code: str | None, now: datetime) -> None:
-        """What the session's activity asks of a registrant before any seat or quota is touched."""
+    async def _check_registrant(self, state: Session, session_id: str, number: str, proof_of_work: str | None,
+                                phone_code: tuple[str | None, str | None], now: datetime) -> None:
+        """What the session's activity asks of a registrant before any seat or quota is touched.
+        `phone_code`: the challenge id `send_phone_code` answered, and the code typed."""
         checks = await self.catalogue.registration_checks(state.plan.activity_id)
         if checks.proof_of_work:
             await self.proof_of_work.redeem(self.runtime.pool, proof_of_work, now)
         if checks.phone_verification:
-            await check_phone_code(self.phone_codes, number, phone_code)
+            await check_phone_code(self.phone_codes, number, session_id, *phone_code)
 
-    async def send_phone_code(self, session_id: str, phone: str) -> None:
-        """Send a one-time code to `phone` for a session whose activity checks the phone."""
+    async def send_phone_code(self, session_id: str, phone: str) -> Challenge:
+        """Send a one-time code to `phone` for a session whose activity checks the phone; the challenge's
+        id goes back with the typed code."""
         number = normalise_phone(phone)
         _, state = await self.writer(session_id)
         checks = await self.catalogue.registration_checks(state.plan.activity_id)
         if not checks.phone_verification:
             raise ERRORS.error("phone_verification.not_needed", field="session_id")
-        await channel_or_refuse(self.phone_codes).send_code(number)
+        return await channel_or_refuse(self.phone_codes).send_code(number, registration_purpose(session_id))
 
     async def cancel(self, session_id: str, *, ticket_code: str, phone: str) -> AppendResult:
         code = normalise_ticket_code(ticket_code)

@@ -115,19 +115,24 @@ ERRORS = Refusals({
     ),
     "open_base.organization_required": ("invalid", "Name the visiting party organization.", "请填写来访党组织名称。"),
     "open_base.reason_required": ("invalid", "Say why the visit is declined.", "请填写婉拒参观的原因。"),
-    # phone_verification (a code sent by SMS; the hook until the SMS channel lands)
+    # phone_verification (a one-time code sent by SMS; the code's own refusals are `verification.*`)
     "phone_verification.code_required": (
         "invalid", "This event checks the phone: ask for a code and enter the one sent to your phone.",
         "本活动需验证手机号：请获取验证码并填写短信中的验证码。",
     ),
+    "phone_verification.challenge_required": (
+        "invalid", "Ask for a code first: send the challenge_id its answer gave with the code.",
+        "请先获取验证码，并随验证码一并提交该次获取的验证请求编号。",
+    ),
     "phone_verification.code_wrong": (
-        "invalid", "That is not the code sent to this phone, or it has expired.", "验证码错误或已过期。",
+        "invalid", "That code was not sent to this phone for this session, or was already used.",
+        "该验证码不是发送给此手机号用于本场次报名的，或已使用过，请重新获取。",
     ),
     "phone_verification.not_needed": (
         "conflict", "This event does not check the phone: register without a code.", "本活动无需短信验证，请直接报名。",
     ),
     "phone_verification.unavailable": (
-        "unavailable", "This event checks the phone by SMS, which is not available yet; registration "
+        "unavailable", "This event checks the phone by SMS, which is not configured; registration "
         "cannot take place online for now.", "本活动需短信验证手机号，但短信服务尚未开通，暂时无法在线报名。",
     ),
     # phone

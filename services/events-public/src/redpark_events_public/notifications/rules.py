@@ -1,7 +1,10 @@
-"""Registrations become SMS: confirmed (ticket and link), waitlisted (position), promoted (ticket).
+"""Registrations become SMS: confirmed (ticket and link), waitlisted (position), promoted (ticket);
+and an open-base visit's contact is told when staff confirm or decline it, or when it lapses.
 
 The phone and name arrive sealed in the event and are queued sealed (the worker opens them when it
-sends); the activity's title, time and place come from this service's catalogue read model."""
+sends); the activity's title, time and place come from this service's catalogue read model. An
+open-base decision carries no contact: the contact is in the booking's `requested` event, read from
+the day's own stream (it is always there before a decision on it)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,10 @@ from urllib.parse import quote
 import asyncpg
 
 from redpark_contracts.events_public import (
+    OpenBaseVisitConfirmed,
+    OpenBaseVisitDeclined,
+    OpenBaseVisitLapsed,
+    OpenBaseVisitRequested,
     RegistrationConfirmed,
     RegistrationPromoted,
     RegistrationWaitlisted,
@@ -21,6 +28,7 @@ from redpark_contracts.events_public import (
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.notifications import Notice, NotificationRule, hub_of
 
+from ..domain.open_base import open_base_stream
 from ..domain.ticket import format_ticket_code
 
 SERVICE = "events-public"
@@ -37,7 +45,8 @@ class RegistrationNotices(NotificationRule):
     sources: ClassVar[tuple[str, ...]] = (SERVICE,)
     registries: ClassVar[dict[str, EventRegistry]] = {SERVICE: registry}
     wanted: ClassVar[frozenset[str]] = frozenset(
-        {"session.registration_confirmed", "session.registration_waitlisted", "session.registration_promoted"})
+        {"session.registration_confirmed", "session.registration_waitlisted", "session.registration_promoted",
+         "open_base_visit.confirmed", "open_base_visit.declined", "open_base_visit.lapsed"})
 
     def wants(self, source: str, key: str) -> bool:
         return key in self.wanted and super().wants(source, key)
@@ -66,7 +75,28 @@ class RegistrationNotices(NotificationRule):
                 template = "ep.registration_waitlisted"
                 params = {**await self._session(conn, event.session_id), "name": event.name,
                           "position": str(event.position)}
+            case OpenBaseVisitConfirmed() | OpenBaseVisitDeclined() | OpenBaseVisitLapsed():
+                return await self._open_base(conn, event)
             case _:
                 return []
         return [Notice(template=template, channel="sms", address=event.phone, subject_id=event.registrant_id,
                        params=params, personal=("name",))]
+
+    async def _open_base(self, conn: asyncpg.Connection,
+                         event: OpenBaseVisitConfirmed | OpenBaseVisitDeclined | OpenBaseVisitLapsed) -> list[Notice]:
+        day = await self.runtime.store.read_stream(open_base_stream(event.day), conn=conn)
+        request = next((e.event for e in day.events if isinstance(e.event, OpenBaseVisitRequested)
+                        and e.event.booking_id == event.booking_id), None)
+        if request is None:  # not in its day's stream: nobody to tell
+            return []
+        params = {"name": request.contact_name, "organization": request.organization,
+                  "day": event.day.isoformat(), "people": str(request.group_size)}
+        match event:
+            case OpenBaseVisitConfirmed():
+                template = "ep.open_base_confirmed"
+            case OpenBaseVisitDeclined():
+                template, params = "ep.open_base_declined", {**params, "reason": event.reason}
+            case OpenBaseVisitLapsed():
+                template = "ep.open_base_lapsed"
+        return [Notice(template=template, channel="sms", address=request.contact_phone,
+                       subject_id=request.contact_id, params=params, personal=("name",))]

@@ -92,6 +92,9 @@ add_phrases({
     "活动": "Event",
     "人": "",
     "短信验证码": "Code sent by SMS",
+    "获取验证码": "Send me a code",
+    "本活动需验证手机号：先填写手机号并获取验证码，6 位数字，5 分钟内有效":
+        "This event checks the phone: enter your number, ask for a code (6 digits, valid 5 minutes) and type it here",
     "报名校验": "Registration checks",
     "公众报名本活动各场次时须通过的校验，防止他人用虚构号码抢占名额。":
         "What a registration for this event's sessions must pass, so nobody takes the seats with "

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 
 from redpark_contracts.events_public import RegistrationCancelled
 from redpark_platform.errors import DomainError
+from redpark_platform.masking import mask_phone
 from redpark_platform.web.bounded import Id
 from redpark_platform.web.ratelimit import TooManyRequests, rate_limited
 
@@ -35,6 +36,8 @@ router = APIRouter(include_in_schema=False)
 SessionId = Annotated[Id, Path()]
 TicketCode = Annotated[str, Path(max_length=40)]
 REGISTRATION_FIELDS = ("name", "phone", "adults", "children_ages", "consent", "phone_code")
+# Carried by the form, not typed: the id of the code last sent to the phone.
+CHALLENGE_FIELD = "phone_challenge"
 CANCELLATION_FIELDS = ("ticket_code", "phone")
 MAX_ADULTS = 20
 MAX_CHILDREN = 20
@@ -134,13 +137,18 @@ def _shown(refused: DomainError, fields: tuple[str, ...]) -> dict[str, Any]:
 
 def _registration_form(request: Request, now: datetime, session: SessionView, activity: dict[str, Any], *,
                        values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
-                       flash: str = "", status: int = 200,
+                       flash: str = "", flash_kind: str = "bad", status: int = 200,
                        headers: dict[str, str] | None = None) -> HTMLResponse:
     return console.render(
         request, "ep/public_register.html", status=status, headers=headers, session=session,
         activity=activity, state=registration_state(session, now),
-        values=values or {"adults": "1"}, errors=errors or {}, flash=flash, flash_kind="bad",
+        values=values or {"adults": "1"}, errors=errors or {}, flash=flash, flash_kind=flash_kind,
         kinds=KIND_TITLES)
+
+
+async def _form_values(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {name: str(form.get(name) or "")[:200] for name in (*REGISTRATION_FIELDS, CHALLENGE_FIELD)}
 
 
 @router.get("/ui/public/sessions/{session_id}", response_class=HTMLResponse)
@@ -182,7 +190,7 @@ async def register(request: Request, app: App, session_id: SessionId) -> Respons
     if found is None:
         return _message(request, "场次不存在", "场次不存在。", 404)
     form = await request.form()
-    values = {name: str(form.get(name) or "")[:200] for name in REGISTRATION_FIELDS}
+    values = await _form_values(request)
     try:
         await registration_limit(request)
     except TooManyRequests as refused:
@@ -197,12 +205,34 @@ async def register(request: Request, app: App, session_id: SessionId) -> Respons
                                              adults=adults, children_ages=ages,
                                              consent=values["consent"] == "yes",
                                              proof_of_work=str(form.get("proof_of_work") or "")[:2000] or None,
-                                             phone_code=values["phone_code"] or None)
+                                             phone_code=values["phone_code"] or None,
+                                             phone_challenge=values[CHALLENGE_FIELD] or None)
     except DomainError as refused:
         return _registration_form(request, app.now(), *found, values=values,
                                   **_shown(refused, REGISTRATION_FIELDS))
     assert isinstance(result.outcome, Confirmed | Waitlisted)
     return console.redirect(request, _ticket_path(session_id, result.outcome.ticket_code, result.position))
+
+
+@router.post("/ui/public/sessions/{session_id}/phone-codes", response_class=HTMLResponse)
+async def send_phone_code(request: Request, app: App, session_id: SessionId) -> Response:
+    """The form's "send me a code" button: the same form comes back, holding the code's challenge."""
+    found = await _session_page(app, session_id)
+    if found is None:
+        return _message(request, "场次不存在", "场次不存在。", 404)
+    values = await _form_values(request)
+    try:
+        # Counted as a registration, as the API's route is.
+        await registration_limit(request)
+        challenge = await app.sessions.send_phone_code(session_id, values["phone"])
+    except DomainError as refused:
+        return _registration_form(request, app.now(), *found, values=values,
+                                  **_shown(refused, REGISTRATION_FIELDS))
+    values = {**values, CHALLENGE_FIELD: challenge.challenge_id, "phone_code": ""}
+    minutes = int((challenge.expires_at - app.now()).total_seconds() // 60)
+    return _registration_form(request, app.now(), *found, values=values, flash_kind="ok",
+                              flash=f"验证码已发送至 {mask_phone(normalise_phone(values['phone']))}，"
+                                    f"{minutes} 分钟内有效。")
 
 
 @router.get("/ui/public/sessions/{session_id}/tickets/{ticket_code}", response_class=HTMLResponse)
