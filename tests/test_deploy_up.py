@@ -206,14 +206,19 @@ def run_redpark(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120)
 
 
-def test_the_test_command_passes_its_arguments_to_pytest_and_returns_its_exit_code() -> None:
-    passed = run_redpark("test", "-q", "tests/test_deploy_gateway.py", "-k", "answers_its_own_healthz")
+def test_the_test_command_passes_its_arguments_to_pytest_and_returns_its_exit_code(tmp_path: Path) -> None:
+    # Each nested run gets a temporary folder of its own: pytest's default one is shared with this
+    # run, and a new session narrows its mode to 0700, locking out this run's PostgreSQL (which runs
+    # as its own system user) in the middle of its work.
+    passed = run_redpark("test", "-q", "tests/test_deploy_gateway.py", "-k", "answers_its_own_healthz",
+                         "--basetemp", str(tmp_path / "passed"))
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "1 passed" in passed.stdout
-    missing = run_redpark("test", "-q", "tests/no_such_test_file.py")
+    missing = run_redpark("test", "-q", "tests/no_such_test_file.py", "--basetemp", str(tmp_path / "missing"))
     # Whatever pytest itself answers for a path that does not exist (with the suite's workers
     # that is "no tests ran", not its usage error): the command hands it on unchanged.
-    direct = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/no_such_test_file.py"], cwd=ROOT,
+    direct = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/no_such_test_file.py",
+                             "--basetemp", str(tmp_path / "direct")], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert missing.returncode == direct.returncode != 0
 

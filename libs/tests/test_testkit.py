@@ -4,8 +4,11 @@ the test sets, settings for a test, and the one bounded `eventually`."""
 from __future__ import annotations
 
 import asyncio
+import getpass
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
@@ -19,6 +22,7 @@ from redpark_platform.clock import FrozenClock
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
 from redpark_platform.projections import Projection
 from redpark_platform.runtime import RuntimeDep, ServiceSpec, create_service_app
+from redpark_platform.servers import PostgresServer
 from redpark_platform.settings import Settings
 from redpark_platform.testkit import eventually
 from redpark_platform.testkit.services import service_name_of
@@ -191,3 +195,10 @@ async def test_a_contract_feed_stands_in_for_another_service_on_the_tests_bus(
     rows = await c.runtime.pool.fetch("SELECT visitor_id, name FROM kit_arrivals ORDER BY visitor_id")
     assert [r["visitor_id"] for r in rows] == ["v1", "v2"]
     assert feed.service == "kitsource" and last.position > 1
+
+
+def test_the_session_postgres_lives_outside_pytests_temporary_root(redpark_pg: PostgresServer) -> None:
+    # Another pytest session on the machine narrows pytest-of-<user> to 0700; the server runs as its
+    # own system user, so under that root it would lose its data folder mid-run.
+    pytest_root = Path(tempfile.gettempdir()) / f"pytest-of-{getpass.getuser()}"
+    assert not redpark_pg.folder.resolve().is_relative_to(pytest_root.resolve())

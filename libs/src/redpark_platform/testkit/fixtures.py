@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
@@ -33,13 +35,18 @@ from .services import ServiceClient, run_service, service_name_of, test_settings
 
 
 @pytest.fixture(scope="session")
-def redpark_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    server = PostgresServer(tmp_path_factory.mktemp("pg"), durable=os.environ.get("REDPARK_TEST_DURABLE") == "1")
+def redpark_pg() -> Iterator[PostgresServer]:
+    # Not under pytest's temporary root: any other pytest session on the machine narrows that root
+    # to mode 0700, and this server runs as its own system user, which then cannot reach its data
+    # (a PANIC at its next checkpoint, and every later test's connection refused).
+    folder = Path(tempfile.mkdtemp(prefix="redpark-test-pg-"))
+    server = PostgresServer(folder / "pg", durable=os.environ.get("REDPARK_TEST_DURABLE") == "1")
     server.start()
     try:
         yield server
     finally:
         server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
