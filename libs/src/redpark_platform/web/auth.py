@@ -239,10 +239,25 @@ def require_roles(*roles: str) -> Any:
     return Depends(dependency)
 
 
-def ensure_branch(principal: Principal, branch_id: str) -> None:
-    """Refuse a branch secretary acting on a branch other than its own."""
-    if not principal.may_act_for_branch(branch_id):
+def ensure_branch(principal: Principal, branch_id: str | None) -> None:
+    """Refuse a branch secretary acting on a branch other than its own (or on no branch at all:
+    a person who left every branch belongs to the park's records, not to a secretary's)."""
+    if not principal.may_act_for_branch(branch_id or ""):
         raise Forbidden(f"this token is scoped to another branch than {branch_id}", "只能操作本支部的数据")
+
+
+def readable_branch(principal: Principal, branch_id: str | None) -> str | None:
+    """The branch a read covers: what a park-wide reader asked for (None: every branch), and a
+    branch secretary's own branch whether it asked for none or for its own; another is refused.
+
+    The principal's roles are those the route accepts (`require_roles` narrows them), so an
+    officer's role that this route does not take does not widen a secretary's view.
+    """
+    if principal.has_any(r for r in ROLES if r != "branch_secretary"):
+        return branch_id
+    branch_id = branch_id or principal.branch_id or ""
+    ensure_branch(principal, branch_id)
+    return branch_id
 
 
 # --- the console script ---------------------------------------------------------------------------
