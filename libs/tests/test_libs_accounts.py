@@ -31,7 +31,9 @@ def test_the_file_holds_hashes_never_passwords_and_only_its_owner_reads_it(tmp_p
     assert stored["password_hash"].startswith("$argon2id$")
     assert stored["branch_id"] == "b-7"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["accounts.json"]  # no partial file left behind
+    # No partial file left behind; beside the accounts, only what the services read: names and versions.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.json", "token-versions.json"]
+    assert json.loads((tmp_path / "token-versions.json").read_text()) == {"versions": {stored["username"]: 1}}
 
 
 def test_refusals_name_the_problem(tmp_path: Path) -> None:
@@ -78,6 +80,14 @@ def test_the_cli_adds_lists_changes_and_removes(tmp_path: Path) -> None:
     assert accounts_cli(["--file", str(path), "passwd", "sec"], out=lines.append,
                         ask=lambda _: next(typed)) == 0
     assert AccountStore(path).verify("sec", "typed-password") is not None
+    assert accounts_cli(["--file", str(path), "disable", "sec"], out=lines.append) == 0
+    assert AccountStore(path).verify("sec", "typed-password") is None
+    assert accounts_cli(["--file", str(path), "list"], out=lines.append) == 0
+    assert lines[-1] == "sec\tbranch_secretary branch=b-1\t李书记\tdisabled"
+    assert accounts_cli(["--file", str(path), "enable", "sec"], out=lines.append) == 0
+    assert AccountStore(path).verify("sec", "typed-password") is not None
+    # Two passwords, a disable and an enable: four changes, each ending the tokens before it.
+    assert AccountStore(path).get("sec").token_version == 5  # type: ignore[union-attr]
     assert accounts_cli(["--file", str(path), "remove", "sec"], out=lines.append) == 0
     assert AccountStore(path).list() == []
     assert accounts_cli(["--file", str(path), "remove", "sec"], out=lines.append) == 2
