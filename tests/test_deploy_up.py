@@ -21,7 +21,6 @@ import asyncpg
 import httpx
 import jwt
 import pytest
-
 from redpark_platform.credentials import PasswordFile, with_user
 
 ROOT = Path(__file__).resolve().parents[1]
