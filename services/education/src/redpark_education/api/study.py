@@ -113,7 +113,8 @@ async def issue_reminders(period: Period, edu: Edu, who: Officer) -> MsgspecResp
     return accepted(await edu.issue_reminders(period), period, 201)
 
 
-@router.get("/reminders", responses=response_schema(list[queries.ReminderRow]), summary="Reminders of a period (of one branch with branch_id; a secretary's own)")
+@router.get("/reminders", responses=response_schema(list[queries.ReminderRow]),
+            summary="Reminders of a period (of one branch with branch_id; a secretary's own)")
 async def reminders(period: Period, edu: Edu, who: Reader, fresh: Fresh,
                     branch_id: Id | None = None) -> MsgspecResponse:
     # A reminder names a member: a branch secretary reads its own branch's only.
