@@ -329,3 +329,13 @@ def test_without_an_organization_up_makes_every_account_but_the_secretary(tmp_pa
     stack._ensure_accounts("token")
     names = [a.username for a in AccountStore(tmp_path / "accounts.json").list()]
     assert names == ["admin", "education", "support", "events", "auditor"]
+
+
+def test_a_short_signing_secret_stops_the_gateway_at_start_with_what_to_do(tmp_path: Path) -> None:
+    environment = dict(os.environ, REDPARK_GATEWAY_SERVICES="[]", REDPARK_DATA_DIR=str(tmp_path),
+                       REDPARK_JWT_SECRET="x" * 31)
+    started = subprocess.run([sys.executable, str(GATEWAY), "--host", LOOPBACK, "--port", str(free_port())],
+                             env=environment, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                             check=False)
+    assert started.returncode == 2
+    assert "REDPARK_JWT_SECRET has 31 bytes" in started.stderr and "at least 32" in started.stderr

@@ -268,7 +268,7 @@ def test_up_prints_a_short_token_only_when_asked_and_refuses_a_short_signing_sec
     env = dict(os.environ, REDPARK_NO_INSTALL="1", REDPARK_JWT_SECRET="too-short-a-secret")
     refused = subprocess.run([sys.executable, str(REDPARK), "up", "--no-demo", "--services", "",
                               "--data", str(tmp_path / "refused")], env=env, capture_output=True, text=True,
-                             timeout=120)
+                             timeout=120, check=False)
     assert refused.returncode == 2, refused.stdout + refused.stderr
     assert "REDPARK_JWT_SECRET has 18 bytes" in refused.stdout + refused.stderr
     assert not (tmp_path / "refused" / "run.json").exists()

@@ -635,6 +635,10 @@ def main() -> None:
         help="addresses of a reverse proxy in front whose X-Forwarded-For is believed (default: none; "
              "the gateway is the edge and believes only the address it sees)")
     args = parser.parse_args()
+    try:
+        JwtSource.from_env()  # a REDPARK_JWT_SECRET too short to sign with stops the start, said plainly
+    except ValueError as error:
+        parser.exit(2, f"gateway: {error}\n")
     trusted = args.trusted_proxies.strip()
     uvicorn.run(create_app(upstreams_from_env()), host=args.host, port=args.port, log_level="warning",
                 proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)
