@@ -2,7 +2,7 @@
 
 Two branches (br1: m1 to m3, br2: m4 to m6) come from the organization's events; both have
 self-study, weekly study and reminders of last month. Then every route of the OpenAPI document is
-called as br2's secretary with br1's ids (see `redpark_platform.testkit.scopes`).
+called as br2's secretary with br1's ids, and so is every console page (see `redpark_platform.testkit.scopes`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from redpark_education.app import create_app as create_education
 from redpark_platform.clock import FrozenClock
 from redpark_platform.testkit import ServiceClient
-from redpark_platform.testkit.scopes import foreign_reads
+from redpark_platform.testkit.scopes import foreign_reads, page_routes
 
 NOW = datetime(2025, 5, 21, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 LAST_MONTH = NOW.date().replace(day=1) - timedelta(days=1)
@@ -57,12 +57,15 @@ async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
     assert {"m2", "m3", "m5", "m6"} <= {r["member_id"] for r in everyone.json()}
 
     secretary = edu.headers_for(["branch_secretary"], "br2")
-    values = {"path_values": {"year": str(LAST_MONTH.year)},
+    values = {"path_values": {"year": str(LAST_MONTH.year), "lesson_id": "none"},
               "query_values": {"year": str(LAST_MONTH.year), "period": MONTH},
               "foreign_branch": "br1", "foreign": FOREIGN, "allowed": ALLOWED}
     leaks, probed = await foreign_reads(edu, secretary, openapi=edu.app.openapi(), **values)
 
     assert len(probed) >= 14, probed
+    page_leaks, pages = await foreign_reads(edu, secretary, openapi=page_routes(edu.app), **values)
+    assert "/ui/lessons/{lesson_id}" in pages
+    leaks += page_leaks
     assert leaks == [], "\n".join(f"{leak.url} -> {leak.found}" for leak in leaks)
     own = await edu.get("/reminders", params={"period": MONTH}, headers=secretary)
     assert {r["member_id"] for r in own.json() if r["member_id"]} == {"m5", "m6"}

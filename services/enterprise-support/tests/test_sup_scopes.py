@@ -14,7 +14,7 @@ from redpark_enterprise_support.app import create_app as create_support_app
 from redpark_platform.calendar import park_date, quarter_of
 from redpark_platform.clock import utcnow
 from redpark_platform.testkit import eventually
-from redpark_platform.testkit.scopes import foreign_reads
+from redpark_platform.testkit.scopes import foreign_reads, page_routes
 
 ALLOWED = {
     "/healthz": "liveness, no data",
@@ -40,6 +40,10 @@ async def test_a_secretary_reads_nothing_of_the_people_on_any_route(service_clie
                                         **values)
 
     assert len(probed) >= 30, probed
+    page_leaks, pages = await foreign_reads(c, c.headers_for(["branch_secretary"], "br2"),
+                                            openapi=page_routes(c.app), **values)
+    assert "/ui/needs/{need_id}" in pages
+    leaks += page_leaks
     assert leaks == [], "\n".join(f"{leak.url} -> {leak.found}" for leak in leaks)
     # The probe sees the people where they are shown: the support officer reads the raiser's name.
     officer_leaks, _ = await foreign_reads(c, c.headers_for(["support_officer"]), openapi=c.app.openapi(), **values)

@@ -14,13 +14,14 @@ from datetime import timedelta
 from redpark_events_public.app import create_app
 from redpark_platform.clock import FrozenClock, utcnow
 from redpark_platform.testkit import ServiceClient, eventually
-from redpark_platform.testkit.scopes import foreign_reads
+from redpark_platform.testkit.scopes import foreign_reads, page_routes
 
 ALLOWED = {
     "/healthz": "liveness, no data",
     "/readyz": "readiness, no data",
     "/sessions/{session_id}/tickets/{ticket_code}": "public: the ticket code is the holder's own key to it",
     "/sessions/{session_id}/tickets/{ticket_code}/qr.png": "public: the ticket code is the holder's own key",
+    "/ui/public/sessions/{session_id}/tickets/{ticket_code}": "public: the ticket page, by the holder's own key",
 }
 
 
@@ -58,12 +59,16 @@ async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
     foreign = {"m-foreign-1", "访客甲乙", "13500000007", code, code.replace("-", "")}
 
     values = {"path_values": {"session_id": "s1", "ticket_code": registered.json()["ticket_code"],
-                              "day": (now + timedelta(days=1)).date().isoformat(), "notification_id": "none"},
+                              "day": (now + timedelta(days=1)).date().isoformat(), "notification_id": "none",
+                              "activity_id": "a1", "booking_id": "none"},
               "query_values": {"year": str(now.year)}, "foreign_branch": "branch-1", "foreign": foreign,
               "allowed": ALLOWED}
     leaks, probed = await foreign_reads(client, secretary, openapi=client.app.openapi(), **values)
 
     assert len(probed) >= 10, probed
+    page_leaks, pages = await foreign_reads(client, secretary, openapi=page_routes(client.app), **values)
+    assert "/ui/sessions/{session_id}" in pages
+    leaks += page_leaks
     assert leaks == [], "\n".join(f"{leak.url} -> {leak.found}" for leak in leaks)
     # The probe sees what is there: without the allow-list, the ticket the code opens is found.
     unallowed, _ = await foreign_reads(client, secretary, openapi=client.app.openapi(), **{**values, "allowed": {}})

@@ -2,7 +2,7 @@
 
 The demo park (dozens of branches with members, transfers, dues, development, meetings) is loaded
 through the API; then every route of the OpenAPI document is called as the secretary of one branch
-with the ids of another (see `redpark_platform.testkit.scopes`).
+with the ids of another, and so is every console page (see `redpark_platform.testkit.scopes`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import httpx
 from redpark_organization.app import create_app
 from redpark_organization.demo import park as demo
 from redpark_platform.testkit import ServiceClient
-from redpark_platform.testkit.scopes import foreign_reads
+from redpark_platform.testkit.scopes import foreign_reads, page_routes
 
 # Park-wide by design: what a secretary reads here is the park's, not another branch's people.
 ALLOWED = {
@@ -35,7 +35,8 @@ async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
     service_client: Callable[..., Awaitable[ServiceClient]],
 ) -> None:
     c = await service_client(create_app, roles=("park_admin",))
-    assert await demo.load("http://organization", c.token(["park_admin"]), transport=httpx.ASGITransport(app=c.app)) is True
+    loaded = await demo.load("http://organization", c.token(["park_admin"]), transport=httpx.ASGITransport(app=c.app))
+    assert loaded is True
     runtime = c.runtime
     last = await runtime.store.last_position()
     for name in [n for n, r in runtime.runners.items() if "organization" in r.projection.sources]:
@@ -67,6 +68,7 @@ async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
         "member_id": moving, "branch_id": foreign_branch,
         "unit_id": foreign_branch, "year": str(today.year), "plan_id": foreign_branch,
         "venue_id": venues[0]["venue_id"], "delivery_id": "none", "notification_id": "none",
+        "enterprise_id": next(m["enterprise_id"] for m in foreign_people if m["enterprise_id"]),
     }
     query_values = {"month": month, "year": str(today.year), "period": month}
     secretary = c.headers_for(["branch_secretary"], own_branch)
@@ -76,6 +78,12 @@ async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
         foreign_branch=foreign_branch, foreign=foreign, allowed=ALLOWED)
 
     assert len(probed) >= 60, probed
+    # The console's pages too: they read the same models outside the OpenAPI document.
+    page_leaks, pages = await foreign_reads(
+        c, secretary, openapi=page_routes(c.app), path_values=path_values, query_values=query_values,
+        foreign_branch=foreign_branch, foreign=foreign, allowed=ALLOWED)
+    assert {"/ui/members/{member_id}", "/ui/branches/{branch_id}", "/ui/enterprises/{enterprise_id}"} <= set(pages)
+    leaks += page_leaks
     assert leaks == [], "\n".join(f"{leak.url} -> {leak.found}" for leak in leaks)
     # The probe can see a leak: the park's admin reading the same routes finds the foreign people.
     admin_leaks, _ = await foreign_reads(

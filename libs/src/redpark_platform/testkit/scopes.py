@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import msgspec
 import openpyxl
+from fastapi.routing import APIRoute
 
 # `{name}` in an OpenAPI path.
 _PARAM = re.compile(r"\{([^}]+)\}")
@@ -104,3 +105,25 @@ async def foreign_reads(
                                       found=found[:5]))
         probed.append(route)
     return leaks, probed
+
+
+def _routes(routes: list[Any]) -> Iterator[Any]:
+    for route in routes:
+        # FastAPI 0.16x keeps an included router whole (its routes are not copied onto the app).
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _routes(inner.routes)
+        else:
+            yield route
+
+
+def page_routes(app: Any) -> dict[str, Any]:
+    """The console's pages (GET routes left out of the OpenAPI document) in the document's shape,
+    so `foreign_reads` probes them too: a page shows what the API would not."""
+    paths: dict[str, Any] = {}
+    for route in _routes(app.routes):
+        if isinstance(route, APIRoute) and not route.include_in_schema and "GET" in (route.methods or ()):
+            required = [{"name": p.alias, "in": "query", "required": True}
+                        for p in route.dependant.query_params if p.field_info.is_required()]
+            paths[route.path] = {"get": {"parameters": required}}
+    return {"paths": paths}
