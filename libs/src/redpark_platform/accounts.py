@@ -22,6 +22,7 @@ import secrets
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -153,8 +154,10 @@ class AccountStore:
             data = self._load()
             if any(a.username == username for a in data.accounts):
                 raise AccountError(f"the user name {username!r} is taken")
+            # Versions start at the clock, not at 1: a name removed and later given to someone else
+            # must not make the removed person's old tokens (of a lower version) valid again.
             stored = _Stored(username=username, password_hash=_HASHER.hash(password), name=name,
-                             roles=checked, branch_id=branch_id)
+                             roles=checked, branch_id=branch_id, token_version=time.time_ns() // 1000)
             data.accounts.append(stored)
             self._save(data)
         return stored.account()
