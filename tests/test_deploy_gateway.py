@@ -17,7 +17,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from redpark_platform.servers import LOOPBACK, free_port
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ import jwt
 import pytest
 from redpark_platform.accounts import AccountStore
 from redpark_platform.servers import LOOPBACK, free_port
-from redpark_platform.web.auth import SESSION_COOKIE, load_or_create_key
+from redpark_platform.web.auth import RENEW_COOKIE, SESSION_COOKIE, load_or_create_key
 
 ROOT = Path(__file__).resolve().parents[1]
 GATEWAY = ROOT / "deploy" / "local" / "gateway.py"
@@ -108,6 +108,11 @@ def test_the_right_password_sets_an_httponly_lax_session_cookie_with_the_account
     assert claims["roles"] == ["branch_secretary"]
     assert claims["branch_id"] == "b-42"
     assert claims["name"] == "支部书记"
+    # Short, and bound to the account's token version, which passwd/disable/remove move on.
+    account = AccountStore(data / "accounts.json").get("secretary")
+    assert account is not None
+    assert claims["exp"] - claims["iat"] == 15 * 60 and claims["ver"] == account.token_version
+    assert f"{RENEW_COOKIE}=" in cookie
 
 
 def test_a_wrong_password_shows_the_form_again_with_a_chinese_message_and_401(gateway: str) -> None:
@@ -158,13 +163,47 @@ def test_signed_in_the_dashboard_shows_the_person_and_sign_out_clears_the_cookie
         assert "工作人员登录" in landing.text and "园区概况" not in landing.text
 
 
-def test_a_forged_or_expired_cookie_is_nobody(gateway: str) -> None:
+def test_a_forged_or_expired_cookie_is_nobody_and_goes_to_the_sign_in_with_a_message(
+        gateway: str, data: Path) -> None:
     forged = jwt.encode({"iss": "redpark", "sub": "x", "roles": ["park_admin"], "exp": 4102444800},
                         "a-key-that-is-not-the-platforms-" * 2,
                         algorithm="HS256")
-    page = httpx.get(gateway + "/", cookies={SESSION_COOKIE: forged})
-    assert page.status_code == 200
-    assert "工作人员登录" in page.text and "园区概况" not in page.text
+    expired = jwt.encode({"iss": "redpark", "sub": "admin", "roles": ["park_admin"], "ver": 1,
+                          "iat": 1700000000, "exp": 1700000900}, load_or_create_key(data / "jwt.key"),
+                         algorithm="HS256")
+    for token in (forged, expired):
+        page = httpx.get(gateway + "/", cookies={SESSION_COOKIE: token})
+        assert page.status_code == 303 and page.headers["location"] == "/login?expired=1"
+        login = httpx.get(gateway + page.headers["location"])
+        assert "工作人员登录" in login.text and "登录已过期，请重新登录" in login.text
+        assert "园区概况" not in login.text
+
+
+def test_the_console_session_renews_its_short_token_until_the_account_is_taken_back(tmp_path: Path) -> None:
+    store = AccountStore(tmp_path / "accounts.json")
+    store.add("li", PASSWORD, ["park_admin"], name="李管理")
+    proc, base = start_gateway(tmp_path)
+    try:
+        signed = sign_in(base, "li", PASSWORD)
+        renew = signed.cookies[RENEW_COOKIE]
+        # The access cookie has ended (the browser dropped it); the renewal cookie brings a new one.
+        home = httpx.get(base + "/", cookies={RENEW_COOKIE: renew})
+        assert home.status_code == 200 and "李管理" in home.text
+        fresh = home.cookies[SESSION_COOKIE]
+        assert jwt.decode(fresh, options={"verify_signature": False})["sub"] == "li"
+        # A new password ends both at once: the renewal and the access token in hand.
+        store.set_password("li", "another-password-2")
+        for cookies in ({RENEW_COOKIE: renew}, {SESSION_COOKIE: fresh}):
+            ended = httpx.get(base + "/", cookies=cookies)
+            assert ended.status_code == 303 and ended.headers["location"] == "/login?expired=1"
+        # Signed in again, then disabled: the same.
+        again = sign_in(base, "li", "another-password-2")
+        assert httpx.get(base + "/", cookies={RENEW_COOKIE: again.cookies[RENEW_COOKIE]}).status_code == 200
+        store.set_disabled("li")
+        assert httpx.get(base + "/", cookies={RENEW_COOKIE: again.cookies[RENEW_COOKIE]}).status_code == 303
+        assert sign_in(base, "li", "another-password-2").status_code == 401
+    finally:
+        stop(proc)
 
 
 def test_guessing_is_refused_after_a_few_wrong_passwords_even_with_the_right_one(tmp_path: Path) -> None:
@@ -179,6 +218,13 @@ def test_guessing_is_refused_after_a_few_wrong_passwords_even_with_the_right_one
         assert "set-cookie" not in refused.headers
     finally:
         stop(proc)
+    # The count is in the data folder, not the process: a restarted gateway still refuses.
+    proc, base = start_gateway(tmp_path, REDPARK_LOGIN_FAILURES="3")
+    try:
+        assert sign_in(base, "admin", PASSWORD).status_code == 429
+    finally:
+        stop(proc)
+    assert stat.S_IMODE((tmp_path / "login-failures.sqlite3").stat().st_mode) == 0o600
 
 
 @pytest.mark.parametrize(("what", "username", "password", "status"), [
@@ -285,3 +331,13 @@ def test_without_an_organization_up_makes_every_account_but_the_secretary(tmp_pa
     stack._ensure_accounts("token")
     names = [a.username for a in AccountStore(tmp_path / "accounts.json").list()]
     assert names == ["admin", "education", "support", "events", "auditor"]
+
+
+def test_a_short_signing_secret_stops_the_gateway_at_start_with_what_to_do(tmp_path: Path) -> None:
+    environment = dict(os.environ, REDPARK_GATEWAY_SERVICES="[]", REDPARK_DATA_DIR=str(tmp_path),
+                       REDPARK_JWT_SECRET="x" * 31)
+    started = subprocess.run([sys.executable, str(GATEWAY), "--host", LOOPBACK, "--port", str(free_port())],
+                             env=environment, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                             check=False)
+    assert started.returncode == 2
+    assert "REDPARK_JWT_SECRET has 31 bytes" in started.stderr and "at least 32" in started.stderr

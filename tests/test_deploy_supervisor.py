@@ -21,7 +21,6 @@ import asyncpg
 import httpx
 import nats
 import pytest
-
 from redpark_platform.web.auth import mint_token
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import jwt
 import pytest
-
 from redpark_platform.credentials import PasswordFile, with_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,6 +133,7 @@ def test_up_serves_the_platform_behind_one_address_and_ctrl_c_stops_every_child(
     assert processes_mentioning(str(data)) == []
     assert not (data / "run.json").exists()
     assert "stopped" in up.output()
+    assert "eyJ" not in up.output()  # no token in the terminal unless asked for with --print-token
 
 
 def test_a_second_start_on_the_same_folder_keeps_the_postgres_data_and_the_jwt_key(
@@ -264,3 +265,23 @@ def test_verify_finds_every_read_model_equal_to_its_rebuild_then_names_a_tampere
     line = next(x for x in second.stdout.splitlines() if "ep_volunteers" in x)
     assert "DIFFERS: 0 missing, 1 extra, 0 differing" in line
     assert stop_up(up) == 0
+
+
+def test_up_prints_a_short_token_only_when_asked_and_refuses_a_short_signing_secret(
+    tmp_path: Path, cleanup: list[Up]
+) -> None:
+    env = dict(os.environ, REDPARK_NO_INSTALL="1", REDPARK_JWT_SECRET="too-short-a-secret")
+    refused = subprocess.run([sys.executable, str(REDPARK), "up", "--no-demo", "--services", "",
+                              "--data", str(tmp_path / "refused")], env=env, capture_output=True, text=True,
+                             timeout=120, check=False)
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "REDPARK_JWT_SECRET has 18 bytes" in refused.stdout + refused.stderr
+    assert not (tmp_path / "refused" / "run.json").exists()
+
+    data = tmp_path / "redpark"
+    up = start_up(data, "--services", "", "--print-token")
+    cleanup.append(up)
+    assert stop_up(up) == 0
+    [token] = [line for line in up.output().splitlines() if line.startswith("eyJ")]
+    claims = jwt.decode(token, (data / "jwt.key").read_text().strip(), algorithms=["HS256"], issuer="redpark")
+    assert claims["roles"] == ["park_admin"] and claims["exp"] - claims["iat"] == 15 * 60

@@ -18,13 +18,14 @@ from fastapi import FastAPI
 from redpark_education.app import create_app as create_education
 from redpark_enterprise_support.app import create_app as create_support
 from redpark_events_public.app import create_app as create_events
-from redpark_platform.clock import FrozenClock
 from redpark_organization.app import create_app as create_organization
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
+from redpark_platform.clock import FrozenClock
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL, ServiceClient, eventually
 from redpark_platform.web import mint_token
 
-ADMIN = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'admin-1', ['park_admin'])}"}
-EDU_OFFICER = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'edu-1', ['education_officer'])}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'admin-1', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
+EDU_OFFICER = {
+    "Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'edu-1', ['education_officer'], ttl=TEST_TOKEN_TTL)}"}
 TZ = ZoneInfo("Asia/Shanghai")
 
 Apps = dict[str, FastAPI]

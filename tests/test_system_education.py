@@ -22,12 +22,13 @@ from redpark_education.app import create_app as create_education
 from redpark_organization.app import create_app as create_organization
 from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_TOKEN_TTL
 from redpark_platform.web import mint_token
 
 SECRET = "e" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
-OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['education_officer'])}"}
-AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'auditor-1', ['auditor'])}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
+OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['education_officer'], ttl=TEST_TOKEN_TTL)}"}
+AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'auditor-1', ['auditor'], ttl=TEST_TOKEN_TTL)}"}
 
 
 def settings(service: str, nats_url: str, dsn: str, tmp_path: Path) -> Settings:

@@ -17,11 +17,12 @@ from redpark_enterprise_support.app import create_app as create_support_app
 from redpark_organization.app import create_app as create_org_app
 from redpark_platform.servers import NatsServer
 from redpark_platform.settings import JwtSource, Settings
+from redpark_platform.testkit import TEST_TOKEN_TTL
 from redpark_platform.web import mint_token
 
 SECRET = "s" * 32
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin-1', ['park_admin'])}"}
-OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['support_officer'])}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'admin-1', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
+OFFICER = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['support_officer'], ttl=TEST_TOKEN_TTL)}"}
 
 
 def _settings(service: str, nats: str, dsn: str, folder: Path) -> Settings:

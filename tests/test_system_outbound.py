@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 import pytest
 from cloudevents.http import from_json
-
 from redpark_enterprise_support.app import create_app as create_support_app
 from redpark_organization.app import create_app as create_org_app
 from redpark_platform.testkit import ServiceClient, eventually

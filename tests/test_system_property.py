@@ -15,8 +15,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from redpark_enterprise_support.app import create_app as create_support
-from redpark_organization.demo import simulate_property as sim
 from redpark_organization.app import create_app as create_organization
+from redpark_organization.demo import simulate_property as sim
 from redpark_organization.integrations.property import INBOX
 from redpark_platform.testkit import ServiceClient, eventually
 

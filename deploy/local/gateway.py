@@ -6,7 +6,11 @@ variable REDPARK_GATEWAY_SERVICES, a JSON list of {"name", "title", "url"}; each
 with uvicorn's --root-path /<name>, so the links it makes (its /docs page too) carry the prefix.
 
 The gateway is also where staff sign in (`/login`, local accounts of `redpark_platform.accounts`):
-it sets the platform's JWT as the `redpark_session` cookie, which every service accepts. `/` is the
+it sets a 15-minute access token as the `redpark_session` cookie, which every service accepts,
+and a renewal token (`redpark_renew`, the working day) that only the gateway reads: while the
+account's token version holds, each request through the gateway whose access token is missing or
+near its end gets a new one, so a removed, disabled or re-passworded account loses access at once
+and an idle console keeps working. An expired session on `/` goes to `/login` with a message. `/` is the
 park's dashboard for a signed-in person (each service's `GET /dashboard`, side by side, and for a
 park_admin an operations card read from every service's `/metrics`), else a landing page;
 `/services` lists the services with their status and, to staff, the processes `up` supervises
@@ -14,7 +18,8 @@ park_admin an operations card read from every service's `/metrics`), else a land
 Settings from the environment:
 REDPARK_JWT_SECRET or REDPARK_JWT_KEY_FILE (the signing key), REDPARK_ACCOUNTS_FILE (default
 <REDPARK_DATA_DIR>/accounts.json), REDPARK_LOGIN_FAILURES (wrong passwords allowed per address in
-10 minutes, default 10).
+10 minutes, default 10; counted in `login-failures.sqlite3` beside the accounts, so a restart of
+the gateway does not forgive them).
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ import contextlib
 import http.cookiejar
 import json
 import os
+import sqlite3
+import threading
 import time
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -35,6 +41,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
+import jwt
 import msgspec
 import uvicorn
 from redpark_platform.accounts import AccountStore, default_accounts_file
@@ -48,8 +55,12 @@ from redpark_platform.operations import tiles as operation_tiles
 from redpark_platform.settings import JwtSource
 from redpark_platform.web.auth import (
     DEFAULT_TTL,
+    RENEW,
+    RENEW_COOKIE,
     SESSION_COOKIE,
+    SESSION_TTL,
     Principal,
+    TokenVersions,
     decode_token,
     mint_token,
     signing_secret,
@@ -71,6 +82,10 @@ OPERATIONS_SAMPLE_S = 60.0
 OPERATIONS_ROLES = ("park_admin",)  # the operations card: the platform's health is the park admin's to watch
 LOGIN_WINDOW_S = 600.0
 DEFAULT_LOGIN_FAILURES = 10
+LOGIN_FAILURES_FILE_NAME = "login-failures.sqlite3"
+# An access token this close to its end is replaced on the way through, so a page's next request
+# (or its form post minutes later) does not meet an expired one.
+RENEW_BEFORE_S = 5 * 60
 
 add_phrases({
     "工作人员登录": "Staff sign-in",
@@ -78,6 +93,7 @@ add_phrases({
     "用户名或密码错误": "Wrong user name or password",
     "尝试次数过多，请十分钟后再试": "Too many attempts; please try again in ten minutes",
     "请输入用户名和密码": "Please enter your user name and password",
+    "登录已过期，请重新登录": "Your session has ended; please sign in again",
     "暂时无法获取": "Not available right now",
     "该服务尚未提供仪表盘": "This service has no dashboard yet",
     "你的账号无权查看这部分数据": "Your account may not see these figures",
@@ -207,28 +223,44 @@ def safe_next(target: str | None) -> str:
 
 class LoginGuard:
     """Counts wrong passwords per client address in a moving window: guessing is slowed to a crawl,
-    while a person who mistypes a few times is never locked out for long."""
+    while a person who mistypes a few times is never locked out for long.
 
-    def __init__(self, allowed: int, window_s: float = LOGIN_WINDOW_S) -> None:
+    The count is kept in a SQLite file beside the accounts, not in memory: restarting the gateway
+    (or `up`'s supervisor doing it after a crash) does not hand a guesser a fresh allowance.
+    """
+
+    def __init__(self, allowed: int, path: Path, window_s: float = LOGIN_WINDOW_S) -> None:
         self.allowed = allowed
         self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
+        self.path = path
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
 
-    def _recent(self, address: str, now: float) -> deque[float]:
-        seen = self._failures.setdefault(address, deque())
-        while seen and seen[0] <= now - self.window_s:
-            seen.popleft()
-        return seen
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=5)
+            db.execute("CREATE TABLE IF NOT EXISTS failures (address TEXT NOT NULL, at REAL NOT NULL)")
+            db.execute("CREATE INDEX IF NOT EXISTS failures_by_address ON failures (address, at)")
+            os.chmod(self.path, 0o600)  # client addresses are personal data
+            self._db = db
+        return self._db
 
     def blocked(self, address: str) -> bool:
-        return len(self._recent(address, time.monotonic())) >= self.allowed
+        # Wall-clock time: a count that outlives the process cannot use a monotonic clock.
+        with self._lock:
+            (count,) = self._connection().execute(
+                "SELECT count(*) FROM failures WHERE address = ? AND at > ?",
+                (address, time.time() - self.window_s)).fetchone()
+        return int(count) >= self.allowed
 
     def failed(self, address: str) -> None:
-        now = time.monotonic()
-        self._recent(address, now).append(now)
-        if len(self._failures) > 10_000:  # many addresses: forget those with nothing recent
-            for key in [k for k, v in self._failures.items() if not v or v[-1] <= now - self.window_s]:
-                del self._failures[key]
+        now = time.time()
+        with self._lock:
+            db = self._connection()
+            db.execute("INSERT INTO failures VALUES (?, ?)", (address, now))
+            # What fell out of the window counts for nobody: forget it.
+            db.execute("DELETE FROM failures WHERE at <= ?", (now - self.window_s,))
 
 
 @dataclass(frozen=True)
@@ -283,8 +315,7 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
     client.cookies.jar.set_policy(NoCookies())
     console = Console("", TEMPLATES)
     allowed = login_failures or int(os.environ.get("REDPARK_LOGIN_FAILURES") or DEFAULT_LOGIN_FAILURES)
-    guard = LoginGuard(allowed)
-    keys: dict[str, Any] = {"secret": secret, "accounts": accounts}
+    keys: dict[str, Any] = {"secret": secret, "accounts": accounts, "guard": None, "versions": None}
 
     def jwt_secret() -> str:
         # Read when first needed: a gateway that only proxies never touches the key file.
@@ -299,14 +330,52 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         store: AccountStore = keys["accounts"]
         return store
 
-    def signed_in(request: Request) -> tuple[Principal, str] | None:
-        token = request.cookies.get(SESSION_COOKIE, "").strip()
-        if not token:
-            return None
+    def guard() -> LoginGuard:
+        if keys["guard"] is None:
+            keys["guard"] = LoginGuard(allowed, account_store().path.parent / LOGIN_FAILURES_FILE_NAME)
+        found: LoginGuard = keys["guard"]
+        return found
+
+    def token_versions() -> TokenVersions:
+        if keys["versions"] is None:
+            keys["versions"] = TokenVersions(account_store().versions_path)
+        versions: TokenVersions = keys["versions"]
+        return versions
+
+    def valid(token: str, purpose: str = "access") -> Principal | None:
         try:
-            principal = decode_token(jwt_secret(), token)
+            principal = decode_token(jwt_secret(), token, purpose)
         except DomainError:
             return None  # expired or forged: treated as nobody signed in
+        return principal if token_versions().holds(principal) else None
+
+    def renewed_access(request: Request) -> str | None:
+        """A new access token when the cookie's is missing, ended or about to, and the renewal
+        cookie still names the account's current token version; None when no renewal is due."""
+        renew = request.cookies.get(RENEW_COOKIE, "").strip()
+        if not renew:
+            return None
+        current = request.cookies.get(SESSION_COOKIE, "").strip()
+        if current and valid(current) is not None and _seconds_left(current) > RENEW_BEFORE_S:
+            return None
+        principal = valid(renew, RENEW)
+        if principal is None:
+            return None
+        return mint_token(jwt_secret(), principal.subject, principal.roles, principal.branch_id,
+                          name=principal.name, version=principal.version)
+
+    def set_access(response: Response, request: Request, token: str) -> None:
+        response.set_cookie(SESSION_COOKIE, token, max_age=int(DEFAULT_TTL.total_seconds()), path="/",
+                            httponly=True, samesite="lax", secure=request.url.scheme == "https")
+
+    def signed_in(request: Request) -> tuple[Principal, str] | None:
+        token = request.state.renewed if getattr(request.state, "renewed", None) else (
+            request.cookies.get(SESSION_COOKIE, "").strip())
+        if not token:
+            return None
+        principal = valid(token)
+        if principal is None:
+            return None
         request.state.principal = principal
         return principal, token
 
@@ -373,8 +442,15 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
             return Card(upstream, problem="暂时无法获取")
 
     async def home(request: Request) -> Response:
+        request.state.renewed = renewed_access(request)
         session = signed_in(request)
         if session is None:
+            if request.cookies.get(SESSION_COOKIE) or request.cookies.get(RENEW_COOKIE):
+                # Someone was signed in here and the session ended (or was taken back): say so.
+                expired = RedirectResponse("/login?expired=1", status_code=303)
+                expired.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+                expired.delete_cookie(RENEW_COOKIE, path="/", httponly=True, samesite="lax")
+                return expired
             return console.render(request, "gateway/landing.html", states=await service_states())
         principal, token = session
         lang = console.context(request)["lang"]
@@ -387,8 +463,11 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
             operations = {"tiles": operation_tiles(ops, lang), "unreachable": ops.unreachable}
         else:
             cards = list(await asyncio.gather(*(fetch_card(u, token) for u in ordered)))
-        return console.render(request, "gateway/dashboard.html", cards=cards, operations=operations,
+        page = console.render(request, "gateway/dashboard.html", cards=cards, operations=operations,
                               charts_json=script_json(chart_specs(cards, lang)), tile_href=tile_href)
+        if request.state.renewed:
+            set_access(page, request, request.state.renewed)
+        return page
 
     def staff(request: Request) -> Principal | None:
         """The person signed in by cookie, or a tool's bearer token."""
@@ -396,10 +475,7 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         if session is not None:
             return session[0]
         token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        try:
-            principal = decode_token(jwt_secret(), token) if token else None
-        except DomainError:
-            return None
+        principal = valid(token) if token else None
         request.state.principal = principal
         return principal
 
@@ -422,7 +498,8 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
                               next_url=safe_next(next_url), headers={"Cache-Control": "no-store"})
 
     async def login_form(request: Request) -> Response:
-        return login_page(request, next_url=request.query_params.get("next", "/"))
+        expired = "登录已过期，请重新登录" if request.query_params.get("expired") else ""
+        return login_page(request, error=expired, next_url=request.query_params.get("next", "/"))
 
     async def login(request: Request) -> Response:
         form = await request.form()
@@ -432,7 +509,7 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         address = request.client.host if request.client else ""
         if not _same_site_post(request):
             return login_page(request, status=403, error="请求来源不是本站页面，已拒绝", next_url=next_url)
-        if guard.blocked(address):
+        if await run_in_threadpool(guard().blocked, address):
             return login_page(request, status=429, error="尝试次数过多，请十分钟后再试", username=username,
                               next_url=next_url)
         if not username or not password:
@@ -440,18 +517,22 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         # argon2 is slow on purpose: it runs off the event loop so the proxy keeps streaming meanwhile.
         account = await run_in_threadpool(account_store().verify, username, password)
         if account is None:
-            guard.failed(address)
+            await run_in_threadpool(guard().failed, address)
             return login_page(request, status=401, error="用户名或密码错误", username=username, next_url=next_url)
         token = mint_token(jwt_secret(), account.username, account.roles, account.branch_id,
-                           name=account.name)
+                           name=account.name, version=account.token_version)
+        renew = mint_token(jwt_secret(), account.username, account.roles, account.branch_id,
+                           name=account.name, version=account.token_version, ttl=SESSION_TTL, purpose=RENEW)
         response = RedirectResponse(next_url, status_code=303)
-        response.set_cookie(SESSION_COOKIE, token, max_age=int(DEFAULT_TTL.total_seconds()), path="/",
+        set_access(response, request, token)
+        response.set_cookie(RENEW_COOKIE, renew, max_age=int(SESSION_TTL.total_seconds()), path="/",
                             httponly=True, samesite="lax", secure=request.url.scheme == "https")
         return response
 
     async def logout(request: Request) -> Response:
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+        response.delete_cookie(RENEW_COOKIE, path="/", httponly=True, samesite="lax")
         return response
 
     async def healthz(request: Request) -> JSONResponse:
@@ -476,6 +557,15 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
         query = request.scope.get("query_string", b"")
         url = httpx.URL(upstream.url).copy_with(raw_path=target + (b"?" + query if query else b""))
         headers = [(k, v) for k, v in request.headers.items() if k not in HOP_BY_HOP and k not in CLIENT_CLAIMS]
+        renewed = renewed_access(request)
+        if renewed or RENEW_COOKIE in request.cookies:
+            # The renewal token is the gateway's alone; the service gets the fresh access token.
+            cookies = {k: v for k, v in request.cookies.items() if k != RENEW_COOKIE}
+            if renewed:
+                cookies[SESSION_COOKIE] = renewed
+            headers = [(k, v) for k, v in headers if k != "cookie"]
+            if cookies:
+                headers.append(("cookie", "; ".join(f"{k}={v}" for k, v in cookies.items())))
         client_host = request.client.host if request.client else ""
         headers += [
             ("x-forwarded-for", client_host),
@@ -498,6 +588,8 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
             (k.encode("latin-1"), v.encode("latin-1"))
             for k, v in incoming.headers.multi_items() if k.lower() not in HOP_BY_HOP
         ]
+        if renewed:
+            set_access(response, request, renewed)
         return response
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -521,6 +613,12 @@ def create_app(upstreams: list[Upstream], *, secret: str | None = None, accounts
     return app
 
 
+def _seconds_left(token: str) -> float:
+    """Until the (already verified) token's end."""
+    exp = jwt.decode(token, options={"verify_signature": False}).get("exp", 0)
+    return float(exp) - time.time()
+
+
 def tile_href(service: str, href: str) -> str:
     """A tile's work page behind the one address; only a path of that service, never another site."""
     if not href.startswith("/") or href.startswith("//") or "\\" in href:
@@ -537,6 +635,10 @@ def main() -> None:
         help="addresses of a reverse proxy in front whose X-Forwarded-For is believed (default: none; "
              "the gateway is the edge and believes only the address it sees)")
     args = parser.parse_args()
+    try:
+        JwtSource.from_env()  # a REDPARK_JWT_SECRET too short to sign with stops the start, said plainly
+    except ValueError as error:
+        parser.exit(2, f"gateway: {error}\n")
     trusted = args.trusted_proxies.strip()
     uvicorn.run(create_app(upstreams_from_env()), host=args.host, port=args.port, log_level="warning",
                 proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None)

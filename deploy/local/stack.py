@@ -29,7 +29,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from redpark_platform.credentials import (
 from redpark_platform.inbox import ensure_secrets_file
 from redpark_platform.notifications.standins import LOCAL_KEY_ID, LOCAL_KEY_SECRET
 from redpark_platform.servers import LOOPBACK, NatsServer, PostgresServer, free_port
+from redpark_platform.settings import check_jwt_secret
 from redpark_platform.web.auth import load_or_create_key, mint_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -229,6 +230,7 @@ class Stack:
     # The local SMS/WeCom/SMTP stand-ins, and what the services are told of them.
     standins: Child | None = None
     notify_env: dict[str, str] = field(default_factory=dict)
+    secret: str = ""  # the token signing secret, known once started
 
     @property
     def logs(self) -> Path:
@@ -247,10 +249,12 @@ class Stack:
         key_file = self.data / "jwt.key"
         # Made once, then reused on every start, so tokens stay valid; a REDPARK_JWT_SECRET given by
         # the user wins, in the services as here.
-        secret = self.env.get("REDPARK_JWT_SECRET") or load_or_create_key(key_file)
+        secret = check_jwt_secret(self.env.get("REDPARK_JWT_SECRET") or load_or_create_key(key_file),
+                                  "REDPARK_JWT_SECRET" if self.env.get("REDPARK_JWT_SECRET") else str(key_file))
         # Inbound webhook secrets, once per data folder: the services and the simulators read this file.
         ensure_secrets_file(self.data / "webhook-secrets.json")
         # Known before the services start, so their messages can link to the gateway.
+        self.secret = secret
         self.gateway_port = self.gateway_port or free_port()
         self._start_standins()
         for service in services:
@@ -260,7 +264,9 @@ class Stack:
             say(f"{child.name} ready on {child.url}")
         self.gateway = self._start_gateway(services)
         self._wait_ready(self.gateway, "/healthz")
-        token = mint_token(secret, "park-admin", ["park_admin"], name="园区管理员")
+        # For `up`'s own work (demo data, accounts): long enough for a slow demo load, never shown
+        # unless asked for with --print-token.
+        token = mint_token(secret, "park-admin", ["park_admin"], name="园区管理员", ttl=timedelta(hours=1))
         if self.load_demo:
             self._load_demo(services, token)
         self._ensure_accounts(token)
@@ -650,6 +656,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="folder for all data: PostgreSQL, NATS, JWT key, logs (default: .redpark)")
     parser.add_argument("--port", type=int, default=0, help="gateway port (default: a free one)")
     parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    parser.add_argument("--print-token", action="store_true",
+                        help="also print a park_admin bearer token for API clients (15 minutes; "
+                             "redpark-mint-token makes others)")
     parser.add_argument("--services", default=None,
                         help="comma-separated services to start (default: all; '' for none)")
     return parser.parse_args(argv)
@@ -664,12 +673,20 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _raise_shutdown)
     # A shell starts background jobs with SIGINT ignored; `kill -INT` must still stop us cleanly.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    if secret := os.environ.get("REDPARK_JWT_SECRET"):
+        try:
+            check_jwt_secret(secret, "REDPARK_JWT_SECRET")
+        except ValueError as error:
+            say(f"start refused: {error}")
+            return 2
     try:
-        token = stack.start(select_services(ROOT, only))
+        stack.start(select_services(ROOT, only))
         assert stack.gateway is not None
         say(f"data in {stack.data}, logs in {stack.logs}")
-        say("staff token (park_admin), send as 'Authorization: Bearer <token>':")
-        print(token, flush=True)
+        if args.print_token:
+            # A token in a terminal ends up in scroll-back and screen shares: only when asked.
+            say("staff token (park_admin, 15 minutes), send as 'Authorization: Bearer <token>':")
+            print(mint_token(stack.secret, "park-admin", ["park_admin"], name="园区管理员"), flush=True)
         say(f"open {stack.gateway.url}/   (Ctrl-C stops everything)")
         say(sign_in_hint(stack.data, stack.gateway.url))
         return stack.watch()

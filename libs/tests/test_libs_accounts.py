@@ -16,7 +16,8 @@ from redpark_platform.accounts import Account, AccountError, AccountStore, accou
 def test_an_added_account_verifies_with_its_password_only(tmp_path: Path) -> None:
     store = AccountStore(tmp_path / "accounts.json")
     added = store.add("admin", "correct horse", ["park_admin"], name="园区党总支")
-    assert added == Account(username="admin", name="园区党总支", roles=("park_admin",), branch_id=None)
+    assert added == Account(username="admin", name="园区党总支", roles=("park_admin",), branch_id=None,
+                            token_version=added.token_version)
     assert store.verify("admin", "correct horse") == added
     assert store.verify("admin", "wrong horse!") is None
     assert store.verify("nobody", "correct horse") is None
@@ -31,7 +32,10 @@ def test_the_file_holds_hashes_never_passwords_and_only_its_owner_reads_it(tmp_p
     assert stored["password_hash"].startswith("$argon2id$")
     assert stored["branch_id"] == "b-7"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert [p.name for p in tmp_path.iterdir()] == ["accounts.json"]  # no partial file left behind
+    # No partial file left behind; beside the accounts, only what the services read: names and versions.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts.json", "token-versions.json"]
+    assert json.loads((tmp_path / "token-versions.json").read_text()) == {
+        "versions": {stored["username"]: stored["token_version"]}}
 
 
 def test_refusals_name_the_problem(tmp_path: Path) -> None:
@@ -70,6 +74,7 @@ def test_the_cli_adds_lists_changes_and_removes(tmp_path: Path) -> None:
                          "--name", "李书记", "--password", "secretary-pw"], out=lines.append) == 0
     assert accounts_cli(["--file", str(path), "list"], out=lines.append) == 0
     assert lines[-1] == "sec\tbranch_secretary branch=b-1\t李书记"
+    first_version = AccountStore(path).get("sec").token_version  # type: ignore[union-attr]
     assert accounts_cli(["--file", str(path), "passwd", "sec", "--password", "-"], out=lines.append) == 0
     generated = lines[-2].removeprefix("password: ")
     assert AccountStore(path).verify("sec", generated) is not None
@@ -78,9 +83,21 @@ def test_the_cli_adds_lists_changes_and_removes(tmp_path: Path) -> None:
     assert accounts_cli(["--file", str(path), "passwd", "sec"], out=lines.append,
                         ask=lambda _: next(typed)) == 0
     assert AccountStore(path).verify("sec", "typed-password") is not None
+    assert accounts_cli(["--file", str(path), "disable", "sec"], out=lines.append) == 0
+    assert AccountStore(path).verify("sec", "typed-password") is None
+    assert accounts_cli(["--file", str(path), "list"], out=lines.append) == 0
+    assert lines[-1] == "sec\tbranch_secretary branch=b-1\t李书记\tdisabled"
+    assert accounts_cli(["--file", str(path), "enable", "sec"], out=lines.append) == 0
+    assert AccountStore(path).verify("sec", "typed-password") is not None
+    # Two passwords, a disable and an enable: four changes, each ending the tokens before it.
+    assert AccountStore(path).get("sec").token_version == first_version + 4  # type: ignore[union-attr]
     assert accounts_cli(["--file", str(path), "remove", "sec"], out=lines.append) == 0
     assert AccountStore(path).list() == []
     assert accounts_cli(["--file", str(path), "remove", "sec"], out=lines.append) == 2
+    # The name given again later starts above every version the removed account had.
+    assert accounts_cli(["--file", str(path), "add", "sec", "--role", "auditor", "--password", "another-pw-1"],
+                        out=lines.append) == 0
+    assert AccountStore(path).get("sec").token_version > first_version + 4  # type: ignore[union-attr]
 
 
 def test_the_cli_defaults_to_the_data_folder(tmp_path: Path) -> None:

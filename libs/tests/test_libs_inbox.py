@@ -26,13 +26,13 @@ from redpark_platform.events import EventRegistry
 from redpark_platform.inbox import Delivery, InboundSystem, Inbox, NotYet, Rejected
 from redpark_platform.runtime import Runtime, ServiceSpec, create_service_app
 from redpark_platform.settings import Settings, webhook_secrets_from_env
-from redpark_platform.testkit import ServiceClient
+from redpark_platform.testkit import TEST_TOKEN_TTL, ServiceClient
 from redpark_platform.web import mint_token
 
 JWT = "j" * 32
 HOOK_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-ADMIN = {"Authorization": f"Bearer {mint_token(JWT, 'admin', ['park_admin'])}"}
-OFFICER = {"Authorization": f"Bearer {mint_token(JWT, 'officer', ['support_officer'])}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(JWT, 'admin', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
+OFFICER = {"Authorization": f"Bearer {mint_token(JWT, 'officer', ['support_officer'], ttl=TEST_TOKEN_TTL)}"}
 
 
 class Credit(msgspec.Struct, frozen=True, kw_only=True, tag="credit", tag_field="event"):

@@ -91,11 +91,11 @@ async def test_the_given_lifespan_runs_after_logging_and_tracing_are_set_up() ->
 def test_settings_come_from_the_environment() -> None:
     env = {"REDPARK_NATS_URL": "nats://127.0.0.1:14222",
            "REDPARK_EVENTS_PUBLIC_DATABASE_URL": "postgresql://127.0.0.1:15432/events",
-           "REDPARK_JWT_SECRET": "s3cret", "REDPARK_DATA_DIR": "/tmp/rp", "REDPARK_LOG_LEVEL": "debug"}
+           "REDPARK_JWT_SECRET": "s3cret-" + "0" * 32, "REDPARK_DATA_DIR": "/tmp/rp", "REDPARK_LOG_LEVEL": "debug"}
     s = Settings.from_env("events-public", env)
     assert s.database_url.endswith("/events") and s.nats_url.endswith(":14222")
     assert s.timezone == "Asia/Shanghai" and s.zone.key == "Asia/Shanghai"
-    assert s.jwt.secret == "s3cret" and s.jwt.key_file == Path("/tmp/rp/jwt.key")
+    assert s.jwt.secret == "s3cret-" + "0" * 32 and s.jwt.key_file == Path("/tmp/rp/jwt.key")
     assert s.log_level == "DEBUG" and s.log_level_number == logging.DEBUG
 
 

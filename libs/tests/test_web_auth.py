@@ -129,3 +129,73 @@ def test_a_secretary_who_is_also_auditor_cannot_write_to_another_branch() -> Non
     assert client.post("/branches/b1/study", headers=auth).status_code == 200
     assert client.post("/branches/b2/study", headers=auth).status_code == 403
     assert client.get("/branches/b2/study", headers=auth).status_code == 200  # the auditor reads all
+
+
+async def test_an_accounts_tokens_end_at_once_on_passwd_disable_and_remove(tmp_path: Path) -> None:
+    from redpark_platform.accounts import AccountStore
+    from redpark_platform.web.auth import TokenVersions
+
+    store = AccountStore(tmp_path / "accounts.json")
+    store.add("li", "correct horse", ["park_admin"])
+    app = make_app()
+    app.state.token_versions = TokenVersions(store.versions_path)
+
+    def token_of(username: str) -> str:
+        account = store.get(username)
+        assert account is not None
+        return mint_token(SECRET, username, account.roles, version=account.token_version)
+
+    async with client(app) as c:
+        async def status(token: str) -> int:
+            return (await c.get("/branches/b1/members", headers=bearer(token))).status_code
+
+        first = token_of("li")
+        assert await status(first) == 200
+        store.set_password("li", "battery staple")
+        refused = await c.get("/branches/b1/members", headers=bearer(first))
+        assert refused.status_code == 401 and "taken back" in refused.json()["detail"]
+        second = token_of("li")
+        assert await status(second) == 200
+        store.set_disabled("li")
+        assert await status(second) == 401 and store.verify("li", "battery staple") is None
+        store.set_disabled("li", False)
+        assert await status(second) == 401 and await status(token_of("li")) == 200
+        third = token_of("li")
+        store.remove("li")
+        assert await status(third) == 401
+        # A tool's minted token names no account version: it lives its 15 minutes.
+        assert await status(mint_token(SECRET, "tool", ["park_admin"])) == 200
+    assert "password" not in store.versions_path.read_text()
+
+
+async def test_the_gateways_renewal_token_is_no_access_token() -> None:
+    from redpark_platform.web.auth import RENEW
+
+    renew = mint_token(SECRET, "li", ["park_admin"], purpose=RENEW)
+    async with client(make_app()) as c:
+        r = await c.get("/branches/b1/members", headers=bearer(renew))
+    assert r.status_code == 401
+    assert decode_token(SECRET, renew, purpose=RENEW).subject == "li"
+
+
+def test_a_short_signing_secret_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    from redpark_platform.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="REDPARK_JWT_SECRET has 31 bytes; .* at least 32"):
+        JwtSource.from_env({"REDPARK_JWT_SECRET": "x" * 31, "REDPARK_DATA_DIR": str(tmp_path)})
+    assert JwtSource.from_env({"REDPARK_JWT_SECRET": "x" * 32}).secret == "x" * 32
+    short_key = tmp_path / "short.key"
+    short_key.write_text("tooshort\n")
+    assert mint_token_cli(["--role", "park_admin", "--key-file", str(short_key)], out=print) == 2
+
+
+def test_a_minted_token_lasts_15_minutes_unless_a_longer_life_is_asked(tmp_path: Path) -> None:
+    import jwt
+
+    key_file = tmp_path / "k"
+    printed: list[str] = []
+    assert mint_token_cli(["--role", "park_admin", "--key-file", str(key_file)], out=printed.append) == 0
+    assert mint_token_cli(["--role", "park_admin", "--key-file", str(key_file), "--hours", "720"],
+                          out=printed.append) == 0
+    lives = [(c["exp"] - c["iat"]) for c in (jwt.decode(t, options={"verify_signature": False}) for t in printed)]
+    assert lives == [15 * 60, 720 * 3600]

@@ -17,6 +17,7 @@ from schemathesis.checks import positive_data_acceptance
 sys.path.insert(0, str(Path(__file__).parent))
 from web_support import SECRET, Orders, client, make_app, public, staff  # noqa: E402
 
+from redpark_platform.testkit import TEST_TOKEN_TTL
 from redpark_platform.web.auth import mint_token  # noqa: E402
 
 
@@ -71,7 +72,7 @@ _restore = _keeping_root_logging()
 next(_restore)
 schema = schemathesis.openapi.from_asgi("/openapi.json", make_app(public, staff))
 next(_restore, None)
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'])}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
 
 
 @schema.parametrize()

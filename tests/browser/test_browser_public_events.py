@@ -11,8 +11,6 @@ from typing import Any
 
 import httpx
 
-
-
 PHONE = "13912345678"
 
 

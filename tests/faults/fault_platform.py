@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 from redpark_platform.credentials import PASSWORDS_FILE, PasswordFile, with_user
+from redpark_platform.testkit import TEST_TOKEN_TTL
 from redpark_platform.web.auth import mint_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +75,7 @@ class Platform:
 
     def token(self, roles: tuple[str, ...] = ("park_admin",)) -> str:
         secret = (self.data / "jwt.key").read_text().strip()
-        return mint_token(secret, "fault-suite", list(roles), name="故障测试")
+        return mint_token(secret, "fault-suite", list(roles), name="故障测试", ttl=TEST_TOKEN_TTL)
 
     def _password(self, server: str, user: str) -> str | None:
         """A password `up` made into the server's folder (none: a server that takes anyone)."""

@@ -8,7 +8,9 @@ this file, not the tokens.
     store.add("admin", "s3cret!", ["park_admin"], name="园区党总支")
     who = store.verify("admin", "s3cret!")   # Account, or None for any wrong name or password
 
-The CLI `redpark-accounts` manages the file: add / passwd / list / remove.
+The CLI `redpark-accounts` manages the file: add / passwd / list / remove / disable / enable. Every
+change also writes `token-versions.json` beside it (account names and token versions only), which
+every service reads to refuse the tokens of a removed, disabled or re-passworded account at once.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import secrets
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from .settings import DEFAULT_DATA_DIR
-from .web.auth import ROLES
+from .web.auth import ROLES, TOKEN_VERSIONS_FILE_NAME
 
 ACCOUNTS_FILE_NAME = "accounts.json"
 MIN_PASSWORD_LENGTH = 8
@@ -47,6 +50,8 @@ class Account(msgspec.Struct, frozen=True, kw_only=True):
     name: str = ""
     roles: tuple[str, ...] = ()
     branch_id: str | None = None
+    token_version: int = 1
+    disabled: bool = False
 
 
 class _Stored(msgspec.Struct, kw_only=True):
@@ -55,15 +60,33 @@ class _Stored(msgspec.Struct, kw_only=True):
     name: str = ""
     roles: list[str] = []
     branch_id: str | None = None
+    # Raised by every passwd and disable: a token minted with an older version is refused.
+    token_version: int = 1
+    disabled: bool = False
 
     def account(self) -> Account:
         return Account(username=self.username, name=self.name, roles=tuple(self.roles),
-                       branch_id=self.branch_id)
+                       branch_id=self.branch_id, token_version=self.token_version, disabled=self.disabled)
 
 
 class _File(msgspec.Struct, kw_only=True):
     version: int = 1
     accounts: list[_Stored] = []
+
+
+def _replace(path: Path, content: bytes, mode: int) -> None:
+    # Written beside the target and renamed over it: a reader never sees half a file.
+    fd, partial = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
 
 
 def _check_roles(roles: Sequence[str], branch_id: str | None) -> list[str]:
@@ -104,20 +127,18 @@ class AccountStore:
             return _File()
         return msgspec.json.decode(raw, type=_File)
 
+    @property
+    def versions_path(self) -> Path:
+        """The token versions the services read: names and numbers only, never a password hash."""
+        return self.path.parent / TOKEN_VERSIONS_FILE_NAME
+
     def _save(self, data: _File) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Written beside the target and renamed over it: a reader never sees half a file.
-        fd, partial = tempfile.mkstemp(prefix=".accounts-", suffix=".tmp", dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                out.write(msgspec.json.format(msgspec.json.encode(data), indent=2) + b"\n")
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(partial, self.path)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        _replace(self.path, msgspec.json.format(msgspec.json.encode(data), indent=2) + b"\n", 0o600)
+        # After the accounts: a crash between the two leaves the versions behind, which only
+        # refuses a token of a newer version (and the gateway mints none before this is written).
+        versions = {a.username: a.token_version for a in data.accounts if not a.disabled}
+        _replace(self.versions_path, msgspec.json.encode({"versions": versions}) + b"\n", 0o644)
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -133,8 +154,10 @@ class AccountStore:
             data = self._load()
             if any(a.username == username for a in data.accounts):
                 raise AccountError(f"the user name {username!r} is taken")
+            # Versions start at the clock, not at 1: a name removed and later given to someone else
+            # must not make the removed person's old tokens (of a lower version) valid again.
             stored = _Stored(username=username, password_hash=_HASHER.hash(password), name=name,
-                             roles=checked, branch_id=branch_id)
+                             roles=checked, branch_id=branch_id, token_version=time.time_ns() // 1000)
             data.accounts.append(stored)
             self._save(data)
         return stored.account()
@@ -146,8 +169,12 @@ class AccountStore:
             _HASHER.verify(found.password_hash if found else _DUMMY_HASH, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
-        if found is None:
+        if found is None or found.disabled:
             return None
+        if not self.versions_path.exists():
+            # Accounts written before token versions existed: publish them before a token names one.
+            with self._lock:
+                self._save(self._load())
         if _HASHER.check_needs_rehash(found.password_hash):
             # Stronger parameters since the password was set: store it again with them.
             with self._lock:
@@ -166,6 +193,19 @@ class AccountStore:
             if stored is None:
                 raise AccountError(f"no account {username!r}")
             stored.password_hash = _HASHER.hash(password)
+            stored.token_version += 1  # whoever held the old password loses its tokens too
+            self._save(data)
+
+    def set_disabled(self, username: str, disabled: bool = True) -> None:
+        """Disable (or enable again) an account: disabled, it cannot sign in and its tokens are
+        refused at once; enabled again, it signs in anew (its old tokens stay dead)."""
+        with self._lock:
+            data = self._load()
+            stored = next((a for a in data.accounts if a.username == username), None)
+            if stored is None:
+                raise AccountError(f"no account {username!r}")
+            stored.disabled = disabled
+            stored.token_version += 1
             self._save(data)
 
     def remove(self, username: str) -> None:
@@ -193,7 +233,7 @@ def generate_password() -> str:
 
 def accounts_cli(argv: Sequence[str] | None = None, out: Callable[[str], None] = print,
                  ask: Callable[[str], str] = getpass.getpass) -> int:
-    """`redpark-accounts [--file F] add|passwd|list|remove ...`."""
+    """`redpark-accounts [--file F] add|passwd|list|remove|disable|enable ...`."""
     parser = argparse.ArgumentParser(prog="redpark-accounts",
                                      description="Manage the platform's staff accounts.")
     parser.add_argument("--file", type=Path, default=None,
@@ -212,8 +252,12 @@ def accounts_cli(argv: Sequence[str] | None = None, out: Callable[[str], None] =
     passwd.add_argument("--password",
                         help="the new password (default: asked for; '-' generates and prints one)")
     commands.add_parser("list", help="list the accounts")
-    remove = commands.add_parser("remove", help="delete an account")
+    remove = commands.add_parser("remove", help="delete an account (its tokens are refused at once)")
     remove.add_argument("username")
+    disable = commands.add_parser("disable", help="stop an account signing in (its tokens are refused at once)")
+    disable.add_argument("username")
+    enable = commands.add_parser("enable", help="let a disabled account sign in again")
+    enable.add_argument("username")
     args = parser.parse_args(argv)
     store = AccountStore(args.file or default_accounts_file())
 
@@ -242,7 +286,11 @@ def accounts_cli(argv: Sequence[str] | None = None, out: Callable[[str], None] =
         elif args.command == "list":
             for a in store.list():
                 branch = f" branch={a.branch_id}" if a.branch_id else ""
-                out(f"{a.username}\t{','.join(a.roles)}{branch}\t{a.name}")
+                state = "\tdisabled" if a.disabled else ""
+                out(f"{a.username}\t{','.join(a.roles)}{branch}\t{a.name}{state}")
+        elif args.command in ("disable", "enable"):
+            store.set_disabled(args.username, args.command == "disable")
+            out(f"{args.command}d {args.username}")
         else:
             store.remove(args.username)
             out(f"removed {args.username}")

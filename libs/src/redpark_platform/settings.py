@@ -21,6 +21,9 @@ WEBHOOK_SECRETS_FILE_NAME = "webhook-secrets.json"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+MIN_JWT_SECRET_BYTES = 32
+
+
 class SettingsError(ValueError):
     """A setting is missing or invalid; the message names the environment variable."""
 
@@ -41,10 +44,24 @@ class JwtSource:
     def from_env(cls, env: Mapping[str, str] | None = None) -> JwtSource:
         env = os.environ if env is None else env
         secret = env.get("REDPARK_JWT_SECRET") or None
+        if secret is not None:
+            check_jwt_secret(secret, "REDPARK_JWT_SECRET")
         key_file = env.get("REDPARK_JWT_KEY_FILE")
         if key_file:
             return cls(secret=secret, key_file=Path(key_file))
         return cls(secret=secret, key_file=_data_dir(env) / JWT_KEY_FILE_NAME)
+
+
+def check_jwt_secret(secret: str, where: str) -> str:
+    """The secret when it is long enough to sign tokens with: HS256 with a shorter one can be
+    brute-forced offline from a single token (RFC 7518 asks for at least the hash's 256 bits)."""
+    size = len(secret.encode("utf-8"))
+    if size < MIN_JWT_SECRET_BYTES:
+        raise SettingsError(
+            f"{where} has {size} bytes; a token signing secret needs at least {MIN_JWT_SECRET_BYTES} "
+            "(make one with `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`), or leave "
+            "REDPARK_JWT_SECRET unset to use the data folder's generated jwt.key")
+    return secret
 
 
 def _data_dir(env: Mapping[str, str]) -> Path:

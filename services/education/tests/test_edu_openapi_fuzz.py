@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from redpark_education.app import create_app
+from redpark_platform.testkit import TEST_TOKEN_TTL
 from redpark_platform.testkit.fuzz import fuzz_openapi, fuzz_settings, running
 from redpark_platform.web import mint_token
 
 SECRET = "education-fuzz-secret-0000000-0123456789abcdef"
-STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'])}"}
+STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
 
 
 def no_wait(case: Any) -> Any:

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from redpark_events_public.app import create_app
+from redpark_platform.testkit import TEST_TOKEN_TTL
 from redpark_platform.testkit.fuzz import fuzz_openapi, fuzz_settings, running
 from redpark_platform.web import mint_token
 
 SECRET = "events-public-fuzz-secret-0123456789abcdef0123"
-STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'])}"}
+STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
 
 
 def test_the_events_api_conforms_to_its_openapi_document(

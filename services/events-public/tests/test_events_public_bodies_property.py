@@ -29,12 +29,12 @@ from redpark_contracts.events_public import registry
 from redpark_events_public.app import create_app
 from redpark_platform.masking import ERASED, UNREADABLE
 from redpark_platform.store import EventStore
-from redpark_platform.testkit import eventually
+from redpark_platform.testkit import TEST_TOKEN_TTL, eventually
 from redpark_platform.testkit.fuzz import fuzz_settings, running
 from redpark_platform.web import mint_token
 
 SECRET = "events-public-property-secret-0123456789abcdef"
-STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['events_officer'])}"}
+STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'officer-1', ['events_officer'], ttl=TEST_TOKEN_TTL)}"}
 EXAMPLES = 40
 
 HOSTILE = st.sampled_from([

@@ -18,12 +18,12 @@ from fastapi import FastAPI
 from redpark_organization.app import create_app
 from redpark_organization.domain.assessment import quarter_bounds, quarter_of
 from redpark_organization.queries.assessment import award_eligibility
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL, ServiceClient
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None)}"}
-AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'aud-1', ('auditor',), None)}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None, ttl=TEST_TOKEN_TTL)}"}
+AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'aud-1', ('auditor',), None, ttl=TEST_TOKEN_TTL)}"}
 SECRETARY_BR2 = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-2', ('branch_secretary',), 'br2')}"}
 SECRETARY_BR1 = {"Authorization": f"Bearer {mint_token(SECRET, 'sec-1', ('branch_secretary',), 'br1')}"}
 

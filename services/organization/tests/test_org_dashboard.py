@@ -14,12 +14,12 @@ import httpx
 from redpark_organization.api.dashboard import coverage_trend
 from redpark_organization.application.organization import Organization
 from redpark_organization.projections.coverage_history import NAME as HISTORY
-from redpark_platform.testkit import TEST_JWT_SECRET
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None)}"}
-AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'audit-1', ('auditor',), None)}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None, ttl=TEST_TOKEN_TTL)}"}
+AUDITOR = {"Authorization": f"Bearer {mint_token(SECRET, 'audit-1', ('auditor',), None, ttl=TEST_TOKEN_TTL)}"}
 TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 

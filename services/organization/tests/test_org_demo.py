@@ -13,11 +13,11 @@ from fastapi import FastAPI
 
 from redpark_organization.app import create_app
 from redpark_organization.demo import park as demo
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL, ServiceClient
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
-TOKEN = mint_token(SECRET, "staff-1", ["park_admin"])
+TOKEN = mint_token(SECRET, "staff-1", ["park_admin"], ttl=TEST_TOKEN_TTL)
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ import pytest
 from fastapi import FastAPI
 
 from redpark_organization.app import create_app
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL, ServiceClient
 from redpark_platform.web import mint_token
 from redpark_platform.web.auth import SESSION_COOKIE
 
-ADMIN = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'staff-1', ('park_admin',), None)}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'staff-1', ('park_admin',), None, ttl=TEST_TOKEN_TTL)}"}
 ORIGIN = {"origin": "http://org"}
 
 

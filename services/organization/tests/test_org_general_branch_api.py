@@ -6,11 +6,11 @@ from typing import Any
 
 import httpx
 
-from redpark_platform.testkit import TEST_JWT_SECRET
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None)}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ('park_admin',), None, ttl=TEST_TOKEN_TTL)}"}
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

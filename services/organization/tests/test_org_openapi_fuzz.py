@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from redpark_organization.app import create_app
+from redpark_platform.testkit import TEST_TOKEN_TTL
 from redpark_platform.testkit.fuzz import fuzz_openapi, fuzz_settings, running
 from redpark_platform.web import mint_token
 
 SECRET = "organization-fuzz-secret-0123456789abcdef"
-STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'])}"}
+STAFF = {"Authorization": f"Bearer {mint_token(SECRET, 'fuzzer', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
 
 
 def test_the_organization_api_conforms_to_its_openapi_document(

@@ -8,11 +8,11 @@ from typing import Any
 
 import httpx
 
-from redpark_platform.testkit import TEST_JWT_SECRET
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
 YEAR = 2025
 
 # Every list route, with the parameters it needs besides paging.

@@ -17,12 +17,12 @@ import pytest
 from redpark_organization.app import create_app
 from redpark_organization.demo import simulate_property as sim
 from redpark_organization.integrations.property import INBOX
-from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL, ServiceClient, eventually
 from redpark_platform.web import mint_token
 
 SECRET = TEST_JWT_SECRET
 HOOK_SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
-ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'])}"}
+ADMIN = {"Authorization": f"Bearer {mint_token(SECRET, 'staff-1', ['park_admin'], ttl=TEST_TOKEN_TTL)}"}
 
 
 @pytest.fixture

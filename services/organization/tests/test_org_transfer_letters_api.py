@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 
-from redpark_platform.testkit import TEST_JWT_SECRET
+from redpark_platform.testkit import TEST_JWT_SECRET, TEST_TOKEN_TTL
 from redpark_platform.web import mint_token
 
-AUDITOR = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'aud', ('auditor',), None)}"}
-SECRETARY = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'sec', ('branch_secretary',), 'br1')}"}
+AUDITOR = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'aud', ('auditor',), None, ttl=TEST_TOKEN_TTL)}"}
+SECRETARY = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'sec', ('branch_secretary',), 'br1', ttl=TEST_TOKEN_TTL)}"}
 
 
 async def ok(response: httpx.Response, status: int = 200) -> dict[str, Any]:

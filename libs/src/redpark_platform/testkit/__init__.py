@@ -5,7 +5,7 @@ PostgreSQL (see `redpark_platform.testkit.fixtures`)."""
 from .gwt import DeciderSpec
 from .polling import eventually
 from .proof_of_work import solved_challenge
-from .services import TEST_JWT_SECRET, ServiceClient, run_service, test_settings
+from .services import TEST_JWT_SECRET, TEST_TOKEN_TTL, ServiceClient, run_service, test_settings
 
-__all__ = ["TEST_JWT_SECRET", "DeciderSpec", "ServiceClient", "eventually", "run_service", "solved_challenge",
-           "test_settings"]
+__all__ = ["TEST_JWT_SECRET", "TEST_TOKEN_TTL", "DeciderSpec", "ServiceClient", "eventually", "run_service",
+           "solved_challenge", "test_settings"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ from ..settings import DEFAULT_TIMEZONE, JwtSource, Settings
 from ..web.auth import mint_token
 
 TEST_JWT_SECRET = "redpark-test-secret-for-tests-only-0123456789"
+# For a token a test module mints once at import: the whole suite may run longer than the
+# 15 minutes of a real access token.
+TEST_TOKEN_TTL = timedelta(hours=12)
 
 
 def test_settings(

@@ -28,7 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..actor import set_actor
 from ..errors import DomainError
-from ..settings import JwtSource
+from ..settings import JwtSource, check_jwt_secret
 
 ROLES = (
     "park_admin", "branch_secretary", "education_officer", "support_officer", "events_officer", "auditor",
@@ -36,10 +36,20 @@ ROLES = (
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALGORITHM = "HS256"
 ISSUER = "redpark"
-DEFAULT_TTL = timedelta(hours=12)
+# An access token is short: what a removed, disabled or re-passworded account still holds dies
+# within minutes even where the token version cannot be checked (a tool's minted token).
+DEFAULT_TTL = timedelta(minutes=15)
+# The console's sign-in: the renewal cookie lasts the working day, the access cookie 15 minutes.
+SESSION_TTL = timedelta(hours=12)
 # The console's sign-in sets the same JWT as an HttpOnly cookie, so pages served by any service
 # behind the one address know the signed-in person.
 SESSION_COOKIE = "redpark_session"
+# The gateway alone reads this one: a token of purpose "renew", from which it mints the next
+# access token while the account's token version still holds. No service accepts it.
+RENEW_COOKIE = "redpark_renew"
+ACCESS = "access"
+RENEW = "renew"
+TOKEN_VERSIONS_FILE_NAME = "token-versions.json"
 # Tokens minted a few seconds apart on machines whose clocks differ a little still verify.
 LEEWAY = timedelta(seconds=30)
 
@@ -49,6 +59,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     name: str = ""
     roles: tuple[str, ...] = ()
     branch_id: str | None = None
+    # The account's token version when signed in with an account; None for a minted tool token.
+    version: int | None = None
 
     def has_any(self, roles: Iterable[str]) -> bool:
         return not set(roles).isdisjoint(self.roles)
@@ -97,7 +109,9 @@ def load_or_create_key(path: Path) -> str:
 
 
 def signing_secret(source: JwtSource) -> str:
-    return source.secret or load_or_create_key(source.key_file)
+    if source.secret:
+        return check_jwt_secret(source.secret, "REDPARK_JWT_SECRET")
+    return check_jwt_secret(load_or_create_key(source.key_file), str(source.key_file))
 
 
 def app_secret(request: Request) -> str:
@@ -117,7 +131,8 @@ def app_secret(request: Request) -> str:
 
 def mint_token(
     secret: str, subject: str, roles: Sequence[str], branch_id: str | None = None, *,
-    name: str = "", ttl: timedelta = DEFAULT_TTL, now: datetime | None = None,
+    name: str = "", ttl: timedelta = DEFAULT_TTL, now: datetime | None = None, version: int | None = None,
+    purpose: str = ACCESS,
 ) -> str:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
@@ -131,10 +146,14 @@ def mint_token(
     }
     if branch_id:
         claims["branch_id"] = branch_id
+    if version is not None:
+        claims["ver"] = version
+    if purpose != ACCESS:
+        claims["use"] = purpose
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode_token(secret: str, token: str) -> Principal:
+def decode_token(secret: str, token: str, purpose: str = ACCESS) -> Principal:
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], issuer=ISSUER, leeway=LEEWAY,
@@ -144,6 +163,11 @@ def decode_token(secret: str, token: str) -> Principal:
         raise Unauthenticated("the token has expired", "登录已过期，请重新登录") from None
     except jwt.InvalidTokenError:
         raise Unauthenticated("the token is not valid", "登录凭证无效") from None
+    if claims.get("use", ACCESS) != purpose:
+        raise Unauthenticated(f"the token is not an {purpose} token", "登录凭证无效")
+    version = claims.get("ver")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise Unauthenticated("the token's version claim is not a number", "登录凭证无效")
     roles = claims.get("roles", [])
     if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
         raise Unauthenticated("the token's roles claim is not a list of roles", "登录凭证无效")
@@ -151,7 +175,57 @@ def decode_token(secret: str, token: str) -> Principal:
     if "branch_secretary" in roles and not isinstance(branch_id, str):
         raise Unauthenticated("a branch secretary's token must name its branch", "登录凭证缺少所属支部")
     return Principal(subject=str(claims["sub"]), name=str(claims.get("name", "")),
-                     roles=tuple(r for r in roles if r in ROLES), branch_id=branch_id)
+                     roles=tuple(r for r in roles if r in ROLES), branch_id=branch_id, version=version)
+
+
+# --- the token versions: access that can be taken back -------------------------------------------
+
+class TokenVersions:
+    """The current token version of every usable account, from the file the account store writes
+    beside itself (`token-versions.json`: `{"versions": {"username": 3}}`).
+
+    Each request costs one `stat`; the file is read again only when it changed, so a `passwd`,
+    `disable` or `remove` ends that account's tokens on the very next request of every service
+    without anyone calling the gateway. A missing file means no account is usable: a token that
+    names a version is refused (fail closed); a tool's token without one is not an account's.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seen: tuple[int, int] | None = None
+        self._versions: dict[str, int] = {}
+
+    def current(self) -> dict[str, int]:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            self._seen, self._versions = None, {}
+            return self._versions
+        key = (stat.st_mtime_ns, stat.st_size)
+        if key != self._seen:
+            self._versions = msgspec.json.decode(self.path.read_bytes(), type=_VersionsFile).versions
+            self._seen = key
+        return self._versions
+
+    def holds(self, principal: Principal) -> bool:
+        if principal.version is None:
+            return True
+        return self.current().get(principal.subject) == principal.version
+
+
+class _VersionsFile(msgspec.Struct, kw_only=True):
+    versions: dict[str, int] = {}
+
+
+def app_token_versions(request: Request) -> TokenVersions:
+    state = request.app.state
+    versions: TokenVersions | None = getattr(state, "token_versions", None)
+    if versions is None:
+        settings = getattr(state, "settings", None)
+        data_dir = getattr(settings, "data_dir", None)
+        folder = Path(data_dir) if data_dir is not None else JwtSource.from_env().key_file.parent
+        versions = state.token_versions = TokenVersions(folder / TOKEN_VERSIONS_FILE_NAME)
+    return versions
 
 
 def bearer_token(request: Request) -> str | None:
@@ -198,6 +272,9 @@ async def current_principal(
     if token is None:
         raise Unauthenticated("this route needs a bearer token", "请先登录", reason="invalid_request")
     principal = decode_token(app_secret(request), token)
+    if not app_token_versions(request).holds(principal):
+        raise Unauthenticated("access of this account was taken back (removed, disabled or a new password)",
+                              "该账号的访问已被收回，请重新登录")
     request.state.principal = principal
     set_actor(principal.subject)  # the store records it with the events this request appends
     return principal
@@ -239,16 +316,31 @@ def require_roles(*roles: str) -> Any:
     return Depends(dependency)
 
 
-def ensure_branch(principal: Principal, branch_id: str) -> None:
-    """Refuse a branch secretary acting on a branch other than its own."""
-    if not principal.may_act_for_branch(branch_id):
+def ensure_branch(principal: Principal, branch_id: str | None) -> None:
+    """Refuse a branch secretary acting on a branch other than its own (or on no branch at all:
+    a person who left every branch belongs to the park's records, not to a secretary's)."""
+    if not principal.may_act_for_branch(branch_id or ""):
         raise Forbidden(f"this token is scoped to another branch than {branch_id}", "只能操作本支部的数据")
+
+
+def readable_branch(principal: Principal, branch_id: str | None) -> str | None:
+    """The branch a read covers: what a park-wide reader asked for (None: every branch), and a
+    branch secretary's own branch whether it asked for none or for its own; another is refused.
+
+    The principal's roles are those the route accepts (`require_roles` narrows them), so an
+    officer's role that this route does not take does not widen a secretary's view.
+    """
+    if principal.has_any(r for r in ROLES if r != "branch_secretary"):
+        return branch_id
+    branch_id = branch_id or principal.branch_id or ""
+    ensure_branch(principal, branch_id)
+    return branch_id
 
 
 # --- the console script ---------------------------------------------------------------------------
 
 def mint_token_cli(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) -> int:
-    """`redpark-mint-token --role park_admin [--branch B] [--name N] [--key-file F] [--hours 12]`."""
+    """`redpark-mint-token --role park_admin [--branch B] [--name N] [--key-file F] [--minutes 15 | --hours 12]`."""
     parser = argparse.ArgumentParser(prog="redpark-mint-token", description="Print a staff bearer token.")
     parser.add_argument("--role", action="append", required=True, choices=ROLES,
                         help="a role to grant; repeat for several")
@@ -258,15 +350,21 @@ def mint_token_cli(argv: Sequence[str] | None = None, out: Callable[[str], None]
     parser.add_argument("--key-file", type=Path,
                         help="the signing key file (default: REDPARK_JWT_SECRET, REDPARK_JWT_KEY_FILE "
                              "or <REDPARK_DATA_DIR>/jwt.key)")
-    parser.add_argument("--hours", type=float, default=DEFAULT_TTL.total_seconds() / 3600)
+    lifetime = parser.add_mutually_exclusive_group()
+    lifetime.add_argument("--minutes", type=float, default=DEFAULT_TTL.total_seconds() / 60,
+                          help="how long the token lasts (default: 15, as a signed-in person's)")
+    lifetime.add_argument("--hours", type=float,
+                          help="a longer life, for a service account's token (it cannot be taken back "
+                               "before it ends but by changing the signing key)")
     args = parser.parse_args(argv)
-    if args.hours <= 0:
-        parser.error("--hours must be positive")
-    secret = load_or_create_key(args.key_file) if args.key_file else signing_secret(JwtSource.from_env())
+    ttl = timedelta(hours=args.hours) if args.hours is not None else timedelta(minutes=args.minutes)
+    if ttl <= timedelta(0):
+        parser.error("--minutes/--hours must be positive")
     subject = args.subject or ":".join(filter(None, [args.role[0], args.branch]))
     try:
-        token = mint_token(secret, subject, args.role, args.branch, name=args.name,
-                           ttl=timedelta(hours=args.hours))
+        secret = (check_jwt_secret(load_or_create_key(args.key_file), str(args.key_file)) if args.key_file
+                  else signing_secret(JwtSource.from_env()))
+        token = mint_token(secret, subject, args.role, args.branch, name=args.name, ttl=ttl)
     except ValueError as exc:
         print(f"redpark-mint-token: {exc}", file=sys.stderr)
         return 2

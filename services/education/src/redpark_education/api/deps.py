@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Query
 
 from redpark_platform.calendar import PERIOD_PATTERN
-from redpark_platform.web import Principal, ensure_branch, require_roles
+from redpark_platform.web import Principal, require_roles
 from redpark_platform.web.edge import ReadYourWrites, layer_of
 
 from ..application import Education
@@ -26,12 +26,3 @@ Reader = Annotated[Principal, require_roles("park_admin", "education_officer", "
 Period = Annotated[str, Query(pattern=PERIOD_PATTERN, description="A month `YYYY-MM` or a quarter `YYYY-Qn`",
                               examples=["2025-06", "2025-Q2"])]
 Year = Annotated[int, Query(ge=2000, le=2200, description="The calendar year")]
-
-
-def own_branch(who: Principal, branch_id: str | None) -> str | None:
-    """The branch a caller may read: park-wide readers any (None: all); a branch secretary its own."""
-    if {"park_admin", "education_officer", "auditor"} & set(who.roles):
-        return branch_id
-    branch_id = branch_id or who.branch_id or ""
-    ensure_branch(who, branch_id)
-    return branch_id

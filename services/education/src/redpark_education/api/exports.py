@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
+from redpark_platform.web import readable_branch
 from redpark_platform.web.bounded import Id
 
 from .. import queries
-from .deps import Edu, Fresh, Period, Reader, Year, own_branch
+from .deps import Edu, Fresh, Period, Reader, Year
 
 router = APIRouter(tags=["exports"], prefix="/exports")
 
@@ -22,7 +23,7 @@ GUARANTEE = {"lesson": "大党课", "self_study": "专题自学", "weekly_study"
             responses=xlsx_openapi("党员三个保证、支部汇总、迟交与缺失自学记录、未开展周学习"))
 async def compliance(period: Period, edu: Edu, who: Reader, fresh: Fresh,
                      branch_id: Id | None = None) -> Response:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     result = await edu.compliance(period, branch_id)
     names = await queries.branch_names(edu.pool)
     members = [[m.member_id, m.name, names.get(m.branch_id, m.branch_id), LESSON[m.lesson], STUDY[m.self_study],

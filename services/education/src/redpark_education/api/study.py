@@ -9,7 +9,7 @@ import msgspec
 from fastapi import APIRouter, Path
 
 from redpark_platform.calendar import QUARTER_PATTERN
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, response_schema
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, readable_branch, response_schema
 from redpark_platform.web.bounded import Id, Minutes
 from redpark_platform.web.edge import Accepted, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
@@ -18,7 +18,7 @@ from .. import queries
 from ..domain.errors import ERRORS
 from ..domain.guarantees import BranchLine, MemberLine, period_bounds
 from ..projections.roster import NAME as ROSTER
-from .deps import BranchStaff, Edu, Fresh, Officer, Period, Reader, own_branch
+from .deps import BranchStaff, Edu, Fresh, Officer, Period, Reader
 
 router = APIRouter(tags=["study"])
 CREATED = response_schema(Accepted, status=201)
@@ -70,7 +70,7 @@ async def weekly_study(body: Annotated[NewWeeklyStudy, Body(NewWeeklyStudy, exam
             summary="Weekly studies held in a period")
 async def weekly_studies(period: Period, edu: Edu, who: Reader, paging: Paging, fresh: Fresh,
                          branch_id: Id | None = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     first, last, _ = period_bounds(period)
     rows, total = await queries.weekly(edu.pool, first, last, branch_id, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
@@ -91,7 +91,7 @@ class ComplianceView(msgspec.Struct, frozen=True, kw_only=True):
             summary="The three guarantees per member and per branch for a month or quarter, as of today")
 async def compliance(period: Period, edu: Edu, who: Reader, paging: Paging, fresh: Fresh,
                      branch_id: Id | None = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     # Computed whole (a branch's figures need all its members), then the member rows are paged.
     result = await edu.compliance(period, branch_id)
     return MsgspecResponse(ComplianceView(period=result.period, quarter=result.quarter, as_of=result.as_of,
@@ -113,9 +113,12 @@ async def issue_reminders(period: Period, edu: Edu, who: Officer) -> MsgspecResp
     return accepted(await edu.issue_reminders(period), period, 201)
 
 
-@router.get("/reminders", responses=response_schema(list[queries.ReminderRow]), summary="Reminders of a period")
-async def reminders(period: Period, edu: Edu, who: Reader, fresh: Fresh) -> MsgspecResponse:
-    return MsgspecResponse(await queries.reminders(edu.pool, period))
+@router.get("/reminders", responses=response_schema(list[queries.ReminderRow]),
+            summary="Reminders of a period (of one branch with branch_id; a secretary's own)")
+async def reminders(period: Period, edu: Edu, who: Reader, fresh: Fresh,
+                    branch_id: Id | None = None) -> MsgspecResponse:
+    # A reminder names a member: a branch secretary reads its own branch's only.
+    return MsgspecResponse(await queries.reminders(edu.pool, period, readable_branch(who, branch_id)))
 
 
 @router.get("/roster/position", responses=response_schema(int),

@@ -51,7 +51,8 @@ async def weekly(pool: asyncpg.Pool, first: date, last: date, branch_id: str | N
     return [WeeklyRow(**dict(r)) for r in rows], int(total)
 
 
-async def reminders(pool: asyncpg.Pool, period: str) -> list[ReminderRow]:
+async def reminders(pool: asyncpg.Pool, period: str, branch_id: str | None = None) -> list[ReminderRow]:
+    """The period's reminders, of one branch when `branch_id` is given (None: every branch)."""
     return [ReminderRow(**dict(r)) for r in await pool.fetch(
         "SELECT guarantee, period, branch_id, member_id, issued_on FROM edu_reminders WHERE period = $1"
-        " ORDER BY position", period)]
+        " AND ($2::text IS NULL OR branch_id = $2) ORDER BY position", period, branch_id)]

@@ -73,9 +73,11 @@ async def register_contact(body: Annotated[NewContact, Body(NewContact, example=
 
 
 @router.get("/contacts", responses=response_schema(Page[census_reads.ContactRow]),
-            summary="The census ledger of non-members by id, paged (no personal data)",
+            summary="The census ledger of non-members by id, paged (park_admin only: names and categories)",
             dependencies=[ReadYourWrites(CENSUS)])
-async def list_contacts(org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
+async def list_contacts(org: Org, who: Admin, paging: Paging) -> MsgspecResponse:
+    # Names with categories (democratic party member, foreign national) are the park committee's
+    # united-front ledger; a branch secretary or an auditor reads the counts in GET /census instead.
     rows = await census_reads.contacts(org.runtime.pool, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await census_reads.count_contacts(org.runtime.pool), paging))
 

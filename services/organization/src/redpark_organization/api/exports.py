@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from redpark_platform.calendar import park_date
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
+from redpark_platform.web import readable_branch
 from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import ReadYourWrites
 
@@ -27,7 +28,7 @@ from ..queries import dues as dues_reads
 from ..queries import park as park_reads
 from ..queries.personal import Personal, full_view
 from .deps import Org, Reader
-from .members import own_branch, roster_lines
+from .members import roster_lines
 
 router = APIRouter(tags=["exports"], prefix="/exports")
 
@@ -64,7 +65,7 @@ async def _member_rows(org: Org, branch_id: str | None, full: bool,
             responses=xlsx_openapi("党员、企业、统战对象三张表（手机号、身份证号默认脱敏）"),
             dependencies=[ReadYourWrites(PARK, ROSTERS, CENSUS)])
 async def census(org: Org, who: Reader, personal: Personal = "masked") -> Response:
-    branch_id = own_branch(who, None)  # None for park-wide readers; a branch secretary's own branch
+    branch_id = readable_branch(who, None)  # None for park-wide readers; a branch secretary's own branch
     full = full_view(who, personal)
     pool = org.runtime.pool
     names = await park_reads.names(pool)
@@ -115,7 +116,7 @@ async def coverage_export(org: Org, who: Reader) -> Response:
             dependencies=[ReadYourWrites(ROSTERS)])
 async def branch_rosters(org: Org, who: Reader, branch_id: Id | None = None,
                          personal: Personal = "masked") -> Response:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     full = full_view(who, personal)
     pool = org.runtime.pool
     names = await park_reads.names(pool)
@@ -144,7 +145,7 @@ async def arrears_export(org: Org, who: Reader,
                          month: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
                                                             description="through YYYY-MM; this month when omitted")]
                          = None, branch_id: Id | None = None) -> Response:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     through = month or park_date(org.now()).strftime("%Y-%m")
     pool = org.runtime.pool
     names = await park_reads.names(pool)

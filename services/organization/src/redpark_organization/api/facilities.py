@@ -16,7 +16,15 @@ from fastapi import APIRouter, Path, Query, Response
 from redpark_contracts.organization_facilities import SpendingFor, VenueGroup, VenueKind
 from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, bounded, ensure_branch, response_schema
+from redpark_platform.web import (
+    Body,
+    Idempotent,
+    MsgspecResponse,
+    bounded,
+    ensure_branch,
+    readable_branch,
+    response_schema,
+)
 from redpark_platform.web.bounded import Fen, Id, Instant, OptionalId
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page_of
@@ -27,7 +35,6 @@ from ..projections.facilities import PARK
 from ..queries import facilities as fq
 from ..queries.facilities import BookingLine, BudgetLine, SpendingLine, VenueLine
 from .deps import Admin, BranchStaff, Fac, Reader
-from .members import own_branch
 
 router = APIRouter(tags=["facilities"])
 
@@ -164,7 +171,7 @@ async def spend(year: YearPath, body: Annotated[NewSpending, Body(NewSpending, e
             dependencies=[ReadYourWrites(FACILITIES)])
 async def budgets(year: Year, app: Fac, who: Reader, paging: Paging,
                   branch_id: Id | None = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     return MsgspecResponse(page_of(await fq.budgets(app.pool, year, branch_id, include_park=branch_id is None), paging))
 
 
@@ -197,7 +204,7 @@ async def branch_spend(branch_id: Id, year: YearPath, body: Annotated[NewSpendin
 @router.get("/branches/{branch_id}/funds/{year}/spending", responses=response_schema(Page[SpendingLine]),
             summary="A branch's spending entries of the year by date, paged", dependencies=[ReadYourWrites(FACILITIES)])
 async def branch_spending(branch_id: Id, year: YearPath, app: Fac, who: Reader, paging: Paging) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id) or branch_id
+    branch_id = readable_branch(who, branch_id) or branch_id
     return MsgspecResponse(page_of(await fq.spending(app.pool, year, branch_id), paging))
 
 
@@ -207,7 +214,7 @@ async def branch_spending(branch_id: Id, year: YearPath, app: Fac, who: Reader, 
 @router.get("/exports/facilities.xlsx", response_class=Response, summary="Venues, bookings and funds as a workbook",
             responses=xlsx_openapi("阵地、预约、经费预算、支出明细"), dependencies=[ReadYourWrites(FACILITIES)])
 async def facilities_export(year: Year, app: Fac, who: Reader) -> Response:
-    branch_id = own_branch(who, None)
+    branch_id = readable_branch(who, None)
     budgets = await fq.budgets(app.pool, year, branch_id, include_park=branch_id is None)
     entries = [s for b in budgets for s in await fq.spending(app.pool, year, b.scope)]
     return xlsx_sheets_response([

@@ -14,7 +14,16 @@ from fastapi import APIRouter, Query, Response
 from redpark_contracts.organization_governance import MeetingKind
 from redpark_platform.clock import new_id
 from redpark_platform.exports import Sheet, xlsx_openapi, xlsx_sheets_response
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, bounded, ensure_branch, response_schema
+from redpark_platform.web import (
+    Body,
+    Idempotent,
+    MsgspecResponse,
+    Principal,
+    bounded,
+    ensure_branch,
+    readable_branch,
+    response_schema,
+)
 from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
@@ -42,7 +51,6 @@ from ..queries.governance import (
     TransferBookLine,
 )
 from .deps import Admin, BranchStaff, Gov, Reader
-from .members import own_branch
 
 router = APIRouter(tags=["governance"])
 # Every governance list names branches and members: the rosters as well as its own read model.
@@ -79,7 +87,7 @@ class RuleText(msgspec.Struct, frozen=True, kw_only=True):
 async def rulebook(app: Gov, who: Reader, paging: Paging,
                    holder_id: Id | None = None) -> MsgspecResponse:
     if holder_id != GENERAL:
-        holder_id = own_branch(who, holder_id)
+        holder_id = readable_branch(who, holder_id)
     return MsgspecResponse(page_of(await gq.rules(app.pool, holder_id), paging))
 
 
@@ -130,7 +138,7 @@ async def record_inspection(body: Annotated[NewInspection, Body(NewInspection, e
             summary="Inspections by date, paged, with their outcome", dependencies=[ReadYourWrites(*READS)])
 async def inspections(app: Gov, who: Reader, paging: Paging, branch_id: Id | None = None,
                       year: Year = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     rows, total = await gq.inspections(app.pool, branch_id, year, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
 
@@ -140,7 +148,7 @@ async def inspections(app: Gov, who: Reader, paging: Paging, branch_id: Id | Non
             dependencies=[ReadYourWrites(*READS)])
 async def overdue_inspections(app: Gov, who: Reader, paging: Paging,
                               branch_id: Id | None = None, as_of: AsOf = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     return MsgspecResponse(page_of(await gq.overdue_inspections(app.pool, as_of or app.today(), branch_id), paging))
 
 
@@ -149,7 +157,7 @@ async def overdue_inspections(app: Gov, who: Reader, paging: Paging,
             dependencies=[ReadYourWrites(*READS)])
 async def rectifications(app: Gov, who: Reader, paging: Paging, branch_id: Id | None = None,
                          status: RectificationStatus | None = None, as_of: AsOf = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     return MsgspecResponse(page_of(await gq.rectifications(app.pool, branch_id, status, as_of or app.today()), paging))
 
 
@@ -199,7 +207,7 @@ async def branch_meetings(branch_id: Id, app: Gov, who: Reader, paging: Paging,
             dependencies=[ReadYourWrites(*READS)])
 async def missing_meetings(app: Gov, who: Reader, paging: Paging,
                            branch_id: Id | None = None, year: Year = None, as_of: AsOf = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     day = as_of or app.today()
     return MsgspecResponse(page_of(await gq.missing_meetings(app.pool, year or day.year, day, branch_id), paging))
 
@@ -236,7 +244,7 @@ def _yes(value: bool) -> str:
             dependencies=[ReadYourWrites(*READS)])
 async def governance_export(app: Gov, who: Reader, year: Year = None,
                             as_of: AsOf = None) -> Response:
-    branch_id = own_branch(who, None)
+    branch_id = readable_branch(who, None)
     day = as_of or app.today()
     year = year or day.year
     rules = [r for r in await gq.rules(app.pool) if branch_id is None or r.holder_id in (branch_id, GENERAL)]

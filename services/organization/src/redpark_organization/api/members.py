@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from redpark_contracts.organization import MemberStatus, Relationship
 from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, Principal, ensure_branch, response_schema
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, readable_branch, response_schema
 from redpark_platform.web.bounded import Fen, Id, Phone
 from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
@@ -208,15 +208,6 @@ class RosterLine(rosters_reads.MemberRow, frozen=True, kw_only=True):
     id_number: str
 
 
-def own_branch(who: Principal, branch_id: str | None) -> str | None:
-    """The branch a caller may read: park-wide readers any (None: all); a branch secretary its own."""
-    if {"park_admin", "auditor"} & set(who.roles):
-        return branch_id
-    branch_id = branch_id or who.branch_id or ""
-    ensure_branch(who, branch_id)
-    return branch_id
-
-
 async def roster_lines(org: Organization, branch_id: Id | None, full: bool, limit: int | None = None,
                        offset: int = 0) -> list[RosterLine]:
     # Personal data is opened from the store for these rows only: a page costs a page of reads.
@@ -235,7 +226,7 @@ async def roster_lines(org: Organization, branch_id: Id | None, full: bool, limi
 async def roster(org: Org, who: Reader, paging: Paging, branch_id: Id | None = None,
                  personal: Personal = "masked") -> MsgspecResponse:
     # a branch secretary sees its own branch's roster only
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     full = full_view(who, personal)
     lines = await roster_lines(org, branch_id, full, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(lines, await rosters_reads.count_members(org.runtime.pool, branch_id), paging))
@@ -245,6 +236,9 @@ async def roster(org: Org, who: Reader, paging: Paging, branch_id: Id | None = N
             summary="The member's transfer record, oldest first, paged", dependencies=[ReadYourWrites(ROSTERS)])
 async def transfer_record(member_id: Id, org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
     pool = org.runtime.pool
+    # A transfer names the organization a member came from or went to: a branch secretary's to
+    # read for its own branch's members only.
+    ensure_branch(who, await rosters_reads.member_branch(pool, member_id))
     rows = await rosters_reads.transfers(pool, member_id, limit=paging.limit, offset=paging.offset)
     return MsgspecResponse(page(rows, await rosters_reads.count_transfers(pool, member_id), paging))
 
@@ -267,7 +261,7 @@ async def dues_arrears(org: Org, who: Reader, paging: Paging,
                        flag: Annotated[str | None, Query(pattern="^(three_months|six_months)$",
                                                          description="only members flagged at least so")] = None,
                        ) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     # Arrears are computed from every rate and payment, so the whole list is built and then cut.
     totals, lines = dues_reads.arrears_lines(await dues_reads.dues_arrears(org.runtime.pool, month, branch_id))
     if flag is not None:

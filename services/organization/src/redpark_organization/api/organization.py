@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from redpark_contracts.organization import BranchKind
 from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, response_schema
+from redpark_platform.web import Body, Idempotent, MsgspecResponse, readable_branch, response_schema
 from redpark_platform.web.bounded import Id
 from redpark_platform.web.edge import Accepted, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page
@@ -76,6 +76,9 @@ async def dissolve(branch_id: Id, body: Annotated[Dissolution, Body(Dissolution)
             summary="Branches with their rosters' size, by id, paged", dependencies=[ReadYourWrites(ROSTERS)])
 async def list_branches(org: Org, who: Reader, paging: Paging) -> MsgspecResponse:
     rows = await park_reads.branches(org.runtime.pool, limit=paging.limit, offset=paging.offset)
+    own = readable_branch(who, None)  # None for a park-wide reader
+    if own is not None:
+        rows = park_reads.others_without_people(rows, own)
     return MsgspecResponse(page(rows, await park_reads.count_branches(org.runtime.pool), paging))
 
 

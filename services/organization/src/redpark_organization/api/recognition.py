@@ -24,6 +24,7 @@ from redpark_platform.web import (
     MsgspecResponse,
     Principal,
     ensure_branch,
+    readable_branch,
     require_roles,
     response_schema,
 )
@@ -47,7 +48,6 @@ from ..queries.recognition import (
     TalkLine,
 )
 from .deps import Admin, BranchStaff, Reader, Rec
-from .members import own_branch
 
 router = APIRouter(tags=["recognition"])
 # Every recognition list names members and branches: the rosters as well as its own read model.
@@ -114,7 +114,7 @@ async def record_talk(year: YearPath, member_id: Id, body: Annotated[NewTalk, Bo
             dependencies=[ReadYourWrites(*READS)])
 async def reviews(app: Rec, who: RatingReader, paging: Paging, year: Year = None,
                   branch_id: Id | None = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     rows, total = await rq.reviews(app.pool, year or app.today().year, branch_id, limit=paging.limit,
                                    offset=paging.offset)
     return MsgspecResponse(page(rows, total, paging))
@@ -125,7 +125,7 @@ async def reviews(app: Rec, who: RatingReader, paging: Paging, year: Year = None
             dependencies=[ReadYourWrites(*READS)])
 async def review_summary(app: Rec, who: Reader, year: Year = None,
                          branch_id: Id | None = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     return MsgspecResponse(await rq.review_counts(app.pool, year or app.today().year, branch_id))
 
 
@@ -134,7 +134,7 @@ async def review_summary(app: Rec, who: Reader, year: Year = None,
             dependencies=[ReadYourWrites(*READS)])
 async def warning_talks(app: Rec, who: RatingReader, paging: Paging, year: Year = None,
                         branch_id: Id | None = None, due: bool = False) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     return MsgspecResponse(page_of(await rq.talks(app.pool, year or app.today().year, branch_id, due_only=due), paging))
 
 
@@ -143,7 +143,7 @@ async def warning_talks(app: Rec, who: RatingReader, paging: Paging, year: Year 
             dependencies=[ReadYourWrites(*READS)])
 async def unreviewed(app: Rec, who: Reader, paging: Paging, year: Year = None,
                      branch_id: Id | None = None) -> MsgspecResponse:
-    branch_id = own_branch(who, branch_id)
+    branch_id = readable_branch(who, branch_id)
     return MsgspecResponse(page_of(await rq.unreviewed(app.pool, year or app.today().year, branch_id), paging))
 
 
@@ -184,7 +184,7 @@ async def withdraw_post(member_id: Id, post_id: Id, body: Annotated[Withdrawal, 
             dependencies=[ReadYourWrites(*READS)])
 async def list_posts(app: Rec, who: Reader, paging: Paging, enterprise_id: Id | None = None,
                      kind: PostKind | None = None, held: bool = True) -> MsgspecResponse:
-    branch_id = own_branch(who, None)
+    branch_id = readable_branch(who, None)
     return MsgspecResponse(page_of(await rq.posts(app.pool, enterprise_id=enterprise_id, kind=kind, held_only=held,
                                                    branch_id=branch_id), paging))
 
@@ -249,7 +249,7 @@ async def nominations(year: YearPath, app: Rec, who: Reader, paging: Paging,
             responses=xlsx_openapi("三评议（审计人员仅见统计）、警示谈话、未评议党员、先锋岗标兵岗、争先创优"),
             dependencies=[ReadYourWrites(*READS)])
 async def recognition_export(app: Rec, who: Reader, year: Year = None) -> Response:
-    branch_id = own_branch(who, None)
+    branch_id = readable_branch(who, None)
     year = year or app.today().year
     counts = await rq.review_counts(app.pool, year, branch_id)
     sheets = [Sheet(f"三评议统计（{year}）",

@@ -83,6 +83,13 @@ class BranchRow(msgspec.Struct, frozen=True, kw_only=True):
     buildings: list[str]
 
 
+def others_without_people(rows: list[BranchRow], own_branch: str | None) -> list[BranchRow]:
+    """The rows as a secretary of `own_branch` reads them: every branch's name and size (the park's
+    structure), but who leads another branch only on that branch's own rows."""
+    return [r if r.branch_id == own_branch else msgspec.structs.replace(
+        r, secretary_id=None, deputy_secretary_id=None, committee_member_ids=[]) for r in rows]
+
+
 async def branches(db: Db, limit: int | None = None, offset: int = 0) -> list[BranchRow]:
     rows = await db.fetch(
         "SELECT b.branch_id, b.name, b.kind, b.established_on, b.active, b.secretary_id, b.deputy_secretary_id,"

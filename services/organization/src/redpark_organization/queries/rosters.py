@@ -71,6 +71,11 @@ class TransferRow(msgspec.Struct, frozen=True, kw_only=True):
     transferred_on: date
 
 
+async def member_branch(db: Db, member_id: str) -> str | None:
+    """The branch the member is (or was last) on the roster of; None for no branch or no such member."""
+    return await db.fetchval("SELECT branch_id FROM org_members WHERE member_id = $1", member_id)
+
+
 async def transfers(db: Db, member_id: str, limit: int | None = None, offset: int = 0) -> list[TransferRow]:
     rows = await db.fetch("SELECT member_id, direction, organization, transferred_on FROM org_transfers"
                           " WHERE member_id = $1 ORDER BY position LIMIT $2 OFFSET $3", member_id, limit, offset)
