@@ -11,7 +11,15 @@ from fastapi import APIRouter, Query
 from redpark_contracts.organization import MemberStatus, Relationship
 from redpark_platform.clock import new_id
 from redpark_platform.decider import NotFound
-from redpark_platform.web import Body, Idempotent, MsgspecResponse, ensure_branch, readable_branch, response_schema
+from redpark_platform.web import (
+    Body,
+    Idempotent,
+    MsgspecResponse,
+    Principal,
+    ensure_branch,
+    readable_branch,
+    response_schema,
+)
 from redpark_platform.web.bounded import Fen, Id, Phone
 from redpark_platform.web.edge import Accepted, Dated, ReadYourWrites, accepted
 from redpark_platform.web.paging import Page, Paging, page, page_of
