@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from redpark_events_public.app import create_app
 from redpark_platform.clock import FrozenClock, utcnow
@@ -26,10 +27,14 @@ ALLOWED = {
 
 
 async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
-    service_client: Callable[..., Awaitable[ServiceClient]],
+    service_client: Callable[..., Awaitable[ServiceClient]], organization: Any,  # conftest.Organization
 ) -> None:
     now = utcnow()
     client = await service_client(create_app, clock=FrozenClock(now), log_level="WARNING")
+    # Volunteer organizers and members are checked against the organization's events.
+    await organization.branches("branch-1", "branch-2")
+    await organization.members("m-foreign-1")
+    await organization.read_by(client)
     officer = client.headers_for(["events_officer"])
     secretary = client.headers_for(["branch_secretary"], "branch-2")
     foreign_secretary = client.headers_for(["branch_secretary"], "branch-1")

@@ -4,6 +4,7 @@ branch (its roster, members and enterprises) and the home page, not the park-wid
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -49,11 +50,12 @@ def _own(who: Principal, *branch_ids: str | None) -> None:
         raise PageForbidden("只能查看本支部的党员、企业和支部页面。")
 
 
-async def _after(request: Request, org: Organization) -> None:
-    """After a form's redirect (`?after=<position>`): show the page once it reflects the write."""
+async def _after(request: Request, org: Organization, read_models: Sequence[str] = READ_MODELS) -> None:
+    """After a form's redirect (`?after=<position>`): show the page once the read models it shows
+    reflect the write."""
     after = request.query_params.get("after", "")
     if after.isdigit() and len(after) < 19:
-        await org.runtime.wait_for_all(READ_MODELS, int(after), strict=True)
+        await org.runtime.wait_for_all(read_models, int(after), strict=True)
 
 
 def _not_found(request: Request, what: str) -> HTMLResponse:

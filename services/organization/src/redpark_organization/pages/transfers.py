@@ -18,6 +18,7 @@ from redpark_platform.web import Principal
 
 from ..api.deps import Org
 from ..application.organization import Organization
+from ..projections.transfer_letters import NAME as TRANSFER_LETTERS
 from ..queries import park as park_reads
 from ..queries import transfer_letters as letters_reads
 from . import console
@@ -50,7 +51,7 @@ async def _page(request: Request, org: Organization, *, status: int = 200, error
 
 @router.get("/ui/transfers", include_in_schema=False, response_class=HTMLResponse)
 async def transfers(request: Request, org: Org, who: ParkReader) -> HTMLResponse:
-    await _after(request, org)
+    await _after(request, org, (TRANSFER_LETTERS,))
     done = request.query_params.get("done", "")
     return await _page(request, org, flash={"issued": "介绍信已登记", "returned": "回执已登记"}.get(done, ""))
 
