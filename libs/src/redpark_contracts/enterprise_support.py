@@ -36,9 +36,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from redpark_contracts.privacy import register_erasure
 from redpark_platform.events import Event, EventRegistry
 
 registry = EventRegistry("enterprise-support")
+register_erasure(registry)  # person.erased: see redpark_contracts.privacy
 
 # Categories of enterprise, derived from the organization's profile: 科技型 or not, 小微 by headcount.
 EnterpriseCategory = Literal["any_enterprise", "tech_enterprise", "non_tech_enterprise", "small_enterprise"]
@@ -63,7 +65,7 @@ BriefingChannel = Literal["visit", "meeting", "wechat", "document"]
 # --- contact point (联系点) -------------------------------------------------------------------
 
 
-@registry.register("contact_point", "assigned")
+@registry.register("contact_point", "assigned", personal=("contact_name",), subject="contact_id")
 class ContactPointAssigned(Event, frozen=True, kw_only=True):
     """A committee member of the general branch, or a branch, now answers for the enterprise.
     `replaced_contact_id` is the one it takes over from, if any."""
@@ -120,7 +122,7 @@ class HelpPlanRevised(Event, frozen=True, kw_only=True):
 # --- needs (困难问题) ---------------------------------------------------------------------------
 
 
-@registry.register("need", "raised", personal=("raised_by_phone",), subject="raised_by_id")
+@registry.register("need", "raised", personal=("raised_by_name", "raised_by_phone"), subject="raised_by_id")
 class NeedRaised(Event, frozen=True, kw_only=True):
     need_id: str
     enterprise_id: str
@@ -391,7 +393,7 @@ class TalentFairParticipated(Event, frozen=True, kw_only=True):
     resumes_received: int
 
 
-@registry.register("internship", "placed")
+@registry.register("internship", "placed", personal=("student_name",), subject="placement_id")
 class InternshipPlaced(Event, frozen=True, kw_only=True):
     """A university student placed at an internship base of the park (大学生实训基地). The student's
     name travels in clear, like members' names; no contact data is carried."""

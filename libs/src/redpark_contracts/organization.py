@@ -23,9 +23,11 @@ from typing import Literal
 
 import msgspec
 
+from redpark_contracts.privacy import register_erasure
 from redpark_platform.events import Event, EventRegistry
 
 registry = EventRegistry("organization")
+register_erasure(registry)  # person.erased: see redpark_contracts.privacy
 
 BranchKind = Literal["enterprise", "joint"]  # 独立支部 / 联合支部
 MemberStatus = Literal["probationary", "full"]  # 预备党员 / 正式党员
@@ -236,7 +238,7 @@ class GeneralBranchCommitteeElected(Event, frozen=True, kw_only=True):
 # --- member (党员) ---------------------------------------------------------------------------
 
 
-@registry.register("member", "registered", personal=("phone", "id_number"), subject="member_id")
+@registry.register("member", "registered", personal=("name", "phone", "id_number"), subject="member_id")
 class MemberRegistered(Event, frozen=True, kw_only=True):
     """A member working in the park, recorded in the census (摸底登记). `relationship` says
     whether the organizational relationship is already held by the park (`in_park`) or still
@@ -336,7 +338,7 @@ class DuesPaid(Event, frozen=True, kw_only=True):
 # --- member development (发展党员) -------------------------------------------------------------
 
 
-@registry.register("development", "application_received", personal=("phone",), subject="person_id")
+@registry.register("development", "application_received", personal=("name", "phone"), subject="person_id")
 class DevelopmentApplicationReceived(Event, frozen=True, kw_only=True):
     """入党申请: the person enters the pipeline as an applicant. When the person is admitted as a
     probationary member, the member id is the same as `person_id`."""
@@ -369,7 +371,7 @@ class DevelopmentQuotaSet(Event, frozen=True, kw_only=True):
 # --- census contacts (统战对象、非党员法人和科技人才) ------------------------------------------
 
 
-@registry.register("contact", "registered", personal=("political_status", "nationality", "phone"),
+@registry.register("contact", "registered", personal=("name", "political_status", "nationality", "phone"),
                    subject="person_id")
 class UnitedFrontContactRegistered(Event, frozen=True, kw_only=True):
     """Census baselines (3) and (4): a non-member legal representative or tech talent, a member of
@@ -385,7 +387,7 @@ class UnitedFrontContactRegistered(Event, frozen=True, kw_only=True):
     registered_on: date
 
 
-@registry.register("contact", "updated", personal=("political_status", "nationality", "phone"),
+@registry.register("contact", "updated", personal=("name", "political_status", "nationality", "phone"),
                    subject="person_id")
 class UnitedFrontContactUpdated(Event, frozen=True, kw_only=True):
     person_id: str

@@ -20,7 +20,7 @@ from redpark_contracts.organization import registry
 from redpark_platform.events import Event
 
 
-@registry.register("transfer_followup", "opened")
+@registry.register("transfer_followup", "opened", personal=("name",), subject="followup_id")
 class TransferFollowupOpened(Event, frozen=True, kw_only=True):
     """A pending transfer-in: `name`, hired by `enterprise_id` on `since`, relationship held by
     `relationship_held_by`."""

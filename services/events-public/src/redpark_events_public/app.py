@@ -13,6 +13,7 @@ from redpark_platform.settings import Settings
 
 from .api import open_base, public, staff, volunteer
 from .application import EventsPublic
+from .application.privacy import people_with_phone
 from .notifications.rules import RegistrationNotices
 from .notifications.templates import CATALOGUE
 from .pages import open_base as open_base_pages
@@ -58,6 +59,7 @@ def service_spec() -> ServiceSpec:
         on_stop=[notify.stop, _stop],
         # Requests past their hold already hold nothing; this stores their lapse for staff and notices.
         housekeeping=[_lapse_open_base_requests],
+        phone_lookup=people_with_phone,
     )
 
 

@@ -12,7 +12,7 @@ from redpark_contracts.organization import (
     registry,
 )
 from redpark_platform.events import Event, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "org_census"
 
@@ -22,6 +22,14 @@ class CensusLedgerProjection(Projection):
     sources = ("organization",)
     registries = {"organization": registry}
     tables = ("org_contacts",)
+
+    opens = frozenset({"name"})  # names in clear for its lists; sealed in the events
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "organization":
+            return 0
+        # The categories (democratic party, foreign national, ...) say as much about a person as the name.
+        return await blank_person(conn, "org_contacts", ("name",), "person_id", subject_id, also="categories = '{}'")
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         match event:
