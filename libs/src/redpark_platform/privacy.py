@@ -23,11 +23,13 @@ from typing import Annotated, Any
 import asyncpg
 import msgspec
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from redpark_contracts.privacy import ErasureReason, PersonErased, erasure_stream
 
-from .errors import ErrorCatalogue
+from .console.i18n import add_phrases
+from .console.pages import Console, page_roles
+from .errors import DomainError, ErrorCatalogue
 from .events import Event, RecordedEvent
 from .exports import Sheet, xlsx_openapi, xlsx_sheets_response
 from .masking import ERASED
@@ -55,6 +57,33 @@ ERRORS = ErrorCatalogue({
                                 "请只用 subject_id 或手机号码之一指明此人"),
     "privacy.phone_not_known_here": ("invalid", "this service does not know people by phone; use subject_id",
                                      "本服务不按手机号码识别人员，请使用 subject_id"),
+})
+
+
+REASONS = (("person_request", "本人申请删除"), ("consent_withdrawn", "撤回同意"), ("retention_ended", "保存期限届满"),
+           ("left_the_park", "已离开园区"), ("legal_order", "依法要求"))
+
+add_phrases({
+    "个人信息": "Personal data",
+    "按《个人信息保护法》：查看本服务保存的某人的全部信息，或应其要求删除。删除后不可恢复。":
+        "Under PIPL: see everything this service holds about a person, or erase it at their request. "
+        "An erasure cannot be undone.",
+    "人员编号": "Person's id",
+    "查看": "Look up",
+    "事件": "Events",
+    "读模型记录": "Read-model rows",
+    "下载副本（Excel）": "Download the copy (Excel)",
+    "删除个人信息": "Erase a person",
+    "或手机号码（公众报名人）": "or phone (public registrants)",
+    "删除": "Erase",
+    "记录数": "Rows",
+    "密钥": "Key",
+    "已销毁": "destroyed",
+    "本人申请删除": "The person asked",
+    "撤回同意": "Consent withdrawn",
+    "保存期限届满": "Retention period ended",
+    "已离开园区": "Left the park",
+    "依法要求": "Required by law",
 })
 
 
@@ -252,6 +281,7 @@ async def erase(runtime: Runtime, body: ErasureRequest, who: Principal) -> Erasu
 
 
 Admin = require_roles(*ROLES)
+PageAdmin = page_roles(*ROLES)  # module level: the routes' postponed annotations must see it
 
 
 def router() -> APIRouter:
@@ -274,4 +304,40 @@ def router() -> APIRouter:
         copy = await subject_copy(request.app.state.runtime, subject_id)
         return xlsx_sheets_response(copy_workbook(copy), f"personal-data-{copy.service}.xlsx")
 
+    @api.get("/ui/privacy", include_in_schema=False, response_class=HTMLResponse)
+    async def privacy_page(request: Request, who: Annotated[Principal, PageAdmin], subject_id: str = "") -> Response:
+        copy = None
+        if subject_id:
+            try:
+                copy = await subject_copy(request.app.state.runtime, subject_id[:64])
+            except DomainError:
+                copy = None
+        return _page(request, subject_id=subject_id[:64], copy=copy)
+
+    @api.post("/ui/privacy/erasures", include_in_schema=False, response_class=HTMLResponse)
+    async def erase_from_page(request: Request, who: Annotated[Principal, PageAdmin]) -> Response:
+        raw = await request.form()
+        form = {"subject_id": str(raw.get("subject_id") or "").strip()[:64],
+                "phone": str(raw.get("phone") or "").strip()[:32], "why": str(raw.get("why") or "")}
+        try:
+            body = msgspec.convert({"subject_id": form["subject_id"], "phone": form["phone"] or None,
+                                    "why": form["why"]}, ErasureRequest)
+        except msgspec.ValidationError as bad:
+            return _page(request, form=form, errors={"subject_id": str(bad)}, status=422)
+        try:
+            report = await erase(request.app.state.runtime, body, who)
+        except DomainError as refused:
+            field = "phone" if "phone" in refused.code else "subject_id"
+            return _page(request, form=form, errors={field: refused.detail_zh or str(refused)},
+                         status=refused.status or 422)
+        return _page(request, report=report)
+
     return api
+
+
+def _page(request: Request, *, status: int = 200, **values: Any) -> HTMLResponse:
+    runtime = request.app.state.runtime
+    values = {"subject_id": "", "copy": None, "report": None, "form": {}, "errors": {}, "flash": "", **values}
+    console = Console(getattr(request.app.state, "service", ""))
+    return console.render(request, "console/privacy.html", status=status, reasons=REASONS,
+                          by_phone=runtime.spec.phone_lookup is not None, **values)

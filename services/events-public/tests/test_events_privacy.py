@@ -8,14 +8,17 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from redpark_events_public.app import create_app
 from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
 from redpark_platform.verify import verify_read_models
 from redpark_platform.web import mint_token
+from redpark_platform.web.auth import SESSION_COOKIE
 
 ADMIN = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'admin-1', ('park_admin',))}"}
+ORIGIN = {"origin": "http://svc"}
 OFFICER = {"Authorization": f"Bearer {mint_token(TEST_JWT_SECRET, 'officer-1', ('events_officer',))}"}
 
 
@@ -105,3 +108,35 @@ async def test_a_waiting_registrant_erased_by_phone_is_still_promoted_and_nothin
         return report.equal and not report.problems
 
     await eventually(verified, timeout=20)
+
+
+def signed_in(client: ServiceClient, role: str) -> httpx.AsyncClient:
+    c = httpx.AsyncClient(transport=httpx.ASGITransport(app=client.app), base_url="http://svc")
+    c.cookies.set(SESSION_COOKIE, mint_token(TEST_JWT_SECRET, f"{role}-1", [role], name="管理员"))
+    return c
+
+
+async def test_the_privacy_page_looks_a_person_up_and_erases_them_by_phone(client: ServiceClient) -> None:
+    await publish_and_schedule(client, capacity=5)
+    registered = (await client.post("/sessions/s1/registrations", json=person(7, name="上官云舒"))).json()
+    async with signed_in(client, "events_officer") as c:
+        assert (await c.get("/ui/privacy")).status_code == 403
+    async with signed_in(client, "park_admin") as c:
+        page = await c.get("/ui/privacy")
+        assert page.status_code == 200 and "删除个人信息" in page.text and 'name="phone"' in page.text
+        bad = await c.post("/ui/privacy/erasures", data={"phone": "12", "why": "person_request"}, headers=ORIGIN)
+        assert bad.status_code == 422 and "上官云舒" not in bad.text
+        nobody = await c.post("/ui/privacy/erasures", data={"phone": "13999999999", "why": "person_request"},
+                              headers=ORIGIN)
+        assert nobody.status_code == 404 and "本服务没有关于" in nobody.text
+        done = await c.post("/ui/privacy/erasures", data={"phone": "13500000007", "why": "consent_withdrawn"},
+                            headers=ORIGIN)
+        assert done.status_code == 200, done.text
+        assert "已销毁" in done.text and "上官云舒" not in done.text
+        subject = client.app.state.runtime  # type: ignore[attr-defined]
+        [row] = await subject.pool.fetch("SELECT data->>'subject_id' AS s FROM events WHERE type = 'person.erased'")
+        looked = await c.get("/ui/privacy", params={"subject_id": row["s"]})
+        assert looked.status_code == 200 and "已删除" in looked.text and "上官云舒" not in looked.text
+        assert "Erase a person" in (await c.get("/ui/privacy", params={"lang": "en"})).text
+    ticket = await client.get(f"/sessions/s1/tickets/{registered['ticket_code']}")
+    assert ticket.json()["status"] == "confirmed"
