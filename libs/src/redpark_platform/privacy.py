@@ -230,7 +230,8 @@ async def _blank_copies(conn: asyncpg.Connection, values: set[str]) -> list[Eras
     return out
 
 
-async def erase_person(runtime: Runtime, subject_id: str, who: Principal, why: ErasureReason) -> tuple[PersonErasure, int]:
+async def erase_person(runtime: Runtime, subject_id: str, who: Principal,
+                       why: ErasureReason) -> tuple[PersonErasure, int]:
     pool = runtime.pool
     async with pool.acquire() as conn:
         held = await _events_naming(runtime, conn, subject_id)
@@ -281,6 +282,7 @@ async def erase(runtime: Runtime, body: ErasureRequest, who: Principal) -> Erasu
 
 
 Admin = require_roles(*ROLES)
+EXAMPLE = ErasureRequest(subject_id="m-001", why="person_request")
 PageAdmin = page_roles(*ROLES)  # module level: the routes' postponed annotations must see it
 
 
@@ -289,8 +291,8 @@ def router() -> APIRouter:
 
     @api.post("/privacy/erasures", status_code=200, responses=response_schema(ErasureReport),
               summary="Erase one person: key destroyed, read models purged, erasure recorded (park_admin)")
-    async def post_erasure(request: Request, body: Annotated[ErasureRequest, Body(ErasureRequest, example=ErasureRequest(
-            subject_id="m-001", why="person_request"))], who: Annotated[Principal, Admin]) -> Response:
+    async def post_erasure(request: Request, body: Annotated[ErasureRequest, Body(ErasureRequest, example=EXAMPLE)],
+                           who: Annotated[Principal, Admin]) -> Response:
         return MsgspecResponse(await erase(request.app.state.runtime, body, who))
 
     @api.get("/privacy/subjects/{subject_id}", responses=response_schema(SubjectCopy),

@@ -320,7 +320,8 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
     from .privacy import router as privacy_router
 
     app = create_app(
-        service=spec.name, title=spec.title, version=spec.version, routers=[*spec.routers, ops_router(), privacy_router()],
+        service=spec.name, title=spec.title, version=spec.version,
+        routers=[*spec.routers, ops_router(), privacy_router()],
         lifespan=lifespan,
         ready_checks=[check("postgres"), check("nats"), check("projections")],
     )

@@ -66,7 +66,8 @@ def test_every_event_round_trips_through_json() -> None:
     assert registry.decode("grid.plan_adopted", 1, registry.encode(adopted)) == adopted
 
 
-async def test_a_members_name_phone_and_id_number_are_stored_sealed_and_erased_on_request(pg_pool: asyncpg.Pool) -> None:
+async def test_a_members_name_phone_and_id_number_are_stored_sealed_and_erased_on_request(
+        pg_pool: asyncpg.Pool) -> None:
     store = EventStore(pg_pool, registry)
     event = MemberRegistered(member_id="m1", name="王五", enterprise_id=None, status="full",
                              joined_party_on=date(2010, 7, 1), relationship="in_park", relationship_held_by="",
