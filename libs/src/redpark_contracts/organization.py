@@ -19,7 +19,7 @@ Money is an integer number of fen (分) so sums are exact. A month is written `Y
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -371,8 +371,24 @@ class DevelopmentQuotaSet(Event, frozen=True, kw_only=True):
 # --- census contacts (统战对象、非党员法人和科技人才) ------------------------------------------
 
 
-@registry.register("contact", "registered", personal=("name", "political_status", "nationality", "phone"),
-                   subject="person_id")
+def categories_text(categories: list[ContactCategory]) -> str:
+    """A contact's categories as the events carry them: one sealed text, comma-separated codes."""
+    return ",".join(categories)
+
+
+def categories_of(text: str) -> list[str]:
+    """The category codes back from `categories_text`; none for an erased or unreadable value."""
+    codes = [c for c in text.split(",") if c]
+    return codes if all(c in CONTACT_CATEGORIES for c in codes) else []
+
+
+CONTACT_CATEGORIES = frozenset(ContactCategory.__args__)  # type: ignore[attr-defined]
+_CONTACT_PERSONAL = ("name", "categories", "political_status", "nationality", "phone")
+
+
+# v2: `categories` sealed like the rest (a democratic party or a foreign nationality says as much about
+# a person as their name), so one text instead of a list; v1 events are upcast to it (then in clear).
+@registry.register("contact", "registered", version=2, personal=_CONTACT_PERSONAL, subject="person_id")
 class UnitedFrontContactRegistered(Event, frozen=True, kw_only=True):
     """Census baselines (3) and (4): a non-member legal representative or tech talent, a member of
     a democratic party, or a foreign national, working in the park."""
@@ -380,24 +396,33 @@ class UnitedFrontContactRegistered(Event, frozen=True, kw_only=True):
     person_id: str
     name: str
     enterprise_id: str | None
-    categories: list[ContactCategory]
+    categories: str  # categories_text(...), sealed
     political_status: str
     nationality: str
     phone: str
     registered_on: date
 
 
-@registry.register("contact", "updated", personal=("name", "political_status", "nationality", "phone"),
-                   subject="person_id")
+@registry.register("contact", "updated", version=2, personal=_CONTACT_PERSONAL, subject="person_id")
 class UnitedFrontContactUpdated(Event, frozen=True, kw_only=True):
     person_id: str
     name: str
     enterprise_id: str | None
-    categories: list[ContactCategory]
+    categories: str  # categories_text(...), sealed
     political_status: str
     nationality: str
     phone: str
     updated_on: date
+
+
+@registry.upcaster("contact", "registered", from_version=1)
+def _contact_registered_v1(old: dict[str, Any]) -> dict[str, Any]:
+    return {**old, "categories": ",".join(old.get("categories") or [])}
+
+
+@registry.upcaster("contact", "updated", from_version=1)
+def _contact_updated_v1(old: dict[str, Any]) -> dict[str, Any]:
+    return {**old, "categories": ",".join(old.get("categories") or [])}
 
 
 @registry.register("contact", "removed")

@@ -156,3 +156,21 @@ async def test_an_applicant_in_development_is_erased_and_stays_at_their_stage(or
     async with runtime.pool.acquire() as conn:
         row = await conn.fetchrow("SELECT name, stage FROM org_development WHERE person_id = 'p9'")
         assert (row["name"], row["stage"]) == (ERASED, "applicant")
+
+
+async def test_a_contacts_name_and_categories_are_sealed_and_gone_after_erasure(org: ServiceClient) -> None:
+    c, runtime = org, org.app.state.runtime  # type: ignore[attr-defined]
+    added = await ok(c.post("/contacts", json={
+        "person_id": "c1", "name": "皇甫怀远", "enterprise_id": "e1", "categories": ["democratic_party_member"],
+        "political_status": "民盟盟员", "phone": "13622223333"}), 201)
+    async with runtime.pool.acquire() as conn:
+        raw = await conn.fetchval("SELECT data::text FROM events WHERE type = 'contact.registered'")
+    assert "democratic_party_member" not in raw and "皇甫怀远" not in raw and "民盟" not in raw
+    [row] = (await ok(c.get("/contacts", params={"after": added["position"]})))["items"]
+    assert (row["name"], row["categories"]) == ("皇甫怀远", ["democratic_party_member"])
+
+    await ok(c.post("/privacy/erasures", json={"subject_id": "c1", "why": "person_request"}))
+    [row] = (await ok(c.get("/contacts")))["items"]
+    assert (row["name"], row["categories"]) == (ERASED, [])
+    everything = await every_table_text(runtime)
+    assert "皇甫怀远" not in everything and "13622223333" not in everything and "民盟盟员" not in everything
