@@ -238,8 +238,8 @@ async def erase_person(runtime: Runtime, subject_id: str, who: Principal,
         already = bool(await conn.fetchval(
             "SELECT EXISTS (SELECT 1 FROM personal_erasures WHERE subject_id = $1)", subject_id))
         if not held and not already:
-            rows = [t for t in _tables(runtime) if await _rows_holding(conn, t, subject_id)]
-            if not rows:
+            holding = [t for t in _tables(runtime) if await _rows_holding(conn, t, subject_id)]
+            if not holding:
                 raise ERRORS.error("privacy.unknown_person", field="subject_id", who=subject_id)
     values = _clear_values(held, subject_id)
     await runtime.store.forget_person(subject_id)
