@@ -50,6 +50,10 @@ _MIN_VALUE = 2
 _PLATFORM_COPIES = (("idempotency_keys", "body"), ("webhook_inbox", "payload"),
                     ("projection_dead_letters", "body"))
 
+# The platform's own tables that name a person by id: the notification outbox (address and values
+# sealed with the person's key; what staff see, masked, is blanked on erasure).
+_PLATFORM_ROWS = (("notifications", "subject_id", ("recipient_masked",)),)
+
 ERRORS = ErrorCatalogue({
     "privacy.unknown_person": ("not_found", "this service holds nothing about {who}",
                                "本服务没有关于 {who} 的任何数据"),
@@ -165,10 +169,21 @@ async def _rows_holding(conn: Any, table: str, subject_id: str) -> list[dict[str
     return [json.loads(r["row"]) for r in rows]
 
 
+async def _platform_rows(conn: Any, subject_id: str) -> list[HeldRow]:
+    out: list[HeldRow] = []
+    for table, key, _ in _PLATFORM_ROWS:
+        if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table):
+            rows = await conn.fetch(f"SELECT to_jsonb(t)::text AS row FROM {table} t WHERE {key} = $1",  # noqa: S608
+                                    subject_id)
+            out += [HeldRow(table=table, row=json.loads(r["row"])) for r in rows]
+    return out
+
+
 async def subject_copy(runtime: Runtime, subject_id: str) -> SubjectCopy:
     async with runtime.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         held = await _events_naming(runtime, conn, subject_id)
         rows = [HeldRow(table=t, row=r) for t in _tables(runtime) for r in await _rows_holding(conn, t, subject_id)]
+        rows += await _platform_rows(conn, subject_id)
         erased = bool(await conn.fetchval(
             "SELECT EXISTS (SELECT 1 FROM personal_erasures WHERE subject_id = $1)", subject_id))
     events = [HeldEvent(position=r.position, stream_id=r.stream_id, type=r.type, recorded_at=r.recorded_at,
@@ -256,6 +271,13 @@ async def erase_person(runtime: Runtime, subject_id: str, who: Principal,
             if rows:
                 erased.append(Erased(where=projection.name, rows=rows))
         erased += await _blank_copies(conn, values)
+        for table, key, columns in _PLATFORM_ROWS:
+            if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table):
+                sets = ", ".join(f"{c} = $2" for c in columns)
+                status = await conn.execute(f"UPDATE {table} SET {sets} WHERE {key} = $1"  # noqa: S608
+                                            f" AND ({' OR '.join(f'{c} <> $2' for c in columns)})", subject_id, ERASED)
+                if int(status.split()[-1]):
+                    erased.append(Erased(where=table, rows=int(status.split()[-1])))
     own = [p.name for p in runtime.spec.projections
            if not isinstance(p, Reaction) and runtime.spec.name in p.sources]
     await runtime.wait_for_all(own, result.position, timeout=5.0)

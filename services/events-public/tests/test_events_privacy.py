@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from redpark_events_public.app import create_app
+from redpark_platform.masking import ERASED
 from redpark_platform.testkit import TEST_JWT_SECRET, ServiceClient, eventually
 from redpark_platform.verify import verify_read_models
 from redpark_platform.web import mint_token
@@ -97,6 +98,13 @@ async def test_a_waiting_registrant_erased_by_phone_is_still_promoted_and_nothin
     [session] = catalogue["activities"][0]["sessions"]
     assert session["free_seats"] == 0
 
+    # The SMS rule saw the promotion of someone erased: it tells no one, and fails nothing.
+    assert await runtime.runners["ep-notices"].wait_for("events-public", cancel.json()["position"], timeout=20)
+    async with runtime.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM projection_dead_letters") == 0
+        assert await conn.fetchval("SELECT count(*) FROM notifications WHERE subject_id = $1",
+                                   erased["subject_id"]) == 0
+
     everything = await every_table_text(runtime)
     assert "慕容雪晴" not in everything and "13500000002" not in everything
 
@@ -129,12 +137,16 @@ async def test_the_privacy_page_looks_a_person_up_and_erases_them_by_phone(clien
         nobody = await c.post("/ui/privacy/erasures", data={"phone": "13999999999", "why": "person_request"},
                               headers=ORIGIN)
         assert nobody.status_code == 404 and "本服务没有关于" in nobody.text
+        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        assert await runtime.runners["ep-notices"].wait_for("events-public", registered["position"], timeout=20)
+        queued = "SELECT recipient_masked FROM notifications WHERE template = 'ep.registration_confirmed'"
+        assert await runtime.pool.fetchval(queued) == "135****0007"
         done = await c.post("/ui/privacy/erasures", data={"phone": "13500000007", "why": "consent_withdrawn"},
                             headers=ORIGIN)
         assert done.status_code == 200, done.text
-        assert "已销毁" in done.text and "上官云舒" not in done.text
-        subject = client.app.state.runtime  # type: ignore[attr-defined]
-        [row] = await subject.pool.fetch("SELECT data->>'subject_id' AS s FROM events WHERE type = 'person.erased'")
+        assert "已销毁" in done.text and "notifications" in done.text and "上官云舒" not in done.text
+        assert await runtime.pool.fetchval(queued) == ERASED  # what staff saw of the phone, masked, is gone too
+        [row] = await runtime.pool.fetch("SELECT data->>'subject_id' AS s FROM events WHERE type = 'person.erased'")
         looked = await c.get("/ui/privacy", params={"subject_id": row["s"]})
         assert looked.status_code == 200 and "已删除" in looked.text and "上官云舒" not in looked.text
         assert "Erase a person" in (await c.get("/ui/privacy", params={"lang": "en"})).text
