@@ -25,9 +25,9 @@ Aggregates and their streams:
 Events others read (the organization's assessment): `visit.made`, `need.resolved`,
 `quarterly.held`, `application.decided`.
 
-Personal data: the phone of whoever raised a need is sealed under `raised_by_id` (minted per
-need, so one person is erased without touching anyone else). Names of staff, contacts and
-mentors travel in clear, as in the organization contract. Money is in fen (分); dates are the
+Personal data: the name and phone of whoever raised a need are sealed under `raised_by_id` (minted
+per need, so one person is erased without touching anyone else); a contact point's name under
+`contact_id`, an intern's name under `placement_id`. Names of staff and mentors travel in clear. Money is in fen (分); dates are the
 park's calendar (Asia/Shanghai); a quarter is written `YYYYQn`.
 """
 
@@ -369,8 +369,9 @@ class PartyMemberHireDeclared(Event, frozen=True, kw_only=True):
     """The person hired declared they are a party member (full or probationary) whose
     organizational relationship is held by `relationship_held_by` (free text, as declared): the
     organization follows up their transfer-in. Only such hires are told; the political status of
-    anyone else never leaves the recruitment system. The name travels in clear like members'
-    names in the organization contract; the phone is sealed under `hire_id` (one person per hire)."""
+    anyone else never leaves the recruitment system. The name still travels in clear: the
+    organization's follow-up needs it and no key is shared between services (issue 17 leaves this
+    open); the phone is sealed under `hire_id` (one person per hire)."""
 
     hire_id: str
     enterprise_id: str
@@ -396,7 +397,7 @@ class TalentFairParticipated(Event, frozen=True, kw_only=True):
 @registry.register("internship", "placed", personal=("student_name",), subject="placement_id")
 class InternshipPlaced(Event, frozen=True, kw_only=True):
     """A university student placed at an internship base of the park (大学生实训基地). The student's
-    name travels in clear, like members' names; no contact data is carried."""
+    name is sealed under `placement_id`; no contact data is carried."""
 
     placement_id: str
     base_id: str

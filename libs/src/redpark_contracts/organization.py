@@ -9,8 +9,9 @@ declared `personal=` and sealed per person on the way into the store, so they tr
 the bus and read as "已删除" once the person is forgotten. They are plain `str` on purpose: a
 sealed or erased value is a string, whatever the field holds in clear.
 
-Names of members and contacts are not sealed: other services (attendance, support visits) need
-them in clear to show rosters; erasure of a member's name is a product decision still open.
+Names of members, applicants, contacts, follow-ups and nominees are sealed too (issue 17), and a
+contact's categories (v2 of `contact.registered`/`contact.updated`): events keep ids, never a
+readable name. Other services reading these events get the names sealed and show ids instead.
 The legal representative of an enterprise is public business-registration data, not sealed.
 
 Money is an integer number of fen (分) so sums are exact. A month is written `YYYY-MM`.
