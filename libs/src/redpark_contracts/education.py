@@ -20,9 +20,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
+from redpark_contracts.privacy import register_erasure
 from redpark_platform.events import Event, EventRegistry
 
 registry = EventRegistry("education")
+register_erasure(registry)  # person.erased: see redpark_contracts.privacy
 
 LecturerCategory = Literal["veteran_member", "model_figure", "expert", "tech_leader"]  # 老党员、模范人物、专家、科技精英
 ForumKind = Literal["party_building", "innovation", "development", "joint_conference"]  # 三个论坛、联席会
@@ -46,7 +48,7 @@ class EducationPlanSet(Event, frozen=True, kw_only=True):
 # --- lecturer corps (红色讲师团) ------------------------------------------------------------------
 
 
-@registry.register("lecturer", "appointed")
+@registry.register("lecturer", "appointed", personal=("name",), subject="lecturer_id")
 class LecturerAppointed(Event, frozen=True, kw_only=True):
     lecturer_id: str
     name: str

@@ -25,9 +25,9 @@ Aggregates and their streams:
 Events others read (the organization's assessment): `visit.made`, `need.resolved`,
 `quarterly.held`, `application.decided`.
 
-Personal data: the phone of whoever raised a need is sealed under `raised_by_id` (minted per
-need, so one person is erased without touching anyone else). Names of staff, contacts and
-mentors travel in clear, as in the organization contract. Money is in fen (分); dates are the
+Personal data: the name and phone of whoever raised a need are sealed under `raised_by_id` (minted
+per need, so one person is erased without touching anyone else); a contact point's name under
+`contact_id`, an intern's name under `placement_id`. Names of staff and mentors travel in clear. Money is in fen (分); dates are the
 park's calendar (Asia/Shanghai); a quarter is written `YYYYQn`.
 """
 
@@ -36,9 +36,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from redpark_contracts.privacy import register_erasure
 from redpark_platform.events import Event, EventRegistry
 
 registry = EventRegistry("enterprise-support")
+register_erasure(registry)  # person.erased: see redpark_contracts.privacy
 
 # Categories of enterprise, derived from the organization's profile: 科技型 or not, 小微 by headcount.
 EnterpriseCategory = Literal["any_enterprise", "tech_enterprise", "non_tech_enterprise", "small_enterprise"]
@@ -63,7 +65,7 @@ BriefingChannel = Literal["visit", "meeting", "wechat", "document"]
 # --- contact point (联系点) -------------------------------------------------------------------
 
 
-@registry.register("contact_point", "assigned")
+@registry.register("contact_point", "assigned", personal=("contact_name",), subject="contact_id")
 class ContactPointAssigned(Event, frozen=True, kw_only=True):
     """A committee member of the general branch, or a branch, now answers for the enterprise.
     `replaced_contact_id` is the one it takes over from, if any."""
@@ -120,7 +122,7 @@ class HelpPlanRevised(Event, frozen=True, kw_only=True):
 # --- needs (困难问题) ---------------------------------------------------------------------------
 
 
-@registry.register("need", "raised", personal=("raised_by_phone",), subject="raised_by_id")
+@registry.register("need", "raised", personal=("raised_by_name", "raised_by_phone"), subject="raised_by_id")
 class NeedRaised(Event, frozen=True, kw_only=True):
     need_id: str
     enterprise_id: str
@@ -367,8 +369,9 @@ class PartyMemberHireDeclared(Event, frozen=True, kw_only=True):
     """The person hired declared they are a party member (full or probationary) whose
     organizational relationship is held by `relationship_held_by` (free text, as declared): the
     organization follows up their transfer-in. Only such hires are told; the political status of
-    anyone else never leaves the recruitment system. The name travels in clear like members'
-    names in the organization contract; the phone is sealed under `hire_id` (one person per hire)."""
+    anyone else never leaves the recruitment system. The name still travels in clear: the
+    organization's follow-up needs it and no key is shared between services (issue 17 leaves this
+    open); the phone is sealed under `hire_id` (one person per hire)."""
 
     hire_id: str
     enterprise_id: str
@@ -391,10 +394,10 @@ class TalentFairParticipated(Event, frozen=True, kw_only=True):
     resumes_received: int
 
 
-@registry.register("internship", "placed")
+@registry.register("internship", "placed", personal=("student_name",), subject="placement_id")
 class InternshipPlaced(Event, frozen=True, kw_only=True):
     """A university student placed at an internship base of the park (大学生实训基地). The student's
-    name travels in clear, like members' names; no contact data is carried."""
+    name is sealed under `placement_id`; no contact data is carried."""
 
     placement_id: str
     base_id: str

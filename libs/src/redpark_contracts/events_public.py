@@ -28,9 +28,11 @@ from datetime import date, datetime
 from typing import Literal
 
 import msgspec
+from redpark_contracts.privacy import register_erasure
 from redpark_platform.events import Event, EventRegistry
 
 registry = EventRegistry("events-public")
+register_erasure(registry)  # person.erased: see redpark_contracts.privacy
 
 ActivityKind = Literal[
     "youth_science_course",  # 青少年科普培训: recurring sessions

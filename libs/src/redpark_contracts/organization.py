@@ -9,8 +9,9 @@ declared `personal=` and sealed per person on the way into the store, so they tr
 the bus and read as "已删除" once the person is forgotten. They are plain `str` on purpose: a
 sealed or erased value is a string, whatever the field holds in clear.
 
-Names of members and contacts are not sealed: other services (attendance, support visits) need
-them in clear to show rosters; erasure of a member's name is a product decision still open.
+Names of members, applicants, contacts, follow-ups and nominees are sealed too (issue 17), and a
+contact's categories (v2 of `contact.registered`/`contact.updated`): events keep ids, never a
+readable name. Other services reading these events get the names sealed and show ids instead.
 The legal representative of an enterprise is public business-registration data, not sealed.
 
 Money is an integer number of fen (分) so sums are exact. A month is written `YYYY-MM`.
@@ -19,13 +20,15 @@ Money is an integer number of fen (分) so sums are exact. A month is written `Y
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
+from redpark_contracts.privacy import register_erasure
 from redpark_platform.events import Event, EventRegistry
 
 registry = EventRegistry("organization")
+register_erasure(registry)  # person.erased: see redpark_contracts.privacy
 
 BranchKind = Literal["enterprise", "joint"]  # 独立支部 / 联合支部
 MemberStatus = Literal["probationary", "full"]  # 预备党员 / 正式党员
@@ -236,7 +239,7 @@ class GeneralBranchCommitteeElected(Event, frozen=True, kw_only=True):
 # --- member (党员) ---------------------------------------------------------------------------
 
 
-@registry.register("member", "registered", personal=("phone", "id_number"), subject="member_id")
+@registry.register("member", "registered", personal=("name", "phone", "id_number"), subject="member_id")
 class MemberRegistered(Event, frozen=True, kw_only=True):
     """A member working in the park, recorded in the census (摸底登记). `relationship` says
     whether the organizational relationship is already held by the park (`in_park`) or still
@@ -381,7 +384,7 @@ class DuesPaid(Event, frozen=True, kw_only=True):
 # --- member development (发展党员) -------------------------------------------------------------
 
 
-@registry.register("development", "application_received", personal=("phone",), subject="person_id")
+@registry.register("development", "application_received", personal=("name", "phone"), subject="person_id")
 class DevelopmentApplicationReceived(Event, frozen=True, kw_only=True):
     """入党申请: the person enters the pipeline as an applicant. When the person is admitted as a
     probationary member, the member id is the same as `person_id`."""
@@ -414,8 +417,24 @@ class DevelopmentQuotaSet(Event, frozen=True, kw_only=True):
 # --- census contacts (统战对象、非党员法人和科技人才) ------------------------------------------
 
 
-@registry.register("contact", "registered", personal=("political_status", "nationality", "phone"),
-                   subject="person_id")
+def categories_text(categories: list[ContactCategory]) -> str:
+    """A contact's categories as the events carry them: one sealed text, comma-separated codes."""
+    return ",".join(categories)
+
+
+def categories_of(text: str) -> list[str]:
+    """The category codes back from `categories_text`; none for an erased or unreadable value."""
+    codes = [c for c in text.split(",") if c]
+    return codes if all(c in CONTACT_CATEGORIES for c in codes) else []
+
+
+CONTACT_CATEGORIES = frozenset(ContactCategory.__args__)  # type: ignore[attr-defined]
+_CONTACT_PERSONAL = ("name", "categories", "political_status", "nationality", "phone")
+
+
+# v2: `categories` sealed like the rest (a democratic party or a foreign nationality says as much about
+# a person as their name), so one text instead of a list; v1 events are upcast to it (then in clear).
+@registry.register("contact", "registered", version=2, personal=_CONTACT_PERSONAL, subject="person_id")
 class UnitedFrontContactRegistered(Event, frozen=True, kw_only=True):
     """Census baselines (3) and (4): a non-member legal representative or tech talent, a member of
     a democratic party, or a foreign national, working in the park."""
@@ -423,24 +442,33 @@ class UnitedFrontContactRegistered(Event, frozen=True, kw_only=True):
     person_id: str
     name: str
     enterprise_id: str | None
-    categories: list[ContactCategory]
+    categories: str  # categories_text(...), sealed
     political_status: str
     nationality: str
     phone: str
     registered_on: date
 
 
-@registry.register("contact", "updated", personal=("political_status", "nationality", "phone"),
-                   subject="person_id")
+@registry.register("contact", "updated", version=2, personal=_CONTACT_PERSONAL, subject="person_id")
 class UnitedFrontContactUpdated(Event, frozen=True, kw_only=True):
     person_id: str
     name: str
     enterprise_id: str | None
-    categories: list[ContactCategory]
+    categories: str  # categories_text(...), sealed
     political_status: str
     nationality: str
     phone: str
     updated_on: date
+
+
+@registry.upcaster("contact", "registered", from_version=1)
+def _contact_registered_v1(old: dict[str, Any]) -> dict[str, Any]:
+    return {**old, "categories": ",".join(old.get("categories") or [])}
+
+
+@registry.upcaster("contact", "updated", from_version=1)
+def _contact_updated_v1(old: dict[str, Any]) -> dict[str, Any]:
+    return {**old, "categories": ",".join(old.get("categories") or [])}
 
 
 @registry.register("contact", "removed")

@@ -8,8 +8,8 @@ Aggregate `transfer_followup` (stream `transfer-followup-<followup_id>`): a part
 an enterprise of the park whose organizational relationship is still held elsewhere (heard from
 `enterprise-support.hire.party_member_declared`; `followup_id` is that `hire_id`) is pending
 transfer-in (待转入) until staff resolve it (the member is registered or transferred in through the
-member API) or dismiss it with a reason (e.g. declined, left the enterprise). Names travel in
-clear, as members' names do; the phone stays with enterprise-support.
+member API) or dismiss it with a reason (e.g. declined, left the enterprise). The name is
+sealed under `followup_id`, as members' names are; the phone stays with enterprise-support.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from redpark_contracts.organization import registry
 from redpark_platform.events import Event
 
 
-@registry.register("transfer_followup", "opened")
+@registry.register("transfer_followup", "opened", personal=("name",), subject="followup_id")
 class TransferFollowupOpened(Event, frozen=True, kw_only=True):
     """A pending transfer-in: `name`, hired by `enterprise_id` on `since`, relationship held by
     `relationship_held_by`."""

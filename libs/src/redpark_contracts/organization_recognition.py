@@ -90,7 +90,7 @@ class PostWithdrawn(Event, frozen=True, kw_only=True):
 # --- yearly awards (争先创优) ------------------------------------------------------------------
 
 
-@registry.register("award", "nominated")
+@registry.register("award", "nominated", personal=("nominee_name",), subject="nominee_id")
 class AwardNominated(Event, frozen=True, kw_only=True):
     nomination_id: str
     year: int

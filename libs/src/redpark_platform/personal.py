@@ -11,12 +11,15 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 
 import asyncpg
+import msgspec
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from .events import Event
 from .masking import ERASED, UNREADABLE
 
 SEALED_PREFIX = "sealed:v1:"
@@ -61,16 +64,20 @@ class Vault:
     """Per-person keys in the service's database."""
 
     async def keys_for_sealing(self, conn: asyncpg.Connection, subjects: Iterable[str]) -> dict[str, bytes]:
+        """The keys to seal with, made on first use; none for an erased person."""
         wanted = sorted(set(subjects))
         if not wanted:
             return {}
         # Serialized with `forget` per person, so a key cannot be re-created after an erasure.
         for subject in wanted:
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('redpark.person:' || $1))", subject)
-        erased = await conn.fetch(
-            "SELECT subject_id FROM personal_erasures WHERE subject_id = ANY($1::text[])", wanted)
-        if erased:
-            raise PermissionError("personal data of an erased person cannot be stored again")
+        # An erased person gets no key again: the caller stores their fields as ERASED (a waiting
+        # registration promoted after its registrant was erased still happens, naming no one).
+        erased = {r["subject_id"] for r in await conn.fetch(
+            "SELECT subject_id FROM personal_erasures WHERE subject_id = ANY($1::text[])", wanted)}
+        wanted = [s for s in wanted if s not in erased]
+        if not wanted:
+            return {}
         fresh = [(s, os.urandom(32)) for s in wanted]
         await conn.executemany(
             "INSERT INTO personal_keys (subject_id, key) VALUES ($1, $2) ON CONFLICT DO NOTHING", fresh)
@@ -95,3 +102,29 @@ class Vault:
             await conn.execute(
                 "INSERT INTO personal_erasures (subject_id) VALUES ($1) ON CONFLICT DO NOTHING", subject_id)
             await conn.execute("DELETE FROM personal_keys WHERE subject_id = $1", subject_id)
+
+
+Ev = TypeVar("Ev", bound=Event)
+
+
+async def open_personal(conn: Any, events: Sequence[Ev], *, only: Iterable[str] | None = None,
+                        vault: Vault | None = None) -> list[Ev]:
+    """The events with their sealed personal fields opened (all of them, or those in `only`) with the
+    keys in `conn`'s database: `已删除` for an erased person."""
+    wanted = None if only is None else frozenset(only)
+    subjects = [getattr(e, e.personal_subject) for e in events if e.personal_fields]
+    if not subjects:
+        return list(events)
+    keys = await (vault or Vault()).keys_for_opening(conn, subjects)
+    opened: list[Ev] = []
+    for e in events:
+        if e.personal_fields:
+            subject = getattr(e, e.personal_subject)
+            key = keys.get(subject)
+            e = msgspec.structs.replace(e, **{
+                f: open_with(key, subject, v) if is_sealed(v) else v
+                for f in e.personal_fields
+                if (wanted is None or f in wanted) and isinstance(v := getattr(e, f), str)
+            })
+        opened.append(e)
+    return opened

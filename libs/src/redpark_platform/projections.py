@@ -34,9 +34,13 @@ from nats.js.errors import FetchTimeoutError, NotFoundError
 from opentelemetry import trace
 from opentelemetry.propagate import extract
 
+from redpark_contracts.privacy import ERASURE_KEY, PersonErased
+
 from .bus import connect_with_retry, dead_letter_subject, ensure_dead_letter_stream, service_subjects, stream_name
 from .events import Event, EventRegistry, IncomingEvent, UnknownEventType, parse_cloudevent
 from .log_context import about_position
+from .masking import ERASED
+from .personal import open_personal
 
 log = logging.getLogger("redpark.projections")
 _tracer = trace.get_tracer("redpark.projections")
@@ -50,6 +54,10 @@ class Projection(abc.ABC):
     sources: ClassVar[tuple[str, ...]]
     registries: ClassVar[Mapping[str, EventRegistry]]
     tables: ClassVar[tuple[str, ...]] = ()
+    # The personal fields (see `EventRegistry.register(personal=...)`) this read model keeps in
+    # clear, opened with the person's key for events of its own service (the keys are in its own
+    # database). Every other personal field, and every one from another service, stays sealed.
+    opens: ClassVar[frozenset[str]] = frozenset()
 
     def wants(self, source: str, key: str) -> bool:
         """Whether this read model reads events of `key` at all (narrowed by subclasses); the
@@ -70,10 +78,61 @@ class Projection(abc.ABC):
         for event, meta in items:
             await self.handle(conn, event, meta)
 
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        """Delete or blank what this read model holds about one person, named by `source`'s own id of
+        them, when `source` publishes `person.erased`; the rows touched. Runs in the transaction that
+        applies the erasure (live and in a rebuild, so both end the same); must be idempotent. The
+        default holds no one."""
+        return 0
+
     async def reset(self, conn: asyncpg.Connection) -> None:
         """Empty the read model before a rebuild."""
         for table in self.tables:
             await conn.execute(f"TRUNCATE {table}")
+
+
+async def blank_person(conn: asyncpg.Connection, table: str, columns: Sequence[str], key: str, subject_id: str,
+                       *, also: str = "") -> int:
+    """A `forget` that keeps the person's rows (counts, stages and waiting lists stay right) and
+    blanks the columns that say who they are to `已删除`; the rows changed (none the second time).
+    `also` adds SQL assignments for columns that are not text (e.g. `categories = '{}'`)."""
+    sets = ", ".join([*(f"{c} = $2" for c in columns), *([also] if also else [])])
+    changed = " OR ".join(f"{c} IS DISTINCT FROM $2" for c in columns)
+    status = await conn.execute(
+        f"UPDATE {table} SET {sets} WHERE {key} = $1 AND ({changed})", subject_id, ERASED)  # noqa: S608
+    return int(status.split()[-1])
+
+
+def wanted(projection: Projection, source: str, key: str) -> bool:
+    """Whether the read model takes the event: its own choice, and every erasure of a person."""
+    return key == ERASURE_KEY or projection.wants(source, key)
+
+
+async def apply_events(projection: Projection, conn: asyncpg.Connection, service: str,
+                       items: Sequence[tuple[Event, IncomingEvent]]) -> None:
+    """`handle_batch`, with the fields the read model `opens` opened for its own service's events and
+    each erasure handed, in its place in the stream, to `forget`. The runner, a dead letter's replay
+    and `verify`'s rebuild all apply events through here, so they cannot drift apart."""
+    run: list[tuple[Event, IncomingEvent]] = []
+    for event, meta in items:
+        if isinstance(event, PersonErased):
+            if run:
+                await projection.handle_batch(conn, await _opened(projection, conn, service, run))
+                run = []
+            await projection.forget(conn, meta.service, event.subject_id)
+        else:
+            run.append((event, meta))
+    if run:
+        await projection.handle_batch(conn, await _opened(projection, conn, service, run))
+
+
+async def _opened(projection: Projection, conn: asyncpg.Connection, service: str,
+                  items: list[tuple[Event, IncomingEvent]]) -> list[tuple[Event, IncomingEvent]]:
+    if not projection.opens or not any(m.service == service and e.personal_fields for e, m in items):
+        return items
+    own = [e for e, m in items if m.service == service]
+    opened = iter(await open_personal(conn, own, only=projection.opens))
+    return [(next(opened), m) if m.service == service else (e, m) for e, m in items]
 
 
 # The transaction a reaction is handling its events in (see `Reaction`); `Runtime.execute` appends
@@ -404,7 +463,7 @@ class ProjectionRunner:
                 run = []
                 await self._dead_letter(source, msg, None, "not a CloudEvents message")
                 continue
-            if proj.wants(source, ev.key) and not proj.understands(source, ev.key, ev.version):
+            if wanted(proj, source, ev.key) and not proj.understands(source, ev.key, ev.version):
                 await self._apply_in_order(source, run)
                 run = []
                 if await self._applied_before(source, ev):
@@ -467,7 +526,7 @@ class ProjectionRunner:
                     self.stats.duplicates += 1
                     continue
                 fresh.discard(ev.sequence)  # the same event twice in one batch counts once
-                if not proj.wants(source, ev.key):
+                if not wanted(proj, source, ev.key):
                     self.stats.skipped += 1
                     continue
                 todo.append((ev.decode(proj.registries[source]), ev))
@@ -479,7 +538,7 @@ class ProjectionRunner:
                 attributes={"redpark.events": len(todo)},
             ), about_position(items[-1][1].sequence):
                 if todo:
-                    await proj.handle_batch(conn, todo)
+                    await apply_events(proj, conn, self.service, todo)
             await self._advance(conn, source, items[-1][0], items[-1][1])
         self.stats.applied += len(todo)
         self.stats.last_applied_at = time.time()
@@ -571,11 +630,11 @@ class ProjectionRunner:
                 ev = parse_cloudevent(bytes(row["body"]))
             except (ValueError, msgspec.MsgspecError):
                 raise ReplayRefused("dead_letter.not_an_event") from None
-            if proj.wants(source, ev.key):
+            if wanted(proj, source, ev.key):
                 if not proj.understands(source, ev.key, ev.version):
                     raise ReplayRefused("dead_letter.needs_upgrade", f"{ev.key} v{ev.version}")
                 try:
-                    await proj.handle_batch(conn, [(ev.decode(proj.registries[source]), ev)])
+                    await apply_events(proj, conn, self.service, [(ev.decode(proj.registries[source]), ev)])
                 except Exception as exc:
                     if _transient(exc):
                         raise

@@ -62,6 +62,9 @@ class ServiceSpec:
     # The service's own periodic chores, run with the runtime's housekeeping (by its clock).
     housekeeping: Sequence[Callable[[Runtime], Awaitable[None]]] = ()
     version: str = "0.1.0"
+    # For a service that knows the public by phone only: the ids of the people a phone names, so
+    # `POST /privacy/erasures` can be given a phone (see redpark_platform.privacy).
+    phone_lookup: Callable[[Runtime, str], Awaitable[list[str]]] | None = None
 
 
 @dataclass
@@ -314,9 +317,11 @@ def create_service_app(spec: ServiceSpec, settings: Settings | None = None) -> F
         return run
 
     from .ops import router as ops_router  # the operators' routes every service shares
+    from .privacy import router as privacy_router
 
     app = create_app(
-        service=spec.name, title=spec.title, version=spec.version, routers=[*spec.routers, ops_router()],
+        service=spec.name, title=spec.title, version=spec.version,
+        routers=[*spec.routers, ops_router(), privacy_router()],
         lifespan=lifespan,
         ready_checks=[check("postgres"), check("nats"), check("projections")],
     )

@@ -25,7 +25,7 @@ from .errors import ConcurrencyConflict, DomainError, ErrorKind
 from .events import Event, EventRegistry, RecordedEvent, new_event_id
 from .log_context import note_position
 from .masking import ERASED
-from .personal import Vault, is_sealed, open_with, seal_with
+from .personal import Vault, open_personal, seal_with
 
 log = logging.getLogger("redpark.store")
 
@@ -167,8 +167,9 @@ class EventStore:
         for e in events:
             if e.personal_fields:
                 subject = getattr(e, e.personal_subject)
+                key = keys.get(subject)  # none: the person was erased, and nothing of theirs is kept again
                 changes = {
-                    f: seal_with(keys[subject], subject, v)
+                    f: seal_with(key, subject, v) if key is not None else ERASED
                     for f in e.personal_fields
                     if isinstance(v := getattr(e, f), str)  # sealed whatever it looks like
                 }
@@ -200,22 +201,7 @@ class EventStore:
     async def decode_all(self, records: Sequence[RecordedEvent], *, conn: Any = None) -> list[Event]:
         """Decode stored events (upcasting old versions) and open their personal fields."""
         decoded = [self.registry.decode(r.type, r.type_version, r.data) for r in records]
-        subjects = [getattr(e, e.personal_subject) for e in decoded if e.personal_fields]
-        if not subjects:
-            return decoded
-        keys = await self.vault.keys_for_opening(conn or self.pool, subjects)
-        opened: list[Event] = []
-        for e in decoded:
-            if e.personal_fields:
-                subject = getattr(e, e.personal_subject)
-                key = keys.get(subject)
-                e = msgspec.structs.replace(e, **{
-                    f: open_with(key, subject, v) if is_sealed(v) else v
-                    for f in e.personal_fields
-                    if isinstance(v := getattr(e, f), str)
-                })
-            opened.append(e)
-        return opened
+        return await open_personal(conn or self.pool, decoded, vault=self.vault)
 
     async def safe_horizon(self, conn: Any = None, max_wait: float = 2.0, *, after: int = -1) -> int | None:
         """Highest position that can be read without skipping one that commits later.

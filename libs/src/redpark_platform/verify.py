@@ -40,7 +40,7 @@ from nats.js.errors import NotFoundError
 from .bus import connect, service_subjects, stream_name
 from .credentials import PASSWORDS_FILE, TOOLS, PasswordFile, with_user
 from .events import Event, IncomingEvent, parse_cloudevent
-from .projections import Projection, Reaction
+from .projections import Projection, Reaction, apply_events, wanted
 
 _FETCH = 500
 
@@ -184,7 +184,7 @@ async def _rebuild_source(conn: asyncpg.Connection, nc: NATS, projection: Projec
                 if not checkpoint["stream_sequence"] and ev.sequence > upto_position:
                     continue
                 seen.add(ev.sequence)
-                if not projection.wants(source, ev.key):
+                if not wanted(projection, source, ev.key):
                     continue
                 if not projection.understands(source, ev.key, ev.version):
                     done = True  # the live model waits here for an upgrade too
@@ -208,14 +208,14 @@ async def _apply(conn: asyncpg.Connection, projection: Projection, batch: list[t
         return
     try:
         async with conn.transaction():  # a savepoint: a failing batch is retried one by one
-            await projection.handle_batch(conn, batch)
+            await apply_events(projection, conn, service, batch)
         return
     except Exception:  # noqa: BLE001
         pass
     for item in batch:
         try:
             async with conn.transaction():
-                await projection.handle_batch(conn, [item])
+                await apply_events(projection, conn, service, [item])
         except Exception as exc:  # noqa: BLE001 - the live model would have dead-lettered it
             report.problems.append(f"{service} {projection.name}: event at position {item[1].sequence} "
                                    f"failed in the rebuild ({type(exc).__name__})")

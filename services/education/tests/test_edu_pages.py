@@ -117,6 +117,7 @@ async def test_the_matrix_marks_self_study_and_keeps_a_secretary_to_its_branch(e
 
 
 async def test_attendance_is_taken_on_the_page_and_a_bad_sheet_is_explained(edu_app: ServiceClient) -> None:
+    await caught_up(edu_app)  # the page reads the lesson from the read model
     async with signed_in(edu_app, "education_officer") as c:
         empty = await c.post("/ui/lessons/L1/attendance", data={}, headers=ORIGIN)
         assert empty.status_code == 422 and "请至少登记一名出席党员" in empty.text

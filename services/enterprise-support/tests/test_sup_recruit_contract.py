@@ -21,7 +21,7 @@ DECLARED = PartyMemberHireDeclared(hire_id="h1", enterprise_id="e1", name="æŽæ˜
                                    hired_on=date(2025, 7, 1), phone="13800001234")
 
 
-def test_the_recruitment_events_have_their_subjects_and_only_the_phone_is_personal() -> None:
+def test_the_recruitment_events_have_their_subjects_and_the_phone_and_the_interns_name_are_personal() -> None:
     subjects = {cls.__name__: registry.type_of(cls).subject
                 for cls in (HireRecorded, PartyMemberHireDeclared, TalentFairParticipated, InternshipPlaced)}
     assert subjects == {"HireRecorded": "enterprise-support.hire.recorded",
@@ -29,7 +29,8 @@ def test_the_recruitment_events_have_their_subjects_and_only_the_phone_is_person
                         "TalentFairParticipated": "enterprise-support.talent_fair.participated",
                         "InternshipPlaced": "enterprise-support.internship.placed"}
     assert (PartyMemberHireDeclared.personal_fields, PartyMemberHireDeclared.personal_subject) == (("phone",), "hire_id")
-    assert HireRecorded.personal_fields == () and InternshipPlaced.personal_fields == ()
+    assert HireRecorded.personal_fields == ()
+    assert (InternshipPlaced.personal_fields, InternshipPlaced.personal_subject) == (("student_name",), "placement_id")
 
 
 async def test_the_phone_is_stored_sealed_and_erased_with_the_hire_kept(pg_pool: asyncpg.Pool) -> None:

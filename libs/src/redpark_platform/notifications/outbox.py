@@ -83,7 +83,9 @@ async def enqueue(conn: asyncpg.Connection, notice: Notice, *, event_id: str, ca
         if key is None:
             if is_sealed(notice.address):
                 return None  # erased: nobody to tell
-            key = (await _VAULT.keys_for_sealing(conn, [subject]))[subject]
+            key = (await _VAULT.keys_for_sealing(conn, [subject])).get(subject)
+            if key is None:
+                return None  # erased before this event: nobody to tell, nothing of theirs kept again
     clear = open_with(key, subject or "", notice.address) if is_sealed(notice.address) else notice.address
     if clear in (ERASED, UNREADABLE) or not clear.strip():
         return None

@@ -14,6 +14,7 @@ from redpark_platform.settings import Settings
 from .api import open_base, public, staff, volunteer
 from .application import EventsPublic
 from .application.phone_verification import sms_phone_codes
+from .application.privacy import people_with_phone
 from .notifications.checks import SCHEDULES
 from .notifications.contacts import NotifyContactsProjection
 from .notifications.rules import RegistrationNotices
@@ -69,6 +70,7 @@ def service_spec() -> ServiceSpec:
         on_stop=[notify.stop, _stop],
         # Requests past their hold already hold nothing; this stores their lapse for staff and notices.
         housekeeping=[_lapse_open_base_requests],
+        phone_lookup=people_with_phone,
     )
 
 

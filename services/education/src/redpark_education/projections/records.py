@@ -30,7 +30,7 @@ from redpark_contracts.education import (
     registry,
 )
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "edu_records"
 SOURCE = "education"
@@ -43,6 +43,13 @@ class RecordsProjection(Projection):
     tables = ("edu_plans", "edu_lecturers", "edu_lessons", "edu_attendance", "edu_topics", "edu_self_study",
               "edu_weekly_study", "edu_themes", "edu_theme_links", "edu_forum_sessions", "edu_quarters_closed",
               "edu_reminders")
+
+    opens = frozenset({"name"})  # names in clear for its lists; sealed in the events
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "education":
+            return 0
+        return await blank_person(conn, "edu_lecturers", ("name",), "lecturer_id", subject_id)
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         x = conn.execute

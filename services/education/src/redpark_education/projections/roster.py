@@ -21,7 +21,8 @@ from redpark_contracts.organization import (
     MemberTransferredOut,
 )
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.personal import is_sealed
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "edu_roster"
 SOURCE = "organization"
@@ -32,6 +33,12 @@ class RosterProjection(Projection):
     sources = (SOURCE,)
     registries: ClassVar[Mapping[str, EventRegistry]] = {SOURCE: organization.registry}
     tables = ("edu_roster_branches", "edu_roster_members", "edu_roster_memberships")
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "organization":
+            return 0
+        # An erasure in the organization reaches this copy of its members too.
+        return await blank_person(conn, "edu_roster_members", ("name",), "member_id", subject_id)
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         match event:
@@ -45,8 +52,10 @@ class RosterProjection(Projection):
                 await conn.execute("UPDATE edu_roster_memberships SET left_on = $2 WHERE branch_id = $1"
                                    " AND left_on IS NULL", event.branch_id, event.dissolved_on)
             case MemberRegistered():
+                # The name is the organization's, sealed with its key: this copy shows the member's id.
+                name = event.member_id if is_sealed(event.name) else event.name
                 await conn.execute("INSERT INTO edu_roster_members VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                                   event.member_id, event.name, event.status)
+                                   event.member_id, name, event.status)
             case MemberStatusChanged():
                 await conn.execute("UPDATE edu_roster_members SET status = $2 WHERE member_id = $1",
                                    event.member_id, event.to_status)

@@ -10,7 +10,7 @@ import asyncpg
 
 from redpark_contracts import enterprise_support as sup
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "sup_recruitment"
 _KEYS = ("hire.", "talent_fair.", "internship.")
@@ -25,6 +25,13 @@ class RecruitmentProjection(Projection):
     def wants(self, source: str, key: str) -> bool:
         # `internship.` is not `internship_base.`: those belong to the support lists.
         return super().wants(source, key) and key.startswith(_KEYS)
+
+    opens = frozenset({"student_name"})  # names in clear for its lists; sealed in the events
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "enterprise-support":
+            return 0
+        return await blank_person(conn, "sup_internship_placements", ("student_name",), "placement_id", subject_id)
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         match event:

@@ -10,7 +10,7 @@ import asyncpg
 
 from redpark_contracts import enterprise_support as sup
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "sup_support"
 
@@ -24,6 +24,13 @@ class SupportProjection(Projection):
 
     def wants(self, source: str, key: str) -> bool:
         return super().wants(source, key) and not key.startswith(("policy.", "briefing."))
+
+    opens = frozenset({"contact_name", "raised_by_name"})  # names in clear for its lists; sealed in the events
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "enterprise-support":
+            return 0
+        return await blank_person(conn, "sup_contact_points", ("contact_name",), "contact_id", subject_id)
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         x = conn.execute

@@ -18,6 +18,7 @@ from redpark_contracts.organization import (
     UnitedFrontContactRegistered,
     UnitedFrontContactRemoved,
     UnitedFrontContactUpdated,
+    categories_text,
 )
 from redpark_platform.calendar import effective_date
 from redpark_platform.decider import Decider
@@ -102,7 +103,7 @@ def decide(command: ContactCommand, state: ContactState) -> list[ContactEvent]:
             on = effective_date(command.effective_on, command.now)
             return [UnitedFrontContactRegistered(
                 person_id=command.person_id, name=command.name.strip(), enterprise_id=command.enterprise_id,
-                categories=categories, political_status=command.political_status.strip(),
+                categories=categories_text(categories), political_status=command.political_status.strip(),
                 nationality=command.nationality.strip(), phone=command.phone.strip(), registered_on=on,
             )]
         case UpdateContact():
@@ -112,7 +113,7 @@ def decide(command: ContactCommand, state: ContactState) -> list[ContactEvent]:
             on = effective_date(command.effective_on, command.now)
             return [UnitedFrontContactUpdated(
                 person_id=command.person_id, name=command.name.strip(), enterprise_id=command.enterprise_id,
-                categories=categories, political_status=command.political_status.strip(),
+                categories=categories_text(categories), political_status=command.political_status.strip(),
                 nationality=command.nationality.strip(), phone=command.phone.strip(), updated_on=on,
             )]
         case RemoveContact():

@@ -12,7 +12,7 @@ from redpark_contracts.organization import (
     registry,
 )
 from redpark_platform.events import Event, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "org_development"
 
@@ -22,6 +22,13 @@ class DevelopmentProjection(Projection):
     sources = ("organization",)
     registries = {"organization": registry}
     tables = ("org_development", "org_development_quotas")
+
+    opens = frozenset({"name"})  # names in clear for its lists; sealed in the events
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "organization":
+            return 0
+        return await blank_person(conn, "org_development", ("name",), "person_id", subject_id)
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         match event:

@@ -15,7 +15,7 @@ from redpark_contracts.organization_followups import (
     TransferFollowupResolved,
 )
 from redpark_platform.events import Event, EventRegistry, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "org_followups"
 
@@ -28,6 +28,15 @@ class FollowupsProjection(Projection):
 
     def wants(self, source: str, key: str) -> bool:
         return key.startswith("transfer_followup.") and super().wants(source, key)
+
+    opens = frozenset({"name"})  # names in clear for its lists; sealed in the events
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "organization":
+            return 0
+        # The person is a follow-up before they are a member: either id names them.
+        return (await blank_person(conn, "org_transfer_followups", ("name",), "followup_id", subject_id)
+                + await blank_person(conn, "org_transfer_followups", ("name",), "member_id", subject_id))
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         match event:

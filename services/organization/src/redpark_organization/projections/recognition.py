@@ -16,7 +16,7 @@ from redpark_contracts.organization_recognition import (
     WarningTalkRecorded,
 )
 from redpark_platform.events import Event, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "org_recognition"
 
@@ -27,6 +27,13 @@ class RecognitionProjection(Projection):
     registries = {"organization": registry}
     tables = ("org_rec_ratings", "org_rec_reviews", "org_rec_talks", "org_rec_posts", "org_rec_nominations",
               "org_rec_award_years")
+
+    opens = frozenset({"nominee_name"})  # names in clear for its lists; sealed in the events
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "organization":
+            return 0
+        return await blank_person(conn, "org_rec_nominations", ("nominee_name",), "nominee_id", subject_id)
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         match event:

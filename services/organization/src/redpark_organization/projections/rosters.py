@@ -21,7 +21,7 @@ from redpark_contracts.organization import (
     registry,
 )
 from redpark_platform.events import Event, IncomingEvent
-from redpark_platform.projections import Projection
+from redpark_platform.projections import Projection, blank_person
 
 NAME = "org_rosters"
 
@@ -31,6 +31,13 @@ class RostersProjection(Projection):
     sources = ("organization",)
     registries = {"organization": registry}
     tables = ("org_branches", "org_members", "org_transfers", "org_general_branch")
+
+    opens = frozenset({"name"})  # names in clear for its lists; sealed in the events
+
+    async def forget(self, conn: asyncpg.Connection, source: str, subject_id: str) -> int:
+        if source != "organization":
+            return 0
+        return await blank_person(conn, "org_members", ("name",), "member_id", subject_id)
 
     async def handle(self, conn: asyncpg.Connection, event: Event, meta: IncomingEvent) -> None:
         match event:
