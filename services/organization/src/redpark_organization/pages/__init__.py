@@ -169,7 +169,7 @@ add_phrases({
     "回执": "Return slip",
     "回执日期": "Return slip date",
     "登记回执": "Record return slip",
-    "办理中": "Open",
+    "待回执": "Awaiting the return slip",
     "已超期未回执": "Overdue, no return slip",
     "已回执": "Returned",
     "登记介绍信": "Record a letter",

@@ -29,7 +29,7 @@ router = APIRouter()
 ParkReader = Annotated[Principal, page_roles("park_admin", "auditor")]
 Admin = Annotated[Principal, page_roles("park_admin")]
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-STATUS_ZH = {"open": "办理中", "overdue": "已超期未回执", "returned": "已回执"}
+STATUS_ZH = {"open": "待回执", "overdue": "已超期未回执", "returned": "已回执"}
 DIRECTION_ZH = {"out": "转出", "in": "转入"}
 
 
