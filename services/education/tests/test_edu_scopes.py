@@ -57,7 +57,8 @@ async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
     assert {"m2", "m3", "m5", "m6"} <= {r["member_id"] for r in everyone.json()}
 
     secretary = edu.headers_for(["branch_secretary"], "br2")
-    values = {"path_values": {"year": str(LAST_MONTH.year), "lesson_id": "none", "notification_id": "none"},
+    values = {"path_values": {"year": str(LAST_MONTH.year), "lesson_id": "none", "notification_id": "none",
+                              "subject_id": "m1"},
               "query_values": {"year": str(LAST_MONTH.year), "period": MONTH},
               "foreign_branch": "br1", "foreign": FOREIGN, "allowed": ALLOWED}
     leaks, probed = await foreign_reads(edu, secretary, openapi=edu.app.openapi(), **values)

@@ -34,7 +34,7 @@ async def test_a_secretary_reads_nothing_of_the_people_on_any_route(service_clie
     await eventually(lambda: c.get("/needs/n1/contact"), lambda r: r.status_code == 200)
     foreign = {"赵经理", "13800138000", "张三"}
     values = {"path_values": {"need_id": "n1", "quarter": quarter_of(today), "delivery_id": "none",
-                              "notification_id": "none"},
+                              "notification_id": "none", "subject_id": "n1"},
               "query_values": {}, "foreign_branch": "br1", "foreign": foreign, "allowed": ALLOWED}
 
     leaks, probed = await foreign_reads(c, c.headers_for(["branch_secretary"], "br2"), openapi=c.app.openapi(),

@@ -65,6 +65,7 @@ async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
 
     values = {"path_values": {"session_id": "s1", "ticket_code": registered.json()["ticket_code"],
                               "day": (now + timedelta(days=1)).date().isoformat(), "notification_id": "none",
+                              "subject_id": "m-foreign-1",
                               "activity_id": "a1", "booking_id": "none"},
               "query_values": {"year": str(now.year)}, "foreign_branch": "branch-1", "foreign": foreign,
               "allowed": ALLOWED}

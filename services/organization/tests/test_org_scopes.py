@@ -67,7 +67,7 @@ async def test_a_secretary_reads_nothing_of_another_branch_on_any_route(
     path_values = {
         "member_id": moving, "branch_id": foreign_branch,
         "unit_id": foreign_branch, "year": str(today.year), "plan_id": foreign_branch,
-        "venue_id": venues[0]["venue_id"], "delivery_id": "none", "notification_id": "none",
+        "venue_id": venues[0]["venue_id"], "delivery_id": "none", "notification_id": "none", "subject_id": moving,
         "enterprise_id": next(m["enterprise_id"] for m in foreign_people if m["enterprise_id"]),
     }
     query_values = {"month": month, "year": str(today.year), "period": month}
