@@ -60,7 +60,17 @@ async def test_published_messages_are_cloudevents_that_the_official_sdk_parses(
             res = await store.append("thing-1", [ThingHappened(thing_id="1", n=42)])
             trace_id = format(span.get_span_context().trace_id, "032x")
         nc = await nats.connect(nats_url)
-        sub = await nc.jetstream().pull_subscribe(subject("relaytest.>"), stream=stream_name("relaytest"))
+        js = nc.jetstream()
+
+        async def stream_made() -> bool:
+            try:
+                await js.stream_info(stream_name("relaytest"))
+            except nats.js.errors.NotFoundError:
+                return False  # the relay makes the stream as it starts, beside this test
+            return True
+
+        await eventually(stream_made)
+        sub = await js.pull_subscribe(subject("relaytest.>"), stream=stream_name("relaytest"))
         msg = (await sub.fetch(1, timeout=10))[0]
         await nc.close()
     finally:
