@@ -46,11 +46,12 @@ async def app(service_client: Callable[..., Awaitable[ServiceClient]]) -> FastAP
         "enterprise_id": "e1", "name": "爱科技", "building_id": "a1", "floor": 2, "headcount": 30,
         "is_tech_enterprise": True, "legal_representative": "张三", "effective_on": "2024-01-01"}), 201)
     for mid in ("m1", "m2", "m3", "m4"):
-        await ok(await c.post("/members", json={
+        registered = await ok(await c.post("/members", json={
             "member_id": mid, "name": f"党员{mid}", "enterprise_id": "e1", "status": "full",
             "joined_party_on": "2010-07-01", "relationship": "in_park", "phone": "13812345678",
             "id_number": "11010519491231002X", "effective_on": "2024-01-01"}), 201)
-    await c.get("/members", params={"after": 1})
+    # A branch is founded on the full members the rosters show: let them show all four first.
+    await ok(await c.get("/members", params={"after": registered["position"]}))
     await ok(await c.post("/branches", json={"branch_id": "br1", "name": "爱科技党支部", "kind": "enterprise",
                                              "enterprise_ids": ["e1"], "effective_on": "2024-02-01"}), 201)
     for mid in ("m1", "m3", "m4"):
