@@ -73,6 +73,12 @@ def inbox_prefix(user: str | None) -> str:
     return f"_INBOX.{user}" if user else "_INBOX"
 
 
+def nats_servers(url: str) -> list[str]:
+    """`REDPARK_NATS_URL` may name every seed of a cluster, comma-separated, each with the same
+    credentials: the client then reaches the cluster while any one of them answers."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 async def connect(
     url: str, name: str, *, connect_timeout: float = 2.0,
     on_reconnect: Callable[[], Awaitable[None]] | None = None, reconnect_attempts: int = -1,
@@ -84,10 +90,11 @@ async def connect(
     waits for gives a bound (`reconnect_attempts`), so wrong credentials end it with an error.
     """
     extra = {"reconnected_cb": on_reconnect} if on_reconnect is not None else {}
+    servers = nats_servers(url)
     return await nats.connect(
-        url,
+        servers,
         name=name,
-        inbox_prefix=inbox_prefix(urlsplit(url).username),
+        inbox_prefix=inbox_prefix(urlsplit(servers[0]).username if servers else None),
         connect_timeout=connect_timeout,
         allow_reconnect=True,
         max_reconnect_attempts=reconnect_attempts,
@@ -115,7 +122,7 @@ async def connect_with_retry(
             delay = min(delay * 2, 5.0)
 
 
-async def ensure_stream(js: JetStreamContext, service: str) -> str:
+async def ensure_stream(js: JetStreamContext, service: str, replicas: int = 1) -> str:
     name = stream_name(service)
     config = StreamConfig(
         name=name,
@@ -125,16 +132,17 @@ async def ensure_stream(js: JetStreamContext, service: str) -> str:
         discard=DiscardPolicy.OLD,
         duplicate_window=DUPLICATE_WINDOW_S,
         max_age=0,
+        num_replicas=replicas,
     )
     await _add_or_update(js, config)
     return name
 
 
-async def ensure_dead_letter_stream(js: JetStreamContext) -> str:
+async def ensure_dead_letter_stream(js: JetStreamContext, replicas: int = 1) -> str:
     name = dead_letter_stream_name()
     config = StreamConfig(
         name=name, subjects=[subject("deadletter.>")], retention=RetentionPolicy.LIMITS,
-        storage=StorageType.FILE, max_age=0,
+        storage=StorageType.FILE, max_age=0, num_replicas=replicas,
     )
     await _add_or_update(js, config)
     return name

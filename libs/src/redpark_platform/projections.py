@@ -100,6 +100,7 @@ class ProjectionRunner:
         # consumer is gone, and the subscription is made anew.
         idle_wait: float = 5.0,
         heartbeat: float = 1.0,
+        stream_replicas: int = 1,  # of the dead-letter stream, as many as the relay's streams
     ) -> None:
         self.projection = projection
         self.pool = pool
@@ -111,6 +112,7 @@ class ProjectionRunner:
         self.fetch_timeout = fetch_timeout
         self.idle_wait = idle_wait
         self.heartbeat = heartbeat
+        self.stream_replicas = stream_replicas
         self.stats = ProjectionStats()
         self.parked: dict[str, Parked] = {}
         self._stop = asyncio.Event()
@@ -253,7 +255,7 @@ class ProjectionRunner:
                     if sub is None:
                         nc = await self._connection()
                         js = nc.jetstream()
-                        await ensure_dead_letter_stream(js)
+                        await ensure_dead_letter_stream(js, self.stream_replicas)
                         sub = await self._subscribe(js, source)
                     if ahead is None:
                         ahead = asyncio.ensure_future(self._fetch(sub, idle))

@@ -54,6 +54,7 @@ class Relay:
         batch_size: int = 1000,
         ack_timeout: float = 5.0,
         poll_interval: float = 1.0,
+        stream_replicas: int = 1,
     ) -> None:
         self.store = store
         self.registry = store.registry
@@ -63,6 +64,8 @@ class Relay:
         self.batch_size = batch_size
         self.ack_timeout = ack_timeout
         self.poll_interval = poll_interval
+        # On a NATS cluster the stream is kept by this many servers (`Settings.stream_replicas`).
+        self.stream_replicas = stream_replicas
         self.position = 0  # everything up to here is acknowledged by the stream
         self.published = 0
         self._wake = asyncio.Event()
@@ -124,7 +127,7 @@ class Relay:
                 # Started, reconnected, or a publish failed: the server may have lost an unsynced
                 # tail, its whole store, or the stream. Start over from what it really holds.
                 self._resync = False
-                await ensure_stream(js, self.service)
+                await ensure_stream(js, self.service, self.stream_replicas)
                 self.position = await self.reconcile(js)
             self._wake.clear()
             batch = await self.store.read_all(self.position, self.batch_size)

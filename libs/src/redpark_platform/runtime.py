@@ -95,9 +95,11 @@ class Runtime:
             await pool.close()
             raise
         store = EventStore(pool, spec.registry)
-        relay = Relay(store, settings.nats_url, dsn=settings.database_url)
+        relay = Relay(store, settings.nats_url, dsn=settings.database_url, stream_replicas=settings.stream_replicas)
         runners = {
-            p.name: ProjectionRunner(p, pool, settings.nats_url, service=spec.name) for p in spec.projections
+            p.name: ProjectionRunner(p, pool, settings.nats_url, service=spec.name,
+                                     stream_replicas=settings.stream_replicas)
+            for p in spec.projections
         }
         return cls(spec=spec, settings=settings, pool=pool, store=store, relay=relay, runners=runners,
                    clock=clock or SystemClock())

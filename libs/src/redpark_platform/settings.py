@@ -22,6 +22,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 MIN_JWT_SECRET_BYTES = 32
+# JetStream keeps a stream on at most five servers of a cluster.
+MAX_STREAM_REPLICAS = 5
 
 
 class SettingsError(ValueError):
@@ -96,6 +98,13 @@ def webhook_secrets_from_env(env: Mapping[str, str]) -> dict[str, str]:
     return value
 
 
+def stream_replicas_from_env(env: Mapping[str, str]) -> int:
+    raw = env.get("REDPARK_STREAM_REPLICAS", "").strip() or "1"
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_STREAM_REPLICAS:
+        raise SettingsError(f"REDPARK_STREAM_REPLICAS={raw!r} is not a whole number from 1 to {MAX_STREAM_REPLICAS}")
+    return int(raw)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     service: str
@@ -112,6 +121,9 @@ class Settings:
     # `redpark_platform.bus.use_prefix`); None leaves the process's prefix as it is, which is how a
     # test's `bus_prefix` fixture reaches a Settings built without one.
     bus_prefix: str | None = None
+    # How many servers of a NATS cluster keep each stream the relay creates (`REDPARK_STREAM_REPLICAS`):
+    # 1 for the single server of `up`, 3 on a three-node cluster, so losing a node loses no event.
+    stream_replicas: int = 1
 
     @property
     def zone(self) -> ZoneInfo:
@@ -141,6 +153,7 @@ class Settings:
             log_level=log_level,
             webhook_secrets=webhook_secrets_from_env(env),
             bus_prefix=env.get("REDPARK_BUS_PREFIX", "").strip(),
+            stream_replicas=stream_replicas_from_env(env),
         )
 
     @property
