@@ -1,8 +1,10 @@
-"""Streams on a NATS cluster: the relay makes its stream with `Settings.stream_replicas` servers
-keeping it, and a service given every seed of the cluster reaches it while any seed answers.
+"""The settings of a service on clustered servers, as the Kubernetes manifests (deploy/kubernetes/)
+give them: the relay makes its stream with `Settings.stream_replicas` servers keeping it; given
+every seed of a NATS cluster, or several PostgreSQL hosts with `target_session_attrs=read-write`,
+a service reaches whichever answers (and, for PostgreSQL, takes writes).
 
-The cluster is three real nats-server processes with JetStream, routed to each other on loopback,
-as the Kubernetes manifests (deploy/kubernetes/) run them with the official chart.
+The NATS cluster is three real nats-server processes with JetStream, routed to each other on
+loopback, as the official chart runs them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import nats
@@ -19,6 +22,7 @@ import pytest
 from nats.js.errors import NotFoundError
 
 from redpark_platform.bus import connect, nats_servers, stream_name
+from redpark_platform.db import create_pool
 from redpark_platform.relay import Relay
 from redpark_platform.servers import LOOPBACK, _stop, _wait_for_port, free_port, nats_server_binary
 from redpark_platform.settings import Settings, SettingsError
@@ -137,3 +141,19 @@ async def test_by_default_the_relay_keeps_its_stream_on_one_server(
         await nc.close()
         relay.stop()
         await task
+
+
+async def test_a_multi_host_database_url_reaches_the_host_that_takes_writes(pg_dsn: str) -> None:
+    parts = urlsplit(pg_dsn)
+    user_info, host = parts.netloc.rsplit("@", 1)
+    # The first host is a port nobody listens on, as a primary that is gone.
+    hosts = f"{LOOPBACK}:{free_port()},{host}"
+    dsn = urlunsplit(parts._replace(netloc=f"{user_info}@{hosts}", query="target_session_attrs=read-write"))
+    pool = await create_pool(dsn, min_size=1, max_size=1)
+    try:
+        assert await pool.fetchval("SELECT pg_is_in_recovery()") is False
+        await pool.execute("CREATE TABLE written (n int)")
+        await pool.execute("INSERT INTO written VALUES (1)")
+        assert await pool.fetchval("SELECT count(*) FROM written") == 1
+    finally:
+        await pool.close()
