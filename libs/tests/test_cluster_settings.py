@@ -71,7 +71,7 @@ def nats_cluster(tmp_path: Path) -> Iterator[list[str]]:
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True))
         for n, (client, proc) in enumerate(zip(clients, procs, strict=True)):
-            _wait_for_port(client, proc, 20, tmp_path / f"n{n}" / "nats.log")
+            _wait_for_port(client, proc, 60, tmp_path / f"n{n}" / "nats.log")
         yield [f"nats://{LOOPBACK}:{port}" for port in clients]
     finally:
         for proc in procs:
@@ -93,7 +93,7 @@ async def _jetstream_ready(url: str) -> bool:
 async def test_the_relay_makes_its_stream_with_the_configured_replicas_on_a_cluster(
     nats_cluster: list[str], pg_pool: asyncpg.Pool, pg_dsn: str, bus_prefix: str,
 ) -> None:
-    await eventually(lambda: _jetstream_ready(nats_cluster[0]), timeout=30)
+    await eventually(lambda: _jetstream_ready(nats_cluster[0]), timeout=90)
     store = EventStore(pg_pool, registry)
     await store.append("thing-1", [ThingHappened(thing_id="1", n=1)])
     # The first seed is a port nobody listens on: the client goes on to the next.
@@ -112,7 +112,7 @@ async def test_the_relay_makes_its_stream_with_the_configured_replicas_on_a_clus
             followers = len(info.cluster.replicas or []) if info.cluster else 0
             return info.config.num_replicas or 0, followers, info.state.messages
 
-        state = await eventually(stream_state, lambda s: s is not None and s[2] == 1, timeout=30)
+        state = await eventually(stream_state, lambda s: s is not None and s[1:] == (2, 1), timeout=90)
         assert state == (3, 2, 1)  # one leader and two followers keep the one event
     finally:
         await nc.close()
